@@ -1,0 +1,149 @@
+//! Which files `check` looks at.
+//!
+//! - A file named on the command line is always checked.
+//! - In a directory (the current one when no path is given), walked recursively with
+//!   `.gitignore` honoured: every `.md` file under a folder named `agents` (project agents in
+//!   `.claude/agents/`, plugin agents in `<plugin>/agents/`), plus any other `.md` file whose
+//!   frontmatter opens on line 1 and has a top-level `name:` key, except `SKILL.md` files and
+//!   files under `skills/` or `commands/` folders (skills and slash commands share the format
+//!   but are not agents).
+//! - A file under `<plugin>/agents/` where `<plugin>/.claude-plugin/plugin.json` exists follows
+//!   plugin rules.
+//! - The order is sorted by path, so output is deterministic.
+
+use std::path::{Path, PathBuf};
+
+use crate::lint::Input;
+
+/// A file that was selected for checking.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub plugin: bool,
+    pub tree: Option<PathBuf>,
+}
+
+/// A directory entry that could not be read while walking.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found, &mut errors);
+        } else {
+            // Named files are always checked, even when missing (that is reported).
+            found.push(candidate(path));
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.path == b.path);
+    (found, errors)
+}
+
+fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_file = entry
+                    .file_type()
+                    .is_some_and(|t| t.is_file() || t.is_symlink());
+                if is_file && is_md(path) && wanted(path) {
+                    found.push(candidate(path));
+                }
+            }
+            Err(err) => errors.push(WalkError {
+                path: root.to_path_buf(),
+                message: err.to_string(),
+            }),
+        }
+    }
+}
+
+fn is_md(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+fn agents_dir(path: &Path) -> Option<&Path> {
+    path.parent()?
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "agents"))
+}
+
+fn wanted(path: &Path) -> bool {
+    if agents_dir(path).is_some() {
+        return true;
+    }
+    let skill_or_command = path.file_name().is_some_and(|n| n == "SKILL.md")
+        || path
+            .parent()
+            .into_iter()
+            .flat_map(Path::ancestors)
+            .any(|a| {
+                a.file_name()
+                    .is_some_and(|n| n == "skills" || n == "commands")
+            });
+    !skill_or_command && opens_with_named_frontmatter(path)
+}
+
+/// Reads the start of the file: frontmatter on line 1 with a top-level `name:` key.
+fn opens_with_named_frontmatter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.take(8192).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return false;
+    }
+    for line in lines {
+        if line.trim_end() == "---" {
+            return false;
+        }
+        if line.starts_with("name:") {
+            return true;
+        }
+    }
+    false
+}
+
+fn candidate(path: &Path) -> Candidate {
+    let agents = agents_dir(path);
+    let plugin = agents
+        .and_then(Path::parent)
+        .is_some_and(|p| p.join(".claude-plugin").join("plugin.json").is_file());
+    let tree = agents.or_else(|| path.parent()).map(Path::to_path_buf);
+    Candidate {
+        path: path.to_path_buf(),
+        plugin,
+        tree,
+    }
+}
+
+/// Reads every candidate.
+pub fn read_all(candidates: Vec<Candidate>) -> Vec<Input> {
+    use rayon::prelude::*;
+    candidates
+        .into_par_iter()
+        .map(|c| Input::read(c.path, c.plugin, c.tree))
+        .collect()
+}

@@ -1,0 +1,378 @@
+//! `agentspec.toml`: options as written, resolved into per-file settings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::diagnostics::Severity;
+use crate::rules::{self, RULES};
+
+pub const FILE_NAME: &str = "agentspec.toml";
+
+/// The contents of `agentspec.toml`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Rules to run, by code (`AS101`), code prefix (`AS1`), name (`unknown-key`), category
+    /// (`tools`) or `ALL`. Default: every rule.
+    pub select: Option<Vec<String>>,
+    /// Rules not to run, in the same forms as `select`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity per rule (code or name): `error`, `warning`, `info` or `off`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// The team's tool policy.
+    #[serde(default)]
+    pub tools: ToolsOptions,
+    /// Names agentspec should accept beyond Claude Code's own.
+    #[serde(default)]
+    pub known: KnownOptions,
+    /// Settings for some paths only; later entries win.
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ToolsOptions {
+    /// The team's tool whitelist, in permission-rule form (`Read`, `Bash(npm test *)`,
+    /// `mcp__github__*`): an agent that grants anything outside it is an error.
+    pub allow: Option<Vec<String>>,
+    /// An agent without `tools` (which inherits every tool) is an error.
+    pub require_explicit: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KnownOptions {
+    /// Extra tool names, e.g. tools added by your setup.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Extra frontmatter keys your team uses on purpose.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Extra model names, e.g. models served through a gateway.
+    #[serde(default)]
+    pub models: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Override {
+    /// Glob patterns, relative to the directory of `agentspec.toml`.
+    pub files: Vec<String>,
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub tools: ToolsOptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// What applies to one file.
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// Effective severity per rule (index into [`RULES`]); `None` = the rule is off.
+    pub rules: Vec<Option<Severity>>,
+    pub tools_allow: Option<Vec<String>>,
+    pub require_explicit: bool,
+    pub known_tools: Vec<String>,
+    pub known_keys: Vec<String>,
+    pub known_models: Vec<String>,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        Self {
+            rules: RULES.iter().map(|r| Some(r.meta.severity)).collect(),
+            tools_allow: None,
+            require_explicit: false,
+            known_tools: Vec::new(),
+            known_keys: Vec::new(),
+            known_models: Vec::new(),
+        }
+    }
+}
+
+impl FileSettings {
+    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+        RULES
+            .iter()
+            .position(|r| r.meta.code == code)
+            .and_then(|i| self.rules.get(i).copied().flatten())
+    }
+}
+
+/// A loaded configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub options: Options,
+    /// The directory globs are relative to.
+    pub root: PathBuf,
+    /// Where it was read from, if from a file.
+    pub path: Option<PathBuf>,
+    overrides: Vec<GlobSet>,
+    /// Selectors given on the command line, applied after the file's.
+    pub cli_select: Option<Vec<String>>,
+    pub cli_ignore: Vec<String>,
+}
+
+impl Config {
+    /// Reads `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::parse(&text, path, root)
+    }
+
+    pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let options: Options =
+            toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e)))?;
+        validate(&options).map_err(invalid)?;
+        let overrides = options
+            .overrides
+            .iter()
+            .map(|o| {
+                let mut builder = GlobSetBuilder::new();
+                for pattern in &o.files {
+                    let glob = Glob::new(pattern).map_err(|e| {
+                        invalid(format!("invalid glob `{pattern}` in `overrides`: {e}"))
+                    })?;
+                    builder.add(glob);
+                }
+                builder
+                    .build()
+                    .map_err(|e| invalid(format!("invalid `overrides.files`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Config {
+            options,
+            root: std::path::absolute(&root).unwrap_or(root),
+            path: Some(path.to_path_buf()),
+            overrides,
+            cli_select: None,
+            cli_ignore: Vec::new(),
+        })
+    }
+
+    /// Finds `agentspec.toml` in `start` or the nearest ancestor.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = std::path::absolute(start).ok()?;
+        let dir = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent()?
+        };
+        dir.ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+
+    /// The settings that apply to `path`.
+    pub fn for_path(&self, path: &Path) -> FileSettings {
+        let mut settings = FileSettings::default();
+        let o = &self.options;
+        apply_selection(&mut settings, o.select.as_deref(), &o.ignore, &o.severity);
+        apply_tools(&mut settings, &o.tools);
+        settings.known_tools.clone_from(&o.known.tools);
+        settings.known_keys.clone_from(&o.known.keys);
+        settings.known_models.clone_from(&o.known.models);
+        if !self.overrides.is_empty() {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+            for (set, over) in self.overrides.iter().zip(&o.overrides) {
+                if set.is_match(relative) {
+                    apply_selection(
+                        &mut settings,
+                        over.select.as_deref(),
+                        &over.ignore,
+                        &over.severity,
+                    );
+                    apply_tools(&mut settings, &over.tools);
+                }
+            }
+        }
+        apply_selection(
+            &mut settings,
+            self.cli_select.as_deref(),
+            &self.cli_ignore,
+            &BTreeMap::new(),
+        );
+        settings
+    }
+}
+
+fn apply_selection(
+    settings: &mut FileSettings,
+    select: Option<&[String]>,
+    ignore: &[String],
+    severity: &BTreeMap<String, String>,
+) {
+    for (i, rule) in RULES.iter().enumerate() {
+        let meta = rule.meta;
+        if let Some(select) = select {
+            let on = select.iter().any(|s| rules::selects(s, meta));
+            settings.rules[i] = on.then(|| settings.rules[i].unwrap_or(meta.severity));
+        }
+        if ignore.iter().any(|s| rules::selects(s, meta)) {
+            settings.rules[i] = None;
+        }
+        for (selector, level) in severity {
+            if rules::selects(selector, meta) {
+                settings.rules[i] = Severity::parse(level);
+            }
+        }
+    }
+}
+
+fn apply_tools(settings: &mut FileSettings, tools: &ToolsOptions) {
+    if let Some(allow) = &tools.allow {
+        settings.tools_allow = Some(allow.clone());
+    }
+    if let Some(explicit) = tools.require_explicit {
+        settings.require_explicit = explicit;
+    }
+}
+
+fn validate(options: &Options) -> Result<(), String> {
+    let check_selectors = |list: &[String], key: &str| -> Result<(), String> {
+        for s in list {
+            if !rules::is_valid_selector(s) {
+                let hint = rules::suggest_selector(s)
+                    .map(|x| format!("; did you mean `{x}`?"))
+                    .unwrap_or_default();
+                return Err(format!("unknown rule `{s}` in `{key}`{hint}"));
+            }
+        }
+        Ok(())
+    };
+    let check_severity = |map: &BTreeMap<String, String>, key: &str| -> Result<(), String> {
+        for (rule, level) in map {
+            check_selectors(std::slice::from_ref(rule), key)?;
+            if Severity::parse(level).is_none() && level != "off" {
+                return Err(format!(
+                    "invalid severity `{level}` for `{rule}` in `{key}`; expected `error`, `warning`, `info` or `off`"
+                ));
+            }
+        }
+        Ok(())
+    };
+    check_selectors(options.select.as_deref().unwrap_or_default(), "select")?;
+    check_selectors(&options.ignore, "ignore")?;
+    check_severity(&options.severity, "severity")?;
+    for over in &options.overrides {
+        check_selectors(
+            over.select.as_deref().unwrap_or_default(),
+            "overrides.select",
+        )?;
+        check_selectors(&over.ignore, "overrides.ignore")?;
+        check_severity(&over.severity, "overrides.severity")?;
+    }
+    Ok(())
+}
+
+/// Adds "did you mean" to serde's unknown-field errors and keeps toml's location.
+fn describe_toml_error(error: &toml::de::Error) -> String {
+    let message = error.message();
+    let location = error
+        .span()
+        .map(|s| format!(" (at byte {})", s.start))
+        .unwrap_or_default();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split("expected")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        let hint = crate::vocab::did_you_mean(field, expected.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                if expected.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; expected one of {}",
+                        expected
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
+        return format!("unknown key `{field}`{hint}{location}");
+    }
+    format!("{}{location}", message.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("agentspec.toml"), PathBuf::from("/repo"))
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let err = parse("selct = []").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("agentspec.toml: unknown key `selct`; did you mean `select`? (at byte 0)")
+        );
+    }
+
+    #[test]
+    fn unknown_rules_are_refused() {
+        let err = parse("ignore = [\"unknown-tol\"]")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "agentspec.toml: unknown rule `unknown-tol` in `ignore`; did you mean `unknown-tool`?"
+            )
+        );
+    }
+
+    #[test]
+    fn overrides_apply_by_path() -> Result<(), ConfigError> {
+        let config = parse(
+            "ignore = [\"AS101\"]\n[severity]\nunknown-tool = \"error\"\n[[overrides]]\nfiles = [\"legacy/**\"]\nignore = [\"tools\"]\n",
+        )?;
+        let main = config.for_path(Path::new("/repo/a.md"));
+        assert_eq!(main.severity_of("AS101"), None);
+        assert_eq!(main.severity_of("AS201"), Some(Severity::Error));
+        let legacy = config.for_path(Path::new("/repo/legacy/x/a.md"));
+        assert_eq!(legacy.severity_of("AS201"), None);
+        assert_eq!(legacy.severity_of("AS001"), Some(Severity::Error));
+        Ok(())
+    }
+}

@@ -1,0 +1,16 @@
+//! agentspec: lint, compile and enforce Markdown agent definitions.
+//!
+//! Data flows one way: [`source`] → [`parse`] → [`model`] → [`rules`] → [`diagnostics`];
+//! [`lint`] runs that pipeline over files, and [`cli`] is the edge that prints and exits.
+
+#[macro_use]
+pub mod rules;
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod lint;
+pub mod model;
+pub mod parse;
+pub mod source;
+pub mod vocab;

@@ -1,0 +1,365 @@
+//! Checking files: parse, model, run the enabled rules, apply suppressions and severities.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, FileSettings};
+use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::model::{AgentSpec, FileRole, Load};
+use crate::parse;
+use crate::rules::{self, Check, FileContext, ProjectEntry, RULES};
+use crate::source::{LineIndex, SourceFile, Span};
+
+/// Files larger than this are not parsed.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// A file to check.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub content: Result<Vec<u8>, String>,
+    /// Under a plugin's `agents/` folder.
+    pub plugin: bool,
+    /// The agents tree it belongs to, for duplicate names.
+    pub tree: Option<PathBuf>,
+}
+
+impl Input {
+    /// Reads `path` from disk, refusing files above [`MAX_FILE_SIZE`].
+    pub fn read(path: PathBuf, plugin: bool, tree: Option<PathBuf>) -> Input {
+        let content = read_limited(&path);
+        Input {
+            path,
+            content,
+            plugin,
+            tree,
+        }
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("is a directory".to_owned());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "the file is larger than {} MiB and was not checked",
+            MAX_FILE_SIZE / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The result for one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub source: SourceFile,
+    pub line_index: LineIndex,
+    /// The agent's name as Claude Code would register it, if it has one.
+    pub agent: Option<String>,
+    pub loads: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+struct Checked {
+    source: SourceFile,
+    spec: Option<AgentSpec>,
+    settings: FileSettings,
+    tree: Option<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks every input (in parallel) and runs the cross-file rules; reports keep input order.
+pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
+    let mut checked: Vec<Checked> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let settings = config.for_path(&input.path);
+            check_one(input, settings)
+        })
+        .collect();
+    run_project_rules(&mut checked);
+    checked.into_par_iter().map(finish).collect()
+}
+
+/// Checks one document given as text (stdin, an editor buffer).
+pub fn check_text(path: &Path, text: &str, plugin: bool, config: &Config) -> FileReport {
+    let input = Input {
+        path: path.to_path_buf(),
+        content: Ok(text.as_bytes().to_vec()),
+        plugin,
+        tree: None,
+    };
+    finish(check_one(input, config.for_path(path)))
+}
+
+fn check_one(input: Input, settings: FileSettings) -> Checked {
+    let bytes = match input.content {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return unreadable(input.path, input.tree, settings, message);
+        }
+    };
+    if bytes.contains(&0) {
+        return unreadable(
+            input.path,
+            input.tree,
+            settings,
+            "the file holds NUL bytes: it is binary, not an agent definition".to_owned(),
+        );
+    }
+    let source = SourceFile::from_bytes(input.path, bytes);
+    let role = FileRole {
+        plugin: input.plugin,
+        markdown: source
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+    };
+    let doc = parse::parse(&source.text);
+    let spec = AgentSpec::build(&doc, &source.text, role);
+    let mut diagnostics = Vec::new();
+    {
+        let cx = FileContext {
+            source: &source,
+            doc: &doc,
+            spec: &spec,
+            settings: &settings,
+            tree: input.tree.as_deref(),
+        };
+        for (i, rule) in RULES.iter().enumerate() {
+            if let (Check::File(check), Some(_)) = (rule.check, settings.rules[i]) {
+                check(&cx, &mut diagnostics);
+            }
+        }
+    }
+    Checked {
+        source,
+        spec: Some(spec),
+        settings,
+        tree: input.tree,
+        diagnostics,
+    }
+}
+
+fn unreadable(
+    path: PathBuf,
+    tree: Option<PathBuf>,
+    settings: FileSettings,
+    message: String,
+) -> Checked {
+    let diagnostics = rules::loading::unreadable_file::RULE
+        .diag(Span::empty(0), message)
+        .with_help("the file was skipped; the other files were checked");
+    Checked {
+        source: SourceFile::new(path, String::new()),
+        spec: None,
+        diagnostics: if settings.severity_of("AS000").is_some() {
+            vec![diagnostics]
+        } else {
+            Vec::new()
+        },
+        settings,
+        tree,
+    }
+}
+
+fn run_project_rules(checked: &mut [Checked]) {
+    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
+    {
+        let index: Vec<usize> = (0..checked.len())
+            .filter(|&i| checked[i].spec.is_some())
+            .collect();
+        let entries: Vec<ProjectEntry> = index
+            .iter()
+            .filter_map(|&i| {
+                let c = &checked[i];
+                c.spec.as_ref().map(|spec| ProjectEntry {
+                    path: &c.source.path,
+                    spec,
+                    tree: c.tree.as_deref(),
+                })
+            })
+            .collect();
+        for (r, rule) in RULES.iter().enumerate() {
+            if let Check::Project(check) = rule.check {
+                for (e, diag) in check(&entries) {
+                    let i = index[e];
+                    if checked[i].settings.rules[r].is_some() {
+                        found.push((i, diag));
+                    }
+                }
+            }
+        }
+    }
+    for (i, diag) in found {
+        checked[i].diagnostics.push(diag);
+    }
+}
+
+fn finish(mut c: Checked) -> FileReport {
+    let line_index = LineIndex::new(&c.source.text);
+    let suppressions = Suppressions::scan(&c.source.text);
+    let mut diagnostics = suppressions.filter(std::mem::take(&mut c.diagnostics), &line_index);
+    if c.settings.severity_of("AS901").is_some() {
+        diagnostics.extend(suppressions.unused());
+    }
+    for d in &mut diagnostics {
+        if let Some(meta) = rules::find(d.code).map(|r| r.meta)
+            && let Some(severity) = c.settings.severity_of(d.code)
+                && severity != meta.severity {
+                    d.severity = severity;
+                }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+    });
+    let (agent, loads) = match &c.spec {
+        Some(spec) => {
+            let name = match spec.load {
+                Load::LoadsUnderFileName => c
+                    .source
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned()),
+                _ => spec.name.as_ref().map(|n| n.value.clone()),
+            };
+            (name, spec.load.loads())
+        }
+        None => (None, false),
+    };
+    FileReport {
+        path: c.source.path.clone(),
+        source: c.source,
+        line_index,
+        agent,
+        loads,
+        diagnostics,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suppression comments
+
+const NEXT_LINE: &str = "agentspec-disable-next-line";
+const WHOLE_FILE: &str = "agentspec-disable-file";
+
+struct Suppression {
+    /// The comment's line, including its line break.
+    line_span: Span,
+    /// The directive and its rule list.
+    span: Span,
+    /// 0-based line the suppression applies to; `None` for the whole file.
+    target: Option<usize>,
+    /// Rule codes or names; empty means every rule.
+    selectors: Vec<String>,
+    used: std::cell::Cell<bool>,
+}
+
+struct Suppressions(Vec<Suppression>);
+
+impl Suppressions {
+    fn scan(text: &str) -> Suppressions {
+        let mut found = Vec::new();
+        let mut offset = 0;
+        for (line_no, line) in text.split_inclusive('\n').enumerate() {
+            let trimmed = line.trim_start();
+            let comment = trimmed
+                .strip_prefix("<!--")
+                .or_else(|| trimmed.strip_prefix('#'))
+                .map(str::trim_start);
+            if let Some(rest) = comment {
+                let directive = [NEXT_LINE, WHOLE_FILE]
+                    .into_iter()
+                    .find(|d| rest.starts_with(d) && !rest[d.len()..].starts_with(['-', '_']));
+                if let Some(directive) = directive {
+                    let args = rest[directive.len()..].split("-->").next().unwrap_or("");
+                    let start = offset + (line.len() - trimmed.len());
+                    let end = offset + line.trim_end().len();
+                    found.push(Suppression {
+                        line_span: Span::new(offset, offset + line.len()),
+                        span: Span::new(start, end),
+                        target: (directive == NEXT_LINE).then_some(line_no + 1),
+                        selectors: args
+                            .split([',', ' ', '\t'])
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                        used: std::cell::Cell::new(false),
+                    });
+                }
+            }
+            offset += line.len();
+        }
+        Suppressions(found)
+    }
+
+    fn filter(&self, diagnostics: Vec<Diagnostic>, index: &LineIndex) -> Vec<Diagnostic> {
+        if self.0.is_empty() {
+            return diagnostics;
+        }
+        diagnostics
+            .into_iter()
+            .filter(|d| {
+                let line = index.line_of(d.span.start);
+                let hit = self.0.iter().find(|s| {
+                    s.target.is_none_or(|t| t == line)
+                        && (s.selectors.is_empty()
+                            || s.selectors.iter().any(|sel| {
+                                sel.eq_ignore_ascii_case(d.code) || sel.eq_ignore_ascii_case(d.name)
+                            }))
+                });
+                if let Some(s) = hit {
+                    s.used.set(true);
+                }
+                hit.is_none()
+            })
+            .collect()
+    }
+
+    fn unused(&self) -> Vec<Diagnostic> {
+        let rule = &rules::suppression::unused_suppression::RULE;
+        let mut out = Vec::new();
+        for s in &self.0 {
+            let unknown: Vec<&String> = s
+                .selectors
+                .iter()
+                .filter(|sel| rules::find(sel).is_none())
+                .collect();
+            let fix = Fix::safe(vec![Edit::replace(s.line_span, "")]);
+            if let Some(sel) = unknown.first() {
+                let mut d = rule.diag(s.span, format!("suppression names an unknown rule `{sel}`"));
+                d = match rules::suggest_selector(sel) {
+                    Some(x) => d.with_help(format!("did you mean `{x}`?")),
+                    None => d.with_help("`agentspec rules` lists the rule codes and names"),
+                };
+                out.push(d);
+            } else if !s.used.get() {
+                out.push(
+                    rule.diag(s.span, "this suppression comment suppresses nothing")
+                        .with_help("remove it")
+                        .with_fix(fix),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,289 @@
+//! [`ParsedDoc`] to [`AgentSpec`]: typed fields with spans, and the prediction of whether
+//! Claude Code loads the file.
+
+pub mod tools;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::parse::ParsedDoc;
+use crate::parse::frontmatter::NoFrontmatter;
+use crate::parse::yaml::{Node, Outcome, Value};
+use crate::source::{Span, Spanned};
+use crate::vocab;
+use tools::ToolList;
+
+/// Where a file sits, which changes how Claude Code treats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileRole {
+    /// Under a plugin's `agents/` folder (the plugin has `.claude-plugin/plugin.json`).
+    pub plugin: bool,
+    /// The file name ends in `.md`.
+    pub markdown: bool,
+}
+
+/// One top-level frontmatter entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: Spanned<String>,
+    pub value: Node,
+}
+
+/// An agent definition as agentspec understands it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentSpec {
+    /// Every top-level frontmatter entry in order, unknown and duplicate keys included.
+    pub fields: Vec<Field>,
+    /// The frontmatter's YAML did not parse and `fields` were recovered line by line.
+    pub recovered: bool,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub tools: Option<ToolList>,
+    pub disallowed_tools: Option<ToolList>,
+    pub model: Option<Spanned<String>>,
+    pub permission_mode: Option<Spanned<String>>,
+    pub load: Load,
+    pub role: FileRole,
+}
+
+/// agentspec's prediction of what Claude Code does with the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Loads,
+    /// A plugin agent without usable frontmatter: loads under its file name.
+    LoadsUnderFileName,
+    Skipped(Skip),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    NotMarkdown,
+    NoFrontmatter,
+    NotOnFirstLine,
+    Unclosed,
+    InvalidYaml,
+    /// The frontmatter parsed to something other than a map, or to nothing.
+    NoFields,
+    MissingName,
+    EmptyName,
+    NameNotString,
+    NameStartsWithDash,
+    NameTooLong,
+    NameHasColon,
+    MissingDescription,
+    EmptyDescription,
+    DescriptionNotString,
+    HooksNotMap,
+    TopLevelHookEvent,
+}
+
+impl Load {
+    pub fn loads(&self) -> bool {
+        !matches!(self, Load::Skipped(_))
+    }
+}
+
+/// The longest `name` Claude Code accepts.
+pub const MAX_NAME_LEN: usize = 256;
+
+impl AgentSpec {
+    pub fn build(doc: &ParsedDoc, text: &str, role: FileRole) -> AgentSpec {
+        let (fields, recovered) = match &doc.yaml {
+            Some(yaml) => {
+                let fields = match &yaml.root {
+                    Some(Node {
+                        value: Value::Map(entries),
+                        ..
+                    }) => entries
+                        .iter()
+                        .map(|e| Field {
+                            key: Spanned::new(key_text(&e.key), e.key.span),
+                            value: e.value.clone(),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (fields, matches!(yaml.outcome, Outcome::Failed { .. }))
+            }
+            None => (Vec::new(), false),
+        };
+        let mut spec = AgentSpec {
+            name: None,
+            description: None,
+            tools: None,
+            disallowed_tools: None,
+            model: None,
+            permission_mode: None,
+            load: Load::Loads,
+            role,
+            recovered,
+            fields,
+        };
+        spec.name = spec.string_field("name");
+        spec.description = spec.string_field("description");
+        spec.model = spec.string_field("model");
+        spec.permission_mode = spec.string_field("permissionMode");
+        spec.tools = spec
+            .field("tools")
+            .filter(|f| f.value.value != Value::Null)
+            .map(|f| ToolList::from_node(&f.value, text));
+        spec.disallowed_tools = spec
+            .field("disallowedTools")
+            .filter(|f| f.value.value != Value::Null)
+            .map(|f| ToolList::from_node(&f.value, text));
+        spec.load = predict_load(doc, &spec);
+        spec
+    }
+
+    /// The entry Claude Code reads for `key` (the last one, when a key is repeated).
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().rev().find(|f| f.key.value == key)
+    }
+
+    fn string_field(&self, key: &str) -> Option<Spanned<String>> {
+        let field = self.field(key)?;
+        field
+            .value
+            .value
+            .as_str()
+            .map(|s| Spanned::new(s.to_owned(), field.value.span))
+    }
+}
+
+fn key_text(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::Seq(_) | Value::Map(_) => String::new(),
+    }
+}
+
+fn predict_load(doc: &ParsedDoc, spec: &AgentSpec) -> Load {
+    if !spec.role.markdown {
+        return Load::Skipped(Skip::NotMarkdown);
+    }
+    match agent_skip(doc, spec) {
+        None => Load::Loads,
+        // Plugin agents load even without usable frontmatter, under their file name.
+        Some(skip) if spec.role.plugin && skip_allows_plugin_fallback(&skip) => {
+            Load::LoadsUnderFileName
+        }
+        Some(skip) => Load::Skipped(skip),
+    }
+}
+
+fn skip_allows_plugin_fallback(skip: &Skip) -> bool {
+    matches!(
+        skip,
+        Skip::NoFrontmatter
+            | Skip::NotOnFirstLine
+            | Skip::Unclosed
+            | Skip::InvalidYaml
+            | Skip::NoFields
+            | Skip::MissingName
+            | Skip::EmptyName
+            | Skip::NameNotString
+    )
+}
+
+/// Why Claude Code skips the file as a project agent, if it does.
+pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec) -> Option<Skip> {
+    match &doc.frontmatter {
+        Err(NoFrontmatter::Absent) => return Some(Skip::NoFrontmatter),
+        Err(NoFrontmatter::NotOnFirstLine { .. }) => return Some(Skip::NotOnFirstLine),
+        Err(NoFrontmatter::Unclosed { .. }) => return Some(Skip::Unclosed),
+        Ok(_) => {}
+    }
+    if spec.recovered {
+        return Some(Skip::InvalidYaml);
+    }
+    if spec.fields.is_empty() {
+        return Some(Skip::NoFields);
+    }
+    agent_skip_name(spec)
+        .or_else(|| description_skip(spec))
+        .or_else(|| hooks_skip(spec))
+}
+
+pub fn agent_skip_name(spec: &AgentSpec) -> Option<Skip> {
+    let Some(field) = spec.field("name") else {
+        return Some(Skip::MissingName);
+    };
+    match &field.value.value {
+        Value::Null => Some(Skip::MissingName),
+        Value::Str(s) if s.is_empty() => Some(Skip::EmptyName),
+        Value::Str(s) if s.starts_with('-') => Some(Skip::NameStartsWithDash),
+        Value::Str(s) if s.chars().count() > MAX_NAME_LEN => Some(Skip::NameTooLong),
+        Value::Str(s) if s.nfkc().any(|c| c == ':') => Some(Skip::NameHasColon),
+        Value::Str(_) => None,
+        _ => Some(Skip::NameNotString),
+    }
+}
+
+fn description_skip(spec: &AgentSpec) -> Option<Skip> {
+    let Some(field) = spec.field("description") else {
+        return Some(Skip::MissingDescription);
+    };
+    match &field.value.value {
+        Value::Null => Some(Skip::MissingDescription),
+        Value::Str(s) if s.is_empty() => Some(Skip::EmptyDescription),
+        Value::Str(_) => None,
+        _ => Some(Skip::DescriptionNotString),
+    }
+}
+
+fn hooks_skip(spec: &AgentSpec) -> Option<Skip> {
+    if let Some(field) = spec.field("hooks")
+        && !matches!(field.value.value, Value::Map(_) | Value::Null) {
+            return Some(Skip::HooksNotMap);
+        }
+    spec.fields
+        .iter()
+        .any(|f| {
+            vocab::FATAL_TOP_LEVEL_EVENTS.contains(&f.key.value.as_str())
+                && is_hook_definition_list(&f.value)
+        })
+        .then_some(Skip::TopLevelHookEvent)
+}
+
+/// A non-empty list of matcher groups (maps), as a `hooks` event would hold.
+pub fn is_hook_definition_list(node: &Node) -> bool {
+    matches!(&node.value, Value::Seq(items) if !items.is_empty() && items.iter().all(|i| matches!(i.value, Value::Map(_))))
+}
+
+impl Skip {
+    /// Why Claude Code skips the file, in a user's words.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Skip::NotMarkdown => "only `.md` files are agents",
+            Skip::NoFrontmatter => "the file has no frontmatter",
+            Skip::NotOnFirstLine => "the frontmatter does not start on line 1",
+            Skip::Unclosed => "the frontmatter is never closed",
+            Skip::InvalidYaml => "the frontmatter is not YAML that Claude Code can parse",
+            Skip::NoFields => "the frontmatter holds no fields",
+            Skip::MissingName => "`name` is missing",
+            Skip::EmptyName => "`name` is empty",
+            Skip::NameNotString => "`name` is not a string",
+            Skip::NameStartsWithDash => "`name` starts with `-`",
+            Skip::NameTooLong => "`name` is longer than 256 characters",
+            Skip::NameHasColon => "`name` contains `:`",
+            Skip::MissingDescription => "`description` is missing",
+            Skip::EmptyDescription => "`description` is empty",
+            Skip::DescriptionNotString => "`description` is not a string",
+            Skip::HooksNotMap => "`hooks` is not a map of events",
+            Skip::TopLevelHookEvent => "a hook event is written as a top-level key",
+        }
+    }
+}
+
+/// The span to point at for the whole frontmatter, or the file start.
+pub fn frontmatter_span(doc: &ParsedDoc) -> Span {
+    match &doc.frontmatter {
+        Ok(fm) => fm.open.cover(fm.close),
+        Err(NoFrontmatter::NotOnFirstLine { fence }) => *fence,
+        Err(NoFrontmatter::Unclosed { open }) => *open,
+        Err(NoFrontmatter::Absent) => Span::empty(0),
+    }
+}

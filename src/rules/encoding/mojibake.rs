@@ -1,0 +1,149 @@
+use crate::diagnostics::{Diagnostic, Edit, Fix};
+use crate::rules::FileContext;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports mojibake: UTF-8 text that was once decoded as Windows-1252 and saved again,
+    /// such as `âœ…` for ✅ or `ðŸ’»` for 💻.
+    ///
+    /// ## Why is this bad?
+    /// The model reads the garbled characters as they are: checklists marked with `âœ…` no
+    /// longer look like checkmarks, and the prompt wastes tokens on noise.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// ---
+    /// âœ… Tests pass
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// ---
+    /// ✅ Tests pass
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix re-encodes the garbled characters as Windows-1252 and decodes the bytes as
+    /// UTF-8, which restores exactly the characters that were written.
+    pub RULE = { code: "AS301", name: "mojibake", category: Encoding, severity: Warning, fix: Always }
+}
+
+/// The Windows-1252 byte a character came from, if it is one of the characters that
+/// decoding UTF-8 bytes as Windows-1252 produces.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let b = match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        // Undefined in Windows-1252; decoders pass them through as C1 controls.
+        '\u{80}'..='\u{9F}' | '\u{A0}'..='\u{FF}' => u8::try_from(u32::from(c)).ok()?,
+        _ => return None,
+    };
+    Some(b)
+}
+
+/// One garbled sequence: its span and the character it stands for.
+fn decode_at(text: &str, start: usize) -> Option<(usize, char)> {
+    let mut chars = text[start..].char_indices();
+    let (_, lead) = chars.next()?;
+    let b0 = cp1252_byte(lead)?;
+    let needed = match b0 {
+        0xC2..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xF4 => 3,
+        _ => return None,
+    };
+    let mut bytes = vec![b0];
+    let mut end = start + lead.len_utf8();
+    for _ in 0..needed {
+        let (i, c) = chars.next()?;
+        let b = cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b))?;
+        bytes.push(b);
+        end = start + i + c.len_utf8();
+    }
+    let decoded = std::str::from_utf8(&bytes).ok()?.chars().next()?;
+    Some((end, decoded))
+}
+
+/// Garbled runs on each line: `(span, restored text)`.
+pub fn find(text: &str) -> Vec<(Span, String)> {
+    let mut runs: Vec<(Span, String)> = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if let Some((end, decoded)) = decode_at(text, i) {
+            match runs.last_mut() {
+                Some((span, restored)) if span.end == i => {
+                    span.end = end;
+                    restored.push(decoded);
+                }
+                _ => runs.push((Span::new(i, end), decoded.to_string())),
+            }
+            i = end;
+        } else {
+            i += c.len_utf8();
+        }
+    }
+    runs
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    for (span, restored) in find(cx.text()) {
+        out.push(
+            RULE.diag(
+                span,
+                format!(
+                    "garbled text `{}` is mojibake for `{restored}`",
+                    cx.slice(span)
+                ),
+            )
+            .with_help("the file was once decoded as Windows-1252; restore the original characters")
+            .with_fix(Fix::safe(vec![Edit::replace(span, restored)])),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+
+    #[test]
+    fn restores_emoji_and_checkmarks() {
+        let runs = find("ok âœ… and ðŸ’» and Ã© but not é or Â alone");
+        let restored: Vec<_> = runs.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(restored, vec!["✅", "💻", "é"]);
+    }
+}

@@ -1,0 +1,52 @@
+use crate::diagnostics::{Diagnostic, Related};
+use crate::rules::FileContext;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a frontmatter key written twice.
+    ///
+    /// ## Why is this bad?
+    /// YAML forbids duplicate keys. Claude Code's parser keeps one of the values without a
+    /// word, and most other YAML tools reject the file; either way one of the two values is
+    /// lost.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// description: Reviews code
+    /// ---
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests and code
+    /// ---
+    /// ```
+    pub RULE = { code: "AS107", name: "duplicate-key", category: Frontmatter, severity: Warning, fix: None }
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    for (i, field) in cx.spec.fields.iter().enumerate() {
+        if let Some(first) = cx.spec.fields[..i]
+            .iter()
+            .find(|f| f.key.value == field.key.value)
+        {
+            out.push(
+                RULE.diag(
+                    field.key.span,
+                    format!("the key `{}` is written twice", field.key.value),
+                )
+                .with_help("keep one of them; only one value is used")
+                .with_related(Related {
+                    path: cx.source.path.clone(),
+                    span: first.key.span,
+                    message: "first written here".to_owned(),
+                }),
+            );
+        }
+    }
+}

@@ -1,0 +1,104 @@
+use crate::diagnostics::{Diagnostic, Edit, Fix};
+use crate::parse::yaml::Value;
+use crate::rules::FileContext;
+use crate::vocab;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value outside the documented set for `permissionMode`, `color`, `effort`,
+    /// `memory`, `isolation`, `background` and `maxTurns` (a positive integer).
+    ///
+    /// ## Why is this bad?
+    /// Claude Code drops the value (with a debug-log line at most) and the agent runs with
+    /// the default: `permissionMode: readonly` does not make the agent read-only, and
+    /// `color: Blue` shows no colour.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// color: Blue
+    /// ---
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// color: blue
+    /// ---
+    /// ```
+    ///
+    /// ## Fix safety
+    /// A value that differs from a valid one only in letter case is lowercased or
+    /// recased; the fix is safe because Claude Code ignores the misspelled value today.
+    pub RULE = { code: "AS105", name: "invalid-field-value", category: Frontmatter, severity: Warning, fix: Sometimes }
+}
+
+fn allowed(key: &str) -> Option<&'static [&'static str]> {
+    Some(match key {
+        "permissionMode" => vocab::PERMISSION_MODES,
+        "color" => vocab::COLORS,
+        "effort" => vocab::EFFORTS,
+        "memory" => vocab::MEMORY_SCOPES,
+        "isolation" => vocab::ISOLATION_MODES,
+        "background" => &["true", "false"],
+        _ => return None,
+    })
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    for field in &cx.spec.fields {
+        let key = field.key.value.as_str();
+        let span = field.value.span;
+        match (&field.value.value, key) {
+            (Value::Int(n), "maxTurns" | "effort") if *n <= 0 => {
+                out.push(
+                    RULE.diag(
+                        span,
+                        format!("`{key}` must be a positive integer, not `{n}`"),
+                    )
+                    .with_help("Claude Code ignores this value"),
+                );
+            }
+            (Value::Str(s), _) => {
+                let Some(values) = allowed(key) else {
+                    continue;
+                };
+                if values.contains(&s.as_str()) {
+                    continue;
+                }
+                let mut diag = RULE.diag(span, format!("`{s}` is not a valid `{key}`"));
+                let recased = values.iter().find(|v| v.eq_ignore_ascii_case(s.trim()));
+                match recased {
+                    Some(v) => {
+                        diag = diag.with_help(format!(
+                            "did you mean `{v}`? Claude Code ignores the value as written"
+                        ));
+                        if cx.slice(span) == s {
+                            diag = diag.with_fix(Fix::safe(vec![Edit::replace(span, *v)]));
+                        }
+                    }
+                    None => {
+                        let list = values
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let help = match vocab::did_you_mean(s, values.iter().copied()) {
+                            Some(v) => format!(
+                                "did you mean `{v}`? Claude Code ignores the value as written"
+                            ),
+                            None => format!("Claude Code ignores it; expected one of {list}"),
+                        };
+                        diag = diag.with_help(help);
+                    }
+                }
+                out.push(diag);
+            }
+            _ => {}
+        }
+    }
+}

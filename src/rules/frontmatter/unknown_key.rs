@@ -1,0 +1,63 @@
+use crate::diagnostics::Diagnostic;
+use crate::rules::FileContext;
+use crate::vocab;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a frontmatter key that Claude Code does not read, with the closest known key.
+    /// Keys are case-sensitive camelCase (`disallowedTools`, `permissionMode`).
+    ///
+    /// ## Why is this bad?
+    /// Claude Code ignores unknown keys without a word, so a misspelled key silently does
+    /// nothing: `disallowed-tools:` removes no tool, `permission-mode:` sets no mode. Keys
+    /// your team uses on purpose can be declared in `agentspec.toml` (`[known] keys`).
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// disallowed-tools: Write
+    /// ---
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// disallowedTools: Write
+    /// ---
+    /// ```
+    pub RULE = { code: "AS101", name: "unknown-key", category: Frontmatter, severity: Warning, fix: None }
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    if cx.spec.recovered {
+        return;
+    }
+    for field in &cx.spec.fields {
+        let key = field.key.value.as_str();
+        if vocab::FRONTMATTER_KEYS.contains(&key)
+            || vocab::SKILL_TOOL_KEYS.contains(&key)
+            || cx.settings.known_keys.iter().any(|k| k == key)
+            || (vocab::FATAL_TOP_LEVEL_EVENTS.contains(&key)
+                && crate::model::is_hook_definition_list(&field.value))
+        {
+            continue;
+        }
+        let mut diag = RULE.diag(
+            field.key.span,
+            format!("Claude Code does not read the key `{key}`"),
+        );
+        let suggestion = vocab::did_you_mean(key, vocab::FRONTMATTER_KEYS.iter().copied());
+        diag = match suggestion {
+            Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+            None if vocab::HOOK_EVENTS.contains(&key) => {
+                diag.with_help("hook events belong under `hooks:`")
+            }
+            None => diag.with_help("it is ignored; declare keys you use on purpose in `agentspec.toml` under `[known] keys`"),
+        };
+        out.push(diag);
+    }
+}

@@ -1,0 +1,78 @@
+use crate::diagnostics::{Diagnostic, Related};
+use crate::rules::ProjectEntry;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports agents that share a `name` within one agents tree (a `.claude/agents/` folder
+    /// with its sub-folders, or one plugin's `agents/` folder). Every file involved is
+    /// reported. Files in different trees that share a name are reported as a warning: they
+    /// collide as soon as they are installed side by side, as agent collections usually are.
+    ///
+    /// ## Why is this bad?
+    /// `name` is the agent's identity. With two files of the same name only one is active,
+    /// chosen by file-system order; which one is not specified, so the other agent silently
+    /// never runs.
+    ///
+    /// ## Example
+    /// `.claude/agents/review.md` and `.claude/agents/old/review-v1.md` both with
+    /// `name: reviewer`.
+    ///
+    /// Use instead:
+    /// Give each agent its own `name`, or delete the stale copy.
+    pub RULE = { code: "AS009", name: "duplicate-name", category: Loading, severity: Error, fix: None }
+}
+
+pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
+    let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(name) = &entry.spec.name
+            && entry.spec.load.loads() {
+                by_name.entry(name.value.as_str()).or_default().push(i);
+            }
+    }
+    let mut out = Vec::new();
+    for (name, files) in by_name {
+        if files.len() < 2 {
+            continue;
+        }
+        for &i in &files {
+            let entry = &entries[i];
+            let same_tree: Vec<usize> = files
+                .iter()
+                .copied()
+                .filter(|&j| j != i && entries[j].tree == entry.tree)
+                .collect();
+            let others: Vec<usize> = if same_tree.is_empty() {
+                files.iter().copied().filter(|&j| j != i).collect()
+            } else {
+                same_tree.clone()
+            };
+            let Some(span) = entry.spec.name.as_ref().map(|n| n.span) else {
+                continue;
+            };
+            let mut diag = if same_tree.is_empty() {
+                let mut d = RULE.diag(
+                    span,
+                    format!("agent name `{name}` is also used in another agents folder"),
+                );
+                d.severity = crate::diagnostics::Severity::Warning;
+                d.with_help("installed side by side, only one of them loads; give each agent its own `name`")
+            } else {
+                RULE.diag(span, format!("agent name `{name}` is used by {} files in this agents folder", same_tree.len() + 1))
+                    .with_help("only one of them loads, and which one is not specified; give each agent its own `name`")
+            };
+            for j in others {
+                let other = &entries[j];
+                if let Some(n) = &other.spec.name {
+                    diag = diag.with_related(Related {
+                        path: other.path.to_path_buf(),
+                        span: n.span,
+                        message: format!("`{name}` is also defined here"),
+                    });
+                }
+            }
+            out.push((i, diag));
+        }
+    }
+    out
+}

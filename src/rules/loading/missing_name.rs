@@ -1,0 +1,58 @@
+use crate::diagnostics::Diagnostic;
+use crate::model::{Skip, frontmatter_span};
+use crate::rules::FileContext;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an agent whose frontmatter has no `name`, an empty one, or one that is not a
+    /// string (a number, a list).
+    ///
+    /// ## Why is this bad?
+    /// `name` is the agent's identity. Without a string `name`, Claude Code treats the file as
+    /// documentation and skips it without any message; delegating to it fails with "agent type
+    /// not found".
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// description: Reviews pull requests
+    /// ---
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// ---
+    /// ```
+    pub RULE = { code: "AS005", name: "missing-name", category: Loading, severity: Error, fix: None }
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    if cx.spec.recovered || cx.doc.frontmatter.is_err() {
+        return;
+    }
+    let field = cx.spec.field("name");
+    let (span, message) = match crate::model::agent_skip_name(cx.spec) {
+        Some(Skip::MissingName) => match field {
+            Some(f) => (f.key.span, "`name` has no value"),
+            None => (frontmatter_span(cx.doc), "the frontmatter has no `name`"),
+        },
+        Some(Skip::EmptyName) => (
+            field.map_or(frontmatter_span(cx.doc), |f| f.value.span),
+            "`name` is empty",
+        ),
+        Some(Skip::NameNotString) => (
+            field.map_or(frontmatter_span(cx.doc), |f| f.value.span),
+            "`name` is not a string",
+        ),
+        _ => return,
+    };
+    let help = if cx.spec.role.plugin {
+        "a plugin agent without a usable `name` loads under its file name"
+    } else {
+        "Claude Code skips an agent without a string `name` silently; quote a numeric name"
+    };
+    out.push(RULE.diag(span, message).with_help(help));
+}

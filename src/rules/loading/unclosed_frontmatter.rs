@@ -1,0 +1,40 @@
+use crate::diagnostics::Diagnostic;
+use crate::parse::frontmatter::NoFrontmatter;
+use crate::rules::FileContext;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports frontmatter that is opened with `---` but never closed.
+    ///
+    /// ## Why is this bad?
+    /// Claude Code looks for a second `---`. With none, the file has no frontmatter and is
+    /// skipped silently. When the body holds a `---` horizontal rule, the frontmatter runs to
+    /// it instead and usually fails to parse (reported as `invalid-yaml`).
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// Review the change.
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// name: reviewer
+    /// description: Reviews pull requests
+    /// ---
+    /// Review the change.
+    /// ```
+    pub RULE = { code: "AS003", name: "unclosed-frontmatter", category: Loading, severity: Error, fix: None }
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    if let Err(NoFrontmatter::Unclosed { open }) = &cx.doc.frontmatter {
+        out.push(
+            RULE.diag(*open, "the frontmatter is never closed")
+                .with_help("add a `---` line after the last frontmatter key; Claude Code skips this agent silently"),
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The rule registry. One rule per file under a category folder; each declares its metadata
+//! and docs with [`declare_rule!`] and exposes one check function.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::FileSettings;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::AgentSpec;
+use crate::parse::ParsedDoc;
+use crate::source::{SourceFile, Span};
+
+/// Declares a rule's metadata; the doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub $id:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            fix: $fix:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub const $id: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            code: $code,
+            name: $name,
+            category: $crate::rules::Category::$category,
+            severity: $crate::diagnostics::Severity::$severity,
+            fix: $crate::rules::FixAvailability::$fix,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+pub mod encoding;
+pub mod frontmatter;
+pub mod loading;
+pub mod suppression;
+pub mod team;
+pub mod tools;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Loading,
+    Frontmatter,
+    Tools,
+    Encoding,
+    Team,
+    Suppression,
+}
+
+impl Category {
+    pub const ALL: &[Category] = &[
+        Category::Loading,
+        Category::Frontmatter,
+        Category::Tools,
+        Category::Encoding,
+        Category::Team,
+        Category::Suppression,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Loading => "loading",
+            Category::Frontmatter => "frontmatter",
+            Category::Tools => "tools",
+            Category::Encoding => "encoding",
+            Category::Team => "team",
+            Category::Suppression => "suppression",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`, `Use instead:`.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            span,
+            fix: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// The docs with the one-space indent of doc comments removed.
+    pub fn doc_text(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first sentence of `## What it does`.
+    pub fn summary(&self) -> String {
+        let text = self.doc_text();
+        let body = text
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or("")
+            .split("##")
+            .next()
+            .unwrap_or("");
+        let joined = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        match joined.find(". ") {
+            Some(i) => joined[..=i].to_owned(),
+            None => joined,
+        }
+    }
+}
+
+/// Everything a per-file rule may look at.
+pub struct FileContext<'a> {
+    pub source: &'a SourceFile,
+    pub doc: &'a ParsedDoc,
+    pub spec: &'a AgentSpec,
+    pub settings: &'a FileSettings,
+    /// The agents tree the file belongs to, for cross-file rules.
+    pub tree: Option<&'a Path>,
+}
+
+impl FileContext<'_> {
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    /// From `offset` to the end of its line.
+    pub fn rest_of_line(&self, offset: usize) -> Span {
+        let text = self.text();
+        let start = crate::source::clamp_to_char_boundary(text, offset);
+        let end = text[start..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| start + i);
+        Span::new(start, end)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.source.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// A file's identity for cross-file rules.
+pub struct ProjectEntry<'a> {
+    pub path: &'a Path,
+    pub spec: &'a AgentSpec,
+    pub tree: Option<&'a Path>,
+}
+
+pub type FileCheck = fn(&FileContext, &mut Vec<Diagnostic>);
+/// Gets every file; returns diagnostics by file index.
+pub type ProjectCheck = fn(&[ProjectEntry]) -> Vec<(usize, Diagnostic)>;
+
+#[derive(Clone, Copy)]
+pub enum Check {
+    File(FileCheck),
+    Project(ProjectCheck),
+    /// Reported by the engine itself (suppression comments, unreadable files).
+    Engine,
+}
+
+#[derive(Clone, Copy)]
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Check,
+}
+
+macro_rules! file_rule {
+    ($module:path) => {{
+        use $module as m;
+        Rule {
+            meta: &m::RULE,
+            check: Check::File(m::check),
+        }
+    }};
+}
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        meta: &loading::unreadable_file::RULE,
+        check: Check::Engine,
+    },
+    file_rule!(loading::no_frontmatter),
+    file_rule!(loading::frontmatter_not_on_first_line),
+    file_rule!(loading::unclosed_frontmatter),
+    file_rule!(loading::invalid_yaml),
+    file_rule!(loading::missing_name),
+    file_rule!(loading::invalid_name),
+    file_rule!(loading::missing_description),
+    file_rule!(loading::invalid_hooks),
+    Rule {
+        meta: &loading::duplicate_name::RULE,
+        check: Check::Project(loading::duplicate_name::check),
+    },
+    file_rule!(loading::not_markdown),
+    file_rule!(frontmatter::unknown_key),
+    file_rule!(frontmatter::skill_tools_key),
+    file_rule!(frontmatter::invalid_value_type),
+    file_rule!(frontmatter::unknown_model),
+    file_rule!(frontmatter::invalid_field_value),
+    file_rule!(frontmatter::lenient_yaml),
+    file_rule!(frontmatter::duplicate_key),
+    file_rule!(frontmatter::frontmatter_closed_mid_line),
+    file_rule!(frontmatter::unknown_hook_event),
+    file_rule!(tools::unknown_tool),
+    file_rule!(tools::legacy_tool_name),
+    file_rule!(tools::duplicate_tool),
+    file_rule!(tools::invalid_permission_rule),
+    file_rule!(tools::deprecated_colon_star),
+    file_rule!(tools::allowed_and_disallowed),
+    file_rule!(tools::disallowed_specifier),
+    file_rule!(tools::no_tools),
+    file_rule!(tools::invalid_mcp_name),
+    file_rule!(encoding::mojibake),
+    file_rule!(encoding::replacement_character),
+    file_rule!(encoding::invalid_utf8),
+    file_rule!(team::tool_not_allowed),
+    file_rule!(team::implicit_tools),
+    Rule {
+        meta: &suppression::unused_suppression::RULE,
+        check: Check::Engine,
+    },
+];
+
+/// Finds a rule by code (`AS101`) or name (`unknown-key`), case-insensitively.
+pub fn find(selector: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| {
+        r.meta.code.eq_ignore_ascii_case(selector) || r.meta.name.eq_ignore_ascii_case(selector)
+    })
+}
+
+/// Whether `selector` (a code, a code prefix such as `AS1`, a name, a category or `ALL`)
+/// selects `rule`.
+pub fn selects(selector: &str, rule: &RuleMeta) -> bool {
+    selector.eq_ignore_ascii_case("all")
+        || rule.name.eq_ignore_ascii_case(selector)
+        || rule.category.as_str().eq_ignore_ascii_case(selector)
+        || (selector.len() >= 2
+            && rule
+                .code
+                .to_ascii_uppercase()
+                .starts_with(&selector.to_ascii_uppercase()))
+}
+
+/// Whether `selector` selects any rule.
+pub fn is_valid_selector(selector: &str) -> bool {
+    RULES.iter().any(|r| selects(selector, r.meta))
+}
+
+/// Suggests a rule code or name close to an unknown selector.
+pub fn suggest_selector(selector: &str) -> Option<&'static str> {
+    crate::vocab::did_you_mean(
+        selector,
+        RULES
+            .iter()
+            .map(|r| r.meta.name)
+            .chain(Category::ALL.iter().map(|c| c.as_str())),
+    )
+}

@@ -1,0 +1,24 @@
+//! Rules for `tools` and `disallowedTools`.
+
+use crate::model::tools::ToolList;
+use crate::rules::FileContext;
+
+pub mod allowed_and_disallowed;
+pub mod deprecated_colon_star;
+pub mod disallowed_specifier;
+pub mod duplicate_tool;
+pub mod invalid_mcp_name;
+pub mod invalid_permission_rule;
+pub mod legacy_tool_name;
+pub mod no_tools;
+pub mod unknown_tool;
+
+/// Both tool lists with their keys.
+fn lists<'a>(cx: &'a FileContext) -> impl Iterator<Item = (&'static str, &'a ToolList)> {
+    cx.spec.tools.iter().map(|l| ("tools", l)).chain(
+        cx.spec
+            .disallowed_tools
+            .iter()
+            .map(|l| ("disallowedTools", l)),
+    )
+}

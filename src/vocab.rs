@@ -1,0 +1,197 @@
+//! The runtime's vocabularies in one versioned table.
+//!
+//! Each list is a snapshot of what Claude Code accepts. When the runtime changes, this file
+//! changes; nothing else should hard-code these names.
+
+/// The Claude Code version these tables were checked against.
+pub const CLAUDE_CODE_VERSION: &str = "2.1.328";
+/// The date the tables were last checked against the runtime and its documentation.
+pub const CHECKED: &str = "2026-11-26";
+
+/// Built-in tool names.
+pub const TOOLS: &[&str] = &[
+    "Agent",
+    "AskUserQuestion",
+    "Bash",
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "Edit",
+    "EnterPlanMode",
+    "EnterWorktree",
+    "ExitPlanMode",
+    "ExitWorktree",
+    "Glob",
+    "Grep",
+    "ListMcpResourcesTool",
+    "LSP",
+    "Monitor",
+    "NotebookEdit",
+    "PowerShell",
+    "PushNotification",
+    "Read",
+    "ReadMcpResourceTool",
+    "RemoteTrigger",
+    "SendMessage",
+    "Skill",
+    "TaskCreate",
+    "TaskGet",
+    "TaskList",
+    "TaskOutput",
+    "TaskStop",
+    "TaskUpdate",
+    "TeamCreate",
+    "TeamDelete",
+    "TodoWrite",
+    "ToolSearch",
+    "WebFetch",
+    "WebSearch",
+    "Write",
+];
+
+/// Old tool names still seen in agent files, with the tool that does the job today.
+/// `Task` is still accepted as an alias of `Agent`.
+pub const LEGACY_TOOLS: &[(&str, &str)] = &[
+    ("Task", "Agent"),
+    ("MultiEdit", "Edit"),
+    ("LS", "Glob"),
+    ("NotebookRead", "Read"),
+    ("TodoRead", "TaskList"),
+    ("BashOutput", "TaskOutput"),
+    ("KillShell", "TaskStop"),
+    ("SlashCommand", "Skill"),
+];
+
+/// Legacy names the runtime still resolves to a tool.
+pub const LEGACY_ALIASES: &[&str] = &["Task"];
+
+/// Model aliases accepted in `model`; full `claude-*` model IDs are accepted too.
+pub const MODEL_ALIASES: &[&str] = &[
+    "sonnet",
+    "opus",
+    "haiku",
+    "fable",
+    "inherit",
+    "default",
+    "best",
+    "opusplan",
+    "sonnet[1m]",
+    "opus[1m]",
+];
+
+/// `permissionMode` values; `manual` is an alias of `default`.
+pub const PERMISSION_MODES: &[&str] = &[
+    "default",
+    "acceptEdits",
+    "auto",
+    "dontAsk",
+    "bypassPermissions",
+    "plan",
+    "manual",
+];
+
+pub const COLORS: &[&str] = &[
+    "red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan",
+];
+
+/// `effort` names; a positive integer is accepted too.
+pub const EFFORTS: &[&str] = &["low", "medium", "high", "xhigh", "max"];
+
+pub const MEMORY_SCOPES: &[&str] = &["user", "project", "local"];
+
+pub const ISOLATION_MODES: &[&str] = &["worktree", "remote"];
+
+/// Hook events Claude Code accepts in `hooks`.
+pub const HOOK_EVENTS: &[&str] = &[
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "PostToolBatch",
+    "PermissionRequest",
+    "PermissionDenied",
+    "UserPromptSubmit",
+    "Stop",
+    "StopFailure",
+    "SubagentStart",
+    "SubagentStop",
+    "SessionStart",
+    "SessionEnd",
+    "Notification",
+    "PreCompact",
+    "PostCompact",
+    "InstructionsLoaded",
+];
+
+/// Hook events that, written as top-level frontmatter keys holding hook definitions, make
+/// Claude Code refuse the agent.
+pub const FATAL_TOP_LEVEL_EVENTS: &[&str] = &["PreToolUse", "PermissionRequest"];
+
+/// The frontmatter keys Claude Code reads in an agent file.
+pub const FRONTMATTER_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "tools",
+    "disallowedTools",
+    "model",
+    "permissionMode",
+    "maxTurns",
+    "skills",
+    "mcpServers",
+    "hooks",
+    "memory",
+    "background",
+    "effort",
+    "isolation",
+    "color",
+    "initialPrompt",
+    "omitClaudeMd",
+    "experimental",
+    "autoCompactWindow",
+];
+
+/// Skill keys that mean nothing in an agent file.
+pub const SKILL_TOOL_KEYS: &[&str] = &["allowed-tools", "allowedTools"];
+
+pub fn is_tool(name: &str) -> bool {
+    TOOLS.contains(&name)
+}
+
+pub fn legacy_replacement(name: &str) -> Option<&'static str> {
+    LEGACY_TOOLS
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map(|(_, new)| *new)
+}
+
+/// The closest of `candidates` to `word`, if close enough to suggest.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (c, strsim::jaro_winkler(&lower, &c.to_lowercase())))
+        .filter(|&(_, score)| score >= 0.85)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("Bsh", TOOLS.iter().copied()), Some("Bash"));
+        assert_eq!(
+            did_you_mean("webfetch", TOOLS.iter().copied()),
+            Some("WebFetch")
+        );
+        assert_eq!(
+            did_you_mean("disallowed-tools", FRONTMATTER_KEYS.iter().copied()),
+            Some("disallowedTools")
+        );
+        assert_eq!(did_you_mean("zzzzzz", TOOLS.iter().copied()), None);
+    }
+}

@@ -1,0 +1,256 @@
+//! One fixture folder per rule: `fixtures/rules/<CODE>_<name>/` with `invalid*` files that must
+//! trigger the rule (their rendering is snapshotted) and `valid*` files that must not.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use agentspec::config::Config;
+use agentspec::diagnostics::render;
+use agentspec::diagnostics::{Applicability, Edit, apply_edits};
+use agentspec::lint::{self, FileReport, Input};
+use agentspec::rules::{Check, RULES, RuleMeta};
+
+fn fixture_dir(meta: &RuleMeta) -> PathBuf {
+    Path::new("fixtures/rules").join(format!("{}_{}", meta.code, meta.name))
+}
+
+fn config_for(dir: &Path, code: &str) -> Config {
+    let toml = dir.join("agentspec.toml");
+    let mut config = if toml.is_file() {
+        Config::load(&toml).expect("fixture config loads")
+    } else {
+        Config::default()
+    };
+    config.cli_select = Some(vec![code.to_owned()]);
+    config
+}
+
+fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture folder exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n != "agentspec.toml")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn lint(dir: &Path, paths: &[PathBuf], code: &str) -> Vec<FileReport> {
+    let inputs = paths
+        .iter()
+        .map(|p| Input::read(p.clone(), false, Some(dir.to_path_buf())))
+        .collect();
+    lint::check_inputs(inputs, &config_for(dir, code))
+}
+
+#[test]
+fn every_rule_fires_on_invalid_and_not_on_valid() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let meta = rule.meta;
+        let dir = fixture_dir(meta);
+        let invalid = files(&dir, "invalid");
+        let valid = files(&dir, "valid");
+        assert!(!invalid.is_empty(), "{}: no invalid fixture", meta.code);
+        assert!(!valid.is_empty(), "{}: no valid fixture", meta.code);
+        let reports = lint(&dir, &invalid, meta.code);
+        for report in &reports {
+            if !report.diagnostics.iter().any(|d| d.code == meta.code) {
+                failures.push(format!("{} does not fire on {}", meta.code, report.path.display()));
+            }
+        }
+        let rendering = format!(
+            "{}\n{}",
+            render::concise(&reports),
+            render::human(&reports, false)
+        );
+        insta::assert_snapshot!(format!("{}_{}", meta.code, meta.name), rendering);
+        for report in lint(&dir, &valid, meta.code) {
+            if !report.diagnostics.is_empty() {
+                failures.push(format!(
+                    "{} fires on {}: {:?}",
+                    meta.code,
+                    report.path.display(),
+                    report.diagnostics
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_fixture_folder_and_every_folder_a_rule() {
+    let expected: BTreeSet<String> = RULES
+        .iter()
+        .map(|r| format!("{}_{}", r.meta.code, r.meta.name))
+        .collect();
+    let found: BTreeSet<String> = std::fs::read_dir("fixtures/rules")
+        .expect("fixtures/rules")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(expected, found);
+}
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for r in RULES {
+        assert!(codes.insert(r.meta.code), "duplicate code {}", r.meta.code);
+        assert!(names.insert(r.meta.name), "duplicate name {}", r.meta.name);
+        assert!(
+            r.meta.code.len() == 5
+                && r.meta.code.starts_with("AS")
+                && r.meta.code[2..].chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            r.meta.code
+        );
+        assert!(
+            r.meta
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{}",
+            r.meta.name
+        );
+    }
+}
+
+#[test]
+fn every_rule_doc_has_its_headings() {
+    for r in RULES {
+        let doc = r.meta.doc_text();
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+        ] {
+            assert!(doc.contains(heading), "{}: missing `{heading}`", r.meta.code);
+        }
+        assert!(!r.meta.summary().is_empty(), "{}", r.meta.code);
+    }
+}
+
+/// The Markdown blocks of a doc section: ```` ```markdown ```` fences.
+fn markdown_blocks(section: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in section.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```markdown") => current = Some(String::new()),
+            (Some(_), "```") => blocks.extend(current.take()),
+            (Some(block), _) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn doc_examples_trigger_the_rule_and_use_instead_does_not() {
+    for r in RULES {
+        if !matches!(r.check, Check::File(_)) {
+            continue;
+        }
+        let doc = r.meta.doc_text();
+        let example = doc
+            .split("## Example")
+            .nth(1)
+            .and_then(|s| s.split("Use instead:").next())
+            .unwrap_or("");
+        let instead = doc
+            .split("Use instead:")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or("");
+        let (Some(bad), Some(good)) = (
+            markdown_blocks(example).pop(),
+            markdown_blocks(instead).pop(),
+        ) else {
+            continue;
+        };
+        let mut config = Config::parse(
+            match r.meta.code {
+                "AS401" => "[tools]\nallow = [\"Read\", \"Grep\"]\n",
+                "AS402" => "[tools]\nrequire-explicit = true\n",
+                _ => "",
+            },
+            Path::new("agentspec.toml"),
+            PathBuf::from("."),
+        )
+        .expect("config");
+        config.cli_select = Some(vec![r.meta.code.to_owned()]);
+        let path = Path::new(".claude/agents/example.md");
+        let bad_report = lint::check_text(path, &bad, false, &config);
+        assert!(
+            bad_report.diagnostics.iter().any(|d| d.code == r.meta.code),
+            "{}: the example does not trigger the rule",
+            r.meta.code
+        );
+        let good_report = lint::check_text(path, &good, false, &config);
+        assert!(
+            good_report.diagnostics.is_empty(),
+            "{}: `Use instead` triggers {:?}",
+            r.meta.code,
+            good_report.diagnostics
+        );
+    }
+}
+
+/// Applies safe fixes until nothing changes; the result must parse no worse than before.
+fn fix_until_stable(path: &Path, text: &str, config: &Config) -> (String, usize) {
+    let mut text = text.to_owned();
+    for round in 0..10 {
+        let report = lint::check_text(path, &text, false, config);
+        let edits: Vec<&Edit> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.applicability == Applicability::Safe)
+            .flat_map(|f| &f.edits)
+            .collect();
+        if edits.is_empty() {
+            return (text, round);
+        }
+        text = apply_edits(&text, &edits);
+    }
+    panic!("fixes did not reach a fixpoint for {}", path.display());
+}
+
+#[test]
+fn fixes_reach_a_fixpoint_and_never_parse_worse() {
+    for r in RULES {
+        let dir = fixture_dir(r.meta);
+        for path in files(&dir, "invalid") {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let config = config_for(&dir, r.meta.code);
+            let before = lint::check_text(&path, &text, false, &config);
+            let (fixed, rounds) = fix_until_stable(&path, &text, &Config::default());
+            if rounds == 0 {
+                continue;
+            }
+            let after = lint::check_text(&path, &fixed, false, &Config::default());
+            assert!(
+                after.loads || !before.loads,
+                "{}: the fix made the file stop loading",
+                path.display()
+            );
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            insta::assert_snapshot!(format!("fixed_{}_{}_{name}", r.meta.code, r.meta.name), fixed);
+        }
+    }
+}
