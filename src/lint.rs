@@ -225,9 +225,10 @@ fn finish(mut c: Checked) -> FileReport {
     for d in &mut diagnostics {
         if let Some(meta) = rules::find(d.code).map(|r| r.meta)
             && let Some(severity) = c.settings.severity_of(d.code)
-                && severity != meta.severity {
-                    d.severity = severity;
-                }
+            && severity != meta.severity
+        {
+            d.severity = severity;
+        }
     }
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
@@ -299,7 +300,7 @@ impl Suppressions {
                         span: Span::new(start, end),
                         target: (directive == NEXT_LINE).then_some(line_no + 1),
                         selectors: args
-                            .split([',', ' ', '\t'])
+                            .split(|c: char| c == ',' || c.is_whitespace())
                             .filter(|s| !s.is_empty())
                             .map(str::to_owned)
                             .collect(),

@@ -1,6 +1,12 @@
 //! One fixture folder per rule: `fixtures/rules/<CODE>_<name>/` with `invalid*` files that must
 //! trigger the rule (their rendering is snapshotted) and `valid*` files that must not.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -60,7 +66,11 @@ fn every_rule_fires_on_invalid_and_not_on_valid() {
         let reports = lint(&dir, &invalid, meta.code);
         for report in &reports {
             if !report.diagnostics.iter().any(|d| d.code == meta.code) {
-                failures.push(format!("{} does not fire on {}", meta.code, report.path.display()));
+                failures.push(format!(
+                    "{} does not fire on {}",
+                    meta.code,
+                    report.path.display()
+                ));
             }
         }
         let rendering = format!(
@@ -131,7 +141,11 @@ fn every_rule_doc_has_its_headings() {
             "## Example",
             "Use instead:",
         ] {
-            assert!(doc.contains(heading), "{}: missing `{heading}`", r.meta.code);
+            assert!(
+                doc.contains(heading),
+                "{}: missing `{heading}`",
+                r.meta.code
+            );
         }
         assert!(!r.meta.summary().is_empty(), "{}", r.meta.code);
     }
@@ -250,7 +264,10 @@ fn fixes_reach_a_fixpoint_and_never_parse_worse() {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            insta::assert_snapshot!(format!("fixed_{}_{}_{name}", r.meta.code, r.meta.name), fixed);
+            insta::assert_snapshot!(
+                format!("fixed_{}_{}_{name}", r.meta.code, r.meta.name),
+                fixed
+            );
         }
     }
 }

@@ -235,10 +235,13 @@ fn description_skip(spec: &AgentSpec) -> Option<Skip> {
 }
 
 fn hooks_skip(spec: &AgentSpec) -> Option<Skip> {
-    if let Some(field) = spec.field("hooks")
-        && !matches!(field.value.value, Value::Map(_) | Value::Null) {
-            return Some(Skip::HooksNotMap);
-        }
+    if spec
+        .field("hooks")
+        .and_then(|f| hooks_problem(&f.value))
+        .is_some()
+    {
+        return Some(Skip::HooksNotMap);
+    }
     spec.fields
         .iter()
         .any(|f| {
@@ -246,6 +249,74 @@ fn hooks_skip(spec: &AgentSpec) -> Option<Skip> {
                 && is_hook_definition_list(&f.value)
         })
         .then_some(Skip::TopLevelHookEvent)
+}
+
+/// Why a `hooks` value makes Claude Code refuse the agent: it must be a map, and each known
+/// event must hold a list of matcher groups, each a map with a `hooks` list of maps.
+pub fn hooks_problem(node: &Node) -> Option<(Span, String)> {
+    let entries = match &node.value {
+        Value::Null => return None,
+        Value::Map(entries) => entries,
+        other => {
+            return Some((
+                node.span,
+                format!("`hooks` is {}, not a map of events", other.a_kind()),
+            ));
+        }
+    };
+    for entry in entries {
+        let Some(event) = entry
+            .key
+            .key_str()
+            .filter(|e| vocab::HOOK_EVENTS.contains(e))
+        else {
+            continue;
+        };
+        let groups = match &entry.value.value {
+            Value::Null => continue,
+            Value::Seq(groups) => groups,
+            other => {
+                return Some((
+                    entry.value.span,
+                    format!(
+                        "`hooks.{event}` is {}, not a list of matcher groups",
+                        other.a_kind()
+                    ),
+                ));
+            }
+        };
+        for group in groups {
+            let Value::Map(fields) = &group.value else {
+                return Some((
+                    group.span,
+                    format!(
+                        "a `hooks.{event}` entry is {}, not a matcher group",
+                        group.value.a_kind()
+                    ),
+                ));
+            };
+            let hooks = fields.iter().find(|f| f.key.key_str() == Some("hooks"));
+            match hooks.map(|h| &h.value.value) {
+                Some(Value::Seq(items))
+                    if items.iter().all(|i| matches!(i.value, Value::Map(_))) => {}
+                Some(_) => {
+                    return Some((
+                        group.span,
+                        format!(
+                            "a `hooks.{event}` matcher group's `hooks` is not a list of hook maps"
+                        ),
+                    ));
+                }
+                None => {
+                    return Some((
+                        group.span,
+                        format!("a `hooks.{event}` matcher group has no `hooks` list"),
+                    ));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A non-empty list of matcher groups (maps), as a `hooks` event would hold.

@@ -431,8 +431,11 @@ fn rewrite_for_retry(text: &str) -> Rewrite {
                 },
                 needed: true,
             });
-        } else if let Some((start, end)) =
-            retry_value_range(line).filter(|&(s, e)| needs_quoting(&line[s..e]))
+        } else if let Some((start, end)) = retry_value_range(line)
+            .filter(|&(s, e)| needs_quoting(&line[s..e]))
+            // The retry's line pattern ends in `(.+)$`, and `.` does not match `\r`: lines
+            // with CRLF endings are never quoted.
+            .filter(|_| !line.trim_end_matches('\n').ends_with('\r'))
         {
             let value = &line[start..end];
             rw.push(&line[..start], offset);
@@ -575,6 +578,12 @@ mod tests {
         };
         assert_eq!(entries[1].value.span, Span::new(4 + 21, 4 + 24));
         assert_eq!(entries[1].key.span, Span::new(4 + 8, 4 + 19));
+    }
+
+    #[test]
+    fn crlf_lines_are_not_quoted_by_the_retry() {
+        let doc = parse("name: x\r\ndescription: a: b\r\n", 0);
+        assert!(matches!(doc.outcome, Outcome::Failed { .. }));
     }
 
     #[test]

@@ -73,9 +73,14 @@ fn cp1252_byte(c: char) -> Option<u8> {
     Some(b)
 }
 
-/// One garbled sequence: its span and the character it stands for.
-fn decode_at(text: &str, start: usize) -> Option<(usize, char)> {
-    let mut chars = text[start..].char_indices();
+/// Bytes that Windows-1252 leaves undefined; a decoder that drops them loses the last byte of
+/// some UTF-8 sequences (`â€` for `”`, whose third byte is 0x9D).
+const UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// A garbled sequence starting at `start`: its end and the character it stands for, or
+/// `None` when one byte was lost and the character cannot be known for sure.
+fn decode_at(text: &str, start: usize) -> Option<(usize, Option<char>)> {
+    let mut chars = text[start..].char_indices().peekable();
     let (_, lead) = chars.next()?;
     let b0 = cp1252_byte(lead)?;
     let needed = match b0 {
@@ -86,19 +91,43 @@ fn decode_at(text: &str, start: usize) -> Option<(usize, char)> {
     };
     let mut bytes = vec![b0];
     let mut end = start + lead.len_utf8();
-    for _ in 0..needed {
-        let (i, c) = chars.next()?;
-        let b = cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b))?;
-        bytes.push(b);
-        end = start + i + c.len_utf8();
+    while bytes.len() <= needed {
+        let Some(b) = chars
+            .peek()
+            .and_then(|&(_, c)| cp1252_byte(c))
+            .filter(|b| (0x80..=0xBF).contains(b))
+        else {
+            break;
+        };
+        if let Some((i, c)) = chars.next() {
+            bytes.push(b);
+            end = start + i + c.len_utf8();
+        }
     }
-    let decoded = std::str::from_utf8(&bytes).ok()?.chars().next()?;
-    Some((end, decoded))
+    if bytes.len() == needed + 1 {
+        let decoded = std::str::from_utf8(&bytes).ok()?.chars().next()?;
+        return Some((end, Some(decoded)));
+    }
+    // One byte short: damaged only if some undefined byte would complete a valid character.
+    let damaged = needed >= 2
+        && bytes.len() == needed
+        && UNDEFINED.iter().any(|&b| {
+            let mut candidate = bytes.clone();
+            candidate.push(b);
+            std::str::from_utf8(&candidate).is_ok()
+        });
+    damaged.then_some((end, None))
 }
 
-/// Garbled runs on each line: `(span, restored text)`.
-pub fn find(text: &str) -> Vec<(Span, String)> {
-    let mut runs: Vec<(Span, String)> = Vec::new();
+/// A garbled run: its span and the restored text, when it can be restored.
+pub struct Garbled {
+    pub span: Span,
+    pub restored: Option<String>,
+}
+
+/// Garbled runs in `text`, adjacent sequences merged.
+pub fn find(text: &str) -> Vec<Garbled> {
+    let mut runs: Vec<Garbled> = Vec::new();
     let mut i = 0;
     while i < text.len() {
         let Some(c) = text[i..].chars().next() else {
@@ -106,11 +135,17 @@ pub fn find(text: &str) -> Vec<(Span, String)> {
         };
         if let Some((end, decoded)) = decode_at(text, i) {
             match runs.last_mut() {
-                Some((span, restored)) if span.end == i => {
-                    span.end = end;
-                    restored.push(decoded);
+                Some(run) if run.span.end == i => {
+                    run.span.end = end;
+                    run.restored = run.restored.take().zip(decoded).map(|(mut r, d)| {
+                        r.push(d);
+                        r
+                    });
                 }
-                _ => runs.push((Span::new(i, end), decoded.to_string())),
+                _ => runs.push(Garbled {
+                    span: Span::new(i, end),
+                    restored: decoded.map(String::from),
+                }),
             }
             i = end;
         } else {
@@ -121,18 +156,17 @@ pub fn find(text: &str) -> Vec<(Span, String)> {
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
-    for (span, restored) in find(cx.text()) {
-        out.push(
-            RULE.diag(
-                span,
-                format!(
-                    "garbled text `{}` is mojibake for `{restored}`",
-                    cx.slice(span)
-                ),
-            )
-            .with_help("the file was once decoded as Windows-1252; restore the original characters")
-            .with_fix(Fix::safe(vec![Edit::replace(span, restored)])),
-        );
+    for run in find(cx.text()) {
+        let garbled = cx.slice(run.span);
+        out.push(match run.restored {
+            Some(restored) => RULE
+                .diag(run.span, format!("garbled text `{garbled}` is mojibake for `{restored}`"))
+                .with_help("the file was once decoded as Windows-1252; restore the original characters")
+                .with_fix(Fix::safe(vec![Edit::replace(run.span, restored)])),
+            None => RULE
+                .diag(run.span, format!("garbled text `{garbled}` is a damaged character"))
+                .with_help("the file was once decoded as Windows-1252 and one byte of this character was lost; retype it"),
+        });
     }
 }
 
@@ -142,8 +176,11 @@ mod tests {
 
     #[test]
     fn restores_emoji_and_checkmarks() {
-        let runs = find("ok âœ… and ðŸ’» and Ã© but not é or Â alone");
-        let restored: Vec<_> = runs.iter().map(|(_, r)| r.as_str()).collect();
-        assert_eq!(restored, vec!["✅", "💻", "é"]);
+        let runs = find("ok âœ… and ðŸ’» and Ã© but not é or Â alone; ðŸ” lost a byte, â€ too");
+        let restored: Vec<_> = runs.iter().map(|r| r.restored.as_deref()).collect();
+        assert_eq!(
+            restored,
+            vec![Some("✅"), Some("💻"), Some("é"), None, None]
+        );
     }
 }

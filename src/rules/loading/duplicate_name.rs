@@ -26,9 +26,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, entry) in entries.iter().enumerate() {
         if let Some(name) = &entry.spec.name
-            && entry.spec.load.loads() {
-                by_name.entry(name.value.as_str()).or_default().push(i);
-            }
+            && entry.spec.load.loads()
+        {
+            by_name.entry(name.value.as_str()).or_default().push(i);
+        }
     }
     let mut out = Vec::new();
     for (name, files) in by_name {

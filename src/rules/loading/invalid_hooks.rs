@@ -1,12 +1,12 @@
 use crate::diagnostics::Diagnostic;
-use crate::model::is_hook_definition_list;
-use crate::parse::yaml::Value;
+use crate::model::{hooks_problem, is_hook_definition_list};
 use crate::rules::FileContext;
 use crate::vocab;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `hooks` value that is not a map of events (`hooks: []`, `hooks: "x"`), and
+    /// Reports a `hooks` value that is not a map of events (`hooks: []`, `hooks: "x"`), an
+    /// event that does not hold a list of matcher groups with `hooks` lists, and
     /// `PreToolUse` or `PermissionRequest` hook definitions written as top-level keys instead
     /// of inside `hooks`.
     ///
@@ -39,13 +39,11 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     if cx.spec.recovered {
         return;
     }
-    if let Some(field) = cx.spec.field("hooks")
-        && !matches!(field.value.value, Value::Map(_) | Value::Null) {
-            out.push(
-                RULE.diag(field.value.span, format!("`hooks` is {}, not a map of events", field.value.value.a_kind()))
-                    .with_help("Claude Code refuses the agent; write `hooks: {}` or a map such as `PreToolUse: [...]`"),
-            );
-        }
+    if let Some((span, message)) = cx.spec.field("hooks").and_then(|f| hooks_problem(&f.value)) {
+        out.push(RULE.diag(span, message).with_help(
+            "Claude Code refuses the agent; `hooks` maps events to lists like `- matcher: Bash` with `hooks: [{type: command, command: ...}]`; `hooks: {}` is the empty form",
+        ));
+    }
     for field in &cx.spec.fields {
         if vocab::FATAL_TOP_LEVEL_EVENTS.contains(&field.key.value.as_str())
             && is_hook_definition_list(&field.value)

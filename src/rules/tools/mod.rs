@@ -7,6 +7,7 @@ pub mod allowed_and_disallowed;
 pub mod deprecated_colon_star;
 pub mod disallowed_specifier;
 pub mod duplicate_tool;
+pub mod empty_tools;
 pub mod invalid_mcp_name;
 pub mod invalid_permission_rule;
 pub mod legacy_tool_name;

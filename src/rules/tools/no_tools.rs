@@ -4,19 +4,21 @@ use crate::rules::FileContext;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `tools` value that resolves to no tool at all: `tools: []`, `tools: ""`, or a
-    /// list whose every entry is unknown or malformed.
+    /// Reports a `tools` list none of whose entries names a tool Claude Code has: every entry
+    /// unknown, malformed, or a removed legacy name such as `LS` or `MultiEdit`. (MCP names and
+    /// tools declared under `[known] tools` count as resolvable.)
     ///
     /// ## Why is this bad?
-    /// Claude Code refuses to spawn an agent with zero tools ("would be spawned with zero
-    /// tools"), so delegating to it fails. To give an agent every tool, omit `tools`.
+    /// Claude Code lists the agent, but refuses every delegation to it: "Agent 'x' would be
+    /// spawned with zero tools — refusing. Its tools list resolved to nothing". (An explicitly
+    /// empty `tools: []` is different: the agent runs with no tools; see `empty-tools`.)
     ///
     /// ## Example
     /// ```markdown
     /// ---
     /// name: reviewer
     /// description: Reviews pull requests
-    /// tools: []
+    /// tools: LS, MultiEdit
     /// ---
     /// ```
     ///
@@ -37,19 +39,25 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     };
     let resolvable = |e: &&crate::model::tools::ToolEntry| {
         e.syntax_error.is_none()
-            && (e.kind != ToolKind::Unknown || cx.settings.known_tools.contains(&e.name))
+            && match &e.kind {
+                ToolKind::Unknown => cx.settings.known_tools.contains(&e.name),
+                ToolKind::Legacy { .. } => crate::vocab::LEGACY_ALIASES.contains(&e.name.as_str()),
+                ToolKind::BuiltIn | ToolKind::Mcp { .. } | ToolKind::Wildcard => true,
+            }
     };
-    let message = match tools.form {
-        ToolListForm::Empty => "`tools` is empty, so the agent has no tool".to_owned(),
-        ToolListForm::String | ToolListForm::List
-            if !tools.entries.iter().any(|e| resolvable(&e)) =>
-        {
-            "no entry of `tools` names a known tool, so the agent has no tool".to_owned()
-        }
-        _ => return,
-    };
+    if !matches!(tools.form, ToolListForm::String | ToolListForm::List)
+        || tools.entries.iter().any(|e| resolvable(&e))
+    {
+        return;
+    }
+    let names = tools
+        .entries
+        .iter()
+        .map(|e| format!("`{}`", e.raw))
+        .collect::<Vec<_>>()
+        .join(", ");
     out.push(
-        RULE.diag(tools.span, message)
-            .with_help("Claude Code refuses to spawn an agent with zero tools; list the tools it needs, or omit `tools` to inherit every tool"),
+        RULE.diag(tools.span, format!("no entry of `tools` names a tool Claude Code has ({names})"))
+            .with_help("Claude Code refuses to spawn this agent (\"would be spawned with zero tools\"); list real tool names, or omit `tools` to inherit every tool"),
     );
 }

@@ -1,0 +1,545 @@
+//! The real binary: formats, exit codes, configuration, suppression, stdin, discovery and bad
+//! input.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn agentspec() -> Command {
+    let mut cmd = Command::cargo_bin("agentspec").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, content).expect("write");
+}
+
+const GOOD: &str = "---\nname: good\ndescription: A good agent\ntools: Read, Grep\n---\nBody.\n";
+const WARN: &str = "---\nname: warn\ndescription: A warned agent\ntools: Read, grep\n---\nBody.\n";
+const BROKEN: &str = "---\ndescription: No name\n---\nBody.\n";
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).expect("valid JSON on stdout")
+}
+
+fn run_json(args: &[&str], dir: &Path) -> (Value, i32) {
+    let out = agentspec()
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .expect("runs");
+    (json_of(&out), out.status.code().unwrap_or(-1))
+}
+
+/// `loads` must agree with what the real Claude Code did (recorded in `verdicts.json`).
+fn assert_verdicts(folder: &str) {
+    let verdicts: Value = serde_json::from_str(
+        &fs::read_to_string(format!("{folder}/verdicts.json")).expect("verdicts"),
+    )
+    .expect("json");
+    let out = agentspec()
+        .args([
+            "check",
+            &format!("{folder}/agents"),
+            "--format",
+            "json",
+            "--isolated",
+        ])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let files = report["files"].as_array().expect("files");
+    let mut checked = 0;
+    for file in files {
+        let path = file["path"].as_str().expect("path");
+        let rel = path.split("/agents/").nth(1).expect("under agents/");
+        let truth = &verdicts[rel];
+        assert!(truth.is_object(), "{rel} is not in verdicts.json");
+        let same_name = files
+            .iter()
+            .filter(|f| !f["agent"].is_null() && f["agent"] == file["agent"])
+            .count();
+        if same_name > 1 {
+            // Claude Code keeps one of several agents with the same name; which is unspecified.
+            continue;
+        }
+        assert_eq!(
+            file["loads"], truth["loads"],
+            "{rel}: loads disagrees with Claude Code"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} files compared");
+}
+
+#[test]
+fn loads_agrees_with_claude_code_on_the_loader_truth_table() {
+    assert_verdicts("fixtures/loader-truth");
+}
+
+#[test]
+fn loads_agrees_with_claude_code_on_the_extra_cases() {
+    assert_verdicts("fixtures/loader-extra");
+}
+
+#[test]
+fn a_file_named_on_the_command_line_is_always_checked() {
+    let out = agentspec()
+        .args([
+            "check",
+            "fixtures/loader-truth/agents/not-md.txt",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    assert_eq!(report["files"][0]["loads"], false);
+    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "AS010");
+}
+
+#[test]
+fn concise_format_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), ".claude/agents/good.md", GOOD);
+    write(dir.path(), ".claude/agents/warn.md", WARN);
+    // Warnings alone exit 0.
+    let out = agentspec()
+        .args(["check", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        ".claude/agents/warn.md:4:14: AS201 [warning] unknown tool `grep` in `tools`\n"
+    );
+    // --strict and --max-warnings make warnings fail.
+    for args in [&["--strict"][..], &["--max-warnings", "0"][..]] {
+        agentspec()
+            .arg("check")
+            .args(args)
+            .current_dir(dir.path())
+            .assert()
+            .code(1);
+    }
+    agentspec()
+        .args(["check", "--max-warnings", "1"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
+    // An error exits 1.
+    write(dir.path(), ".claude/agents/broken.md", BROKEN);
+    agentspec()
+        .arg("check")
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    // Bad arguments exit 2.
+    agentspec()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    let out = agentspec()
+        .args(["check", "--select", "unknown-tol"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `unknown-tool`?"));
+}
+
+#[test]
+fn json_format_has_the_documented_shape() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), ".claude/agents/warn.md", WARN);
+    write(dir.path(), ".claude/agents/broken.md", BROKEN);
+    let (report, code) = run_json(&["check"], dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(report["version"], 1);
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0})
+    );
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files[0]["path"], ".claude/agents/broken.md");
+    assert_eq!(files[0]["agent"], Value::Null);
+    assert_eq!(files[0]["loads"], false);
+    let d = &files[1]["diagnostics"][0];
+    assert_eq!(d["code"], "AS201");
+    assert_eq!(d["name"], "unknown-tool");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["help"], "did you mean `Grep`?");
+    assert_eq!(d["span"], serde_json::json!({"start": 56, "end": 60}));
+    assert_eq!(d["start"], serde_json::json!({"line": 4, "column": 14}));
+    assert_eq!(d["end"], serde_json::json!({"line": 4, "column": 18}));
+    assert_eq!(d["fix"], Value::Null);
+    assert_eq!(files[1]["agent"], "warn");
+}
+
+#[test]
+fn human_format_renders_snippets_help_and_a_summary() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), ".claude/agents/warn.md", WARN);
+    let out = agentspec()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn fixes_are_in_the_json() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: Use when: asked\ntools: Bash(git commit:*)\n---\n",
+    );
+    let (report, _) = run_json(&["check"], dir.path());
+    let fixes: Vec<&Value> = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| &d["fix"])
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![
+            &serde_json::json!({"applicability": "safe", "edits": [{"start": 25, "end": 40, "content": "\"Use when: asked\""}]}),
+            &serde_json::json!({"applicability": "safe", "edits": [{"start": 63, "end": 65, "content": " *"}]}),
+        ]
+    );
+}
+
+#[test]
+fn config_is_found_upward_and_applied() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "agentspec.toml",
+        "ignore = [\"unknown-tool\"]\n[tools]\nallow = [\"Read\"]\n[[overrides]]\nfiles = [\"legacy/**\"]\nignore = [\"team\"]\n",
+    );
+    write(dir.path(), "sub/.claude/agents/warn.md", WARN);
+    write(dir.path(), "legacy/.claude/agents/warn.md", WARN);
+    let (report, code) = run_json(&["check", "."], &dir.path().join("sub"));
+    assert_eq!(code, 1);
+    let diags = &report["files"][0]["diagnostics"];
+    assert_eq!(diags.as_array().map(Vec::len), Some(1), "{diags}");
+    assert_eq!(diags[0]["code"], "AS401");
+    assert_eq!(
+        diags[0]["message"],
+        "`grep` is not in the team's tool allowlist"
+    );
+    // The override turns the team rules off under legacy/.
+    let (report, code) = run_json(&["check", "legacy"], dir.path());
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["warnings"], 0);
+    // --isolated ignores the file.
+    let (report, _) = run_json(&["check", ".", "--isolated"], &dir.path().join("sub"));
+    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "AS201");
+}
+
+#[test]
+fn require_explicit_tools() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "agentspec.toml",
+        "[tools]\nrequire-explicit = true\n",
+    );
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: All tools\n---\n",
+    );
+    let (report, code) = run_json(&["check"], dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "AS402");
+}
+
+#[test]
+fn an_unknown_config_key_is_an_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "agentspec.toml", "[tools]\nalow = [\"Read\"]\n");
+    write(dir.path(), ".claude/agents/good.md", GOOD);
+    let out = agentspec()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown key `alow`; did you mean `allow`?"),
+        "{stderr}"
+    );
+    // An explicit --config that does not exist is an error too.
+    agentspec()
+        .args(["check", "--config", "missing.toml"])
+        .current_dir(dir.path())
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn suppression_comments() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: ok\n# agentspec-disable-next-line unknown-tool\ntools: Read, grep\n---\n<!-- agentspec-disable-next-line AS301 -->\nâœ… done\n<!-- agentspec-disable-next-line AS302 -->\nfine\n",
+    );
+    write(
+        dir.path(),
+        ".claude/agents/b.md",
+        "---\nname: b\ndescription: ok\ntools: Read, grep, Bsh\n---\n<!-- agentspec-disable-file AS201 -->\n",
+    );
+    let (report, _) = run_json(&["check"], dir.path());
+    let a: Vec<String> = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .map(|d| format!("{} {}", d["code"], d["start"]["line"]))
+        .collect();
+    assert_eq!(a, vec!["\"AS901\" 9"]);
+    assert_eq!(report["files"][1]["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn stdin_is_checked_as_the_given_path() {
+    let out = agentspec()
+        .args([
+            "check",
+            "--stdin-filename",
+            ".claude/agents/x.md",
+            "--format",
+            "concise",
+        ])
+        .write_stdin(WARN)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        ".claude/agents/x.md:4:14: AS201 [warning] unknown tool `grep` in `tools`\n"
+    );
+    agentspec()
+        .args(["check", "--stdin-filename", "a.md"])
+        .write_stdin(BROKEN)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn discovery_follows_the_documented_rules() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write(d, ".claude/agents/b.md", GOOD.replace("good", "b"));
+    write(d, ".claude/agents/nested/a.md", GOOD.replace("good", "a"));
+    write(d, ".claude/agents/notes.txt", GOOD);
+    write(d, ".gitignore", "ignored/\n");
+    write(d, "ignored/.claude/agents/x.md", BROKEN);
+    write(d, "docs/page.md", "---\ntitle: not an agent\n---\n");
+    write(d, "docs/agent.md", GOOD.replace("good", "loose"));
+    write(
+        d,
+        ".claude/skills/s/SKILL.md",
+        "---\nname: s\ndescription: a skill\nallowed-tools: Read\n---\n",
+    );
+    write(
+        d,
+        ".claude/commands/c.md",
+        "---\nname: c\ndescription: a command\n---\n",
+    );
+    write(d, "plug/.claude-plugin/plugin.json", "{\"name\": \"plug\"}");
+    write(d, "plug/agents/README.md", "# About these agents\n");
+    let (report, _) = run_json(&["check"], d);
+    let files: Vec<(String, Value, Value)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["agent"].clone(),
+                f["loads"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            (".claude/agents/b.md".into(), "b".into(), true.into()),
+            (".claude/agents/nested/a.md".into(), "a".into(), true.into()),
+            ("docs/agent.md".into(), "loose".into(), true.into()),
+            ("plug/agents/README.md".into(), "README".into(), true.into()),
+        ]
+    );
+    // A plugin agent without frontmatter loads under its file name, and is still reported.
+    let readme = &report["files"][3]["diagnostics"][0];
+    assert_eq!(readme["code"], "AS001");
+    assert!(
+        readme["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("loads, under its file name and with every tool"))
+    );
+}
+
+#[test]
+fn bad_input_gets_clear_diagnostics_and_the_other_files_are_checked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let agents = ".claude/agents";
+    write(
+        d,
+        &format!("{agents}/binary.md"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    );
+    write(
+        d,
+        &format!("{agents}/latin1.md"),
+        b"---\nname: latin1\ndescription: caf\xe9\n---\n",
+    );
+    let mut big = String::from("---\nname: big\ndescription: big\n---\n");
+    let line = "x".repeat(99) + "\n";
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&line);
+    }
+    write(d, &format!("{agents}/big.md"), &big);
+    let mut bomb =
+        String::from("---\nname: bomb\ndescription: ok\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 {
+            "a".to_owned()
+        } else {
+            format!("b{}", i - 1)
+        };
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
+    }
+    bomb.push_str("---\n");
+    write(d, &format!("{agents}/bomb.md"), &bomb);
+    write(d, &format!("{agents}/good.md"), GOOD);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop-b.md", d.join(agents).join("loop-a.md")).expect("symlink");
+        std::os::unix::fs::symlink("loop-a.md", d.join(agents).join("loop-b.md")).expect("symlink");
+        std::os::unix::fs::symlink(".", d.join(agents).join("self")).expect("symlink");
+    }
+    let (report, code) = run_json(&["check"], d);
+    assert_eq!(code, 1);
+    let by_path = |p: &str| {
+        report["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["path"] == format!("{agents}/{p}"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{p} missing from {report}"))
+    };
+    let first_code = |p: &str| {
+        by_path(p)["diagnostics"][0]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert_eq!(first_code("binary.md"), "AS000");
+    assert_eq!(first_code("big.md"), "AS000");
+    assert!(
+        by_path("big.md")["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("larger than 16 MiB"))
+    );
+    let latin1 = by_path("latin1.md");
+    assert_eq!(latin1["loads"], true);
+    assert_eq!(latin1["diagnostics"][0]["code"], "AS303");
+    assert_eq!(
+        latin1["diagnostics"][0]["message"],
+        "the file is not valid UTF-8: invalid byte at offset 33"
+    );
+    let bomb = by_path("bomb.md");
+    assert_eq!(bomb["loads"], false);
+    assert_eq!(bomb["diagnostics"][0]["code"], "AS004");
+    #[cfg(unix)]
+    {
+        assert_eq!(first_code("loop-a.md"), "AS000");
+        assert_eq!(first_code("loop-b.md"), "AS000");
+    }
+    assert_eq!(by_path("good.md")["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for i in 0..400 {
+        write(
+            dir.path(),
+            &format!(".claude/agents/a{i}.md"),
+            WARN.replace("warn", &format!("w{i}")),
+        );
+    }
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("agentspec"))
+        .arg("check")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).expect("read");
+    // Dropping the reader closes the pipe while agentspec is still writing.
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{:?}", out.status);
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = agentspec()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let rules = json_of(&out);
+    let list = rules.as_array().expect("list");
+    assert_eq!(list.len(), agentspec::rules::RULES.len());
+    assert_eq!(list[0]["code"], "AS000");
+    assert!(
+        list.iter()
+            .all(|r| !r["summary"].as_str().unwrap_or("").is_empty())
+    );
+    let out = agentspec()
+        .args(["explain", "AS101"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("# unknown-key (AS101)\n"), "{text}");
+    assert!(text.contains("## Why is this bad?"));
+    agentspec()
+        .args(["explain", "unknown-key"])
+        .assert()
+        .code(0);
+    let out = agentspec()
+        .args(["explain", "unknown-kye"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `unknown-key`?"));
+}

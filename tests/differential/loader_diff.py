@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Differential test of agentspec's `loads` prediction against the real Claude Code.
+
+For each fixture folder, the folder is copied to a temporary project's `.claude/agents/`, the
+real `claude -p` runs there against the stand-in model API on 127.0.0.1, and the agents it
+offers (the "Available agent types" list it sends to the model) are compared with what
+`agentspec check --format json` predicts for each file. Exit status 1 on any disagreement.
+
+Usage: loader_diff.py --claude PATH --agentspec PATH [--write-verdicts] FOLDER [FOLDER ...]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from standin import StandIn  # noqa: E402
+
+BUILTIN = {"claude", "Explore", "general-purpose", "Plan", "statusline-setup", "claude-code-guide"}
+MARKER = "Available agent types"
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+
+
+def offered_agents(requests):
+    """Names from the first 'Available agent types' list any request carried.
+
+    The list runs from the marker line to the first blank line; an entry is a line
+    `- NAME: DESCRIPTION (Tools: ...)`, and a description may span several lines.
+    """
+    for body in requests:
+        for text in strings(body):
+            if MARKER not in text:
+                continue
+            section = text.split(MARKER, 1)[1].split("\n", 1)[-1].split("\n\n", 1)[0]
+            return {m.group(1) for m in re.finditer(r"^- ([^:\n]*):", section, re.MULTILINE)}
+    return None
+
+
+def run_claude(claude, project, home, url):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "TERM": "dumb",
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(home / "tmp"),
+        "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_API_KEY": "sk-test-dummy",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+    }
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [claude, "-p", "hello", "--output-format", "json"],
+        cwd=project, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=180,
+    )
+
+
+def check_folder(folder, claude, agentspec, write_verdicts=False):
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="agentspec-diff-") as tmp:
+        tmp = Path(tmp)
+        project = tmp / "project"
+        agents = project / ".claude" / "agents"
+        shutil.copytree(folder, agents)
+        home = tmp / "home"
+        home.mkdir()
+        with StandIn() as standin:
+            result = run_claude(claude, project, home, standin.url)
+            offered = offered_agents(standin.requests)
+        if offered is None:
+            return [f"{folder}: Claude Code sent no agent list (exit {result.returncode}): {result.stderr[-500:]}"]
+        offered -= BUILTIN
+        report = subprocess.run(
+            [agentspec, "check", str(agents), "--format", "json", "--isolated"],
+            capture_output=True, text=True,
+        )
+        files = json.loads(report.stdout)["files"]
+    by_name = {}
+    for f in files:
+        if f["agent"] is not None:
+            by_name.setdefault(f["agent"], []).append(f)
+    verdicts = {}
+    for f in files:
+        rel = f["path"].split("/.claude/agents/", 1)[-1]
+        name = f["agent"]
+        verdicts[rel] = {"loads": name is not None and name in offered, "agent": name}
+        if name is not None and len(by_name[name]) > 1:
+            # Duplicate names: one of them loads, which one is not specified.
+            continue
+        actual = name is not None and name in offered
+        if f["loads"] != actual:
+            problems.append(f"{folder.name}/{rel}: agentspec predicts loads={f['loads']}, Claude Code {'loads' if actual else 'skips'} it")
+    for name, group in by_name.items():
+        if len(group) > 1 and (name in offered) != any(f["loads"] for f in group):
+            problems.append(f"{folder.name}: duplicate name `{name}`: agentspec and Claude Code disagree")
+    predicted = {n for n, g in by_name.items() if any(f["loads"] for f in g)}
+    for name in sorted(offered - predicted):
+        problems.append(f"{folder.name}: Claude Code offers `{name}`, which agentspec does not predict")
+    if write_verdicts:
+        target = folder.parent / "verdicts.json"
+        target.write_text(json.dumps(dict(sorted(verdicts.items())), indent=1) + "\n")
+        print(f"wrote {target} from what Claude Code did")
+    print(f"{folder}: {len(files)} files, {len(offered)} agents offered, {len(problems)} disagreements")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--claude", required=True)
+    parser.add_argument("--agentspec", required=True)
+    parser.add_argument("--write-verdicts", action="store_true",
+                        help="record Claude Code's verdicts in FOLDER/../verdicts.json")
+    parser.add_argument("folders", nargs="+", type=Path)
+    args = parser.parse_args()
+    problems = []
+    for folder in args.folders:
+        problems += check_folder(folder, args.claude, args.agentspec, args.write_verdicts)
+    for p in problems:
+        print("DISAGREE:", p)
+    print(f"{0 if problems else 1} passed, {1 if problems else 0} failed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
