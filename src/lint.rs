@@ -63,7 +63,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 pub struct FileReport {
     pub path: PathBuf,
     pub source: SourceFile,
-    pub line_index: LineIndex,
+    line_index: std::sync::OnceLock<LineIndex>,
     /// The agent's name as Claude Code would register it, if it has one.
     pub agent: Option<String>,
     pub loads: bool,
@@ -71,6 +71,17 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Line starts of the file, computed on first use.
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index
+            .get_or_init(|| LineIndex::new(&self.source.text))
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> crate::source::LineCol {
+        self.line_index().line_col(&self.source.text, offset)
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -89,15 +100,37 @@ struct Checked {
 
 /// Checks every input (in parallel) and runs the cross-file rules; reports keep input order.
 pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
-    let mut checked: Vec<Checked> = inputs
-        .into_par_iter()
-        .map(|input| {
-            let settings = config.for_path(&input.path);
-            check_one(input, settings)
-        })
-        .collect();
-    run_project_rules(&mut checked);
-    checked.into_par_iter().map(finish).collect()
+    let work = move || {
+        let mut checked: Vec<Checked> = inputs
+            .into_par_iter()
+            .map(|input| {
+                let settings = config.for_path(&input.path);
+                check_one(input, settings)
+            })
+            .collect();
+        run_project_rules(&mut checked);
+        checked.into_par_iter().map(finish).collect()
+    };
+    match pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// Stack size of the checking threads: deeply nested YAML and Markdown recurse, and the
+/// default 2 MiB of a thread is not enough for the nesting the parsers accept.
+const STACK_SIZE: usize = 32 * 1024 * 1024;
+
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("agentspec-check-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Checks one document given as text (stdin, an editor buffer).
@@ -216,9 +249,11 @@ fn run_project_rules(checked: &mut [Checked]) {
 }
 
 fn finish(mut c: Checked) -> FileReport {
-    let line_index = LineIndex::new(&c.source.text);
+    let line_index = std::sync::OnceLock::new();
     let suppressions = Suppressions::scan(&c.source.text);
-    let mut diagnostics = suppressions.filter(std::mem::take(&mut c.diagnostics), &line_index);
+    let mut diagnostics = suppressions.filter(std::mem::take(&mut c.diagnostics), || {
+        line_index.get_or_init(|| LineIndex::new(&c.source.text))
+    });
     if c.settings.severity_of("AS901").is_some() {
         diagnostics.extend(suppressions.unused());
     }
@@ -280,6 +315,9 @@ struct Suppressions(Vec<Suppression>);
 impl Suppressions {
     fn scan(text: &str) -> Suppressions {
         let mut found = Vec::new();
+        if !text.contains("agentspec-disable") {
+            return Suppressions(found);
+        }
         let mut offset = 0;
         for (line_no, line) in text.split_inclusive('\n').enumerate() {
             let trimmed = line.trim_start();
@@ -313,10 +351,15 @@ impl Suppressions {
         Suppressions(found)
     }
 
-    fn filter(&self, diagnostics: Vec<Diagnostic>, index: &LineIndex) -> Vec<Diagnostic> {
-        if self.0.is_empty() {
+    fn filter<'i>(
+        &self,
+        diagnostics: Vec<Diagnostic>,
+        index: impl FnOnce() -> &'i LineIndex,
+    ) -> Vec<Diagnostic> {
+        if self.0.is_empty() || diagnostics.is_empty() {
             return diagnostics;
         }
+        let index = index();
         diagnostics
             .into_iter()
             .filter(|d| {

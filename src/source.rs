@@ -111,13 +111,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self { line_starts }
     }
 
@@ -127,6 +123,11 @@ impl LineIndex {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }
+    }
+
+    /// How many lines the text has (a final line without a line break counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
     }
 
     /// Byte offset where 0-based `line` starts.

@@ -21,6 +21,8 @@ pub struct Candidate {
     pub path: PathBuf,
     pub plugin: bool,
     pub tree: Option<PathBuf>,
+    /// Found outside an agents folder: kept only if its frontmatter has a `name:` key.
+    pub needs_name: bool,
 }
 
 /// A directory entry that could not be read while walking.
@@ -60,8 +62,15 @@ fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
                 let is_file = entry
                     .file_type()
                     .is_some_and(|t| t.is_file() || t.is_symlink());
-                if is_file && is_md(path) && wanted(path) {
-                    found.push(candidate(path));
+                if is_file && is_md(path) {
+                    if agents_dir(path).is_some() {
+                        found.push(candidate(path));
+                    } else if !is_skill_or_command(path) {
+                        found.push(Candidate {
+                            needs_name: true,
+                            ..candidate(path)
+                        });
+                    }
                 }
             }
             Err(err) => errors.push(WalkError {
@@ -83,11 +92,8 @@ fn agents_dir(path: &Path) -> Option<&Path> {
         .find(|a| a.file_name().is_some_and(|n| n == "agents"))
 }
 
-fn wanted(path: &Path) -> bool {
-    if agents_dir(path).is_some() {
-        return true;
-    }
-    let skill_or_command = path.file_name().is_some_and(|n| n == "SKILL.md")
+fn is_skill_or_command(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "SKILL.md")
         || path
             .parent()
             .into_iter()
@@ -95,21 +101,13 @@ fn wanted(path: &Path) -> bool {
             .any(|a| {
                 a.file_name()
                     .is_some_and(|n| n == "skills" || n == "commands")
-            });
-    !skill_or_command && opens_with_named_frontmatter(path)
+            })
 }
 
-/// Reads the start of the file: frontmatter on line 1 with a top-level `name:` key.
-fn opens_with_named_frontmatter(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(8192);
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if file.take(8192).read_to_end(&mut head).is_err() {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&head);
+/// Frontmatter on line 1 with a top-level `name:` key.
+fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    let text = String::from_utf8_lossy(head);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let mut lines = text.lines();
     if lines.next().map(str::trim_end) != Some("---") {
@@ -136,14 +134,24 @@ fn candidate(path: &Path) -> Candidate {
         path: path.to_path_buf(),
         plugin,
         tree,
+        needs_name: false,
     }
 }
 
-/// Reads every candidate.
+/// Reads every candidate, dropping those found outside an agents folder that turn out not to
+/// be agents.
 pub fn read_all(candidates: Vec<Candidate>) -> Vec<Input> {
     use rayon::prelude::*;
     candidates
         .into_par_iter()
-        .map(|c| Input::read(c.path, c.plugin, c.tree))
+        .map(|c| (c.needs_name, Input::read(c.path, c.plugin, c.tree)))
+        .filter(|(needs_name, input)| {
+            !needs_name
+                || input
+                    .content
+                    .as_deref()
+                    .is_ok_and(opens_with_named_frontmatter)
+        })
+        .map(|(_, input)| input)
         .collect()
 }

@@ -5,6 +5,8 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod yaml;
 
+use std::sync::OnceLock;
+
 use frontmatter::{Frontmatter, NoFrontmatter, Split};
 use markdown::Body;
 use yaml::YamlDoc;
@@ -15,7 +17,19 @@ pub struct ParsedDoc {
     pub frontmatter: Result<Frontmatter, NoFrontmatter>,
     /// The frontmatter's YAML, when there is a frontmatter.
     pub yaml: Option<YamlDoc>,
-    pub body: Body,
+    /// Byte offset where the body (the system prompt) starts.
+    pub body_start: usize,
+    /// The body's Markdown structure, parsed the first time a rule asks for it.
+    body: OnceLock<Body>,
+}
+
+impl ParsedDoc {
+    /// The body's headings, list items and code fences; `text` is the text `self` was
+    /// parsed from.
+    pub fn body(&self, text: &str) -> &Body {
+        self.body
+            .get_or_init(|| markdown::parse(text, self.body_start))
+    }
 }
 
 pub fn parse(text: &str) -> ParsedDoc {
@@ -23,17 +37,29 @@ pub fn parse(text: &str) -> ParsedDoc {
         Split::Found(fm) => {
             let content = &text[fm.content.start..fm.content.end];
             let yaml = yaml::parse(content, fm.content.start);
-            let body = markdown::parse(text, frontmatter::body_start(text, &fm));
             ParsedDoc {
+                body_start: frontmatter::body_start(text, &fm),
                 frontmatter: Ok(fm),
                 yaml: Some(yaml),
-                body,
+                body: OnceLock::new(),
             }
         }
         Split::Missing(why) => ParsedDoc {
             frontmatter: Err(why),
             yaml: None,
-            body: markdown::parse(text, frontmatter::content_start(text)),
+            body_start: frontmatter::content_start(text),
+            body: OnceLock::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_body_is_parsed_on_demand_from_after_the_frontmatter() {
+        let text = "---\nname: a\n---\n# Title\n";
+        let doc = super::parse(text);
+        assert_eq!(doc.body_start, 16);
+        assert_eq!(doc.body(text).headings[0].text, "Title");
     }
 }

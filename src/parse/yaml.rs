@@ -192,6 +192,9 @@ fn parse_strict(text: &str) -> Result<Option<Node>, YamlError> {
 
 /// The crate's messages carry their own "at line X column Y" tail; spans replace it.
 fn clean_message(message: &str) -> String {
+    if message.contains("budget breached") {
+        return "the YAML exceeds agentspec's parsing limits (nesting deeper than 64 levels, too many nodes, or alias expansion)".to_owned();
+    }
     let first = message.lines().next().unwrap_or(message).trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
     let cut = cut.trim_end_matches('.').trim();

@@ -9,9 +9,7 @@ pub fn concise(reports: &[FileReport]) -> String {
     for report in reports {
         let path = display_path(&report.path);
         for d in &report.diagnostics {
-            let at = report
-                .line_index
-                .line_col(&report.source.text, d.span.start);
+            let at = report.line_col(d.span.start);
             let _ = writeln!(
                 out,
                 "{path}:{}:{}: {} [{}] {}",

@@ -1,6 +1,9 @@
 use std::fmt::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Summary, display_path};
 use crate::diagnostics::Severity;
@@ -33,9 +36,7 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                 .with_label(LabeledSpan::new(Some(label.to_owned()), d.span.start, len));
             let mut help = d.help.clone().unwrap_or_default();
             for rel in &d.related {
-                let at = report
-                    .line_index
-                    .line_col(&report.source.text, rel.span.start);
+                let at = report.line_col(rel.span.start);
                 let where_ = if rel.path == report.path {
                     format!("line {}", at.line)
                 } else {
@@ -49,7 +50,7 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
             if !help.is_empty() {
                 diag = diag.with_help(help);
             }
-            let source = NamedSource::new(path.clone(), report.source.text.clone());
+            let source = NamedSource::new(path.clone(), Window::around(report, d.span));
             let report = miette::Report::new(diag).with_source_code(source);
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
@@ -67,4 +68,59 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
         );
     }
     out
+}
+
+/// The lines around a span, so that rendering a diagnostic costs the size of its snippet, not of
+/// the file. Spans given to it are in file coordinates.
+struct Window {
+    text: String,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 0-based line of `text`'s first line in the file.
+    first_line: usize,
+}
+
+impl Window {
+    /// Context lines shown around a span (the handler shows one; keep a margin).
+    const MARGIN: usize = 2;
+
+    fn around(report: &FileReport, span: crate::source::Span) -> Window {
+        let index = report.line_index();
+        let text = &report.source.text;
+        let first_line = index.line_of(span.start).saturating_sub(Self::MARGIN);
+        let last_line = index.line_of(span.end) + Self::MARGIN + 1;
+        let offset = index.line_start(first_line).min(text.len());
+        let end = if last_line < index.line_count() {
+            index.line_start(last_line)
+        } else {
+            text.len()
+        };
+        let end = crate::source::clamp_to_char_boundary(text, end.max(offset));
+        Window {
+            text: text[offset..end].to_owned(),
+            offset,
+            first_line,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let contents = self.text.as_str().read_span(&local, before, after)?;
+        let data = contents.data();
+        let start = contents.span().offset() + self.offset;
+        Ok(Box::new(MietteSpanContents::new(
+            data,
+            SourceSpan::new(start.into(), contents.span().len()),
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
 }

@@ -1,49 +1,97 @@
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Summary, display_path};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::lint::FileReport;
+use crate::source::LineCol;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    files: Vec<File<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: String,
+    agent: Option<&'a str>,
+    loads: bool,
+    diagnostics: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    span: Range,
+    start: LineCol,
+    end: LineCol,
+    fix: Option<&'a Fix>,
+    related: Vec<RelatedItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Range {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct RelatedItem<'a> {
+    path: String,
+    span: Range,
+    message: &'a str,
+}
 
 /// The JSON report (format version 1).
 pub fn json(reports: &[FileReport]) -> String {
-    let files: Vec<Value> = reports
-        .iter()
-        .map(|r| {
-            json!({
-                "path": display_path(&r.path),
-                "agent": r.agent,
-                "loads": r.loads,
-                "diagnostics": r.diagnostics.iter().map(|d| diagnostic(r, d)).collect::<Vec<_>>(),
+    let report = Report {
+        version: 1,
+        files: reports
+            .iter()
+            .map(|r| File {
+                path: display_path(&r.path),
+                agent: r.agent.as_deref(),
+                loads: r.loads,
+                diagnostics: r.diagnostics.iter().map(|d| item(r, d)).collect(),
             })
-        })
-        .collect();
-    let value = json!({
-        "version": 1,
-        "files": files,
-        "summary": Summary::of(reports),
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            .collect(),
+        summary: Summary::of(reports),
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn diagnostic(r: &FileReport, d: &Diagnostic) -> Value {
-    let start = r.line_index.line_col(&r.source.text, d.span.start);
-    let end = r.line_index.line_col(&r.source.text, d.span.end);
-    json!({
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity,
-        "message": d.message,
-        "help": d.help,
-        "span": {"start": d.span.start, "end": d.span.end},
-        "start": start,
-        "end": end,
-        "fix": d.fix,
-        "related": d.related.iter().map(|rel| json!({
-            "path": display_path(&rel.path),
-            "span": {"start": rel.span.start, "end": rel.span.end},
-            "message": rel.message,
-        })).collect::<Vec<_>>(),
-    })
+fn item<'a>(r: &FileReport, d: &'a Diagnostic) -> Item<'a> {
+    Item {
+        code: d.code,
+        name: d.name,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        span: Range {
+            start: d.span.start,
+            end: d.span.end,
+        },
+        start: r.line_col(d.span.start),
+        end: r.line_col(d.span.end),
+        fix: d.fix.as_ref(),
+        related: d
+            .related
+            .iter()
+            .map(|rel| RelatedItem {
+                path: display_path(&rel.path),
+                span: Range {
+                    start: rel.span.start,
+                    end: rel.span.end,
+                },
+                message: &rel.message,
+            })
+            .collect(),
+    }
 }

@@ -130,6 +130,11 @@ pub fn find(text: &str) -> Vec<Garbled> {
     let mut runs: Vec<Garbled> = Vec::new();
     let mut i = 0;
     while i < text.len() {
+        // Every lead character (U+00C2..=U+00F4) is encoded starting with byte 0xC3.
+        let Some(next) = text.as_bytes()[i..].iter().position(|&b| b == 0xC3) else {
+            break;
+        };
+        i += next;
         let Some(c) = text[i..].chars().next() else {
             break;
         };

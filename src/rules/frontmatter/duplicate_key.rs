@@ -30,23 +30,23 @@ declare_rule! {
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
-    for (i, field) in cx.spec.fields.iter().enumerate() {
-        if let Some(first) = cx.spec.fields[..i]
-            .iter()
-            .find(|f| f.key.value == field.key.value)
-        {
-            out.push(
-                RULE.diag(
-                    field.key.span,
-                    format!("the key `{}` is written twice", field.key.value),
-                )
-                .with_help("keep one of them; only one value is used")
-                .with_related(Related {
-                    path: cx.source.path.clone(),
-                    span: first.key.span,
-                    message: "first written here".to_owned(),
-                }),
-            );
-        }
+    let mut first: std::collections::HashMap<&str, &crate::model::Field> = Default::default();
+    for field in &cx.spec.fields {
+        let Some(earlier) = first.get(field.key.value.as_str()) else {
+            first.insert(&field.key.value, field);
+            continue;
+        };
+        out.push(
+            RULE.diag(
+                field.key.span,
+                format!("the key `{}` is written twice", field.key.value),
+            )
+            .with_help("keep one of them; only one value is used")
+            .with_related(Related {
+                path: cx.source.path.clone(),
+                span: earlier.key.span,
+                message: "first written here".to_owned(),
+            }),
+        );
     }
 }
