@@ -41,6 +41,22 @@ pub struct AgentSpec {
     pub disallowed_tools: Option<ToolList>,
     pub model: Option<Spanned<String>>,
     pub permission_mode: Option<Spanned<String>>,
+    pub max_turns: Option<Spanned<i128>>,
+    /// `skills`: skill names (a list, or one name).
+    pub skills: Vec<Spanned<String>>,
+    pub memory: Option<Spanned<String>>,
+    /// `background` as Claude Code reads it: a boolean or the strings `true` / `false`.
+    pub background: Option<Spanned<bool>>,
+    /// `effort`: a level name or an integer, as written.
+    pub effort: Option<Spanned<String>>,
+    pub isolation: Option<Spanned<String>>,
+    pub color: Option<Spanned<String>>,
+    pub initial_prompt: Option<Spanned<String>>,
+    pub omit_claude_md: Option<Spanned<bool>>,
+    /// `mcpServers`, `hooks` and `experimental` as written; their structure is checked by rules.
+    pub mcp_servers: Option<Node>,
+    pub hooks: Option<Node>,
+    pub experimental: Option<Node>,
     pub load: Load,
     pub role: FileRole,
 }
@@ -113,6 +129,18 @@ impl AgentSpec {
             disallowed_tools: None,
             model: None,
             permission_mode: None,
+            max_turns: None,
+            skills: Vec::new(),
+            memory: None,
+            background: None,
+            effort: None,
+            isolation: None,
+            color: None,
+            initial_prompt: None,
+            omit_claude_md: None,
+            mcp_servers: None,
+            hooks: None,
+            experimental: None,
             load: Load::Loads,
             role,
             recovered,
@@ -122,6 +150,47 @@ impl AgentSpec {
         spec.description = spec.string_field("description");
         spec.model = spec.string_field("model");
         spec.permission_mode = spec.string_field("permissionMode");
+        spec.memory = spec.string_field("memory");
+        spec.isolation = spec.string_field("isolation");
+        spec.color = spec.string_field("color");
+        spec.initial_prompt = spec.string_field("initialPrompt");
+        spec.max_turns = spec.typed_field("maxTurns", |v| match v {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        });
+        spec.effort = spec.typed_field("effort", |v| match v {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(n) => Some(n.to_string()),
+            _ => None,
+        });
+        spec.background = spec.typed_field("background", |v| match v {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if s == "true" => Some(true),
+            Value::Str(s) if s == "false" => Some(false),
+            _ => None,
+        });
+        spec.omit_claude_md = spec.typed_field("omitClaudeMd", |v| match v {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        });
+        spec.skills = match spec.field("skills").map(|f| &f.value) {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items
+                .iter()
+                .filter_map(|i| i.value.as_str().map(|s| Spanned::new(s.to_owned(), i.span)))
+                .collect(),
+            Some(node) => node
+                .value
+                .as_str()
+                .map(|s| vec![Spanned::new(s.to_owned(), node.span)])
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        spec.mcp_servers = spec.field("mcpServers").map(|f| f.value.clone());
+        spec.hooks = spec.field("hooks").map(|f| f.value.clone());
+        spec.experimental = spec.field("experimental").map(|f| f.value.clone());
         spec.tools = spec
             .field("tools")
             .filter(|f| f.value.value != Value::Null)
@@ -137,6 +206,11 @@ impl AgentSpec {
     /// The entry Claude Code reads for `key` (the last one, when a key is repeated).
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.iter().rev().find(|f| f.key.value == key)
+    }
+
+    fn typed_field<T>(&self, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<Spanned<T>> {
+        let field = self.field(key)?;
+        read(&field.value.value).map(|v| Spanned::new(v, field.value.span))
     }
 
     fn string_field(&self, key: &str) -> Option<Spanned<String>> {
@@ -356,5 +430,49 @@ pub fn frontmatter_span(doc: &ParsedDoc) -> Span {
         Err(NoFrontmatter::NotOnFirstLine { fence }) => *fence,
         Err(NoFrontmatter::Unclosed { open }) => *open,
         Err(NoFrontmatter::Absent) => Span::empty(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(text: &str) -> AgentSpec {
+        let doc = crate::parse::parse(text);
+        AgentSpec::build(
+            &doc,
+            text,
+            FileRole {
+                plugin: false,
+                markdown: true,
+            },
+        )
+    }
+
+    #[test]
+    fn typed_fields_with_spans() {
+        let text = "---\nname: a\ndescription: d\nmaxTurns: 5\nbackground: \"true\"\nskills: [x, y]\neffort: 3\ncolor: blue\ntools: Read, Bash(git commit *)\n---\n";
+        let s = spec(text);
+        assert_eq!(s.max_turns.as_ref().map(|m| m.value), Some(5));
+        assert_eq!(s.background.as_ref().map(|b| b.value), Some(true));
+        assert_eq!(
+            s.skills
+                .iter()
+                .map(|x| x.value.as_str())
+                .collect::<Vec<_>>(),
+            vec!["x", "y"]
+        );
+        assert_eq!(s.effort.as_ref().map(|e| e.value.as_str()), Some("3"));
+        let color = s.color.as_ref().map(|c| &text[c.span.start..c.span.end]);
+        assert_eq!(color, Some("blue"));
+        let tools = s.tools.as_ref().map(|t| t.entries.len());
+        assert_eq!(tools, Some(2));
+        assert_eq!(s.load, Load::Loads);
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_key_is_read() {
+        let s = spec("---\nname: first\nname: second\ndescription: d\n---\n");
+        assert_eq!(s.name.map(|n| n.value).as_deref(), Some("second"));
     }
 }

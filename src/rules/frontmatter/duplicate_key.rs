@@ -6,9 +6,9 @@ declare_rule! {
     /// Reports a frontmatter key written twice.
     ///
     /// ## Why is this bad?
-    /// YAML forbids duplicate keys. Claude Code's parser keeps one of the values without a
-    /// word, and most other YAML tools reject the file; either way one of the two values is
-    /// lost.
+    /// YAML forbids duplicate keys. Claude Code's parser keeps the last value without a word
+    /// (checked with Claude Code 2.1.328), and most other YAML tools reject the file; either
+    /// way one of the two values is lost.
     ///
     /// ## Example
     /// ```markdown
@@ -41,7 +41,9 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                 field.key.span,
                 format!("the key `{}` is written twice", field.key.value),
             )
-            .with_help("keep one of them; only one value is used")
+            .with_help(
+                "Claude Code uses this last value and ignores the earlier one; keep one of them",
+            )
             .with_related(Related {
                 path: cx.source.path.clone(),
                 span: earlier.key.span,
