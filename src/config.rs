@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::Severity;
+use crate::model::protocol::{StepKind, Vocabulary};
 use crate::rules::{self, RULES};
 
 pub const FILE_NAME: &str = "agentspec.toml";
@@ -31,9 +32,41 @@ pub struct Options {
     /// Names agentspec should accept beyond Claude Code's own.
     #[serde(default)]
     pub known: KnownOptions,
+    /// Protocol extraction and the steps every protocol must have.
+    #[serde(default)]
+    pub protocol: ProtocolOptions,
+    /// Definition-of-Done extraction and requirement.
+    #[serde(default)]
+    pub done: DoneOptions,
     /// Settings for some paths only; later entries win.
     #[serde(default)]
     pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProtocolOptions {
+    /// Step kinds every agent's protocol must have (`acknowledge`, `plan`, `implement`,
+    /// `test`, `stop`, `request-approval`, `await-approval`, `revise`, `commit`, `report`,
+    /// `handoff`). Default: none, so plain agents are never flagged.
+    pub required: Option<Vec<String>>,
+    /// Extra heading words that name a protocol section (beyond protocol, workflow, process,
+    /// procedure, steps).
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// Extra lexicon phrases per step kind, e.g. `commit = ["push the branch"]`.
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DoneOptions {
+    /// Every agent must have a Definition of Done.
+    pub required: Option<bool>,
+    /// Extra heading phrases that name a Definition of Done.
+    #[serde(default)]
+    pub headings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -72,6 +105,24 @@ pub struct Override {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub tools: ToolsOptions,
+    #[serde(default)]
+    pub protocol: ProtocolOverride,
+    #[serde(default)]
+    pub done: DoneOverride,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProtocolOverride {
+    /// Step kinds required under these paths.
+    pub required: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DoneOverride {
+    /// Whether a Definition of Done is required under these paths.
+    pub required: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +146,10 @@ pub struct FileSettings {
     pub known_tools: Vec<String>,
     pub known_keys: Vec<String>,
     pub known_models: Vec<String>,
+    /// Step kinds the protocol must have.
+    pub required_steps: Vec<StepKind>,
+    pub done_required: bool,
+    pub vocabulary: Vocabulary,
 }
 
 impl Default for FileSettings {
@@ -106,6 +161,9 @@ impl Default for FileSettings {
             known_tools: Vec::new(),
             known_keys: Vec::new(),
             known_models: Vec::new(),
+            required_steps: Vec::new(),
+            done_required: false,
+            vocabulary: Vocabulary::default(),
         }
     }
 }
@@ -200,6 +258,19 @@ impl Config {
         settings.known_tools.clone_from(&o.known.tools);
         settings.known_keys.clone_from(&o.known.keys);
         settings.known_models.clone_from(&o.known.models);
+        settings.required_steps = step_kinds(o.protocol.required.as_deref().unwrap_or_default());
+        settings.done_required = o.done.required.unwrap_or(false);
+        settings.vocabulary = Vocabulary {
+            protocol_headings: o.protocol.headings.clone(),
+            done_headings: o.done.headings.clone(),
+            lexicon: o
+                .protocol
+                .lexicon
+                .iter()
+                .filter_map(|(k, v)| StepKind::parse(k).map(|k| (k, v)))
+                .flat_map(|(k, v)| v.iter().map(move |p| (k, p.to_lowercase())))
+                .collect(),
+        };
         if !self.overrides.is_empty() {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
@@ -212,6 +283,12 @@ impl Config {
                         &over.severity,
                     );
                     apply_tools(&mut settings, &over.tools);
+                    if let Some(required) = &over.protocol.required {
+                        settings.required_steps = step_kinds(required);
+                    }
+                    if let Some(required) = over.done.required {
+                        settings.done_required = required;
+                    }
                 }
             }
         }
@@ -248,6 +325,10 @@ fn apply_selection(
     }
 }
 
+fn step_kinds(names: &[String]) -> Vec<StepKind> {
+    names.iter().filter_map(|n| StepKind::parse(n)).collect()
+}
+
 fn apply_tools(settings: &mut FileSettings, tools: &ToolsOptions) {
     if let Some(allow) = &tools.allow {
         settings.tools_allow = Some(allow.clone());
@@ -280,6 +361,30 @@ fn validate(options: &Options) -> Result<(), String> {
         }
         Ok(())
     };
+    let check_kinds = |names: &[String], key: &str| -> Result<(), String> {
+        for name in names {
+            if StepKind::parse(name).is_none() {
+                let kinds = StepKind::ALL.iter().map(|k| k.as_str());
+                let hint = crate::vocab::did_you_mean(name, kinds)
+                    .map(|x| format!("; did you mean `{x}`?"))
+                    .unwrap_or_default();
+                return Err(format!("unknown step kind `{name}` in `{key}`{hint}"));
+            }
+        }
+        Ok(())
+    };
+    check_kinds(
+        options.protocol.required.as_deref().unwrap_or_default(),
+        "protocol.required",
+    )?;
+    let lexicon_kinds: Vec<String> = options.protocol.lexicon.keys().cloned().collect();
+    check_kinds(&lexicon_kinds, "protocol.lexicon")?;
+    for over in &options.overrides {
+        check_kinds(
+            over.protocol.required.as_deref().unwrap_or_default(),
+            "overrides.protocol.required",
+        )?;
+    }
     check_selectors(options.select.as_deref().unwrap_or_default(), "select")?;
     check_selectors(&options.ignore, "ignore")?;
     check_severity(&options.severity, "severity")?;

@@ -168,7 +168,7 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             .is_some_and(|e| e.eq_ignore_ascii_case("md")),
     };
     let doc = parse::parse(&source.text);
-    let spec = AgentSpec::build(&doc, &source.text, role);
+    let spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
     let mut diagnostics = Vec::new();
     {
         let cx = FileContext {

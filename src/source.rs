@@ -5,7 +5,19 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// A half-open byte range `[start, end)` into a file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    schemars::JsonSchema,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

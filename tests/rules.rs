@@ -196,6 +196,8 @@ fn doc_examples_trigger_the_rule_and_use_instead_does_not() {
             match r.meta.code {
                 "AS401" => "[tools]\nallow = [\"Read\", \"Grep\"]\n",
                 "AS402" => "[tools]\nrequire-explicit = true\n",
+                "AS501" => "[protocol]\nrequired = [\"await-approval\"]\n",
+                "AS601" => "[done]\nrequired = true\n",
                 _ => "",
             },
             Path::new("agentspec.toml"),

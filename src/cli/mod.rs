@@ -50,6 +50,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Show what agentspec understood of one agent file: frontmatter, effective tools,
+    /// protocol steps, Definition of Done.
+    Inspect {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Use this configuration file instead of the nearest `agentspec.toml`.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Print one rule's documentation.
     Explain {
         /// A rule code (`AS101`) or name (`unknown-key`).
@@ -117,6 +127,11 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { format } => print(&rules_listing(format)).into(),
+        Command::Inspect {
+            file,
+            format,
+            config,
+        } => inspect(&file, format, config),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => print(&explain(r.meta)).into(),
             None => {
@@ -294,4 +309,158 @@ pub fn explain(meta: &rules::RuleMeta) -> String {
         meta.severity.as_str(),
         meta.doc_text().trim_end()
     )
+}
+
+fn inspect(file: &std::path::Path, format: ListFormat, config: Option<PathBuf>) -> ExitCode {
+    let config = match config.or_else(|| Config::discover(file)) {
+        Some(path) => match Config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                return Status::Failure.into();
+            }
+        },
+        None => Config::default(),
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("agentspec: cannot read {}: {e}", file.display());
+            return Status::Failure.into();
+        }
+    };
+    let candidate = discover::discover(&[file.to_path_buf()]).0;
+    let plugin = candidate.first().is_some_and(|c| c.plugin);
+    let source = crate::source::SourceFile::from_bytes(file, bytes);
+    let settings = config.for_path(file);
+    let doc = crate::parse::parse(&source.text);
+    let role = crate::model::FileRole {
+        plugin,
+        markdown: file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+    };
+    let spec = crate::model::AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
+    let inspection = crate::model::inspect::inspect(&render::display_path(file), &spec);
+    let text = match format {
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&inspection).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Human => inspect_human(&inspection),
+    };
+    print(&text).into()
+}
+
+fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", i.path);
+    match (&i.agent, &i.skipped_because) {
+        (Some(agent), _) => {
+            let _ = writeln!(s, "  loads as agent `{agent}`");
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(s, "  does not load: {why}");
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(s, "\nFrontmatter");
+    for f in &i.frontmatter {
+        let mut value = f.value.to_string();
+        if value.chars().count() > 80 {
+            value = value.chars().take(77).collect::<String>() + "...";
+        }
+        let unknown = if f.known {
+            ""
+        } else {
+            "   (not read by Claude Code)"
+        };
+        let _ = writeln!(s, "  {}: {value}{unknown}", f.key);
+    }
+    let _ = writeln!(s, "\nTools");
+    let t = &i.tools;
+    if t.inherits_all {
+        let _ = writeln!(s, "  every tool of the session");
+    }
+    if !t.allowed.is_empty() {
+        let _ = writeln!(s, "  allowed:    {}", t.allowed.join(", "));
+    }
+    if !t.removed.is_empty() {
+        let _ = writeln!(s, "  removed:    {}", t.removed.join(", "));
+    }
+    if !t.unresolved.is_empty() {
+        let _ = writeln!(s, "  unresolved: {}", t.unresolved.join(", "));
+    }
+    if !t.inherits_all && t.allowed.is_empty() {
+        let _ = writeln!(s, "  none");
+    }
+    for p in &i.protocols {
+        let _ = writeln!(s, "\nProtocol: {} ({} steps)", p.title, p.steps.len());
+        for step in &p.steps {
+            let mut extra = String::new();
+            if let Some(token) = &step.token {
+                let _ = write!(extra, " token={token}");
+            }
+            if let Some(to) = step.returns_to {
+                let _ = write!(extra, " returns-to={to}");
+            }
+            let _ = writeln!(
+                s,
+                "  {:>2}. {:<17} {}{extra}",
+                step.number,
+                step.kind.as_str(),
+                step.lead
+            );
+        }
+    }
+    for d in &i.definitions_of_done {
+        let items: usize = d.groups.iter().map(|g| g.items.len()).sum();
+        let _ = writeln!(
+            s,
+            "\nDefinition of Done: {} ({} groups, {items} items)",
+            d.title,
+            d.groups.len()
+        );
+        for g in &d.groups {
+            let _ = writeln!(s, "  {}", g.name.as_deref().unwrap_or("(ungrouped)"));
+            for item in &g.items {
+                let box_ = match item.checked {
+                    Some(true) => "[x] ",
+                    Some(false) => "[ ] ",
+                    None => "",
+                };
+                let thresholds: Vec<String> = item
+                    .thresholds
+                    .iter()
+                    .map(|t| {
+                        let op = serde_json::to_value(t.comparison)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        format!(
+                            "{} {op} {}{}",
+                            t.metric.as_deref().unwrap_or("?"),
+                            t.value,
+                            t.unit.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                let th = if thresholds.is_empty() {
+                    String::new()
+                } else {
+                    format!("   [{}]", thresholds.join("; "))
+                };
+                let _ = writeln!(s, "    - {box_}{}{th}", item.text);
+            }
+        }
+    }
+    if i.protocols.is_empty() {
+        let _ = writeln!(s, "\nNo protocol found.");
+    }
+    if i.definitions_of_done.is_empty() {
+        let _ = writeln!(s, "No Definition of Done found.");
+    }
+    s
 }

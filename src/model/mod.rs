@@ -1,6 +1,8 @@
 //! [`ParsedDoc`] to [`AgentSpec`]: typed fields with spans, and the prediction of whether
 //! Claude Code loads the file.
 
+pub mod inspect;
+pub mod protocol;
 pub mod tools;
 
 use unicode_normalization::UnicodeNormalization;
@@ -57,6 +59,10 @@ pub struct AgentSpec {
     pub mcp_servers: Option<Node>,
     pub hooks: Option<Node>,
     pub experimental: Option<Node>,
+    /// Every protocol found in the body, in document order.
+    pub protocols: Vec<protocol::Protocol>,
+    /// Every Definition of Done found in the body.
+    pub done: Vec<protocol::DefinitionOfDone>,
     pub load: Load,
     pub role: FileRole,
 }
@@ -102,6 +108,21 @@ impl Load {
 pub const MAX_NAME_LEN: usize = 256;
 
 impl AgentSpec {
+    /// Reads the frontmatter and the body's protocols and Definition of Done.
+    pub fn build_with(
+        doc: &ParsedDoc,
+        text: &str,
+        role: FileRole,
+        vocab: &protocol::Vocabulary,
+    ) -> AgentSpec {
+        let mut spec = AgentSpec::build(doc, text, role);
+        let body = doc.body(text);
+        spec.protocols = protocol::protocols(body, text, vocab);
+        spec.done = protocol::definitions_of_done(body, vocab);
+        spec
+    }
+
+    /// Reads the frontmatter only; [`AgentSpec::build_with`] reads the body too.
     pub fn build(doc: &ParsedDoc, text: &str, role: FileRole) -> AgentSpec {
         let (fields, recovered) = match &doc.yaml {
             Some(yaml) => {
@@ -141,6 +162,8 @@ impl AgentSpec {
             mcp_servers: None,
             hooks: None,
             experimental: None,
+            protocols: Vec::new(),
+            done: Vec::new(),
             load: Load::Loads,
             role,
             recovered,
@@ -223,7 +246,7 @@ impl AgentSpec {
     }
 }
 
-fn key_text(node: &Node) -> String {
+pub(crate) fn key_text(node: &Node) -> String {
     match &node.value {
         Value::Str(s) => s.clone(),
         Value::Int(i) => i.to_string(),

@@ -13,6 +13,20 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub items: Vec<ListItem>,
     pub fences: Vec<CodeFence>,
+    /// How many lists were seen (list ids run from 1).
+    pub lists: usize,
+    /// Paragraphs outside list items.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// The text, inline markup removed; line breaks kept as `\n`.
+    pub text: String,
+    pub span: Span,
+    /// The whole paragraph is bold (`**Testing**`).
+    pub all_bold: bool,
+    pub in_fence: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +41,8 @@ pub struct Heading {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
+    /// Which list the item belongs to (items of one list share it).
+    pub list: usize,
     /// Nesting depth, 0 for a top-level item.
     pub depth: usize,
     /// The number of an ordered item, `None` for a bullet.
@@ -35,6 +51,8 @@ pub struct ListItem {
     pub task: Option<bool>,
     /// The item's own text (nested lists excluded), inline markup removed.
     pub text: String,
+    /// Bold text that opens the item (`1. **Commit**: ...`), if any.
+    pub lead: Option<String>,
     pub span: Span,
     pub in_fence: bool,
 }
@@ -54,6 +72,10 @@ pub fn parse(text: &str, start: usize) -> Body {
         ..Body::default()
     };
     collect(text, start, text.len(), false, &mut body);
+    // Items end (and are recorded) after their nested items: restore document order.
+    body.items.sort_by_key(|i| i.span.start);
+    body.paragraphs.sort_by_key(|p| p.span.start);
+    body.headings.sort_by_key(|h| h.span.start);
     body
 }
 
@@ -66,6 +88,9 @@ fn collect(text: &str, start: usize, end: usize, in_fence: bool, body: &mut Body
     let mut heading: Option<(u8, String, Span)> = None;
     let mut items: Vec<ListItem> = Vec::new();
     let mut list_numbers: Vec<Option<u64>> = Vec::new();
+    let mut list_ids: Vec<usize> = Vec::new();
+    let mut paragraph: Option<(String, Span, bool, bool)> = None;
+    let mut strong_depth = 0usize;
     let mut fence: Option<(String, Span, Option<Span>)> = None;
     for (event, range) in parser {
         let span = Span::new(start + range.start, start + range.end);
@@ -83,9 +108,39 @@ fn collect(text: &str, start: usize, end: usize, in_fence: bool, body: &mut Body
                     });
                 }
             }
-            Event::Start(Tag::List(first)) => list_numbers.push(first),
+            Event::Start(Tag::List(first)) => {
+                list_numbers.push(first);
+                body.lists += 1;
+                list_ids.push(body.lists);
+            }
             Event::End(TagEnd::List(_)) => {
                 list_numbers.pop();
+                list_ids.pop();
+            }
+            Event::Start(Tag::Paragraph) if items.is_empty() => {
+                paragraph = Some((String::new(), span, true, false));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some((text, span, all_bold, _)) = paragraph.take() {
+                    body.paragraphs.push(Paragraph {
+                        all_bold: all_bold && !text.trim().is_empty(),
+                        text: text.trim().to_owned(),
+                        span,
+                        in_fence,
+                    });
+                }
+            }
+            Event::Start(Tag::Strong) => {
+                strong_depth += 1;
+                if let Some(item) = items.last_mut()
+                    && item.text.trim().is_empty()
+                    && item.lead.is_none()
+                {
+                    item.lead = Some(String::new());
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                strong_depth = strong_depth.saturating_sub(1);
             }
             Event::Start(Tag::Item) => {
                 let number = list_numbers.last_mut().and_then(|n| {
@@ -96,6 +151,8 @@ fn collect(text: &str, start: usize, end: usize, in_fence: bool, body: &mut Body
                     current
                 });
                 items.push(ListItem {
+                    list: list_ids.last().copied().unwrap_or(0),
+                    lead: None,
                     depth: list_numbers.len().saturating_sub(1),
                     number,
                     task: None,
@@ -107,6 +164,10 @@ fn collect(text: &str, start: usize, end: usize, in_fence: bool, body: &mut Body
             Event::End(TagEnd::Item) => {
                 if let Some(mut item) = items.pop() {
                     item.text = item.text.trim().to_owned();
+                    item.lead = item
+                        .lead
+                        .map(|l| l.trim().trim_end_matches(':').trim().to_owned())
+                        .filter(|l| !l.is_empty());
                     body.items.push(item);
                 }
             }
@@ -144,12 +205,27 @@ fn collect(text: &str, start: usize, end: usize, in_fence: bool, body: &mut Body
                     *content = Some(content.map_or(span, |c| c.cover(span)));
                 } else if let Some((_, text, _)) = heading.as_mut() {
                     text.push_str(&t);
+                } else if let Some((text, _, all_bold, _)) = paragraph.as_mut() {
+                    text.push_str(&t);
+                    if strong_depth == 0 && !t.trim().is_empty() {
+                        *all_bold = false;
+                    }
                 } else if let Some(item) = items.last_mut() {
+                    // Text inside the opening bold run extends the lead.
+                    if strong_depth > 0
+                        && item.lead.is_some()
+                        && item.text.trim() == item.lead.as_deref().unwrap_or("").trim()
+                        && let Some(lead) = item.lead.as_mut()
+                    {
+                        lead.push_str(&t);
+                    }
                     item.text.push_str(&t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(item) = items.last_mut() {
+                if let Some((text, _, _, _)) = paragraph.as_mut() {
+                    text.push('\n');
+                } else if let Some(item) = items.last_mut() {
                     item.text.push(' ');
                 }
             }
@@ -180,13 +256,27 @@ mod tests {
         assert_eq!(body.headings[0].text, "Title");
         assert_eq!(body.headings[0].span.start, 2);
         let numbers: Vec<_> = body.items.iter().map(|i| (i.number, i.depth)).collect();
-        assert_eq!(numbers, vec![(Some(1), 0), (None, 1), (Some(2), 0)]);
+        assert_eq!(numbers, vec![(Some(1), 0), (Some(2), 0), (None, 1)]);
+        assert_eq!(body.items[0].lead.as_deref(), Some("First"));
+        assert_eq!(body.items[0].list, body.items[1].list);
+        assert_ne!(body.items[0].list, body.items[2].list);
         let first = body
             .items
             .iter()
             .find(|i| i.number == Some(1))
             .map(|i| i.text.as_str());
         assert_eq!(first, Some("First step"));
+    }
+
+    #[test]
+    fn paragraphs_and_bold_lines() {
+        let body = parse("**Testing**\n\nSome *text*:\n- a\n", 0);
+        let p: Vec<_> = body
+            .paragraphs
+            .iter()
+            .map(|p| (p.text.as_str(), p.all_bold))
+            .collect();
+        assert_eq!(p, vec![("Testing", true), ("Some text:", false)]);
     }
 
     #[test]

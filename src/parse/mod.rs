@@ -3,6 +3,7 @@
 
 pub mod frontmatter;
 pub mod markdown;
+pub mod mojibake;
 pub mod yaml;
 
 use std::sync::OnceLock;

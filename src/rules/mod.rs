@@ -35,9 +35,11 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod done;
 pub mod encoding;
 pub mod frontmatter;
 pub mod loading;
+pub mod protocol;
 pub mod suppression;
 pub mod team;
 pub mod tools;
@@ -49,6 +51,8 @@ pub enum Category {
     Frontmatter,
     Tools,
     Encoding,
+    Protocol,
+    Done,
     Team,
     Suppression,
 }
@@ -59,6 +63,8 @@ impl Category {
         Category::Frontmatter,
         Category::Tools,
         Category::Encoding,
+        Category::Protocol,
+        Category::Done,
         Category::Team,
         Category::Suppression,
     ];
@@ -69,6 +75,8 @@ impl Category {
             Category::Frontmatter => "frontmatter",
             Category::Tools => "tools",
             Category::Encoding => "encoding",
+            Category::Protocol => "protocol",
+            Category::Done => "done",
             Category::Team => "team",
             Category::Suppression => "suppression",
         }
@@ -242,6 +250,16 @@ pub static RULES: &[Rule] = &[
     file_rule!(encoding::mojibake),
     file_rule!(encoding::replacement_character),
     file_rule!(encoding::invalid_utf8),
+    file_rule!(protocol::missing_protocol_step),
+    file_rule!(protocol::protocol_numbering),
+    file_rule!(protocol::unknown_step_reference),
+    file_rule!(protocol::protocol_order),
+    file_rule!(protocol::inconsistent_protocols),
+    file_rule!(protocol::unclassified_step),
+    file_rule!(protocol::protocol_needs_tool),
+    file_rule!(done::missing_definition_of_done),
+    file_rule!(done::empty_done_group),
+    file_rule!(done::duplicate_done_item),
     file_rule!(team::tool_not_allowed),
     file_rule!(team::implicit_tools),
     Rule {

@@ -1,0 +1,217 @@
+//! Protocol and Definition-of-Done extraction, and `agentspec inspect`.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
+use std::path::Path;
+
+use agentspec::model::inspect::{Inspection, inspect};
+use agentspec::model::protocol::{Comparison, StepKind, Vocabulary};
+use agentspec::model::{AgentSpec, FileRole};
+use assert_cmd::Command;
+
+fn spec(text: &str) -> AgentSpec {
+    let doc = agentspec::parse::parse(text);
+    let role = FileRole {
+        plugin: false,
+        markdown: true,
+    };
+    AgentSpec::build_with(&doc, text, role, &Vocabulary::default())
+}
+
+fn kinds(spec: &AgentSpec, i: usize) -> Vec<&'static str> {
+    spec.protocols[i]
+        .steps
+        .iter()
+        .map(|s| s.kind.as_str())
+        .collect()
+}
+
+#[test]
+fn backend_protocols_and_definition_of_done() {
+    let text = std::fs::read_to_string("fixtures/backend.md").unwrap();
+    let spec = spec(&text);
+    assert_eq!(spec.protocols.len(), 2);
+    // The short list in the role section.
+    assert_eq!(
+        kinds(&spec, 0),
+        vec![
+            "acknowledge",
+            "implement",
+            "stop",
+            "await-approval",
+            "commit"
+        ]
+    );
+    // The full protocol at the end.
+    let full = &spec.protocols[1];
+    assert_eq!(full.title, "Task Execution Protocol");
+    assert_eq!(
+        kinds(&spec, 1),
+        vec![
+            "acknowledge",
+            "implement",
+            "test",
+            "stop",
+            "request-approval",
+            "await-approval",
+            "revise",
+            "commit",
+            "report"
+        ]
+    );
+    assert_eq!(full.steps[5].token.as_deref(), Some("yes"));
+    assert_eq!(full.steps[6].returns_to, Some(3));
+    assert_eq!(
+        full.steps.iter().map(|s| s.number).collect::<Vec<_>>(),
+        (1..=9).collect::<Vec<_>>()
+    );
+    // The two lists agree on the order of the kinds they share.
+    let order =
+        |i: usize| -> Vec<StepKind> { spec.protocols[i].steps.iter().map(|s| s.kind).collect() };
+    let (short, long) = (order(0), order(1));
+    let positions: Vec<usize> = short
+        .iter()
+        .map(|k| long.iter().position(|l| l == k).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+
+    assert_eq!(spec.done.len(), 1);
+    let done = &spec.done[0];
+    let groups: Vec<&str> = done
+        .groups
+        .iter()
+        .map(|g| g.name.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            "Implementation",
+            "Testing",
+            "Security",
+            "Performance",
+            "Documentation",
+            "Deployment",
+            "Handoff"
+        ]
+    );
+    let counts: Vec<usize> = done.groups.iter().map(|g| g.items.len()).collect();
+    assert_eq!(counts, vec![5, 5, 6, 6, 6, 6, 5]);
+    let testing = &done.groups[1];
+    let coverage = &testing.items[0].thresholds[0];
+    assert_eq!(
+        (
+            coverage.metric.as_deref(),
+            coverage.comparison,
+            coverage.value,
+            coverage.unit.as_deref()
+        ),
+        (Some("coverage"), Comparison::Gt, 90.0, Some("%"))
+    );
+    let p95 = &done.groups[3].items[0].thresholds[0];
+    assert_eq!(
+        (
+            p95.metric.as_deref(),
+            p95.comparison,
+            p95.value,
+            p95.unit.as_deref()
+        ),
+        (Some("p95"), Comparison::Lt, 100.0, Some("ms"))
+    );
+}
+
+#[test]
+fn inspect_json_for_backend_matches_the_snapshot_and_the_schema() {
+    let out = Command::cargo_bin("agentspec")
+        .unwrap()
+        .args(["inspect", "fixtures/backend.md", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("inspect_backend", value);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/inspect.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn inspect_human() {
+    let out = Command::cargo_bin("agentspec")
+        .unwrap()
+        .args(["inspect", "fixtures/backend.md"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "inspect_backend_human",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn nested_lists_numbered_headings_and_crlf() {
+    let text = "---\r\nname: a\r\ndescription: d\r\n---\r\n## Workflow\r\n\r\n### Step 1: Plan the change\r\nThink.\r\n\r\n### Step 2: Implement it\r\nCode.\r\n\r\n### Step 3: Run the tests\r\n\r\n## Protocol\r\n1. **Implement**\r\n   - write code\r\n   - write tests\r\n2. **Commit**\r\n";
+    let spec = spec(text);
+    assert_eq!(spec.protocols.len(), 2);
+    assert_eq!(kinds(&spec, 0), vec!["plan", "implement", "test"]);
+    assert_eq!(spec.protocols[0].steps[0].lead, "Plan the change");
+    assert_eq!(kinds(&spec, 1), vec!["implement", "commit"]);
+    assert_eq!(
+        spec.protocols[1].steps[0].nested,
+        vec!["write code", "write tests"]
+    );
+    let step = &spec.protocols[1].steps[0];
+    assert!(text[step.span.start..].starts_with("1. **Implement**"));
+}
+
+#[test]
+fn mojibake_damaged_checkmarks_count_as_checkmarks() {
+    let text = "---\nname: a\ndescription: d\n---\n## Done criteria\n\nâœ… Tests pass\nâœ… Lint clean\n\n**Docs**\n- [x] README\n- [ ] Changelog\n";
+    let spec = spec(text);
+    let groups = &spec.done[0].groups;
+    assert_eq!(groups[0].name, None);
+    let items: Vec<&str> = groups[0].items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(items, vec!["Tests pass", "Lint clean"]);
+    assert_eq!(groups[1].name.as_deref(), Some("Docs"));
+    let boxes: Vec<Option<bool>> = groups[1].items.iter().map(|i| i.checked).collect();
+    assert_eq!(boxes, vec![Some(true), Some(false)]);
+}
+
+#[test]
+fn annotations_win_over_the_lexicon_and_config_extends_it() {
+    let text = "---\nname: a\ndescription: d\n---\n## Protocol\n1. Implement\n<!-- agentspec: step=await-approval token=ship-it -->\n2. Commit when the lead agrees\n3. Push the branch\n";
+    let doc = agentspec::parse::parse(text);
+    let role = FileRole {
+        plugin: false,
+        markdown: true,
+    };
+    let vocab = Vocabulary {
+        lexicon: vec![(StepKind::Commit, "push the branch".into())],
+        ..Vocabulary::default()
+    };
+    let spec = AgentSpec::build_with(&doc, text, role, &vocab);
+    let steps = &spec.protocols[0].steps;
+    assert_eq!(steps[1].kind, StepKind::AwaitApproval);
+    assert_eq!(steps[1].token.as_deref(), Some("ship-it"));
+    assert_eq!(steps[2].kind, StepKind::Commit);
+}
+
+#[test]
+fn inspection_has_effective_tools() {
+    let text = "---\nname: a\ndescription: d\ntools: Read, Task, Bash(git commit:*), LS\ndisallowedTools: Bash(rm *)\n---\n";
+    let i: Inspection = inspect("a.md", &spec(text));
+    assert!(!i.tools.inherits_all);
+    assert_eq!(i.tools.allowed, vec!["Read", "Agent"]);
+    assert_eq!(i.tools.removed, vec!["Bash"]);
+    assert_eq!(i.tools.unresolved, vec!["LS"]);
+    assert!(Path::new("schemas/inspect.schema.json").is_file());
+}
