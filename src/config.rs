@@ -67,6 +67,11 @@ pub struct DoneOptions {
     /// Extra heading phrases that name a Definition of Done.
     #[serde(default)]
     pub headings: Vec<String>,
+    /// Commands that verify Definition-of-Done items, by item id (as `agentspec build`
+    /// writes it, e.g. `testing/unit-tests-90-coverage`): the runner runs them instead of
+    /// trusting the agent.
+    #[serde(default)]
+    pub commands: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -7,10 +7,12 @@
 pub mod rules;
 
 pub mod cli;
+pub mod compile;
 pub mod config;
 pub mod diagnostics;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod source;
 pub mod vocab;

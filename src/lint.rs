@@ -68,6 +68,8 @@ pub struct FileReport {
     pub agent: Option<String>,
     pub loads: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// The agent as agentspec read it; `None` when the file could not be read.
+    pub spec: Option<AgentSpec>,
 }
 
 impl FileReport {
@@ -289,6 +291,7 @@ fn finish(mut c: Checked) -> FileReport {
         agent,
         loads,
         diagnostics,
+        spec: c.spec,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The JSON Schemas in `schemas/` are generated from the types; this test fails when one is
+//! The JSON Schemas in `schemas/` are generated from the code; this test fails when one is
 //! stale. Regenerate with `UPDATE_SCHEMAS=1 cargo test --test schemas`.
 
 #![allow(
@@ -7,24 +7,34 @@
     reason = "test code panics on broken fixtures"
 )]
 
-use agentspec::config::Options;
-use agentspec::model::inspect::Inspection;
+use agentspec::cli::schema_json;
 
-fn check(name: &str, schema: schemars::Schema) {
-    let path = format!("schemas/{name}.schema.json");
-    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-        std::fs::write(&path, &text).unwrap();
+#[test]
+fn schemas_are_up_to_date() {
+    let mut stale = Vec::new();
+    for name in ["bundle", "config", "frontmatter", "inspect"] {
+        let path = format!("schemas/{name}.schema.json");
+        let text = schema_json(name).unwrap();
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        if std::fs::read_to_string(&path).unwrap_or_default() != text {
+            stale.push(path);
+        }
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
-        committed == text,
-        "{path} is stale; run `UPDATE_SCHEMAS=1 cargo test --test schemas`"
+        stale.is_empty(),
+        "{stale:?} stale; run `UPDATE_SCHEMAS=1 cargo test --test schemas`"
     );
 }
 
 #[test]
-fn schemas_are_up_to_date() {
-    check("inspect", schemars::schema_for!(Inspection));
-    check("config", schemars::schema_for!(Options));
+fn the_frontmatter_schema_accepts_the_examples_and_rejects_a_bad_value() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&schema_json("frontmatter").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = serde_json::json!({"name": "reviewer", "description": "Reviews", "tools": "Read, Grep", "color": "blue", "effort": 3});
+    assert!(validator.is_valid(&good));
+    let bad = serde_json::json!({"name": "a:b", "description": "x", "color": "Blue"});
+    assert_eq!(validator.iter_errors(&bad).count(), 2);
 }

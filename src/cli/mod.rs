@@ -60,11 +60,48 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Compile agents into a policy bundle (manifest, one policy per agent, and a Claude Code
+    /// settings fragment with the runner's hooks).
+    Build(BuildArgs),
+    /// Print a JSON Schema: bundle, config, frontmatter or inspect.
+    Schema {
+        #[arg(value_enum)]
+        name: SchemaName,
+    },
     /// Print one rule's documentation.
     Explain {
         /// A rule code (`AS101`) or name (`unknown-key`).
         rule: String,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaName {
+    Bundle,
+    Config,
+    Frontmatter,
+    Inspect,
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Files or directories to build (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// The bundle directory.
+    #[arg(short, long, default_value = ".agentspec/bundle")]
+    output: PathBuf,
+    /// Build the agents without errors even when other files have errors (still exits 1).
+    #[arg(long)]
+    keep_going: bool,
+    /// Write nothing; exit 1 when the bundle on disk differs from what would be built.
+    #[arg(long)]
+    check: bool,
+    /// Use this configuration file instead of the nearest `agentspec.toml`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Ignore every `agentspec.toml`.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -127,6 +164,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { format } => print(&rules_listing(format)).into(),
+        Command::Build(args) => build(&args),
+        Command::Schema { name } => print(&schema_text(name)).into(),
         Command::Inspect {
             file,
             format,
@@ -463,4 +502,158 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
         let _ = writeln!(s, "No Definition of Done found.");
     }
     s
+}
+
+/// The text of a JSON Schema, as committed in `schemas/`.
+pub fn schema_json(name: &str) -> Option<String> {
+    let value = match name {
+        "bundle" => crate::policy::bundle_schema(),
+        "config" => serde_json::to_value(schemars::schema_for!(crate::config::Options)).ok()?,
+        "frontmatter" => crate::model::frontmatter_schema::frontmatter_schema(),
+        "inspect" => {
+            serde_json::to_value(schemars::schema_for!(crate::model::inspect::Inspection)).ok()?
+        }
+        _ => return None,
+    };
+    Some(serde_json::to_string_pretty(&value).ok()? + "\n")
+}
+
+fn schema_text(name: SchemaName) -> String {
+    let name = match name {
+        SchemaName::Bundle => "bundle",
+        SchemaName::Config => "config",
+        SchemaName::Frontmatter => "frontmatter",
+        SchemaName::Inspect => "inspect",
+    };
+    schema_json(name).unwrap_or_default()
+}
+
+fn relative_display(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let rel = cwd
+        .as_deref()
+        .and_then(|c| absolute.strip_prefix(c).ok())
+        .map_or_else(|| path.to_path_buf(), std::path::Path::to_path_buf);
+    render::display_path(&rel)
+}
+
+fn build(args: &BuildArgs) -> ExitCode {
+    let config = if args.isolated {
+        Config::default()
+    } else {
+        let start = args
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        match args.config.clone().or_else(|| Config::discover(&start)) {
+            Some(p) => match Config::load(&p) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("agentspec: {e}");
+                    return Status::Failure.into();
+                }
+            },
+            None => Config::default(),
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (candidates, _) = discover::discover(&paths);
+    let reports = lint::check_inputs(discover::read_all(candidates), &config);
+    let broken: Vec<&lint::FileReport> = reports
+        .iter()
+        .filter(|r| r.count(crate::diagnostics::Severity::Error) > 0)
+        .collect();
+    if !broken.is_empty() {
+        let errors: Vec<lint::FileReport> = broken
+            .iter()
+            .map(|r| {
+                let mut r = (*r).clone();
+                r.diagnostics
+                    .retain(|d| d.severity == crate::diagnostics::Severity::Error);
+                r
+            })
+            .collect();
+        eprint!("{}", render::concise(&errors));
+        if !args.keep_going {
+            eprintln!(
+                "agentspec: not building: {} files have errors (--keep-going builds the others)",
+                broken.len()
+            );
+            return Status::Problems.into();
+        }
+    }
+    let mut names = std::collections::BTreeMap::new();
+    let mut units = Vec::new();
+    for report in &reports {
+        let Some(spec) = report.spec.as_ref() else {
+            continue;
+        };
+        if report.count(crate::diagnostics::Severity::Error) > 0
+            || spec.load != crate::model::Load::Loads
+        {
+            continue;
+        }
+        let Some(name) = spec.name.as_ref().map(|n| n.value.clone()) else {
+            continue;
+        };
+        let path = relative_display(&report.path);
+        if let Some(first) = names.get(&name) {
+            eprintln!("agentspec: skipping {path}: agent `{name}` is already built from {first}");
+            continue;
+        }
+        names.insert(name, path.clone());
+        units.push(crate::compile::Unit {
+            spec,
+            source: &report.source,
+            path,
+        });
+    }
+    let options = crate::compile::Options {
+        done_commands: config.options.done.commands.clone(),
+        bundle_dir: render::display_path(&args.output),
+    };
+    let bundle = crate::compile::build(&units, &options);
+    let status = if broken.is_empty() {
+        Status::Clean
+    } else {
+        Status::Problems
+    };
+    if args.check {
+        let diffs = crate::compile::differences(&args.output, &bundle);
+        if diffs.is_empty() {
+            eprintln!("agentspec: {} is up to date", args.output.display());
+            return status.into();
+        }
+        for d in &diffs {
+            eprintln!("agentspec: {}: {d}", args.output.display());
+        }
+        eprintln!("agentspec: the bundle is stale; run `agentspec build` to update it");
+        return Status::Problems.into();
+    }
+    if let Err(e) = crate::compile::write_atomically(&args.output, &bundle) {
+        eprintln!("agentspec: cannot write {}: {e}", args.output.display());
+        return Status::Failure.into();
+    }
+    let revision = bundle
+        .files
+        .get("manifest.json")
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
+        .and_then(|m| {
+            m["revision"]
+                .as_str()
+                .map(|r| r.chars().take(12).collect::<String>())
+        })
+        .unwrap_or_default();
+    eprintln!(
+        "agentspec: built {} agents into {} (revision {revision})",
+        units.len(),
+        args.output.display()
+    );
+    status.into()
 }

@@ -1,6 +1,7 @@
 //! [`ParsedDoc`] to [`AgentSpec`]: typed fields with spans, and the prediction of whether
 //! Claude Code loads the file.
 
+pub mod frontmatter_schema;
 pub mod inspect;
 pub mod protocol;
 pub mod tools;

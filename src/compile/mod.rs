@@ -1,0 +1,520 @@
+//! [`AgentSpec`] to [`policy`](crate::policy) bundle, and writing bundles.
+//!
+//! A bundle is built in memory as a map from relative path to bytes, so that writing it,
+//! comparing it with what is on disk (`build --check`) and testing it share one code path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::AgentSpec;
+use crate::model::inspect::effective_tools;
+use crate::model::protocol::{Comparison, Protocol, StepKind};
+use crate::policy::{
+    self, AgentPolicy, DoneRequirement, FORMAT_VERSION, Gate, GateAction, Manifest, ManifestEntry,
+    PermissionRule, ProtocolMachine, SourceLine, SourceRef, State, Threshold, ToolPolicy,
+    Transition, Verify,
+};
+use crate::source::{LineIndex, SourceFile};
+
+/// The Claude Code settings fragment written next to the policies.
+pub const SETTINGS_FILE: &str = "claude-settings.json";
+
+/// One agent to compile.
+pub struct Unit<'a> {
+    pub spec: &'a AgentSpec,
+    pub source: &'a SourceFile,
+    /// The source path as recorded in the bundle.
+    pub path: String,
+}
+
+/// Build options that come from configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Definition-of-Done commands by item id.
+    pub done_commands: BTreeMap<String, String>,
+    /// The bundle directory as the hooks should name it.
+    pub bundle_dir: String,
+}
+
+/// A bundle in memory: relative path → file content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltBundle {
+    pub files: BTreeMap<String, String>,
+}
+
+fn line(index: &LineIndex, text: &str, offset: usize) -> SourceLine {
+    SourceLine {
+        line: u32::try_from(index.line_col(text, offset).line).unwrap_or(u32::MAX),
+    }
+}
+
+/// A file name for an agent: letters, digits, `-`, `_` and `.` kept, anything else `_`, no
+/// leading dot; it can never leave the `agents/` folder.
+pub fn file_stem(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches('.');
+    let mut stem: String = trimmed.chars().take(100).collect();
+    if stem.is_empty() {
+        stem = "agent".to_owned();
+    }
+    stem
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_lowercase());
+    }
+    if out.is_empty() {
+        "item".to_owned()
+    } else {
+        out
+    }
+}
+
+pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
+    let spec = unit.spec;
+    let text = &unit.source.text;
+    let index = LineIndex::new(text);
+    let tools = effective_tools(spec);
+    let allow = tools.allowed.iter().map(|rule| parse_rule(rule)).collect();
+    let deny = spec
+        .disallowed_tools
+        .iter()
+        .flat_map(|l| &l.entries)
+        .filter(|e| e.syntax_error.is_none() && e.specifier.is_some())
+        .map(|e| PermissionRule {
+            tool: e.name.clone(),
+            specifier: e.specifier.as_ref().map(|(s, _)| s.clone()),
+        })
+        .collect();
+    let protocol = spec
+        .protocols
+        .iter()
+        .max_by_key(|p| (p.steps.len(), std::cmp::Reverse(p.span.start)))
+        .map(|p| machine(p, &index, text));
+    AgentPolicy {
+        format_version: FORMAT_VERSION,
+        name: spec
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
+        description: spec
+            .description
+            .as_ref()
+            .map(|d| d.value.replace("\\n", "\n"))
+            .unwrap_or_default(),
+        model: spec
+            .model
+            .as_ref()
+            .map(|m| m.value.trim().to_owned())
+            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("inherit")),
+        source: SourceRef {
+            path: unit.path.clone(),
+            sha256: policy::sha256_hex(text.as_bytes()),
+        },
+        tools: ToolPolicy {
+            inherits_all: tools.inherits_all,
+            allow,
+            removed: tools.removed.clone(),
+            deny,
+        },
+        protocol,
+        done: done_requirements(spec, &index, text, options),
+    }
+}
+
+fn parse_rule(rule: &str) -> PermissionRule {
+    match rule.split_once('(') {
+        Some((tool, rest)) => PermissionRule {
+            tool: tool.to_owned(),
+            specifier: Some(rest.trim_end_matches(')').to_owned()),
+        },
+        None => PermissionRule::tool(rule),
+    }
+}
+
+fn state_id(step: u64) -> String {
+    format!("step-{step}")
+}
+
+fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachine {
+    let states: Vec<State> = protocol
+        .steps
+        .iter()
+        .map(|s| State {
+            id: state_id(s.number),
+            step: s.number,
+            kind: s.kind.as_str().to_owned(),
+            lead: s.lead.clone(),
+            token: s.token.clone(),
+            source: line(index, text, s.span.start),
+        })
+        .collect();
+    let mut transitions = Vec::new();
+    for pair in protocol.steps.windows(2) {
+        let on = if pair[0].kind == StepKind::AwaitApproval {
+            "approved"
+        } else {
+            "next"
+        };
+        transitions.push(Transition {
+            from: state_id(pair[0].number),
+            to: state_id(pair[1].number),
+            on: on.to_owned(),
+        });
+    }
+    let revise = protocol.steps.iter().find(|s| s.kind == StepKind::Revise);
+    if let Some(revise) = revise {
+        if let Some(wait) = protocol
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::AwaitApproval)
+        {
+            transitions.push(Transition {
+                from: state_id(wait.number),
+                to: state_id(revise.number),
+                on: "revise".to_owned(),
+            });
+        }
+        if let Some(target) = revise
+            .returns_to
+            .filter(|t| protocol.steps.iter().any(|s| s.number == *t))
+        {
+            transitions.push(Transition {
+                from: state_id(revise.number),
+                to: state_id(target),
+                on: "next".to_owned(),
+            });
+        }
+    }
+    let mut gates = Vec::new();
+    let approval = protocol
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::AwaitApproval)
+        .or_else(|| {
+            protocol
+                .steps
+                .iter()
+                .find(|s| s.kind == StepKind::RequestApproval)
+        });
+    if let Some(approval) = approval {
+        for command in ["git commit *", "git push *"] {
+            let token = approval.token.clone();
+            let reason = match &token {
+                Some(t) => format!(
+                    "the protocol requires the user's approval (`{t}`) before `{}` (step {}: {})",
+                    command.trim_end_matches(" *"),
+                    approval.number,
+                    approval.lead
+                ),
+                None => format!(
+                    "the protocol requires approval before `{}` (step {}: {})",
+                    command.trim_end_matches(" *"),
+                    approval.number,
+                    approval.lead
+                ),
+            };
+            gates.push(Gate {
+                action: GateAction::Tool {
+                    rule: PermissionRule {
+                        tool: "Bash".to_owned(),
+                        specifier: Some(command.to_owned()),
+                    },
+                },
+                requires: state_id(approval.number),
+                token,
+                reason,
+            });
+        }
+    }
+    let commit = protocol.steps.iter().find(|s| s.kind == StepKind::Commit);
+    let report = protocol.steps.iter().find(|s| s.kind == StepKind::Report);
+    if let (Some(commit), Some(_)) = (commit, report) {
+        gates.push(Gate {
+            action: GateAction::Stop,
+            requires: state_id(commit.number),
+            token: None,
+            reason: format!(
+                "the protocol commits (step {}) before it reports completion",
+                commit.number
+            ),
+        });
+    }
+    ProtocolMachine {
+        title: protocol.title.clone(),
+        states,
+        transitions,
+        gates,
+    }
+}
+
+fn comparison(c: Comparison) -> &'static str {
+    match c {
+        Comparison::Lt => "<",
+        Comparison::Le => "<=",
+        Comparison::Gt => ">",
+        Comparison::Ge => ">=",
+        Comparison::Eq => "=",
+    }
+}
+
+fn done_requirements(
+    spec: &AgentSpec,
+    index: &LineIndex,
+    text: &str,
+    options: &Options,
+) -> Vec<DoneRequirement> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for done in &spec.done {
+        for group in &done.groups {
+            for item in &group.items {
+                let base = format!(
+                    "{}/{}",
+                    group
+                        .name
+                        .as_deref()
+                        .map_or_else(|| "done".to_owned(), slug),
+                    slug(&item.text)
+                );
+                let mut id = base.clone();
+                let mut n = 2;
+                while !seen.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                let lower = item.text.to_lowercase();
+                let verify = if let Some(command) = options.done_commands.get(&id) {
+                    Verify::Command {
+                        command: command.clone(),
+                    }
+                } else if ["test", "coverage"].iter().any(|w| lower.contains(w)) {
+                    Verify::Evidence {
+                        event: "tests-passed-after-last-edit".to_owned(),
+                    }
+                } else {
+                    Verify::Attest
+                };
+                out.push(DoneRequirement {
+                    id,
+                    group: group.name.clone(),
+                    text: item.text.clone(),
+                    thresholds: item
+                        .thresholds
+                        .iter()
+                        .map(|t| Threshold {
+                            metric: t.metric.clone(),
+                            comparison: comparison(t.comparison).to_owned(),
+                            value: t.value,
+                            unit: t.unit.clone(),
+                        })
+                        .collect(),
+                    verify,
+                    source: line(index, text, item.span.start),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Compiles every unit into a bundle (policies, manifest and the settings fragment).
+pub fn build(units: &[Unit], options: &Options) -> BuiltBundle {
+    let mut files = BTreeMap::new();
+    let mut entries = Vec::new();
+    let mut stems = BTreeSet::new();
+    let mut deny = BTreeSet::new();
+    let mut policies: Vec<AgentPolicy> = units.iter().map(|u| compile_agent(u, options)).collect();
+    policies.sort_by(|a, b| (&a.name, &a.source.path).cmp(&(&b.name, &b.source.path)));
+    for policy in policies {
+        let base = file_stem(&policy.name);
+        let mut stem = base.clone();
+        let mut n = 2;
+        while !stems.insert(stem.to_lowercase()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        let path = format!("agents/{stem}.json");
+        let content = policy::canonical_json(&policy);
+        entries.push(ManifestEntry {
+            name: policy.name.clone(),
+            path: path.clone(),
+            sha256: policy::sha256_hex(content.as_bytes()),
+        });
+        deny.extend(policy.tools.deny.iter().map(PermissionRule::to_rule_string));
+        files.insert(path, content);
+    }
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        agentspec_version: env!("CARGO_PKG_VERSION").to_owned(),
+        revision: policy::revision(entries.iter().map(|e| (e.path.as_str(), e.sha256.as_str()))),
+        agents: entries,
+    };
+    files.insert(
+        "manifest.json".to_owned(),
+        policy::canonical_json(&manifest),
+    );
+    files.insert(
+        SETTINGS_FILE.to_owned(),
+        policy::canonical_json(&settings_fragment(&deny, &options.bundle_dir)),
+    );
+    BuiltBundle { files }
+}
+
+/// The hook events the runner handles, and whether their hooks take a tool matcher.
+pub const HOOK_EVENTS: &[(&str, bool)] = &[
+    ("PreToolUse", true),
+    ("PostToolUse", true),
+    ("PostToolUseFailure", true),
+    ("UserPromptSubmit", false),
+    ("Stop", false),
+    ("SubagentStop", false),
+    ("SessionStart", false),
+];
+
+/// Claude Code settings: the static `permissions.deny` rules and the runner's hooks.
+pub fn settings_fragment(deny: &BTreeSet<String>, bundle_dir: &str) -> serde_json::Value {
+    let command = format!("agentspec run hook --bundle {}", shell_quote(bundle_dir));
+    let mut hooks = serde_json::Map::new();
+    for (event, matcher) in HOOK_EVENTS {
+        let mut group = serde_json::json!({
+            "hooks": [{"type": "command", "command": command, "timeout": 30}]
+        });
+        if *matcher {
+            group["matcher"] = serde_json::Value::String("*".to_owned());
+        }
+        hooks.insert((*event).to_owned(), serde_json::json!([group]));
+    }
+    serde_json::json!({
+        "permissions": {"deny": deny.iter().collect::<Vec<_>>()},
+        "hooks": hooks,
+    })
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Files that differ between the bundle on disk and `bundle` (missing, changed or extra).
+pub fn differences(dir: &Path, bundle: &BuiltBundle) -> Vec<String> {
+    let mut out = Vec::new();
+    for (rel, content) in &bundle.files {
+        match std::fs::read_to_string(dir.join(rel)) {
+            Ok(on_disk) if on_disk == *content => {}
+            Ok(_) => out.push(format!("{rel} differs")),
+            Err(_) => out.push(format!("{rel} is missing")),
+        }
+    }
+    let mut on_disk = Vec::new();
+    for sub in ["", "agents"] {
+        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+            for e in entries.flatten() {
+                if e.file_type().is_ok_and(|t| t.is_file()) {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    on_disk.push(if sub.is_empty() {
+                        name
+                    } else {
+                        format!("{sub}/{name}")
+                    });
+                }
+            }
+        }
+    }
+    on_disk.sort();
+    for rel in on_disk {
+        if !bundle.files.contains_key(&rel) {
+            out.push(format!("{rel} should not be there"));
+        }
+    }
+    out
+}
+
+/// Writes the bundle to `dir` so that `dir` never holds a half-written bundle: everything
+/// goes to a temporary sibling directory first, which then replaces `dir` by renaming.
+pub fn write_atomically(dir: &Path, bundle: &BuiltBundle) -> std::io::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let name = dir
+        .file_name()
+        .map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(&parent)?;
+    for (rel, content) in &bundle.files {
+        let path = staging.path().join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(&path, content)?;
+        std::fs::File::open(&path)?.sync_all()?;
+    }
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(&parent)?
+            .keep();
+        // `old` exists and is empty; rename over it needs it gone.
+        std::fs::remove_dir(&old)?;
+        std::fs::rename(dir, &old)?;
+        if let Err(e) = std::fs::rename(&staged, dir) {
+            // Put the previous bundle back.
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else if let Err(e) = std::fs::rename(&staged, dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_stay_inside_the_folder() {
+        assert_eq!(file_stem("../x"), "_x");
+        assert_eq!(file_stem("a/b"), "a_b");
+        assert_eq!(file_stem("..."), "agent");
+        assert_eq!(file_stem("Upper Name"), "Upper_Name");
+        assert_eq!(file_stem("powershell-5.1-expert"), "powershell-5.1-expert");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Unit tests: >90% coverage"), "unit-tests-90-coverage");
+        assert_eq!(slug("!!!"), "item");
+    }
+}

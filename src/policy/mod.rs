@@ -1,0 +1,434 @@
+//! The policy bundle format: a manifest plus one policy per agent, and loading a bundle with
+//! verification. This module depends on nothing that parses Markdown or runs rules, so a host
+//! that only enforces bundles can use it alone.
+//!
+//! Versioning: additive changes (new optional fields) keep [`FORMAT_VERSION`]; anything that
+//! changes the meaning of an existing field bumps it, and [`Bundle::load`] refuses versions it
+//! does not know.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The bundle format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Bundle format version; a loader refuses versions it does not know.
+    pub format_version: u32,
+    /// The agentspec version that wrote the bundle.
+    pub agentspec_version: String,
+    /// sha256 over the sorted `path sha256` lines of every agent file: the bundle's identity.
+    pub revision: String,
+    /// One entry per agent, sorted by name.
+    pub agents: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    /// The agent's `name`, as Claude Code registers it (`agent_type` in hook events).
+    pub name: String,
+    /// The policy file, relative to the bundle directory (`agents/<file>.json`).
+    pub path: String,
+    /// sha256 of the policy file's bytes.
+    pub sha256: String,
+}
+
+/// `agents/<name>.json`: everything the runner enforces for one agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPolicy {
+    pub format_version: u32,
+    pub name: String,
+    pub description: String,
+    /// `model` as written; `None` means inherit.
+    pub model: Option<String>,
+    pub source: SourceRef,
+    pub tools: ToolPolicy,
+    /// The protocol compiled into a state machine; `None` when the agent has none.
+    pub protocol: Option<ProtocolMachine>,
+    /// Definition-of-Done items with how each is verified.
+    pub done: Vec<DoneRequirement>,
+}
+
+/// Where the policy came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    /// The agent file, relative to where `agentspec build` ran, with `/` separators.
+    pub path: String,
+    /// sha256 of the agent file's bytes.
+    pub sha256: String,
+}
+
+/// A 1-based line in the source file, so the runner can point back to the Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLine {
+    pub line: u32,
+}
+
+/// A permission rule: a tool and an optional specifier pattern (`Bash(git commit *)`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionRule {
+    pub tool: String,
+    /// The pattern inside the parentheses; `*` matches any text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specifier: Option<String>,
+}
+
+impl PermissionRule {
+    pub fn tool(tool: &str) -> Self {
+        Self {
+            tool: tool.to_owned(),
+            specifier: None,
+        }
+    }
+
+    /// The rule in Claude Code's settings syntax.
+    pub fn to_rule_string(&self) -> String {
+        match &self.specifier {
+            Some(s) => format!("{}({s})", self.tool),
+            None => self.tool.clone(),
+        }
+    }
+}
+
+/// The effective tool policy, resolved with Claude Code's semantics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToolPolicy {
+    /// No `tools` in the agent (or `*`): every tool except `removed`.
+    pub inherits_all: bool,
+    /// What the agent may use (when not inheriting all); legacy aliases mapped.
+    pub allow: Vec<PermissionRule>,
+    /// Tools removed by `disallowedTools` (a specifier there removes the whole tool).
+    pub removed: Vec<String>,
+    /// Narrower denials the author wrote as `disallowedTools` entries with a specifier; Claude
+    /// Code applies them to the whole tool, the bundle's settings fragment as written.
+    pub deny: Vec<PermissionRule>,
+}
+
+/// The protocol as a state machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolMachine {
+    /// The protocol's title in the agent file.
+    pub title: String,
+    /// One state per step, in order; the agent starts before the first.
+    pub states: Vec<State>,
+    pub transitions: Vec<Transition>,
+    /// Actions that need an earlier step to have been passed.
+    pub gates: Vec<Gate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    /// `step-<number>`.
+    pub id: String,
+    pub step: u64,
+    /// The step kind (`acknowledge`, `await-approval`, ...).
+    pub kind: String,
+    pub lead: String,
+    /// For `await-approval`: the word the user must answer with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub source: SourceLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    /// `next` (the step is done), `approved` (the user answered with the token) or `revise`
+    /// (changes were requested).
+    pub on: String,
+}
+
+/// An action that is denied until `requires` has been passed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// What is gated: a tool call matching a permission rule, or `stop` (finishing the task).
+    pub action: GateAction,
+    /// The state that must have been passed.
+    pub requires: String,
+    /// For an approval gate: the token the user must have answered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Why, in words the runner shows when it denies.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", tag = "type", deny_unknown_fields)]
+pub enum GateAction {
+    /// A tool call matching this rule.
+    Tool { rule: PermissionRule },
+    /// The agent ending its task.
+    Stop,
+}
+
+/// One Definition-of-Done item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoneRequirement {
+    /// Stable id: `<group>/<item>` slugs, made unique with a suffix.
+    pub id: String,
+    pub group: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<Threshold>,
+    pub verify: Verify,
+    pub source: SourceLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub metric: Option<String>,
+    /// `<`, `<=`, `>`, `>=` or `=`.
+    pub comparison: String,
+    pub value: f64,
+    pub unit: Option<String>,
+}
+
+/// How the runner decides that an item is met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", tag = "mode", deny_unknown_fields)]
+pub enum Verify {
+    /// An observed event, e.g. `tests-passed-after-last-edit`.
+    Evidence { event: String },
+    /// The agent's final message marks the item done.
+    Attest,
+    /// A command configured in `agentspec.toml` must succeed.
+    Command { command: String },
+}
+
+/// A loaded and verified bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    pub manifest: Manifest,
+    pub agents: BTreeMap<String, AgentPolicy>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid JSON: {message}")]
+    Json { path: PathBuf, message: String },
+    #[error("{path} does not match the bundle schema: {message}")]
+    Schema { path: PathBuf, message: String },
+    #[error(
+        "{path}: bundle format version {found} is not supported (this agentspec reads {FORMAT_VERSION})"
+    )]
+    Version { path: PathBuf, found: u64 },
+    #[error("{path} was modified: its sha256 is {actual}, the manifest says {expected}")]
+    Tampered {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error("the manifest's revision {expected} does not match its entries ({actual})")]
+    Revision { expected: String, actual: String },
+    #[error("{path} is not listed in the manifest")]
+    Foreign { path: PathBuf },
+    #[error("manifest entry `{name}` points outside the bundle: {path}")]
+    Escape { name: String, path: String },
+}
+
+/// Hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The revision of a set of `(path, sha256)` entries.
+pub fn revision<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut lines: Vec<String> = entries
+        .into_iter()
+        .map(|(path, sha)| format!("{path} {sha}\n"))
+        .collect();
+    lines.sort();
+    sha256_hex(lines.concat().as_bytes())
+}
+
+/// Canonical JSON: keys sorted at every level, two-space indentation, a final newline. The
+/// same value always gives the same bytes.
+pub fn canonical_json<T: Serialize>(value: &T) -> String {
+    fn sort(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(map) => {
+                let sorted: BTreeMap<String, serde_json::Value> =
+                    map.into_iter().map(|(k, v)| (k, sort(v))).collect();
+                serde_json::Value::Object(sorted.into_iter().collect())
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(sort).collect())
+            }
+            other => other,
+        }
+    }
+    let value = serde_json::to_value(value).map(sort).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of a bundle: the manifest and the agent policy.
+pub fn bundle_schema() -> serde_json::Value {
+    #[derive(JsonSchema)]
+    #[allow(dead_code, reason = "only its schema is used")]
+    /// A policy bundle: `manifest.json` and one `agents/<name>.json` per agent.
+    struct BundleFiles {
+        manifest: Manifest,
+        agent: AgentPolicy,
+    }
+    serde_json::to_value(schemars::schema_for!(BundleFiles)).unwrap_or_default()
+}
+
+fn validate_against(
+    schema_root: &serde_json::Value,
+    part: &str,
+    value: &serde_json::Value,
+    path: &Path,
+) -> Result<(), BundleError> {
+    // Validate against `#/properties/<part>` of the bundle schema, keeping its `$defs`.
+    let mut schema = schema_root
+        .get("properties")
+        .and_then(|p| p.get(part))
+        .cloned()
+        .unwrap_or_default();
+    if let (Some(obj), Some(defs)) = (schema.as_object_mut(), schema_root.get("$defs")) {
+        obj.insert("$defs".to_owned(), defs.clone());
+    }
+    let validator = jsonschema::validator_for(&schema).map_err(|e| BundleError::Schema {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if let Some(error) = validator.iter_errors(value).next() {
+        return Err(BundleError::Schema {
+            path: path.to_path_buf(),
+            message: format!("{error} at {}", error.instance_path()),
+        });
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, BundleError> {
+    std::fs::read(path).map_err(|source| BundleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn parse_json(bytes: &[u8], path: &Path) -> Result<serde_json::Value, BundleError> {
+    serde_json::from_slice(bytes).map_err(|e| BundleError::Json {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn check_version(value: &serde_json::Value, path: &Path) -> Result<(), BundleError> {
+    let found = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
+    match found {
+        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
+        Some(v) => Err(BundleError::Version {
+            path: path.to_path_buf(),
+            found: v,
+        }),
+        None => Err(BundleError::Schema {
+            path: path.to_path_buf(),
+            message: "`format_version` is missing".to_owned(),
+        }),
+    }
+}
+
+impl Bundle {
+    /// Loads a bundle and verifies it: schema, format version, every file's sha256, the
+    /// revision, and that `agents/` holds nothing the manifest does not list.
+    pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
+        let schema = bundle_schema();
+        let manifest_path = dir.join("manifest.json");
+        let bytes = read(&manifest_path)?;
+        let value = parse_json(&bytes, &manifest_path)?;
+        check_version(&value, &manifest_path)?;
+        validate_against(&schema, "manifest", &value, &manifest_path)?;
+        let manifest: Manifest =
+            serde_json::from_value(value).map_err(|e| BundleError::Schema {
+                path: manifest_path.clone(),
+                message: e.to_string(),
+            })?;
+        let actual = revision(
+            manifest
+                .agents
+                .iter()
+                .map(|e| (e.path.as_str(), e.sha256.as_str())),
+        );
+        if actual != manifest.revision {
+            return Err(BundleError::Revision {
+                expected: manifest.revision.clone(),
+                actual,
+            });
+        }
+        let mut agents = BTreeMap::new();
+        for entry in &manifest.agents {
+            let file = entry.path.strip_prefix("agents/").unwrap_or("");
+            let escapes =
+                file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\']);
+            if escapes {
+                return Err(BundleError::Escape {
+                    name: entry.name.clone(),
+                    path: entry.path.clone(),
+                });
+            }
+            let path = dir.join(&entry.path);
+            let bytes = read(&path)?;
+            let sha = sha256_hex(&bytes);
+            if sha != entry.sha256 {
+                return Err(BundleError::Tampered {
+                    path,
+                    expected: entry.sha256.clone(),
+                    actual: sha,
+                });
+            }
+            let value = parse_json(&bytes, &path)?;
+            check_version(&value, &path)?;
+            validate_against(&schema, "agent", &value, &path)?;
+            let policy: AgentPolicy =
+                serde_json::from_value(value).map_err(|e| BundleError::Schema {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+            agents.insert(entry.name.clone(), policy);
+        }
+        let listed: Vec<&str> = manifest.agents.iter().map(|e| e.path.as_str()).collect();
+        if let Ok(entries) = std::fs::read_dir(dir.join("agents")) {
+            for entry in entries.flatten() {
+                let rel = format!("agents/{}", entry.file_name().to_string_lossy());
+                if !listed.contains(&rel.as_str()) {
+                    return Err(BundleError::Foreign { path: entry.path() });
+                }
+            }
+        }
+        Ok(Bundle { manifest, agents })
+    }
+}

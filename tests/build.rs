@@ -1,0 +1,276 @@
+//! `agentspec build`: golden bundles, determinism, atomic writes, verification on load, path
+//! safety, `--check` and `--keep-going`.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
+use std::fs;
+use std::path::Path;
+
+use agentspec::compile::{self, BuiltBundle};
+use agentspec::policy::{Bundle, BundleError};
+use assert_cmd::Command;
+
+fn agentspec() -> Command {
+    Command::cargo_bin("agentspec").unwrap()
+}
+
+fn build(args: &[&str], out: &Path) -> std::process::Output {
+    agentspec()
+        .arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for sub in ["", "agents"] {
+        for e in fs::read_dir(dir.join(sub)).unwrap().flatten() {
+            if e.file_type().unwrap().is_file() {
+                let rel = if sub.is_empty() {
+                    e.file_name().to_string_lossy().into_owned()
+                } else {
+                    format!("{sub}/{}", e.file_name().to_string_lossy())
+                };
+                files.push((rel, fs::read_to_string(e.path()).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn golden_bundle_for_the_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    let result = build(&["examples"], &out);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    for (rel, content) in read_tree(&out) {
+        let name = rel.replace('/', "__");
+        insta::assert_snapshot!(
+            format!("bundle_{name}"),
+            content.replace(&out.display().to_string(), "<DIR>")
+        );
+    }
+    let bundle = Bundle::load(&out).unwrap();
+    let backend = &bundle.agents["backend"];
+    let protocol = backend.protocol.as_ref().unwrap();
+    assert_eq!(protocol.states.len(), 9);
+    assert_eq!(protocol.states[5].kind, "await-approval");
+    assert_eq!(protocol.states[5].token.as_deref(), Some("yes"));
+    let commit_gate = &protocol.gates[0];
+    assert_eq!(commit_gate.requires, "step-6");
+    assert_eq!(commit_gate.token.as_deref(), Some("yes"));
+    assert_eq!(backend.done.len(), 39);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&["examples", "fixtures/backend.md"], &a);
+    build(&["fixtures/backend.md", "examples"], &b);
+    let strip = |files: Vec<(String, String)>, dir: &Path| -> Vec<(String, String)> {
+        files
+            .into_iter()
+            .map(|(r, c)| (r, c.replace(&dir.display().to_string(), "<DIR>")))
+            .collect()
+    };
+    assert_eq!(strip(read_tree(&a), &a), strip(read_tree(&b), &b));
+    // Rebuilding into the same directory changes nothing.
+    let before = read_tree(&a);
+    build(&["examples", "fixtures/backend.md"], &a);
+    assert_eq!(before, read_tree(&a));
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_bundle_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    build(&["examples"], &out);
+    let before = read_tree(&out);
+    let mut broken = BuiltBundle {
+        files: before.iter().cloned().collect(),
+    };
+    broken.files.insert("agents/zzz.json".into(), "{}".into());
+    // A NUL byte makes the write of this file fail half-way through the bundle.
+    broken
+        .files
+        .insert("agents/bad\0name.json".into(), "{}".into());
+    assert!(compile::write_atomically(&out, &broken).is_err());
+    assert_eq!(read_tree(&out), before);
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("bundle")]);
+}
+
+fn fresh_bundle() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    build(&["examples"], &out);
+    Bundle::load(&out).unwrap();
+    (tmp, out)
+}
+
+#[test]
+fn a_tampered_truncated_or_foreign_file_is_refused() {
+    let (_t, out) = fresh_bundle();
+    let file = out.join("agents/backend.json");
+    let mut bytes = fs::read(&file).unwrap();
+    let i = bytes.iter().position(|&b| b == b'y').unwrap();
+    bytes[i] = b'Y';
+    fs::write(&file, &bytes).unwrap();
+    assert!(matches!(
+        Bundle::load(&out),
+        Err(BundleError::Tampered { .. })
+    ));
+
+    let (_t, out) = fresh_bundle();
+    let file = out.join("agents/reviewer.json");
+    let bytes = fs::read(&file).unwrap();
+    fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(matches!(
+        Bundle::load(&out),
+        Err(BundleError::Tampered { .. })
+    ));
+
+    let (_t, out) = fresh_bundle();
+    fs::write(out.join("agents/extra.json"), "{}").unwrap();
+    assert!(matches!(
+        Bundle::load(&out),
+        Err(BundleError::Foreign { .. })
+    ));
+
+    let (_t, out) = fresh_bundle();
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        manifest.replace("\"revision\": \"", "\"revision\": \"0"),
+    )
+    .unwrap();
+    assert!(matches!(
+        Bundle::load(&out),
+        Err(BundleError::Revision { .. })
+    ));
+
+    let (_t, out) = fresh_bundle();
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        manifest.replace("\"format_version\": 1", "\"format_version\": 2"),
+    )
+    .unwrap();
+    let err = Bundle::load(&out).unwrap_err();
+    assert!(
+        matches!(err, BundleError::Version { found: 2, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not supported"));
+}
+
+#[test]
+fn names_cannot_escape_the_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src/.claude/agents");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(
+        src.join("a.md"),
+        "---\nname: ../../escape\ndescription: d\n---\n",
+    )
+    .unwrap();
+    fs::write(
+        src.join("b.md"),
+        "---\nname: /etc/passwd\ndescription: d\n---\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("bundle");
+    let result = build(&[tmp.path().join("src").to_str().unwrap()], &out);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let names: Vec<String> = read_tree(&out).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(
+        names,
+        vec![
+            "agents/_.._escape.json",
+            "agents/_etc_passwd.json",
+            "claude-settings.json",
+            "manifest.json"
+        ]
+    );
+    assert!(!tmp.path().join("escape.json").exists());
+    let bundle = Bundle::load(&out).unwrap();
+    assert!(bundle.agents.contains_key("../../escape"));
+    // A manifest that points outside is refused.
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    let moved = manifest.replace("agents/_.._escape.json", "agents/../../x.json");
+    fs::write(out.join("manifest.json"), moved).unwrap();
+    assert!(Bundle::load(&out).is_err());
+}
+
+#[test]
+fn check_reports_a_stale_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src/.claude/agents");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("a.md"), "---\nname: a\ndescription: d\n---\n").unwrap();
+    let out = tmp.path().join("bundle");
+    let srcdir = tmp.path().join("src");
+    build(&[srcdir.to_str().unwrap()], &out);
+    agentspec()
+        .args(["build", srcdir.to_str().unwrap(), "--check", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    fs::write(
+        src.join("a.md"),
+        "---\nname: a\ndescription: changed\n---\n",
+    )
+    .unwrap();
+    let result = agentspec()
+        .args(["build", srcdir.to_str().unwrap(), "--check", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("agents/a.json differs"));
+}
+
+#[test]
+fn broken_files_block_the_build_unless_keep_going() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src/.claude/agents");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(
+        src.join("good.md"),
+        "---\nname: good\ndescription: d\n---\n",
+    )
+    .unwrap();
+    fs::write(src.join("broken.md"), "---\ndescription: no name\n---\n").unwrap();
+    let srcdir = tmp.path().join("src");
+    let out = tmp.path().join("bundle");
+    let result = build(&[srcdir.to_str().unwrap()], &out);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("AS005"));
+    assert!(!out.exists());
+    let result = build(&[srcdir.to_str().unwrap(), "--keep-going"], &out);
+    assert_eq!(result.status.code(), Some(1));
+    let bundle = Bundle::load(&out).unwrap();
+    assert_eq!(bundle.agents.keys().collect::<Vec<_>>(), vec!["good"]);
+}
