@@ -14,5 +14,6 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod policy;
+pub mod runner;
 pub mod source;
 pub mod vocab;

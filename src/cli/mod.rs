@@ -63,6 +63,22 @@ enum Command {
     /// Compile agents into a policy bundle (manifest, one policy per agent, and a Claude Code
     /// settings fragment with the runner's hooks).
     Build(BuildArgs),
+    /// Enforce a bundle.
+    Run {
+        #[command(subcommand)]
+        command: RunCommand,
+    },
+    /// Install the bundle's hooks into Claude Code's settings.
+    Hooks {
+        #[command(subcommand)]
+        command: HooksCommand,
+    },
+    /// Check that the installed hooks can enforce: binary, bundle and settings file.
+    Doctor {
+        /// The settings file to check.
+        #[arg(long, default_value = ".claude/settings.json")]
+        settings: PathBuf,
+    },
     /// Print a JSON Schema: bundle, config, frontmatter or inspect.
     Schema {
         #[arg(value_enum)]
@@ -72,6 +88,36 @@ enum Command {
     Explain {
         /// A rule code (`AS101`) or name (`unknown-key`).
         rule: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RunCommand {
+    /// The Claude Code hook: one event on stdin, Claude Code's answer on stdout. Fails closed:
+    /// any error exits 2 with the reason on stderr.
+    Hook {
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Where session state and the audit log live (default: `state` beside the bundle).
+        #[arg(long)]
+        state_dir: Option<PathBuf>,
+        /// The agent whose policy governs the main session.
+        #[arg(long)]
+        main_agent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HooksCommand {
+    /// Merge the bundle's hooks and permissions.deny rules into a settings file.
+    Install {
+        #[arg(long, default_value = ".agentspec/bundle")]
+        bundle: PathBuf,
+        #[arg(long, default_value = ".claude/settings.json")]
+        settings: PathBuf,
+        /// The agentspec command the hooks run (default: `agentspec` from PATH).
+        #[arg(long, default_value = "agentspec")]
+        binary: String,
     },
 }
 
@@ -165,6 +211,62 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { format } => print(&rules_listing(format)).into(),
         Command::Build(args) => build(&args),
+        Command::Run {
+            command:
+                RunCommand::Hook {
+                    bundle,
+                    state_dir,
+                    main_agent,
+                },
+        } => run_hook(bundle, state_dir, main_agent),
+        Command::Hooks {
+            command:
+                HooksCommand::Install {
+                    bundle,
+                    settings,
+                    binary,
+                },
+        } => match crate::runner::install::install(&bundle, &settings, &binary) {
+            Ok(()) => {
+                eprintln!(
+                    "agentspec: installed the hooks of {} into {}",
+                    bundle.display(),
+                    settings.display()
+                );
+                Status::Clean.into()
+            }
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                Status::Failure.into()
+            }
+        },
+        Command::Doctor { settings } => {
+            let project = settings
+                .parent()
+                .and_then(|p| p.parent())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."));
+            let project = if project.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                project
+            };
+            let findings = crate::runner::install::doctor(&settings, &project);
+            let mut text = String::new();
+            for f in &findings {
+                text.push_str(&format!(
+                    "{} {}\n",
+                    if f.ok { "ok  " } else { "FAIL" },
+                    f.message
+                ));
+            }
+            let _ = print(&text);
+            if findings.iter().all(|f| f.ok) {
+                Status::Clean.into()
+            } else {
+                Status::Problems.into()
+            }
+        }
         Command::Schema { name } => print(&schema_text(name)).into(),
         Command::Inspect {
             file,
@@ -656,4 +758,42 @@ fn build(args: &BuildArgs) -> ExitCode {
         args.output.display()
     );
     status.into()
+}
+
+fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<String>) -> ExitCode {
+    // Fail closed: whatever goes wrong, answer exit 2 (Claude Code treats exit 1, crashes and
+    // bad JSON as "allow").
+    let result = std::panic::catch_unwind(|| {
+        let mut input = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+            return Err(format!("cannot read the hook input: {e}"));
+        }
+        let state_dir = state_dir.unwrap_or_else(|| {
+            bundle
+                .parent()
+                .map_or_else(|| PathBuf::from("state"), |p| p.join("state"))
+        });
+        let options = crate::runner::HookOptions {
+            bundle: bundle.clone(),
+            state_dir,
+            main_agent,
+        };
+        crate::runner::handle_hook(&input, &options).map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(Ok(reply)) => {
+            if !reply.stdout.is_empty() && print(&(reply.stdout + "\n")) == Status::Failure {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(u8::try_from(reply.exit_code).unwrap_or(2))
+        }
+        Ok(Err(message)) => {
+            eprintln!("agentspec: blocked because the policy could not be checked: {message}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("agentspec: blocked because the runner failed internally");
+            ExitCode::from(2)
+        }
+    }
 }

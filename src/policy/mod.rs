@@ -6,6 +6,8 @@
 //! changes the meaning of an existing field bumps it, and [`Bundle::load`] refuses versions it
 //! does not know.
 
+pub mod decide;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
