@@ -390,7 +390,8 @@ pub fn decide(
             if *success && EDIT_TOOLS.contains(&tool.as_str()) {
                 next.last_edit = next.seq;
                 mark(&mut next, policy, "implement");
-                // Work changed after approval needs approval again.
+                // Work changed after the request or the approval needs approval again.
+                next.approval_requested = false;
                 if next.approved && !next.committed {
                     next.approved = false;
                     if let Some(id) = state_of_kind(policy, "await-approval") {
