@@ -432,7 +432,7 @@ fn twenty_parallel_hooks_on_one_session_stay_consistent() {
 #[test]
 fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = bundle_for(tmp.path());
+    bundle_for(tmp.path());
     let settings = tmp.path().join(".claude/settings.json");
     std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
     std::fs::write(&settings, r#"{"model": "opus", "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./mine.sh"}]}]}}"#).unwrap();
