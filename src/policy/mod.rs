@@ -305,13 +305,12 @@ pub fn bundle_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(BundleFiles)).unwrap_or_default()
 }
 
-fn validate_against(
+/// A validator for `#/properties/<part>` of the bundle schema, keeping its `$defs`.
+fn validator(
     schema_root: &serde_json::Value,
     part: &str,
-    value: &serde_json::Value,
     path: &Path,
-) -> Result<(), BundleError> {
-    // Validate against `#/properties/<part>` of the bundle schema, keeping its `$defs`.
+) -> Result<jsonschema::Validator, BundleError> {
     let mut schema = schema_root
         .get("properties")
         .and_then(|p| p.get(part))
@@ -320,10 +319,17 @@ fn validate_against(
     if let (Some(obj), Some(defs)) = (schema.as_object_mut(), schema_root.get("$defs")) {
         obj.insert("$defs".to_owned(), defs.clone());
     }
-    let validator = jsonschema::validator_for(&schema).map_err(|e| BundleError::Schema {
+    jsonschema::validator_for(&schema).map_err(|e| BundleError::Schema {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
+    })
+}
+
+fn validate_against(
+    validator: &jsonschema::Validator,
+    value: &serde_json::Value,
+    path: &Path,
+) -> Result<(), BundleError> {
     if let Some(error) = validator.iter_errors(value).next() {
         return Err(BundleError::Schema {
             path: path.to_path_buf(),
@@ -365,15 +371,34 @@ fn check_version(value: &serde_json::Value, path: &Path) -> Result<(), BundleErr
 }
 
 impl Bundle {
-    /// Loads a bundle and verifies it: schema, format version, every file's sha256, the
-    /// revision, and that `agents/` holds nothing the manifest does not list.
+    /// Loads a bundle and verifies all of it: schema, format version, every file's sha256,
+    /// the revision, and that `agents/` holds nothing the manifest does not list.
     pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
-        let schema = bundle_schema();
+        Bundle::load_selected(dir, None)
+    }
+
+    /// Loads and verifies the manifest (schema, version, revision, no foreign files) and only
+    /// the policy of `agent`, for a hook that enforces one agent: everything it uses is
+    /// verified, and nothing else is read.
+    pub fn load_agent(dir: &Path, agent: &str) -> Result<Bundle, BundleError> {
+        Bundle::load_selected(dir, Some(agent))
+    }
+
+    fn load_selected(dir: &Path, only: Option<&str>) -> Result<Bundle, BundleError> {
+        // The committed schema file, kept equal to `bundle_schema()` by a test; parsing it is
+        // cheaper than generating it on every hook.
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/bundle.schema.json"))
+                .unwrap_or_else(|_| bundle_schema());
         let manifest_path = dir.join("manifest.json");
         let bytes = read(&manifest_path)?;
         let value = parse_json(&bytes, &manifest_path)?;
         check_version(&value, &manifest_path)?;
-        validate_against(&schema, "manifest", &value, &manifest_path)?;
+        validate_against(
+            &validator(&schema, "manifest", &manifest_path)?,
+            &value,
+            &manifest_path,
+        )?;
         let manifest: Manifest =
             serde_json::from_value(value).map_err(|e| BundleError::Schema {
                 path: manifest_path.clone(),
@@ -392,6 +417,7 @@ impl Bundle {
             });
         }
         let mut agents = BTreeMap::new();
+        let mut agent_validator = None;
         for entry in &manifest.agents {
             let file = entry.path.strip_prefix("agents/").unwrap_or("");
             let escapes =
@@ -401,6 +427,9 @@ impl Bundle {
                     name: entry.name.clone(),
                     path: entry.path.clone(),
                 });
+            }
+            if only.is_some_and(|name| name != entry.name) {
+                continue;
             }
             let path = dir.join(&entry.path);
             let bytes = read(&path)?;
@@ -414,7 +443,12 @@ impl Bundle {
             }
             let value = parse_json(&bytes, &path)?;
             check_version(&value, &path)?;
-            validate_against(&schema, "agent", &value, &path)?;
+            if agent_validator.is_none() {
+                agent_validator = Some(validator(&schema, "agent", &path)?);
+            }
+            if let Some(v) = &agent_validator {
+                validate_against(v, &value, &path)?;
+            }
             let policy: AgentPolicy =
                 serde_json::from_value(value).map_err(|e| BundleError::Schema {
                     path: path.clone(),

@@ -217,7 +217,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    // Renaming makes the write atomic for every reader; the state is not worth an fsync on
+    // every hook (it would cost more than the rest of the hook together).
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -227,11 +228,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply, RunnerError> {
     let input: HookInput =
         serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
-    let bundle = Bundle::load(&options.bundle)?;
     let agent = input
         .agent_type
         .clone()
         .or_else(|| options.main_agent.clone());
+    // Only the manifest and the governing agent's policy are read and verified.
+    let bundle = Bundle::load_agent(&options.bundle, agent.as_deref().unwrap_or(""))?;
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
     let (Some(event), Some(policy)) = (input.event(), policy) else {
         // Not an event the runner acts on, or an agent the bundle does not govern.
