@@ -356,7 +356,12 @@ fn golden_hook_io_for_every_captured_event() {
 fn hooks_fail_closed() {
     let tmp = tempfile::tempdir().unwrap();
     let bundle = bundle_for(tmp.path());
-    let pre = std::fs::read_to_string("fixtures/hook-samples/PreToolUse.json").unwrap();
+    let mut pre: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/hook-samples/PreToolUse.json").unwrap(),
+    )
+    .unwrap();
+    pre["agent_type"] = json!("backend");
+    let pre = pre.to_string();
     let (out, code) = hook(&bundle, "not json", &[]);
     assert_eq!(code, 2, "{out}");
     let (out, code) = hook(&tmp.path().join("missing"), &pre, &[]);
