@@ -495,3 +495,119 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
     assert_eq!(install().status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), "{ not json");
 }
+
+#[test]
+fn replay_of_the_audit_log_captured_events_and_a_transcript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_for(tmp.path());
+    let ev = |v: serde_json::Value| v.to_string();
+    let inputs = [
+        ev(
+            json!({"session_id": "r1", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_name": "Bash", "tool_input": {"command": "git commit -m early"}, "tool_use_id": "a"}),
+        ),
+        ev(
+            json!({"session_id": "r1", "hook_event_name": "Stop", "agent_type": "backend", "stop_hook_active": false, "last_assistant_message": "Reply 'yes' to approve and commit."}),
+        ),
+        ev(
+            json!({"session_id": "r1", "hook_event_name": "UserPromptSubmit", "agent_type": "backend", "prompt": "yes"}),
+        ),
+        ev(
+            json!({"session_id": "r1", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_name": "Bash", "tool_input": {"command": "git commit -m ok"}, "tool_use_id": "b"}),
+        ),
+    ];
+    for input in &inputs {
+        hook(&bundle, input, &[]);
+    }
+    let replay = |file: &Path, extra: &[&str]| {
+        StdCommand::new(bin())
+            .args(["run", "replay", "--bundle"])
+            .arg(&bundle)
+            .args(extra)
+            .arg(file)
+            .args(["--format", "json"])
+            .output()
+            .unwrap()
+    };
+    // The runner's own audit log replays exactly: the same single denial.
+    let log = bundle.parent().unwrap().join("state/audit.jsonl");
+    let out = replay(&log, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["events"], 4);
+    assert_eq!(report["violations"].as_array().unwrap().len(), 1);
+    assert_eq!(report["violations"][0]["line"], 1);
+    assert_eq!(report["violations"][0]["decision"]["rule"], "gate:step-6");
+    // Captured hook events, one per line.
+    let captured = tmp.path().join("captured.jsonl");
+    std::fs::write(&captured, inputs.join("\n")).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&replay(&captured, &[]).stdout).unwrap();
+    assert_eq!(report["violations"].as_array().unwrap().len(), 1);
+    assert_eq!(report["approximate"], false);
+    // A Claude Code transcript, mapped approximately.
+    let transcript = [
+        json!({"type": "user", "message": {"role": "user", "content": "Implement the endpoint"}}),
+        json!({"type": "assistant", "message": {"role": "assistant", "stop_reason": "tool_use", "content": [{"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "git commit -m wip"}}]}}),
+        json!({"type": "user", "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "ok", "is_error": false}]}}),
+        json!({"type": "assistant", "message": {"role": "assistant", "stop_reason": "end_turn", "content": [{"type": "text", "text": "Done."}]}}),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let path = tmp.path().join("transcript.jsonl");
+    std::fs::write(&path, transcript).unwrap();
+    let out = replay(&path, &["--agent", "backend"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["approximate"], true);
+    let kinds: Vec<&str> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["decision"]["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["deny", "block"]);
+}
+
+#[test]
+fn the_event_stream_answers_line_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_for(tmp.path());
+    let lines = [
+        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "input": {"command": "git commit -m x"}}),
+        json!({"session": "s", "agent": "backend", "event": "stop-requested", "last_message": "Reply 'yes' to approve"}),
+        json!({"session": "s", "agent": "backend", "event": "user-prompt", "text": "yes"}),
+        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "input": {"command": "git commit -m x"}}),
+        json!({"session": "s", "agent": "nobody", "event": "session-start"}),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let (out, code) = {
+        let mut child = StdCommand::new(bin())
+            .args(["run", "events", "--bundle"])
+            .arg(&bundle)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), lines.as_bytes()).unwrap();
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            out.status.code(),
+        )
+    };
+    assert_eq!(code, Some(0));
+    let decisions: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["decision"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(decisions, vec!["deny", "allow", "allow", "allow", "error"]);
+}

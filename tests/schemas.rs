@@ -12,7 +12,14 @@ use agentspec::cli::schema_json;
 #[test]
 fn schemas_are_up_to_date() {
     let mut stale = Vec::new();
-    for name in ["bundle", "config", "frontmatter", "inspect"] {
+    for name in [
+        "bundle",
+        "config",
+        "frontmatter",
+        "inspect",
+        "event",
+        "decision",
+    ] {
         let path = format!("schemas/{name}.schema.json");
         let text = schema_json(name).unwrap();
         if std::env::var_os("UPDATE_SCHEMAS").is_some() {

@@ -79,7 +79,7 @@ enum Command {
         #[arg(long, default_value = ".claude/settings.json")]
         settings: PathBuf,
     },
-    /// Print a JSON Schema: bundle, config, frontmatter or inspect.
+    /// Print a JSON Schema: bundle, config, frontmatter, inspect, event or decision.
     Schema {
         #[arg(value_enum)]
         name: SchemaName,
@@ -105,6 +105,23 @@ enum RunCommand {
         #[arg(long)]
         main_agent: Option<String>,
     },
+    /// Replay a recorded session (the runner's audit log, captured hook events, or a Claude
+    /// Code transcript) and report every violation; exit 1 if any.
+    Replay {
+        #[arg(long)]
+        bundle: PathBuf,
+        /// The agent whose policy applies when the recording does not name one.
+        #[arg(long)]
+        agent: Option<String>,
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Line-delimited JSON events on stdin, one JSON decision per line on stdout.
+    Events {
+        #[arg(long)]
+        bundle: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +144,8 @@ enum SchemaName {
     Config,
     Frontmatter,
     Inspect,
+    Event,
+    Decision,
 }
 
 #[derive(clap::Args)]
@@ -219,6 +238,18 @@ pub fn main() -> ExitCode {
                     main_agent,
                 },
         } => run_hook(bundle, state_dir, main_agent),
+        Command::Run {
+            command:
+                RunCommand::Replay {
+                    bundle,
+                    agent,
+                    file,
+                    format,
+                },
+        } => run_replay(&bundle, agent.as_deref(), &file, format),
+        Command::Run {
+            command: RunCommand::Events { bundle },
+        } => run_events(&bundle),
         Command::Hooks {
             command:
                 HooksCommand::Install {
@@ -615,6 +646,12 @@ pub fn schema_json(name: &str) -> Option<String> {
         "inspect" => {
             serde_json::to_value(schemars::schema_for!(crate::model::inspect::Inspection)).ok()?
         }
+        "event" => {
+            serde_json::to_value(schemars::schema_for!(crate::runner::replay::StreamEvent)).ok()?
+        }
+        "decision" => {
+            serde_json::to_value(schemars::schema_for!(crate::policy::decide::Decision)).ok()?
+        }
         _ => return None,
     };
     Some(serde_json::to_string_pretty(&value).ok()? + "\n")
@@ -626,6 +663,8 @@ fn schema_text(name: SchemaName) -> String {
         SchemaName::Config => "config",
         SchemaName::Frontmatter => "frontmatter",
         SchemaName::Inspect => "inspect",
+        SchemaName::Event => "event",
+        SchemaName::Decision => "decision",
     };
     schema_json(name).unwrap_or_default()
 }
@@ -796,4 +835,101 @@ fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<Stri
             ExitCode::from(2)
         }
     }
+}
+
+fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode> {
+    crate::policy::Bundle::load(dir).map_err(|e| {
+        eprintln!("agentspec: {e}");
+        ExitCode::from(Status::Failure as u8)
+    })
+}
+
+fn run_replay(
+    bundle: &std::path::Path,
+    agent: Option<&str>,
+    file: &std::path::Path,
+    format: ListFormat,
+) -> ExitCode {
+    let bundle = match load_bundle(bundle) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("agentspec: cannot read {}: {e}", file.display());
+            return Status::Failure.into();
+        }
+    };
+    let report = match crate::runner::replay::replay(&bundle, &text, agent) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    let out = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        ListFormat::Human => {
+            use std::fmt::Write as _;
+            let mut s = String::new();
+            for v in &report.violations {
+                let (what, reason) = match &v.decision {
+                    crate::policy::decide::Decision::Deny { reason, rule } => {
+                        ("denied", format!("{reason} ({rule})"))
+                    }
+                    crate::policy::decide::Decision::Block { reason, rule } => {
+                        ("blocked", format!("{reason} ({rule})"))
+                    }
+                    crate::policy::decide::Decision::Ask { reason } => ("asked", reason.clone()),
+                    crate::policy::decide::Decision::Allow => ("allowed", String::new()),
+                };
+                let _ = writeln!(
+                    s,
+                    "{}:{}: {} {what}: {reason}",
+                    file.display(),
+                    v.line,
+                    v.event
+                );
+            }
+            if !report.unmet_at_end.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "finished with the Definition of Done unmet: {}",
+                    report.unmet_at_end.join(", ")
+                );
+            }
+            let _ = writeln!(
+                s,
+                "{} events replayed{}, {} violations",
+                report.events,
+                if report.approximate {
+                    " (from a transcript: approximate)"
+                } else {
+                    ""
+                },
+                report.violations.len()
+            );
+            s
+        }
+    };
+    let _ = print(&out);
+    if report.violations.is_empty() {
+        Status::Clean.into()
+    } else {
+        Status::Problems.into()
+    }
+}
+
+fn run_events(bundle: &std::path::Path) -> ExitCode {
+    let bundle = match load_bundle(bundle) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("agentspec: cannot read standard input: {e}");
+        return Status::Failure.into();
+    }
+    print(&crate::runner::replay::stream(&bundle, &input)).into()
 }

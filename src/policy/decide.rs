@@ -13,7 +13,7 @@ use super::{AgentPolicy, GateAction, PermissionRule, Verify};
 pub const MAX_CONSECUTIVE_STOP_BLOCKS: u32 = 8;
 
 /// What happened, as the runner learns it from the host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
     SessionStart,
@@ -45,7 +45,7 @@ pub enum Event {
 }
 
 /// What the runner answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "decision", rename_all = "kebab-case")]
 pub enum Decision {
     Allow,

@@ -2,6 +2,7 @@
 //! per-session state on disk (locked, written atomically) and the audit log.
 
 pub mod install;
+pub mod replay;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -226,8 +227,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
 pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply, RunnerError> {
-    let input: HookInput =
+    let raw: Value =
         serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
+    let input: HookInput =
+        serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
     let agent = input
         .agent_type
         .clone()
@@ -239,6 +242,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         // Not an event the runner acts on, or an agent the bundle does not govern.
         audit(
             options,
+            &raw,
             &input,
             &bundle,
             agent.as_deref(),
@@ -290,6 +294,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     };
     audit(
         options,
+        &raw,
         &input,
         &bundle,
         Some(&policy.name),
@@ -302,6 +307,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
 /// Appends one line to the audit log (`<state dir>/audit.jsonl`).
 fn audit(
     options: &HookOptions,
+    raw: &Value,
     input: &HookInput,
     bundle: &Bundle,
     agent: Option<&str>,
@@ -332,6 +338,8 @@ fn audit(
         "rule": rule,
         "note": if note.is_empty() { Value::Null } else { Value::String(note.to_owned()) },
         "bundle_revision": bundle.manifest.revision,
+        // The whole hook input, so that `agentspec run replay` can replay the log exactly.
+        "input": raw,
     });
     let path = options.state_dir.join("audit.jsonl");
     let _lock = Lock::acquire(&options.state_dir.join("audit.lock"), LOCK_TIMEOUT)?;
