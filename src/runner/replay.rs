@@ -202,10 +202,10 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             });
         }
     }
-    if let Some(policy) = last_policy {
-        if let Some(state) = states.get(&policy.name) {
-            report.unmet_at_end = decide::unmet_done(policy, state, &last_message);
-        }
+    if let Some(policy) = last_policy
+        && let Some(state) = states.get(&policy.name)
+    {
+        report.unmet_at_end = decide::unmet_done(policy, state, &last_message);
     }
     Ok(report)
 }
