@@ -135,6 +135,9 @@ enum HooksCommand {
         /// The agentspec command the hooks run (default: `agentspec` from PATH).
         #[arg(long, default_value = "agentspec")]
         binary: String,
+        /// The agent whose policy governs the main session (events without `agent_type`).
+        #[arg(long)]
+        main_agent: Option<String>,
     },
 }
 
@@ -256,8 +259,14 @@ pub fn main() -> ExitCode {
                     bundle,
                     settings,
                     binary,
+                    main_agent,
                 },
-        } => match crate::runner::install::install(&bundle, &settings, &binary) {
+        } => match crate::runner::install::install(
+            &bundle,
+            &settings,
+            &binary,
+            main_agent.as_deref(),
+        ) {
             Ok(()) => {
                 eprintln!(
                     "agentspec: installed the hooks of {} into {}",

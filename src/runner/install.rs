@@ -64,7 +64,12 @@ fn is_ours(group: &Value) -> bool {
 
 /// Merges the bundle's hooks and `permissions.deny` rules into `settings`; `binary` replaces
 /// the `agentspec` in the hook command. Idempotent: earlier agentspec hooks are replaced.
-pub fn merge(settings: &mut Map<String, Value>, fragment: &Value, binary: &str) {
+pub fn merge(
+    settings: &mut Map<String, Value>,
+    fragment: &Value,
+    binary: &str,
+    main_agent: Option<&str>,
+) {
     if let Some(deny) = fragment
         .pointer("/permissions/deny")
         .and_then(Value::as_array)
@@ -101,7 +106,12 @@ pub fn merge(settings: &mut Map<String, Value>, fragment: &Value, binary: &str) 
                                 if let Some(Value::String(c)) = h.get_mut("command")
                                     && let Some(rest) = c.strip_prefix("agentspec ")
                                 {
-                                    *c = format!("{binary} {rest}");
+                                    *c = match main_agent {
+                                        Some(agent) => {
+                                            format!("{binary} {rest} --main-agent {agent}")
+                                        }
+                                        None => format!("{binary} {rest}"),
+                                    };
                                 }
                             }
                         }
@@ -114,7 +124,12 @@ pub fn merge(settings: &mut Map<String, Value>, fragment: &Value, binary: &str) 
 }
 
 /// Installs the bundle's hooks into the settings file at `settings_path`.
-pub fn install(bundle_dir: &Path, settings_path: &Path, binary: &str) -> Result<(), InstallError> {
+pub fn install(
+    bundle_dir: &Path,
+    settings_path: &Path,
+    binary: &str,
+    main_agent: Option<&str>,
+) -> Result<(), InstallError> {
     Bundle::load(bundle_dir)?;
     let fragment_path = bundle_dir.join(SETTINGS_FILE);
     let fragment = read_json(&fragment_path)?.ok_or_else(|| InstallError::Read {
@@ -124,7 +139,7 @@ pub fn install(bundle_dir: &Path, settings_path: &Path, binary: &str) -> Result<
     let mut settings = read_json(settings_path)?
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
-    merge(&mut settings, &fragment, binary);
+    merge(&mut settings, &fragment, binary, main_agent);
     let text = serde_json::to_string_pretty(&Value::Object(settings)).unwrap_or_default() + "\n";
     let write_err = |e: std::io::Error| InstallError::Write {
         path: settings_path.to_path_buf(),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Differential test of `loads` against the real Claude Code 2.1.328, run headless against a
-# stand-in model API on 127.0.0.1. Installs the pinned CLI from npm once (into
+# Tests against the real Claude Code 2.1.328, run headless against a
+# stand-in model API on 127.0.0.1: the differential test of `loads`, and the runner end to end.
+# Installs the pinned CLI from npm once (into
 # $AGENTSPEC_CLAUDE_DIR, default ~/.cache/agentspec/claude-code-2.1.328).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,3 +18,6 @@ fi
 cargo build --release --quiet
 python3 tests/differential/loader_diff.py --claude "$claude" --agentspec target/release/agentspec \
     fixtures/loader-truth/agents fixtures/loader-extra/agents
+# The runner end to end: hooks installed by `agentspec hooks install` deny an early commit and
+# allow it after the user's `yes`.
+python3 tests/e2e/hooks_e2e.py --claude "$claude" --agentspec target/release/agentspec

@@ -1,8 +1,9 @@
 """A stand-in for the model API on 127.0.0.1, for driving the real Claude Code headless.
 
-Standard library only. Every POST /v1/messages gets a one-word text answer (streamed when the
-request asks for it); each request body is kept in memory for the caller to inspect. Anything
-else but count_tokens answers 404. The server binds to 127.0.0.1 only.
+Standard library only. Every POST /v1/messages is answered by a `reply(body)` function that
+returns content blocks (text or tool_use; default: the text "OK"), streamed when the request
+asks for it; each request body is kept in memory for the caller to inspect. Anything else but
+count_tokens answers 404. The server binds to 127.0.0.1 only.
 """
 import json
 import threading
@@ -46,6 +47,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with self.server.lock:
             self.server.requests.append(body)
+        blocks = self.server.reply(body) or [{"type": "text", "text": "OK"}]
+        for b in blocks:
+            if b.get("type") == "tool_use":
+                b.setdefault("id", "toolu_" + uuid.uuid4().hex[:20])
+                b.setdefault("input", {})
+        stop = "tool_use" if any(b["type"] == "tool_use" for b in blocks) else "end_turn"
         message = {
             "id": "msg_" + uuid.uuid4().hex[:20],
             "type": "message",
@@ -57,19 +64,26 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": {"input_tokens": 10, "output_tokens": 1},
         }
         if not body.get("stream"):
-            message["content"] = [{"type": "text", "text": "OK"}]
-            message["stop_reason"] = "end_turn"
+            message["content"] = blocks
+            message["stop_reason"] = stop
             self._send_json(200, message)
             return
-        events = [
-            ("message_start", {"type": "message_start", "message": message}),
-            ("content_block_start", {"type": "content_block_start", "index": 0,
-                                     "content_block": {"type": "text", "text": ""}}),
-            ("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                     "delta": {"type": "text_delta", "text": "OK"}}),
-            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        events = [("message_start", {"type": "message_start", "message": message})]
+        for i, b in enumerate(blocks):
+            if b["type"] == "tool_use":
+                start = {"type": "tool_use", "id": b["id"], "name": b["name"], "input": {}}
+                delta = {"type": "input_json_delta", "partial_json": json.dumps(b["input"])}
+            else:
+                start = {"type": "text", "text": ""}
+                delta = {"type": "text_delta", "text": b["text"]}
+            events += [
+                ("content_block_start", {"type": "content_block_start", "index": i, "content_block": start}),
+                ("content_block_delta", {"type": "content_block_delta", "index": i, "delta": delta}),
+                ("content_block_stop", {"type": "content_block_stop", "index": i}),
+            ]
+        events += [
             ("message_delta", {"type": "message_delta",
-                               "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "delta": {"stop_reason": stop, "stop_sequence": None},
                                "usage": {"output_tokens": 1}}),
             ("message_stop", {"type": "message_stop"}),
         ]
@@ -84,8 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
 class StandIn:
     """Serves in a background thread; `requests` holds the message bodies received."""
 
-    def __init__(self):
+    def __init__(self, reply=None):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.reply = reply or (lambda body: None)
         self.server.requests = []
         self.server.lock = threading.Lock()
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -105,3 +120,32 @@ class StandIn:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def text_of(content):
+    """The text of a message's content, tool_result contents included."""
+    if isinstance(content, str):
+        return content
+    out = []
+    for b in content or []:
+        if isinstance(b, dict):
+            if b.get("type") == "text":
+                out.append(b.get("text", ""))
+            elif b.get("type") == "tool_result":
+                out.append(text_of(b.get("content")))
+    return "\n".join(out)
+
+
+def last_user(body):
+    users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    return users[-1] if users else {"content": ""}
+
+
+def tool_results(body):
+    """Every tool_result block in the request's messages."""
+    out = []
+    for m in body.get("messages", []):
+        content = m.get("content")
+        if isinstance(content, list):
+            out += [b for b in content if isinstance(b, dict) and b.get("type") == "tool_result"]
+    return out
