@@ -122,6 +122,27 @@ enum RunCommand {
         #[arg(long)]
         bundle: PathBuf,
     },
+    /// Handle one task end to end with Claude Code, enforced by the bundle; asks the person at
+    /// the terminal when the agent stops for approval.
+    Task {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        agent: String,
+        /// Answer `yes` to every approval request without asking.
+        #[arg(long)]
+        approve: bool,
+        /// The Claude Code binary.
+        #[arg(long, default_value = "claude")]
+        claude: PathBuf,
+        /// Approval rounds before giving up.
+        #[arg(long, default_value_t = 5)]
+        max_rounds: u32,
+        prompt: String,
+        /// Extra arguments for the host, after `--`.
+        #[arg(last = true)]
+        host_args: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -253,6 +274,20 @@ pub fn main() -> ExitCode {
         Command::Run {
             command: RunCommand::Events { bundle },
         } => run_events(&bundle),
+        Command::Run {
+            command:
+                RunCommand::Task {
+                    bundle,
+                    agent,
+                    approve,
+                    claude,
+                    max_rounds,
+                    prompt,
+                    host_args,
+                },
+        } => run_task(
+            &bundle, &agent, approve, claude, max_rounds, &prompt, host_args,
+        ),
         Command::Hooks {
             command:
                 HooksCommand::Install {
@@ -941,4 +976,118 @@ fn run_events(bundle: &std::path::Path) -> ExitCode {
         return Status::Failure.into();
     }
     print(&crate::runner::replay::stream(&bundle, &input)).into()
+}
+
+fn run_task(
+    bundle_dir: &std::path::Path,
+    agent: &str,
+    approve: bool,
+    claude: PathBuf,
+    max_rounds: u32,
+    prompt: &str,
+    host_args: Vec<String>,
+) -> ExitCode {
+    use crate::runner::task::{self, Host, Progress};
+    let bundle = match load_bundle(bundle_dir) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    if !bundle.agents.contains_key(agent) {
+        eprintln!("agentspec: the bundle has no agent `{agent}`");
+        return Status::Failure.into();
+    }
+    let absolute = std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf());
+    let state_dir = absolute
+        .parent()
+        .map_or_else(|| PathBuf::from("state"), |p| p.join("state"));
+    let exe = std::env::current_exe()
+        .map_or_else(|_| "agentspec".to_owned(), |p| p.display().to_string());
+    let fragment =
+        crate::compile::settings_fragment(&Default::default(), &absolute.display().to_string());
+    let mut settings = serde_json::Map::new();
+    crate::runner::install::merge(&mut settings, &fragment, &exe, Some(agent));
+    let settings_file = match tempfile::Builder::new()
+        .prefix("agentspec-task-")
+        .suffix(".json")
+        .tempfile()
+    {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("agentspec: cannot create the settings file: {e}");
+            return Status::Failure.into();
+        }
+    };
+    if let Err(e) = std::fs::write(
+        settings_file.path(),
+        serde_json::Value::Object(settings).to_string(),
+    ) {
+        eprintln!("agentspec: cannot write the settings file: {e}");
+        return Status::Failure.into();
+    }
+    let host = task::ClaudeCode {
+        binary: claude,
+        agent: agent.to_owned(),
+        settings: settings_file.path().to_path_buf(),
+        workdir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        extra_args: host_args,
+    };
+    let mut last_message = String::new();
+    let mut session = String::new();
+    let mut answer = prompt.to_owned();
+    for round in 0..=max_rounds {
+        let mut show = |p: Progress| match p {
+            Progress::Session(id) => eprintln!("agentspec: session {id}"),
+            Progress::ToolCall { tool, summary } => eprintln!("  → {tool} {summary}"),
+            Progress::ToolResult {
+                denied_by_agentspec: true,
+                text,
+            } => {
+                eprintln!(
+                    "  ✗ denied: {}",
+                    text.trim_start_matches(|c: char| c != ':')
+                        .trim_start_matches(':')
+                        .trim()
+                );
+            }
+            Progress::ToolResult { .. } => {}
+            Progress::Message(m) => {
+                eprintln!("  {}", m.lines().next().unwrap_or(""));
+                last_message = m;
+            }
+        };
+        match host.turn(&answer, round > 0, &mut show) {
+            Ok(id) => {
+                // `--continue` reports a new session id, but the hooks keep the first one.
+                if session.is_empty() {
+                    session = id;
+                }
+            }
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                return Status::Failure.into();
+            }
+        }
+        if !task::awaiting_approval(&state_dir, &session) {
+            break;
+        }
+        eprintln!(
+            "agentspec: the agent asks for approval:\n  {}",
+            last_message.replace('\n', "\n  ")
+        );
+        answer = if approve {
+            eprintln!("agentspec: answering `yes` (--approve)");
+            "yes".to_owned()
+        } else {
+            eprint!("your answer> ");
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() || line.trim().is_empty() {
+                eprintln!("agentspec: no answer; stopping");
+                break;
+            }
+            line.trim().to_owned()
+        };
+    }
+    let report = task::report(&bundle, agent, &state_dir, &session, &last_message);
+    let _ = print(&report.render());
+    ExitCode::from(report.exit_code())
 }

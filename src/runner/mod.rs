@@ -3,6 +3,7 @@
 
 pub mod install;
 pub mod replay;
+pub mod task;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};

@@ -32,7 +32,7 @@ def reply(body):
     if results:
         if REASON in text:
             return [{"type": "text", "text": "Please review. Reply 'yes' to approve and commit."}]
-        return [{"type": "text", "text": "Committed."}]
+        return [{"type": "text", "text": "Committed. Definition of Done: the commit message describes the change."}]
     if "COMMIT_NOW" in text:
         return [{"type": "tool_use", "name": "Bash", "input": {"command": "git commit --allow-empty -m early", "description": "Commit"}}]
     if text.strip().lower().startswith("yes"):
@@ -110,6 +110,34 @@ def main():
                    if a["event"] == "PreToolUse" and "git commit" in str(a.get("input", {}).get("tool_input", {}))]
         check(commits == [("deny", "git commit --allow-empty -m early"), ("allow", "git commit --allow-empty -m approved")],
               f"the audit log records the denied and the allowed commit ({commits})")
+
+        # The same task through `agentspec run task`, approving from the command line.
+        task_project = tmp / "task"
+        (task_project / ".claude" / "agents").mkdir(parents=True)
+        (task_project / ".claude" / "agents" / "committer.md").write_text((ROOT / "fixtures/e2e/committer.md").read_text())
+        run(["git", "init", "-q"], cwd=task_project, env=git_env)
+        run([agentspec, "build", "-o", ".agentspec/bundle"], cwd=task_project)
+        task_home = tmp / "task-home"
+        (task_home / "tmp").mkdir(parents=True)
+        with StandIn(reply) as standin:
+            env = {
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(task_home), "TERM": "dumb",
+                "LANG": "C.UTF-8", "TMPDIR": str(task_home / "tmp"), "ANTHROPIC_BASE_URL": standin.url,
+                "ANTHROPIC_API_KEY": "sk-test-dummy", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+                "DISABLE_AUTOUPDATER": "1", "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
+                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+            }
+            task = run([agentspec, "run", "task", "--bundle", ".agentspec/bundle", "--agent", "committer",
+                        "--approve", "--claude", args.claude, "COMMIT_NOW please", "--", "--allowedTools", "Bash"],
+                       cwd=task_project, env=env, stdin=subprocess.DEVNULL, timeout=300)
+        print("     " + task.stdout.strip().replace("\n", "\n     "))
+        check(task.returncode == 0, f"agentspec run task finished with the Definition of Done met (exit {task.returncode}; {task.stderr.strip()[-300:]})")
+        check("denied: Bash `git commit --allow-empty -m early`" in task.stdout, "the task report lists the denied early commit")
+        check("approvals: 1, commits: 1" in task.stdout, "the task report lists the approval and the allowed commit")
+        check("Definition of Done: 1 met, 0 unmet" in task.stdout, "the task report gives the Definition-of-Done state")
+        log = run(["git", "log", "--format=%s"], cwd=task_project).stdout.split()
+        check(log == ["approved"], f"run task: the repository has exactly the approved commit ({log})")
 
     print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
     return 1 if failures else 0

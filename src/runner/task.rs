@@ -1,0 +1,314 @@
+//! `agentspec run task`: one task end to end with an agent host, enforced by the bundle's
+//! hooks; approvals are asked of the person at the terminal (or given by `--approve`).
+//!
+//! The host is behind [`Host`], so that agent hosts other than Claude Code can be added.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::policy::Bundle;
+use crate::policy::decide::{self, SessionState};
+
+/// What the host reports while the agent works.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    Session(String),
+    ToolCall {
+        tool: String,
+        summary: String,
+    },
+    ToolResult {
+        denied_by_agentspec: bool,
+        text: String,
+    },
+    Message(String),
+}
+
+/// An agent host that runs one turn of a conversation.
+pub trait Host {
+    /// Runs one turn with `prompt` (continuing the previous turn when `resume` is true) and
+    /// reports progress as it happens. Returns the session id.
+    fn turn(
+        &self,
+        prompt: &str,
+        resume: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<String, String>;
+}
+
+/// Claude Code, headless: `claude -p PROMPT --agent NAME --output-format stream-json`, with the
+/// bundle's hooks passed through `--settings` (the user's settings files are not touched).
+pub struct ClaudeCode {
+    pub binary: PathBuf,
+    pub agent: String,
+    pub settings: PathBuf,
+    pub workdir: PathBuf,
+    pub extra_args: Vec<String>,
+}
+
+impl Host for ClaudeCode {
+    fn turn(
+        &self,
+        prompt: &str,
+        resume: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<String, String> {
+        let mut cmd = Command::new(&self.binary);
+        cmd.arg("-p").arg(prompt);
+        if resume {
+            cmd.arg("--continue");
+        }
+        cmd.args([
+            "--agent",
+            &self.agent,
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--settings",
+        ])
+        .arg(&self.settings)
+        .args(&self.extra_args)
+        .current_dir(&self.workdir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
+        let mut session = String::new();
+        if let Some(out) = child.stdout.take() {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if let Some(id) = v.get("session_id").and_then(Value::as_str)
+                    && session.is_empty()
+                {
+                    session = id.to_owned();
+                    progress(Progress::Session(session.clone()));
+                }
+                for block in v
+                    .pointer("/message/content")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    match (
+                        v.get("type").and_then(Value::as_str),
+                        block.get("type").and_then(Value::as_str),
+                    ) {
+                        (Some("assistant"), Some("tool_use")) => {
+                            let tool = block
+                                .get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned();
+                            let input = block.get("input").cloned().unwrap_or(Value::Null);
+                            let summary = input
+                                .get("command")
+                                .or_else(|| input.get("file_path"))
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned();
+                            progress(Progress::ToolCall { tool, summary });
+                        }
+                        (Some("assistant"), Some("text")) => {
+                            progress(Progress::Message(
+                                block
+                                    .get("text")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("")
+                                    .to_owned(),
+                            ));
+                        }
+                        (Some("user"), Some("tool_result")) => {
+                            let text = match block.get("content") {
+                                Some(Value::String(s)) => s.clone(),
+                                Some(other) => other.to_string(),
+                                None => String::new(),
+                            };
+                            let denied = block.get("is_error").and_then(Value::as_bool)
+                                == Some(true)
+                                && text.contains("hook error");
+                            progress(Progress::ToolResult {
+                                denied_by_agentspec: denied,
+                                text,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if !status.success() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            return Err(format!(
+                "the agent host exited with {status}: {}",
+                err.trim()
+            ));
+        }
+        Ok(session)
+    }
+}
+
+/// The end-of-task report.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct TaskReport {
+    pub agent: String,
+    /// Protocol states passed, in protocol order, with their leads.
+    pub steps_passed: Vec<String>,
+    /// Actions agentspec denied, with the reason.
+    pub denied: Vec<String>,
+    /// Approvals the user gave.
+    pub approvals: usize,
+    /// Commits that went through.
+    pub commits: usize,
+    pub done_met: Vec<String>,
+    pub done_unmet: Vec<String>,
+}
+
+impl TaskReport {
+    /// 0: finished with the Definition of Done met; 1: finished with items unmet.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.done_unmet.is_empty())
+    }
+
+    pub fn render(&self) -> String {
+        let mut s = format!("Task report for `{}`\n", self.agent);
+        s.push_str(&format!(
+            "  protocol steps passed: {}\n",
+            if self.steps_passed.is_empty() {
+                "none".to_owned()
+            } else {
+                self.steps_passed.join("; ")
+            }
+        ));
+        for d in &self.denied {
+            s.push_str(&format!("  denied: {d}\n"));
+        }
+        s.push_str(&format!(
+            "  approvals: {}, commits: {}\n",
+            self.approvals, self.commits
+        ));
+        s.push_str(&format!(
+            "  Definition of Done: {} met, {} unmet\n",
+            self.done_met.len(),
+            self.done_unmet.len()
+        ));
+        for item in &self.done_unmet {
+            s.push_str(&format!("    unmet: {item}\n"));
+        }
+        s
+    }
+}
+
+/// Builds the report from the session's audit entries and final state.
+pub fn report(
+    bundle: &Bundle,
+    agent: &str,
+    state_dir: &Path,
+    session: &str,
+    last_message: &str,
+) -> TaskReport {
+    let mut report = TaskReport {
+        agent: agent.to_owned(),
+        ..TaskReport::default()
+    };
+    let log = std::fs::read_to_string(state_dir.join("audit.jsonl")).unwrap_or_default();
+    for entry in log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
+        if entry.get("session").and_then(Value::as_str) != Some(session) {
+            continue;
+        }
+        let command = entry
+            .pointer("/input/tool_input/command")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        match (entry["event"].as_str(), entry["decision"].as_str()) {
+            (Some("PreToolUse"), Some("deny")) => report.denied.push(format!(
+                "{} `{}`: {}",
+                entry["tool"].as_str().unwrap_or(""),
+                command,
+                entry["reason"].as_str().unwrap_or("")
+            )),
+            (Some("PostToolUse"), _)
+                if command.starts_with("git commit") || command.contains("&& git commit") =>
+            {
+                report.commits += 1
+            }
+            _ => {}
+        }
+    }
+    let key = session
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>();
+    let state: SessionState = std::fs::read(state_dir.join(format!("{key}.json")))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| serde_json::from_value(v["core"].clone()).ok())
+        .unwrap_or_default();
+    if let Some(policy) = bundle.agents.get(agent) {
+        if let Some(protocol) = &policy.protocol {
+            report.steps_passed = protocol
+                .states
+                .iter()
+                .filter(|s| state.passed.contains(&s.id))
+                .map(|s| format!("{} ({})", s.step, s.kind))
+                .collect();
+            if protocol
+                .states
+                .iter()
+                .any(|s| s.kind == "await-approval" && state.passed.contains(&s.id))
+            {
+                report.approvals = 1;
+            }
+        }
+        let unmet = decide::unmet_done(policy, &state, last_message);
+        for item in &policy.done {
+            if unmet.contains(&item.id) {
+                report.done_unmet.push(item.text.clone());
+            } else {
+                report.done_met.push(item.text.clone());
+            }
+        }
+    }
+    report
+}
+
+/// Whether the session is waiting for the user's approval.
+pub fn awaiting_approval(state_dir: &Path, session: &str) -> bool {
+    let key: String = session
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    std::fs::read(state_dir.join(format!("{key}.json")))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| {
+            v.pointer("/core/approval_requested")
+                .and_then(Value::as_bool)
+        })
+        .unwrap_or(false)
+}
