@@ -265,17 +265,16 @@ impl Config {
         settings.known_models.clone_from(&o.known.models);
         settings.required_steps = step_kinds(o.protocol.required.as_deref().unwrap_or_default());
         settings.done_required = o.done.required.unwrap_or(false);
-        settings.vocabulary = Vocabulary {
-            protocol_headings: o.protocol.headings.clone(),
-            done_headings: o.done.headings.clone(),
-            lexicon: o
-                .protocol
+        settings.vocabulary = Vocabulary::new(
+            o.protocol.headings.clone(),
+            o.done.headings.clone(),
+            o.protocol
                 .lexicon
                 .iter()
                 .filter_map(|(k, v)| StepKind::parse(k).map(|k| (k, v)))
                 .flat_map(|(k, v)| v.iter().map(move |p| (k, p.to_lowercase())))
                 .collect(),
-        };
+        );
         if !self.overrides.is_empty() {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             let relative = absolute.strip_prefix(&self.root).unwrap_or(path);

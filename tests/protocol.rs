@@ -194,10 +194,11 @@ fn annotations_win_over_the_lexicon_and_config_extends_it() {
         plugin: false,
         markdown: true,
     };
-    let vocab = Vocabulary {
-        lexicon: vec![(StepKind::Commit, "push the branch".into())],
-        ..Vocabulary::default()
-    };
+    let vocab = Vocabulary::new(
+        Vec::new(),
+        Vec::new(),
+        vec![(StepKind::Commit, "push the branch".into())],
+    );
     let spec = AgentSpec::build_with(&doc, text, role, &vocab);
     let steps = &spec.protocols[0].steps;
     assert_eq!(steps[1].kind, StepKind::AwaitApproval);

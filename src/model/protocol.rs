@@ -199,9 +199,24 @@ pub struct Vocabulary {
     pub protocol_headings: Vec<String>,
     pub done_headings: Vec<String>,
     pub lexicon: Vec<(StepKind, String)>,
+    /// Every lexicon phrase in one automaton, built on first use.
+    matcher: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<StepKind>)>>,
 }
 
 impl Vocabulary {
+    pub fn new(
+        protocol_headings: Vec<String>,
+        done_headings: Vec<String>,
+        lexicon: Vec<(StepKind, String)>,
+    ) -> Vocabulary {
+        Vocabulary {
+            protocol_headings,
+            done_headings,
+            lexicon,
+            matcher: std::sync::OnceLock::new(),
+        }
+    }
+
     fn protocol_words(&self) -> impl Iterator<Item = &str> {
         PROTOCOL_HEADINGS
             .iter()
@@ -214,6 +229,26 @@ impl Vocabulary {
             .iter()
             .copied()
             .chain(self.done_headings.iter().map(String::as_str))
+    }
+
+    fn matcher(&self) -> Option<&(aho_corasick::AhoCorasick, Vec<StepKind>)> {
+        fn build<'a>(
+            phrases: impl Iterator<Item = (StepKind, &'a str)>,
+        ) -> Option<(aho_corasick::AhoCorasick, Vec<StepKind>)> {
+            let (kinds, phrases): (Vec<StepKind>, Vec<&str>) = phrases.unzip();
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(phrases)
+                .ok()
+                .map(|ac| (ac, kinds))
+        }
+        // The default lexicon's automaton is shared; a configured one is built per vocabulary.
+        static DEFAULT: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<StepKind>)>> =
+            std::sync::OnceLock::new();
+        if self.lexicon.is_empty() {
+            return DEFAULT.get_or_init(|| build(self.phrases())).as_ref();
+        }
+        self.matcher.get_or_init(|| build(self.phrases())).as_ref()
     }
 
     fn phrases(&self) -> impl Iterator<Item = (StepKind, &str)> {
@@ -634,10 +669,19 @@ fn make_step(
 }
 
 fn earliest_kind(text: &str, vocab: &Vocabulary) -> Option<StepKind> {
-    vocab
-        .phrases()
-        .filter_map(|(kind, phrase)| {
-            find_phrase(text, phrase).map(|at| (at, std::cmp::Reverse(phrase.len()), kind))
+    let (ac, kinds) = vocab.matcher()?;
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    ac.find_overlapping_iter(text)
+        .filter(|m| {
+            boundary(text[..m.start()].chars().next_back())
+                && boundary(text[m.end()..].chars().next())
+        })
+        .map(|m| {
+            (
+                m.start(),
+                std::cmp::Reverse(m.len()),
+                kinds[m.pattern().as_usize()],
+            )
         })
         .min()
         .map(|(_, _, kind)| kind)
