@@ -167,7 +167,8 @@ pub fn reply_for(event_name: &str, decision: &Decision) -> HookReply {
     }
 }
 
-fn sanitize(id: &str) -> String {
+/// A session or agent id as a file name.
+pub(crate) fn sanitize(id: &str) -> String {
     id.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

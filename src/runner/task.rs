@@ -248,16 +248,7 @@ pub fn report(
             _ => {}
         }
     }
-    let key = session
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>();
+    let key = super::sanitize(session);
     let state: SessionState = std::fs::read(state_dir.join(format!("{key}.json")))
         .ok()
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
@@ -293,16 +284,7 @@ pub fn report(
 
 /// Whether the session is waiting for the user's approval.
 pub fn awaiting_approval(state_dir: &Path, session: &str) -> bool {
-    let key: String = session
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let key = super::sanitize(session);
     std::fs::read(state_dir.join(format!("{key}.json")))
         .ok()
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())

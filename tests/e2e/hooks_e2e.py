@@ -40,6 +40,18 @@ def reply(body):
     return None
 
 
+def claude_env(home, url):
+    """Only what the CLI needs: a temporary HOME, the stand-in's address, no outside traffic."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TERM": "dumb",
+        "LANG": "C.UTF-8", "TMPDIR": str(home / "tmp"), "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_API_KEY": "sk-test-dummy", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_AUTOUPDATER": "1", "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
@@ -75,14 +87,7 @@ def main():
         check(doctor.returncode == 0, "agentspec doctor: " + doctor.stdout.strip().replace("\n", "; "))
 
         with StandIn(reply) as standin:
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TERM": "dumb",
-                "LANG": "C.UTF-8", "TMPDIR": str(home / "tmp"), "ANTHROPIC_BASE_URL": standin.url,
-                "ANTHROPIC_API_KEY": "sk-test-dummy", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-                "DISABLE_AUTOUPDATER": "1", "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
-                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-            }
+            env = claude_env(home, standin.url)
             def claude(prompt, *extra):
                 # The prompt comes first: `--allowedTools` takes several values.
                 cmd = [args.claude, "-p", prompt, *extra, "--output-format", "json", "--allowedTools", "Bash"]
@@ -120,14 +125,7 @@ def main():
         task_home = tmp / "task-home"
         (task_home / "tmp").mkdir(parents=True)
         with StandIn(reply) as standin:
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(task_home), "TERM": "dumb",
-                "LANG": "C.UTF-8", "TMPDIR": str(task_home / "tmp"), "ANTHROPIC_BASE_URL": standin.url,
-                "ANTHROPIC_API_KEY": "sk-test-dummy", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-                "DISABLE_AUTOUPDATER": "1", "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
-                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-            }
+            env = claude_env(task_home, standin.url)
             task = run([agentspec, "run", "task", "--bundle", ".agentspec/bundle", "--agent", "committer",
                         "--approve", "--claude", args.claude, "COMMIT_NOW please", "--", "--allowedTools", "Bash"],
                        cwd=task_project, env=env, stdin=subprocess.DEVNULL, timeout=300)
