@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use agentspec::config::Config;
-use agentspec::diagnostics::{Edit, apply_edits};
+use agentspec::diagnostics::{apply_edits, fix_edits};
 use agentspec::lint;
 
 #[test]
@@ -31,12 +31,7 @@ fn backend_loads_and_its_mojibake_fix_restores_the_characters() {
             .count(),
         1
     );
-    let edits: Vec<&Edit> = report
-        .diagnostics
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .flat_map(|f| &f.edits)
-        .collect();
+    let edits = fix_edits(&report.diagnostics, true);
     let fixed = apply_edits(&text, &edits);
     assert!(!fixed.contains("âœ…") && fixed.matches("ðŸ").count() == 1);
     assert_eq!(fixed.matches('✅').count(), 7);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use agentspec::config::Config;
 use agentspec::diagnostics::render;
-use agentspec::diagnostics::{Applicability, Edit, apply_edits};
+use agentspec::diagnostics::{apply_edits, fix_edits};
 use agentspec::lint::{self, FileReport, Input};
 use agentspec::rules::{Check, RULES, RuleMeta};
 
@@ -227,13 +227,7 @@ fn fix_until_stable(path: &Path, text: &str, config: &Config) -> (String, usize)
     let mut text = text.to_owned();
     for round in 0..10 {
         let report = lint::check_text(path, &text, false, config);
-        let edits: Vec<&Edit> = report
-            .diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.applicability == Applicability::Safe)
-            .flat_map(|f| &f.edits)
-            .collect();
+        let edits = fix_edits(&report.diagnostics, false);
         if edits.is_empty() {
             return (text, round);
         }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use agentspec::config::Config;
-use agentspec::diagnostics::{Edit, apply_edits};
+use agentspec::diagnostics::{apply_edits, fix_edits};
 use agentspec::lint::{self, Input};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,12 +24,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(d.span.start <= d.span.end && d.span.end <= text.len().max(3));
                 let _ = report.line_col(d.span.end);
             }
-            let edits: Vec<&Edit> = report
-                .diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .flat_map(|f| &f.edits)
-                .collect();
+            let edits = fix_edits(&report.diagnostics, true);
             let fixed = apply_edits(text, &edits);
             let _ = lint::check_text(Path::new("a.md"), &fixed, plugin, &config);
         }

@@ -374,26 +374,32 @@ fn print(text: &str) -> Status {
     }
 }
 
+/// The configuration: none with `isolated`, else the explicit file, else the nearest
+/// `agentspec.toml` above `start`, else the defaults.
+fn config_for(
+    explicit: Option<&std::path::Path>,
+    isolated: bool,
+    start: &std::path::Path,
+) -> Result<Config, String> {
+    if isolated {
+        return Ok(Config::default());
+    }
+    match explicit
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| Config::discover(start))
+    {
+        Some(p) => Config::load(&p).map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
+    }
+}
+
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
-    let mut config = if args.isolated {
-        Config::default()
-    } else {
-        let path = match &args.config {
-            Some(p) => Some(p.clone()),
-            None => {
-                let start = args
-                    .stdin_filename
-                    .clone()
-                    .or_else(|| args.paths.first().cloned())
-                    .unwrap_or_else(|| PathBuf::from("."));
-                Config::discover(&start)
-            }
-        };
-        match path {
-            Some(p) => Config::load(&p).map_err(|e| e.to_string())?,
-            None => Config::default(),
-        }
-    };
+    let start = args
+        .stdin_filename
+        .clone()
+        .or_else(|| args.paths.first().cloned())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut config = config_for(args.config.as_deref(), args.isolated, &start)?;
     for s in args.select.iter().flatten().chain(&args.ignore) {
         if !rules::is_valid_selector(s) {
             let hint = rules::suggest_selector(s)
@@ -528,35 +534,28 @@ pub fn explain(meta: &rules::RuleMeta) -> String {
 }
 
 fn inspect(file: &std::path::Path, format: ListFormat, config: Option<PathBuf>) -> ExitCode {
-    let config = match config.or_else(|| Config::discover(file)) {
-        Some(path) => match Config::load(&path) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("agentspec: {e}");
-                return Status::Failure.into();
-            }
-        },
-        None => Config::default(),
-    };
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    let config = match config_for(config.as_deref(), false, file) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("agentspec: cannot read {}: {e}", file.display());
+            eprintln!("agentspec: {e}");
             return Status::Failure.into();
         }
     };
-    let candidate = discover::discover(&[file.to_path_buf()]).0;
-    let plugin = candidate.first().is_some_and(|c| c.plugin);
-    let source = crate::source::SourceFile::from_bytes(file, bytes);
-    let settings = config.for_path(file);
-    let doc = crate::parse::parse(&source.text);
-    let role = crate::model::FileRole {
-        plugin,
-        markdown: file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+    // The same reading, roles and model as `check`.
+    let (candidates, _) = discover::discover(&[file.to_path_buf()]);
+    let mut reports = lint::check_inputs(discover::read_all(candidates), &config);
+    let Some(report) = reports.pop() else {
+        eprintln!("agentspec: nothing to inspect at {}", file.display());
+        return Status::Failure.into();
     };
-    let spec = crate::model::AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
+    let Some(spec) = report.spec else {
+        let why = report
+            .diagnostics
+            .first()
+            .map_or("unreadable", |d| d.message.as_str());
+        eprintln!("agentspec: cannot inspect {}: {why}", file.display());
+        return Status::Failure.into();
+    };
     let inspection = crate::model::inspect::inspect(&render::display_path(file), &spec);
     let text = match format {
         ListFormat::Json => {
@@ -724,23 +723,16 @@ fn relative_display(path: &std::path::Path) -> String {
 }
 
 fn build(args: &BuildArgs) -> ExitCode {
-    let config = if args.isolated {
-        Config::default()
-    } else {
-        let start = args
-            .paths
-            .first()
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
-        match args.config.clone().or_else(|| Config::discover(&start)) {
-            Some(p) => match Config::load(&p) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("agentspec: {e}");
-                    return Status::Failure.into();
-                }
-            },
-            None => Config::default(),
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = match config_for(args.config.as_deref(), args.isolated, &start) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
         }
     };
     let paths = if args.paths.is_empty() {

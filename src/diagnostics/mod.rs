@@ -115,6 +115,17 @@ impl Diagnostic {
     }
 }
 
+/// The edits of every fix in `diagnostics` that may be applied: safe ones, and unsafe ones too
+/// when `unsafe_fixes` is set.
+pub fn fix_edits(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<&Edit> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| unsafe_fixes || f.applicability == Applicability::Safe)
+        .flat_map(|f| &f.edits)
+        .collect()
+}
+
 /// Applies non-overlapping edits (later ones that overlap an earlier one are dropped).
 pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.to_vec();
