@@ -10,6 +10,8 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod diagnostics;
+pub mod fix;
+pub mod fsutil;
 pub mod lint;
 pub mod model;
 pub mod parse;

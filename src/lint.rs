@@ -113,6 +113,11 @@ pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
         run_project_rules(&mut checked);
         checked.into_par_iter().map(finish).collect()
     };
+    on_pool(work)
+}
+
+/// Runs `work` on the checking pool, whose threads have stacks deep enough for any input.
+pub fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     match pool() {
         Some(pool) => pool.install(work),
         None => work(),

@@ -543,3 +543,190 @@ fn rules_and_explain() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `unknown-key`?"));
 }
+
+const LENIENT: &str = "---\nname: lenient\ndescription: Use when: asked\ntools: Read\n---\nBody.\n";
+
+#[test]
+fn fix_writes_safe_fixes_and_exits_by_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/lenient.md", LENIENT);
+    write(dir.path(), ".claude/agents/broken.md", BROKEN);
+    let out = agentspec()
+        .args(["check", "--fix", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let fixed = fs::read_to_string(dir.path().join(".claude/agents/lenient.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "---\nname: lenient\ndescription: \"Use when: asked\"\ntools: Read\n---\nBody.\n"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains("AS106"), "the fixed problem is not reported: {stdout}");
+    assert!(stdout.contains("broken.md"), "{stdout}");
+    assert!(stderr.contains("fixed .claude/agents/lenient.md: AS106 x1"), "{stderr}");
+    assert!(stderr.contains("Fixed 1 problem in 1 file."), "{stderr}");
+    // The broken file has no fix and still fails the run.
+    assert_eq!(out.status.code(), Some(1));
+    fs::remove_file(dir.path().join(".claude/agents/broken.md")).unwrap();
+    agentspec()
+        .args(["check", "--fix"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn diff_shows_the_fixes_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/lenient.md", LENIENT);
+    let out = agentspec()
+        .args(["check", "--diff"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("--- a/.claude/agents/lenient.md"), "{stdout}");
+    assert!(stdout.contains("-description: Use when: asked\n+description: \"Use when: asked\""));
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".claude/agents/lenient.md")).unwrap(),
+        LENIENT
+    );
+    // Nothing to fix: no diff, exit 0.
+    write(dir.path(), ".claude/agents/lenient.md", GOOD);
+    agentspec()
+        .args(["check", "--diff"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn fix_keeps_line_endings_bom_and_leaves_unreadable_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = "\u{FEFF}---\r\nname: c\r\ndescription: d\r\ntools: Read, Bash(git commit:*)\r\n---\r\nBody.\r\n";
+    write(dir.path(), ".claude/agents/crlf.md", crlf);
+    let mut latin1 = LENIENT.as_bytes().to_vec();
+    latin1.extend_from_slice(b"caf\xe9\n");
+    write(dir.path(), ".claude/agents/latin1.md", &latin1);
+    agentspec()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    let fixed = fs::read(dir.path().join(".claude/agents/crlf.md")).unwrap();
+    let fixed = String::from_utf8(fixed).unwrap();
+    assert!(fixed.starts_with('\u{FEFF}'));
+    assert!(fixed.contains("tools: Read, Bash(git commit *)\r\n"), "{fixed:?}");
+    assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
+    assert_eq!(
+        fs::read(dir.path().join(".claude/agents/latin1.md")).unwrap(),
+        latin1,
+        "a file that is not UTF-8 is never rewritten"
+    );
+}
+
+#[test]
+fn fix_from_stdin_prints_the_fixed_document() {
+    agentspec()
+        .args(["check", "--fix", "--stdin-filename", ".claude/agents/x.md"])
+        .write_stdin(LENIENT)
+        .assert()
+        .stdout("---\nname: lenient\ndescription: \"Use when: asked\"\ntools: Read\n---\nBody.\n");
+}
+
+#[test]
+fn output_file_quiet_silent_and_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/warn.md", WARN);
+    write(dir.path(), ".claude/agents/lenient.md", LENIENT);
+    let out = agentspec()
+        .args(["check", "--format", "sarif", "--output-file", "reports/agentspec.sarif"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+    let sarif: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("reports/agentspec.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+
+    let human = agentspec()
+        .args(["check"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let quiet = agentspec()
+        .args(["check", "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    let quiet = String::from_utf8_lossy(&quiet.stdout);
+    assert!(human.contains("Found 0 errors, 2 warnings"));
+    assert!(!quiet.contains("Found"));
+    assert!(quiet.contains("AS202") || quiet.contains("AS201"), "{quiet}");
+    agentspec()
+        .args(["check", "--silent", "--strict"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("");
+    let stats = agentspec()
+        .args(["check", "--statistics"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&stats.stdout);
+    assert!(stats.contains("1\tAS106\t[*] lenient-yaml"), "{stats}");
+    let (json, _) = run_json(&["check", "--statistics"], dir.path());
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn only_agent_files_skips_markdown_that_is_not_an_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "README.md", "# Project\n");
+    write(dir.path(), "docs/agent.md", GOOD);
+    write(dir.path(), ".claude/agents/broken.md", BROKEN);
+    write(dir.path(), ".claude/skills/s/SKILL.md", "---\nname: s\n---\n");
+    let files = ["README.md", "docs/agent.md", ".claude/agents/broken.md", ".claude/skills/s/SKILL.md"];
+    let (json, code) = run_json(
+        &[&["check", "--only-agent-files"][..], &files[..]].concat(),
+        dir.path(),
+    );
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [".claude/agents/broken.md", "docs/agent.md"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn output_does_not_depend_on_the_order_of_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/a.md", GOOD);
+    write(dir.path(), ".claude/agents/b.md", GOOD);
+    write(dir.path(), ".claude/agents/c.md", WARN);
+    let run = |files: &[&str]| {
+        agentspec()
+            .args(["check", "--format", "concise"])
+            .args(files)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let forward = run(&[".claude/agents/a.md", ".claude/agents/b.md", ".claude/agents/c.md"]);
+    let backward = run(&[".claude/agents/c.md", ".claude/agents/b.md", ".claude/agents/a.md"]);
+    assert_eq!(forward.stdout, backward.stdout);
+    assert!(String::from_utf8_lossy(&forward.stdout).contains("AS009"));
+}

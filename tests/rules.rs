@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use agentspec::config::Config;
 use agentspec::diagnostics::render;
-use agentspec::diagnostics::{apply_edits, fix_edits};
+use agentspec::diagnostics::Severity;
+use agentspec::fix;
 use agentspec::lint::{self, FileReport, Input};
 use agentspec::rules::{Check, RULES, RuleMeta};
 
@@ -222,48 +223,89 @@ fn doc_examples_trigger_the_rule_and_use_instead_does_not() {
     }
 }
 
-/// Applies safe fixes until nothing changes; the result must parse no worse than before.
-fn fix_until_stable(path: &Path, text: &str, config: &Config) -> (String, usize) {
-    let mut text = text.to_owned();
-    for round in 0..10 {
-        let report = lint::check_text(path, &text, false, config);
-        let edits = fix_edits(&report.diagnostics, false);
-        if edits.is_empty() {
-            return (text, round);
-        }
-        text = apply_edits(&text, &edits);
-    }
-    panic!("fixes did not reach a fixpoint for {}", path.display());
-}
-
+/// Every fixture, fixed with safe fixes and then with unsafe ones too, reaches a fixpoint (a
+/// second pass changes nothing), parses no worse than before, and its fixed text is
+/// snapshotted.
 #[test]
 fn fixes_reach_a_fixpoint_and_never_parse_worse() {
     for r in RULES {
         let dir = fixture_dir(r.meta);
-        for path in files(&dir, "invalid") {
+        let mut paths = files(&dir, "invalid");
+        paths.extend(files(&dir, "valid"));
+        for path in paths {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
             let config = config_for(&dir, r.meta.code);
             let before = lint::check_text(&path, &text, false, &config);
-            let (fixed, rounds) = fix_until_stable(&path, &text, &Config::default());
-            if rounds == 0 {
-                continue;
-            }
-            let after = lint::check_text(&path, &fixed, false, &Config::default());
-            assert!(
-                after.loads || !before.loads,
-                "{}: the fix made the file stop loading",
-                path.display()
-            );
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            insta::assert_snapshot!(
-                format!("fixed_{}_{}_{name}", r.meta.code, r.meta.name),
-                fixed
-            );
+            let mut safe_text = None;
+            for unsafe_fixes in [false, true] {
+                let fixed = fix::fix_text(&path, &text, false, &config, unsafe_fixes);
+                let again = fix::fix_text(&path, &fixed.text, false, &config, unsafe_fixes);
+                assert_eq!(
+                    again.text,
+                    fixed.text,
+                    "{}: not a fixpoint",
+                    path.display()
+                );
+                assert_eq!(again.count(), 0);
+                let after = lint::check_text(&path, &fixed.text, false, &config);
+                assert!(
+                    after.loads || !before.loads,
+                    "{}: the fix made the file stop loading",
+                    path.display()
+                );
+                assert!(
+                    after.count(Severity::Error) <= before.count(Severity::Error),
+                    "{}: the fix added errors",
+                    path.display()
+                );
+                if !fixed.changed(&text) || safe_text.as_ref() == Some(&fixed.text) {
+                    continue;
+                }
+                let kind = if unsafe_fixes { "fixed_unsafe" } else { "fixed" };
+                insta::assert_snapshot!(
+                    format!("{kind}_{}_{}_{name}", r.meta.code, r.meta.name),
+                    fixed.text
+                );
+                safe_text = Some(fixed.text);
+            }
         }
     }
+}
+
+/// A fix that would make the file worse is left out and reported; the others still apply.
+#[test]
+fn a_fix_that_breaks_the_file_is_refused() {
+    use agentspec::diagnostics::{Edit, Fix};
+    let text = "---\nname: a\ndescription: Use when: asked\n---\nBody.\n";
+    let path = Path::new(".claude/agents/a.md");
+    let config = Config::default();
+    // The real check plus a rule whose fix deletes the opening `---` while it is there.
+    let check = |t: &str| {
+        let mut report = lint::check_text(path, t, false, &config);
+        if t.starts_with("---") {
+            let harmful = agentspec::rules::find("AS101")
+                .unwrap()
+                .meta
+                .diag(agentspec::source::Span::new(0, 3), "harmful")
+                .with_fix(Fix::safe(vec![Edit {
+                    start: 0,
+                    end: 4,
+                    content: String::new(),
+                }]));
+            report.diagnostics.push(harmful);
+        }
+        report
+    };
+    let fixed = fix::fix_with(text, check, false);
+    assert!(lint::check_text(path, &fixed.text, false, &config).loads);
+    assert_eq!(fixed.refused, vec!["AS101"]);
+    // The lenient-yaml fix still went in.
+    assert!(fixed.text.contains("description: \"Use when: asked\""), "{}", fixed.text);
+    assert_eq!(fixed.fixed.get("AS106"), Some(&1));
 }

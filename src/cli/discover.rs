@@ -1,6 +1,8 @@
 //! Which files `check` looks at.
 //!
-//! - A file named on the command line is always checked.
+//! - A file named on the command line is always checked, unless `only_agent_files` is set
+//!   (`--only-agent-files`, for pre-commit): then it goes through the rules below like a file
+//!   found in a directory.
 //! - In a directory (the current one when no path is given), walked recursively with
 //!   `.gitignore` honoured: every `.md` file under a folder named `agents` (project agents in
 //!   `.claude/agents/`, plugin agents in `<plugin>/agents/`), plus any other `.md` file whose
@@ -32,12 +34,14 @@ pub struct WalkError {
     pub message: String,
 }
 
-pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
+pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, Vec<WalkError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
             walk(path, &mut found, &mut errors);
+        } else if only_agent_files {
+            found.extend(select(path));
         } else {
             // Named files are always checked, even when missing (that is reported).
             found.push(candidate(path));
@@ -62,15 +66,8 @@ fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
                 let is_file = entry
                     .file_type()
                     .is_some_and(|t| t.is_file() || t.is_symlink());
-                if is_file && is_md(path) {
-                    if agents_dir(path).is_some() {
-                        found.push(candidate(path));
-                    } else if !is_skill_or_command(path) {
-                        found.push(Candidate {
-                            needs_name: true,
-                            ..candidate(path)
-                        });
-                    }
+                if is_file {
+                    found.extend(select(path));
                 }
             }
             Err(err) => errors.push(WalkError {
@@ -78,6 +75,23 @@ fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
                 message: err.to_string(),
             }),
         }
+    }
+}
+
+/// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
+/// open with named frontmatter; skills and commands are never agents.
+fn select(path: &Path) -> Option<Candidate> {
+    if !is_md(path) {
+        None
+    } else if agents_dir(path).is_some() {
+        Some(candidate(path))
+    } else if !is_skill_or_command(path) {
+        Some(Candidate {
+            needs_name: true,
+            ..candidate(path)
+        })
+    } else {
+        None
     }
 }
 

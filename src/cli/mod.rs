@@ -201,17 +201,54 @@ enum ListFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// Each diagnostic with its source snippet, then a summary.
     Human,
+    /// One line per diagnostic: `path:line:col: CODE [severity] message`.
     Concise,
+    /// agentspec's JSON report.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// JUnit XML, one test suite per file.
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files or directories to check (default: the current directory).
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, alias = "output-format")]
     format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    output_file: Option<PathBuf>,
+    /// Print diagnostics, but no summary line and no fix report.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print nothing; only the exit status tells.
+    #[arg(short, long, conflicts_with = "quiet")]
+    silent: bool,
+    /// Print how many diagnostics each rule produced instead of the diagnostics.
+    #[arg(long)]
+    statistics: bool,
+    /// Apply safe fixes, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Apply unsafe fixes too (with `--fix` or `--diff`).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// Apply the discovery rules to files named on the command line too, so that Markdown
+    /// files that are not agents are skipped (for pre-commit and other tools that pass every
+    /// changed file).
+    #[arg(long)]
+    only_agent_files: bool,
     /// Use this configuration file instead of the nearest `agentspec.toml`.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -421,58 +458,232 @@ fn check(args: CheckArgs) -> ExitCode {
             return Status::Failure.into();
         }
     };
-    let reports = if let Some(path) = &args.stdin_filename {
+    let mut inputs = if let Some(path) = &args.stdin_filename {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
             eprintln!("agentspec: cannot read standard input: {e}");
             return Status::Failure.into();
         }
-        let candidate = discover::discover(std::slice::from_ref(path)).0;
+        let candidate = discover::discover(std::slice::from_ref(path), false).0;
         let (plugin, tree) = candidate
             .first()
             .map_or((false, None), |c| (c.plugin, c.tree.clone()));
-        lint::check_inputs(
-            vec![Input {
-                path: path.clone(),
-                content: Ok(bytes),
-                plugin,
-                tree,
-            }],
-            &config,
-        )
+        vec![Input {
+            path: path.clone(),
+            content: Ok(bytes),
+            plugin,
+            tree,
+        }]
     } else {
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
             args.paths.clone()
         };
-        let (candidates, walk_errors) = discover::discover(&paths);
+        let (candidates, walk_errors) = discover::discover(&paths, args.only_agent_files);
         for e in &walk_errors {
             eprintln!("agentspec: {}: {}", e.path.display(), e.message);
         }
-        lint::check_inputs(discover::read_all(candidates), &config)
+        discover::read_all(candidates)
     };
-    let text = match args.format {
-        Format::Human => {
-            let color = !args.no_color
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            render::human(&reports, color)
+    let mut status = Status::Clean;
+    if args.fix || args.diff {
+        match apply_fixes(&args, &mut inputs, &config) {
+            Ok(changed) => {
+                if args.diff && changed {
+                    status = Status::Problems;
+                }
+            }
+            Err(failure) => status = failure,
         }
-        Format::Concise => render::concise(&reports),
-        Format::Json => render::json(&reports),
-    };
-    if print(&text) == Status::Failure {
+        if args.diff || (args.fix && args.stdin_filename.is_some()) {
+            // The diff, or the fixed document, is the output.
+            return status.into();
+        }
+    }
+    let reports = lint::check_inputs(inputs, &config);
+    let text = report_text(&args, &reports);
+    if !args.silent && emit(&text, args.output_file.as_deref()) == Status::Failure {
         return Status::Failure.into();
     }
     let summary = Summary::of(&reports);
     let too_many_warnings = (args.strict && summary.warnings > 0)
         || args.max_warnings.is_some_and(|max| summary.warnings > max);
-    if summary.errors > 0 || too_many_warnings {
+    if status == Status::Failure {
+        status.into()
+    } else if summary.errors > 0 || too_many_warnings {
         Status::Problems.into()
     } else {
         Status::Clean.into()
     }
+}
+
+/// The report in the chosen format (or the statistics).
+fn report_text(args: &CheckArgs, reports: &[lint::FileReport]) -> String {
+    if args.statistics {
+        let stats = render::statistics(reports);
+        return match args.format {
+            Format::Json => render::statistics_json(&stats),
+            _ => render::statistics_human(&stats),
+        };
+    }
+    match args.format {
+        Format::Human => {
+            let color = !args.no_color
+                && args.output_file.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            if args.quiet {
+                render::human_diagnostics(reports, color)
+            } else {
+                render::human(reports, color)
+            }
+        }
+        Format::Concise => render::concise(reports),
+        Format::Json => render::json(reports),
+        Format::Sarif => render::sarif(reports, &render::Root::detect()),
+        Format::Github => render::github(reports, &render::Root::detect()),
+        Format::Junit => render::junit(reports),
+        Format::Gitlab => render::gitlab(reports, &render::Root::detect()),
+    }
+}
+
+/// Prints `text`, or writes it atomically to `file` (creating its directory).
+fn emit(text: &str, file: Option<&std::path::Path>) -> Status {
+    let Some(file) = file else {
+        return print(text);
+    };
+    let written = std::fs::create_dir_all(crate::fsutil::parent_dir(file)).and_then(|()| {
+        crate::fsutil::write_atomic(file, text.as_bytes(), crate::fsutil::Durability::Synced)
+    });
+    match written {
+        Ok(()) => Status::Clean,
+        Err(e) => {
+            eprintln!("agentspec: cannot write {}: {e}", file.display());
+            Status::Failure
+        }
+    }
+}
+
+/// `--fix` and `--diff`: fixes every readable input, then writes the changes (`--fix`), prints
+/// them as a diff (`--diff`) or prints the fixed document (`--fix` with `--stdin-filename`).
+/// Inputs get their fixed content, so the report that follows is about what remains. Returns
+/// whether anything changed.
+fn apply_fixes(args: &CheckArgs, inputs: &mut [Input], config: &Config) -> Result<bool, Status> {
+    use rayon::prelude::*;
+    let unsafe_fixes = args.unsafe_fixes;
+    let results: Vec<Option<crate::fix::Fixed>> = lint::on_pool(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let bytes = input.content.as_ref().ok()?;
+                // Never rewrite a file agentspec cannot read exactly: binary or invalid UTF-8.
+                if bytes.contains(&0) {
+                    return None;
+                }
+                let text = std::str::from_utf8(bytes).ok()?;
+                Some(crate::fix::fix_text(
+                    &input.path,
+                    text,
+                    input.plugin,
+                    config,
+                    unsafe_fixes,
+                ))
+            })
+            .collect()
+    });
+    let mut diff = String::new();
+    let mut changed_files = 0;
+    let mut fixed_total = 0;
+    let mut failure = false;
+    for (input, fixed) in inputs.iter_mut().zip(results) {
+        let Some(fixed) = fixed else {
+            if args.stdin_filename.is_some()
+                && let Ok(bytes) = &input.content
+            {
+                // Standard input that cannot be fixed goes back unchanged.
+                let _ = std::io::stdout().write_all(bytes);
+            }
+            continue;
+        };
+        let original = match &input.content {
+            Ok(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Err(_) => continue,
+        };
+        if !fixed.refused.is_empty() && !args.quiet && !args.silent {
+            eprintln!(
+                "agentspec: {}: left out fixes for {} (they would make the file parse worse)",
+                render::display_path(&input.path),
+                fixed.refused.join(", ")
+            );
+        }
+        if args.stdin_filename.is_some() && args.fix {
+            let _ = print(&fixed.text);
+            continue;
+        }
+        if !fixed.changed(&original) {
+            continue;
+        }
+        changed_files += 1;
+        fixed_total += fixed.count();
+        let path = render::display_path(&input.path);
+        if args.diff {
+            diff.push_str(&crate::fix::unified_diff(&path, &original, &fixed.text));
+            continue;
+        }
+        match write_fixed(&input.path, &original, &fixed.text) {
+            Ok(()) => {
+                if !args.quiet && !args.silent {
+                    let codes: Vec<String> = fixed
+                        .fixed
+                        .iter()
+                        .map(|(code, n)| format!("{code} x{n}"))
+                        .collect();
+                    eprintln!("agentspec: fixed {path}: {}", codes.join(", "));
+                }
+                input.content = Ok(fixed.text.into_bytes());
+            }
+            Err(e) => {
+                eprintln!("agentspec: cannot write the fixes of {path}: {e}");
+                failure = true;
+            }
+        }
+    }
+    if args.diff && !args.silent {
+        let _ = print(&diff);
+    }
+    if !args.quiet && !args.silent && args.stdin_filename.is_none() {
+        let verb = if args.diff { "Would fix" } else { "Fixed" };
+        eprintln!(
+            "agentspec: {verb} {} in {}.",
+            plural(fixed_total, "problem"),
+            plural(changed_files, "file")
+        );
+    }
+    if failure {
+        Err(Status::Failure)
+    } else {
+        Ok(changed_files > 0)
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Writes a fixed file atomically, unless it changed on disk since it was read.
+fn write_fixed(path: &std::path::Path, original: &str, fixed: &str) -> std::io::Result<()> {
+    let now = std::fs::read(path)?;
+    if now != original.as_bytes() {
+        return Err(std::io::Error::other(
+            "the file changed since it was read; it was left alone",
+        ));
+    }
+    crate::fsutil::write_atomic(path, fixed.as_bytes(), crate::fsutil::Durability::Synced)
 }
 
 fn rules_listing(format: ListFormat) -> String {
@@ -542,7 +753,7 @@ fn inspect(file: &std::path::Path, format: ListFormat, config: Option<PathBuf>) 
         }
     };
     // The same reading, roles and model as `check`.
-    let (candidates, _) = discover::discover(&[file.to_path_buf()]);
+    let (candidates, _) = discover::discover(&[file.to_path_buf()], false);
     let mut reports = lint::check_inputs(discover::read_all(candidates), &config);
     let Some(report) = reports.pop() else {
         eprintln!("agentspec: nothing to inspect at {}", file.display());
@@ -740,7 +951,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (candidates, _) = discover::discover(&paths);
+    let (candidates, _) = discover::discover(&paths, false);
     let reports = lint::check_inputs(discover::read_all(candidates), &config);
     let broken: Vec<&lint::FileReport> = reports
         .iter()

@@ -126,6 +126,28 @@ impl RuleMeta {
             .join("\n")
     }
 
+    /// Where the rule's documentation is published (`docs/rules/` in the repository).
+    pub fn doc_url(&self) -> String {
+        format!(
+            "{}/blob/main/docs/rules/{}-{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code,
+            self.name
+        )
+    }
+
+    /// `## What it does` and `## Why is this bad?` as plain paragraphs.
+    pub fn description(&self) -> String {
+        let text = self.doc_text();
+        let body = text.split("## Example").next().unwrap_or("");
+        body.lines()
+            .filter(|l| !l.starts_with("## "))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_owned()
+    }
+
     /// The first sentence of `## What it does`.
     pub fn summary(&self) -> String {
         let text = self.doc_text();

@@ -145,15 +145,13 @@ pub fn install(
         path: settings_path.to_path_buf(),
         message: e.to_string(),
     };
-    let dir = match settings_path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(write_err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(write_err)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(write_err)?;
-    tmp.persist(settings_path).map_err(|e| write_err(e.error))?;
-    Ok(())
+    std::fs::create_dir_all(crate::fsutil::parent_dir(settings_path)).map_err(write_err)?;
+    crate::fsutil::write_atomic(
+        settings_path,
+        text.as_bytes(),
+        crate::fsutil::Durability::Synced,
+    )
+    .map_err(write_err)
 }
 
 /// One finding of `agentspec doctor`.

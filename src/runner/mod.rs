@@ -217,13 +217,9 @@ impl Drop for Lock {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
     // Renaming makes the write atomic for every reader; the state is not worth an fsync on
     // every hook (it would cost more than the rest of the hook together).
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes, crate::fsutil::Durability::Renamed)
 }
 
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed

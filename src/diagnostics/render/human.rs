@@ -11,6 +11,13 @@ use crate::lint::FileReport;
 
 /// miette's graphical report for every diagnostic, then a summary line.
 pub fn human(reports: &[FileReport], color: bool) -> String {
+    let mut out = human_diagnostics(reports, color);
+    out.push_str(&human_summary(reports));
+    out
+}
+
+/// miette's graphical report for every diagnostic.
+pub fn human_diagnostics(reports: &[FileReport], color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -56,6 +63,12 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
             out.push('\n');
         }
     }
+    out
+}
+
+/// `Found N errors, ...` or `All checks passed`.
+pub fn human_summary(reports: &[FileReport]) -> String {
+    let mut out = String::new();
     let s = Summary::of(reports);
     let loads = reports.iter().filter(|r| !r.loads).count();
     if s.errors + s.warnings + s.infos == 0 {

@@ -1,12 +1,28 @@
 //! Output formats. Each renderer turns reports into one string; the CLI prints it.
 
 mod concise;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
+mod statistics;
 
 pub use concise::concise;
-pub use human::human;
+pub use github::{escape_data, escape_property, github};
+pub use gitlab::gitlab;
+pub use human::{human, human_diagnostics, human_summary};
 pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
+pub use statistics::{Statistic, statistics, statistics_human, statistics_json};
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Diagnostic;
 
 use crate::diagnostics::Severity;
 use crate::lint::FileReport;
@@ -41,4 +57,132 @@ impl Summary {
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// Where the repository is, for formats that want paths relative to it (SARIF, GitHub, GitLab).
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The absolute repository root: the nearest directory above the working directory that
+    /// holds `.git`, else the working directory.
+    pub dir: PathBuf,
+    /// The absolute working directory, against which relative report paths are resolved.
+    pub cwd: PathBuf,
+}
+
+impl Root {
+    /// The root for the current working directory.
+    pub fn detect() -> Root {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        Root::for_dir(&cwd)
+    }
+
+    /// The root for a given absolute working directory.
+    pub fn for_dir(cwd: &Path) -> Root {
+        let dir = cwd
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(cwd)
+            .to_path_buf();
+        Root {
+            dir,
+            cwd: cwd.to_path_buf(),
+        }
+    }
+
+    /// `path` relative to the root with `/` separators, or `None` when it lies outside it.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let normal = normalize(&absolute);
+        let rel = normal.strip_prefix(&self.dir).ok()?;
+        Some(display_path(rel))
+    }
+
+    /// The path as the formats print it: relative to the root when inside it, else as given.
+    pub fn display(&self, path: &Path) -> String {
+        self.relative(path).unwrap_or_else(|| display_path(path))
+    }
+}
+
+/// Removes `.` and resolves `..` lexically (symlinks are left alone, as a path on a report
+/// names the file the user pointed at).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A fingerprint per diagnostic of one file, stable across runs and across edits elsewhere in
+/// the file: it hashes the rule, the path, the text of the diagnostic's line (whitespace
+/// collapsed), the text it points at, and how many earlier diagnostics of the file share all of
+/// those — never a line number.
+pub fn fingerprints(path: &str, report: &FileReport) -> Vec<String> {
+    let text = &report.source.text;
+    let index = report.line_index();
+    let mut seen: std::collections::HashMap<[u8; 32], usize> = std::collections::HashMap::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let key = fingerprint_key(path, text, index, d);
+            let n = seen.entry(key).or_insert(0);
+            let occurrence = *n;
+            *n += 1;
+            let mut h = Sha256::new();
+            h.update(key);
+            h.update(occurrence.to_le_bytes());
+            let digest = h.finalize();
+            digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
+}
+
+fn fingerprint_key(
+    path: &str,
+    text: &str,
+    index: &crate::source::LineIndex,
+    d: &Diagnostic,
+) -> [u8; 32] {
+    let start = crate::source::clamp_to_char_boundary(text, d.span.start);
+    let end = crate::source::clamp_to_char_boundary(text, d.span.end.max(start));
+    let line = index.line_of(start);
+    let line_start = index.line_start(line);
+    let line_end = text
+        .get(line_start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| line_start + i);
+    let line_text: Vec<&str> = text
+        .get(line_start..line_end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let spanned = text.get(start..end).unwrap_or("");
+    let spanned = &spanned[..crate::source::clamp_to_char_boundary(spanned, 256)];
+    let mut h = Sha256::new();
+    for part in [d.code, path, &line_text.join(" "), spanned] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().into()
+}
+
+/// The 1-based line and UTF-16 column of a byte offset (SARIF's default column kind, and what
+/// editors count).
+pub(crate) fn line_col_utf16(report: &FileReport, offset: usize) -> (usize, usize) {
+    let (line, col) = report
+        .line_index()
+        .line_col_utf16(&report.source.text, offset);
+    (line + 1, col + 1)
 }
