@@ -87,7 +87,9 @@ pub fn fix_with(text: &str, check: impl Fn(&str) -> FileReport, unsafe_fixes: bo
         let candidates: Vec<&Diagnostic> = report
             .diagnostics
             .iter()
-            .filter(|d| applicable(d, unsafe_fixes) && !refused.contains(&(d.code, d.message.clone())))
+            .filter(|d| {
+                applicable(d, unsafe_fixes) && !refused.contains(&(d.code, d.message.clone()))
+            })
             .collect();
         if candidates.is_empty() {
             break;

@@ -56,7 +56,12 @@ mod tests {
         {
             std::os::unix::fs::symlink(&real, &link).unwrap();
             write_atomic(&link, b"new", Durability::Synced).unwrap();
-            assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
             assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
         }
     }

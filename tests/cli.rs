@@ -563,9 +563,15 @@ fn fix_writes_safe_fixes_and_exits_by_what_remains() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stdout.contains("AS106"), "the fixed problem is not reported: {stdout}");
+    assert!(
+        !stdout.contains("AS106"),
+        "the fixed problem is not reported: {stdout}"
+    );
     assert!(stdout.contains("broken.md"), "{stdout}");
-    assert!(stderr.contains("fixed .claude/agents/lenient.md: AS106 x1"), "{stderr}");
+    assert!(
+        stderr.contains("fixed .claude/agents/lenient.md: AS106 x1"),
+        "{stderr}"
+    );
     assert!(stderr.contains("Fixed 1 problem in 1 file."), "{stderr}");
     // The broken file has no fix and still fails the run.
     assert_eq!(out.status.code(), Some(1));
@@ -588,7 +594,10 @@ fn diff_shows_the_fixes_without_writing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("--- a/.claude/agents/lenient.md"), "{stdout}");
+    assert!(
+        stdout.contains("--- a/.claude/agents/lenient.md"),
+        "{stdout}"
+    );
     assert!(stdout.contains("-description: Use when: asked\n+description: \"Use when: asked\""));
     assert_eq!(
         fs::read_to_string(dir.path().join(".claude/agents/lenient.md")).unwrap(),
@@ -620,7 +629,10 @@ fn fix_keeps_line_endings_bom_and_leaves_unreadable_files_alone() {
     let fixed = fs::read(dir.path().join(".claude/agents/crlf.md")).unwrap();
     let fixed = String::from_utf8(fixed).unwrap();
     assert!(fixed.starts_with('\u{FEFF}'));
-    assert!(fixed.contains("tools: Read, Bash(git commit *)\r\n"), "{fixed:?}");
+    assert!(
+        fixed.contains("tools: Read, Bash(git commit *)\r\n"),
+        "{fixed:?}"
+    );
     assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
     assert_eq!(
         fs::read(dir.path().join(".claude/agents/latin1.md")).unwrap(),
@@ -644,7 +656,13 @@ fn output_file_quiet_silent_and_statistics() {
     write(dir.path(), ".claude/agents/warn.md", WARN);
     write(dir.path(), ".claude/agents/lenient.md", LENIENT);
     let out = agentspec()
-        .args(["check", "--format", "sarif", "--output-file", "reports/agentspec.sarif"])
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "--output-file",
+            "reports/agentspec.sarif",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -670,7 +688,10 @@ fn output_file_quiet_silent_and_statistics() {
     let quiet = String::from_utf8_lossy(&quiet.stdout);
     assert!(human.contains("Found 0 errors, 2 warnings"));
     assert!(!quiet.contains("Found"));
-    assert!(quiet.contains("AS202") || quiet.contains("AS201"), "{quiet}");
+    assert!(
+        quiet.contains("AS202") || quiet.contains("AS201"),
+        "{quiet}"
+    );
     agentspec()
         .args(["check", "--silent", "--strict"])
         .current_dir(dir.path())
@@ -695,8 +716,17 @@ fn only_agent_files_skips_markdown_that_is_not_an_agent() {
     write(dir.path(), "README.md", "# Project\n");
     write(dir.path(), "docs/agent.md", GOOD);
     write(dir.path(), ".claude/agents/broken.md", BROKEN);
-    write(dir.path(), ".claude/skills/s/SKILL.md", "---\nname: s\n---\n");
-    let files = ["README.md", "docs/agent.md", ".claude/agents/broken.md", ".claude/skills/s/SKILL.md"];
+    write(
+        dir.path(),
+        ".claude/skills/s/SKILL.md",
+        "---\nname: s\n---\n",
+    );
+    let files = [
+        "README.md",
+        "docs/agent.md",
+        ".claude/agents/broken.md",
+        ".claude/skills/s/SKILL.md",
+    ];
     let (json, code) = run_json(
         &[&["check", "--only-agent-files"][..], &files[..]].concat(),
         dir.path(),
@@ -725,8 +755,16 @@ fn output_does_not_depend_on_the_order_of_the_files() {
             .output()
             .unwrap()
     };
-    let forward = run(&[".claude/agents/a.md", ".claude/agents/b.md", ".claude/agents/c.md"]);
-    let backward = run(&[".claude/agents/c.md", ".claude/agents/b.md", ".claude/agents/a.md"]);
+    let forward = run(&[
+        ".claude/agents/a.md",
+        ".claude/agents/b.md",
+        ".claude/agents/c.md",
+    ]);
+    let backward = run(&[
+        ".claude/agents/c.md",
+        ".claude/agents/b.md",
+        ".claude/agents/a.md",
+    ]);
     assert_eq!(forward.stdout, backward.stdout);
     assert!(String::from_utf8_lossy(&forward.stdout).contains("AS009"));
 }

@@ -27,11 +27,7 @@ fn fixture_reports() -> Vec<FileReport> {
         let dir = repo().join("fixtures/rules");
         for entry in std::fs::read_dir(&dir).unwrap() {
             let entry = entry.unwrap();
-            if !entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(r.meta.code)
-            {
+            if !entry.file_name().to_string_lossy().starts_with(r.meta.code) {
                 continue;
             }
             for file in std::fs::read_dir(entry.path()).unwrap() {
@@ -47,7 +43,12 @@ fn fixture_reports() -> Vec<FileReport> {
 }
 
 fn check(path: &str, text: &str) -> Vec<FileReport> {
-    vec![lint::check_text(Path::new(path), text, false, &Config::default())]
+    vec![lint::check_text(
+        Path::new(path),
+        text,
+        false,
+        &Config::default(),
+    )]
 }
 
 #[test]
@@ -74,7 +75,13 @@ fn sarif_of_every_fixture_is_valid_sarif_2_1_0() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), RULES.len());
     for rule in rules {
-        for key in ["id", "name", "shortDescription", "fullDescription", "helpUri"] {
+        for key in [
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "helpUri",
+        ] {
             assert!(!rule[key].is_null(), "rule without {key}: {rule}");
         }
         assert!(rule["defaultConfiguration"]["level"].is_string());
@@ -113,7 +120,8 @@ fn sarif_columns_are_utf16_code_units() {
     // code units later, although it is 5 characters long.
     let text = "---\nname: a\ndescription: d\ntools: Read, 💻Nope\n---\nBody.\n";
     let reports = check(".claude/agents/a.md", text);
-    let sarif: Value = serde_json::from_str(&render::sarif(&reports, &Root::for_dir(&repo()))).unwrap();
+    let sarif: Value =
+        serde_json::from_str(&render::sarif(&reports, &Root::for_dir(&repo()))).unwrap();
     let result = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -130,11 +138,16 @@ fn sarif_columns_are_utf16_code_units() {
 #[test]
 fn fingerprints_are_stable_across_runs_and_unrelated_edits_above() {
     let before = "---\nname: a\ndescription: d\ntools: Read, Nope\n---\nBody.\n";
-    let after = "---\nname: a\ndescription: d\nmodel: sonnet\ncolor: blue\ntools: Read, Nope\n---\nBody.\n";
+    let after =
+        "---\nname: a\ndescription: d\nmodel: sonnet\ncolor: blue\ntools: Read, Nope\n---\nBody.\n";
     let print = |text: &str| {
         let reports = check(".claude/agents/a.md", text);
         let r = &reports[0];
-        let i = r.diagnostics.iter().position(|d| d.code == "AS201").unwrap();
+        let i = r
+            .diagnostics
+            .iter()
+            .position(|d| d.code == "AS201")
+            .unwrap();
         (
             render::fingerprints(".claude/agents/a.md", r)[i].clone(),
             r.line_col(r.diagnostics[i].span.start).line,
@@ -144,7 +157,10 @@ fn fingerprints_are_stable_across_runs_and_unrelated_edits_above() {
     let (again, _) = print(before);
     let (moved, line_after) = print(after);
     assert_eq!(first, again, "not stable across runs");
-    assert_ne!(line_before, line_after, "the edit above should move the line");
+    assert_ne!(
+        line_before, line_after,
+        "the edit above should move the line"
+    );
     assert_eq!(first, moved, "an edit above changed the fingerprint");
 
     // A different file, or a different offending value, is a different finding.
@@ -168,7 +184,10 @@ fn identical_findings_in_one_file_get_distinct_fingerprints() {
 
 #[test]
 fn github_escapes_data_and_properties_as_the_runner_does() {
-    assert_eq!(render::escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+    assert_eq!(
+        render::escape_data("50% done\r\nnext"),
+        "50%25 done%0D%0Anext"
+    );
     assert_eq!(render::escape_data("a: b, c"), "a: b, c");
     assert_eq!(
         render::escape_property("dir,x/a:b%.md\n"),
@@ -209,13 +228,19 @@ fn junit_reads_back_with_an_xml_parser() {
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
     assert_eq!(suites.len(), 2, "one suite per file");
     let bad = suites[0];
     assert_eq!(bad.attribute("name"), Some(".claude/agents/a.md"));
     let failures: usize = bad.attribute("failures").unwrap().parse().unwrap();
     assert_eq!(failures, reports[0].diagnostics.len());
-    let cases: Vec<_> = bad.children().filter(|n| n.has_tag_name("testcase")).collect();
+    let cases: Vec<_> = bad
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
     assert_eq!(cases.len(), failures);
     let unknown = cases
         .iter()
@@ -249,7 +274,12 @@ fn gitlab_code_quality_has_the_required_fields_and_unique_fingerprints() {
             ["info", "minor", "major", "critical", "blocker"]
                 .contains(&issue["severity"].as_str().unwrap())
         );
-        assert!(issue["location"]["path"].as_str().unwrap().starts_with("fixtures/"));
+        assert!(
+            issue["location"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("fixtures/")
+        );
         assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
         assert!(prints.insert(issue["fingerprint"].as_str().unwrap().to_owned()));
     }

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use agentspec::config::Config;
-use agentspec::diagnostics::render;
 use agentspec::diagnostics::Severity;
+use agentspec::diagnostics::render;
 use agentspec::fix;
 use agentspec::lint::{self, FileReport, Input};
 use agentspec::rules::{Check, RULES, RuleMeta};
@@ -246,12 +246,7 @@ fn fixes_reach_a_fixpoint_and_never_parse_worse() {
             for unsafe_fixes in [false, true] {
                 let fixed = fix::fix_text(&path, &text, false, &config, unsafe_fixes);
                 let again = fix::fix_text(&path, &fixed.text, false, &config, unsafe_fixes);
-                assert_eq!(
-                    again.text,
-                    fixed.text,
-                    "{}: not a fixpoint",
-                    path.display()
-                );
+                assert_eq!(again.text, fixed.text, "{}: not a fixpoint", path.display());
                 assert_eq!(again.count(), 0);
                 let after = lint::check_text(&path, &fixed.text, false, &config);
                 assert!(
@@ -267,7 +262,11 @@ fn fixes_reach_a_fixpoint_and_never_parse_worse() {
                 if !fixed.changed(&text) || safe_text.as_ref() == Some(&fixed.text) {
                     continue;
                 }
-                let kind = if unsafe_fixes { "fixed_unsafe" } else { "fixed" };
+                let kind = if unsafe_fixes {
+                    "fixed_unsafe"
+                } else {
+                    "fixed"
+                };
                 insta::assert_snapshot!(
                     format!("{kind}_{}_{}_{name}", r.meta.code, r.meta.name),
                     fixed.text
@@ -306,6 +305,10 @@ fn a_fix_that_breaks_the_file_is_refused() {
     assert!(lint::check_text(path, &fixed.text, false, &config).loads);
     assert_eq!(fixed.refused, vec!["AS101"]);
     // The lenient-yaml fix still went in.
-    assert!(fixed.text.contains("description: \"Use when: asked\""), "{}", fixed.text);
+    assert!(
+        fixed.text.contains("description: \"Use when: asked\""),
+        "{}",
+        fixed.text
+    );
     assert_eq!(fixed.fixed.get("AS106"), Some(&1));
 }

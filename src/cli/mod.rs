@@ -656,22 +656,14 @@ fn apply_fixes(args: &CheckArgs, inputs: &mut [Input], config: &Config) -> Resul
         let verb = if args.diff { "Would fix" } else { "Fixed" };
         eprintln!(
             "agentspec: {verb} {} in {}.",
-            plural(fixed_total, "problem"),
-            plural(changed_files, "file")
+            render::plural(fixed_total, "problem"),
+            render::plural(changed_files, "file")
         );
     }
     if failure {
         Err(Status::Failure)
     } else {
         Ok(changed_files > 0)
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

@@ -51,7 +51,7 @@ grep -q "AS007" "$work/check.out" || fail "the missing-description diagnostic is
 grep -q "broken.md" "$work/check.out" || fail "the broken file is not named"
 grep -q "good.md" "$work/check.out" && fail "the good file was reported"
 grep -q "README.md" "$work/check.out" && fail "README.md was checked as an agent"
-grep -q "1 errors, 1 warnings, 0 infos in 2 files" "$work/check.out" \
+grep -q "Found 1 error, 1 warning, 0 infos in 2 files" "$work/check.out" \
     || fail "unexpected summary"
 
 set +e
@@ -62,7 +62,7 @@ cat "$work/fix.out"
 [ "$status" -ne 0 ] || fail "agentspec-fix passed although an error remains"
 grep -q 'Bash(git commit \*)' .claude/agents/broken.md || fail "the fixable rule was not fixed"
 grep -q 'AS007' "$work/fix.out" || fail "the remaining error is not reported"
-grep -q 'AS205' "$work/fix.out" && fail "the fixed warning is still reported"
+grep -q 'AS205(deprecated-colon-star)' "$work/fix.out" && fail "the fixed warning is still reported"
 git diff --quiet -- .claude/agents/good.md || fail "the good file was modified"
 
 # With the error mended by hand, the check passes.

@@ -76,8 +76,12 @@ pub fn human_summary(reports: &[FileReport]) -> String {
     } else {
         let _ = writeln!(
             out,
-            "Found {} errors, {} warnings, {} infos in {} files ({} will not load).",
-            s.errors, s.warnings, s.infos, s.files, loads
+            "Found {}, {}, {} in {} ({} will not load).",
+            super::plural(s.errors, "error"),
+            super::plural(s.warnings, "warning"),
+            super::plural(s.infos, "info"),
+            super::plural(s.files, "file"),
+            loads
         );
     }
     out

@@ -16,7 +16,8 @@ use crate::source::Span;
 /// The key under which results carry agentspec's fingerprint.
 pub const FINGERPRINT_KEY: &str = "agentspec/v1";
 
-const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const ROOT_ID: &str = "%SRCROOT%";
 
 pub fn sarif(reports: &[FileReport], root: &Root) -> String {
@@ -231,6 +232,9 @@ mod tests {
     #[test]
     fn encodes_spaces_and_non_ascii() {
         assert_eq!(percent_encode("a b/ç.md"), "a%20b/%C3%A7.md");
-        assert_eq!(percent_encode(".claude/agents/x_y-z.md"), ".claude/agents/x_y-z.md");
+        assert_eq!(
+            percent_encode(".claude/agents/x_y-z.md"),
+            ".claude/agents/x_y-z.md"
+        );
     }
 }

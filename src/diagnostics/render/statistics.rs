@@ -28,8 +28,7 @@ pub fn statistics(reports: &[FileReport]) -> Vec<Statistic> {
             fixable: 0,
         });
         entry.count += 1;
-        if d
-            .fix
+        if d.fix
             .as_ref()
             .is_some_and(|f| f.applicability == Applicability::Safe)
         {
