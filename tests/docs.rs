@@ -76,3 +76,117 @@ fn rule_docs_are_up_to_date() {
         "docs/rules is stale: {stale:?}; run `UPDATE_DOCS=1 cargo test --test docs`"
     );
 }
+
+/// The `agentspec` commands of the README's "Use in CI" snippets, run by the real binary in a
+/// repository holding the examples and one broken agent; each report they write must be what
+/// its CI reads.
+#[test]
+fn use_in_ci_snippets_run() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let section = readme
+        .split("\n## Use in CI")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Use in CI section");
+    let commands: Vec<String> = section
+        .lines()
+        .filter_map(|l| {
+            let l = l
+                .trim()
+                .trim_start_matches("- ")
+                .trim_start_matches("run: ");
+            l.starts_with("agentspec check")
+                .then(|| l.trim_end_matches(" || true").to_owned())
+        })
+        .collect();
+    assert!(commands.len() >= 4, "{commands:?}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).expect("mkdir");
+    let agents = root.join(".claude/agents");
+    std::fs::create_dir_all(&agents).expect("mkdir");
+    for entry in std::fs::read_dir("examples/.claude/agents").expect("examples") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, agents.join(path.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::write(
+        agents.join("broken.md"),
+        "---\nname: broken\ntools: Read, Bash(git commit:*)\n---\nBody.\n",
+    )
+    .expect("write");
+
+    let json = assert_cmd::Command::cargo_bin("agentspec")
+        .expect("binary")
+        .args(["check", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .expect("runs");
+    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let total = ["errors", "warnings", "infos"]
+        .iter()
+        .map(|k| summary["summary"][k].as_u64().expect("count"))
+        .sum::<u64>();
+    assert!(total > 2);
+
+    let mut outputs = Vec::new();
+    for command in &commands {
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let out = assert_cmd::Command::cargo_bin("agentspec")
+            .expect("binary")
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "`{command}`: the broken agent fails it"
+        );
+        if let Some(i) = args.iter().position(|a| *a == "--output-file") {
+            outputs.push(root.join(args[i + 1]));
+        } else {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+            assert!(
+                stdout.contains("::error file=.claude/agents/broken.md,"),
+                "{stdout}"
+            );
+        }
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).expect("schema");
+    let sarif_validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for path in outputs {
+        let text = std::fs::read_to_string(&path).expect("the report was written");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".sarif") {
+            let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            assert!(sarif_validator.is_valid(&value));
+            assert!(
+                !value["runs"][0]["results"]
+                    .as_array()
+                    .expect("results")
+                    .is_empty()
+            );
+        } else if name.ends_with(".xml") {
+            let doc = roxmltree::Document::parse(&text).expect("XML");
+            let failures = doc.root_element().attribute("failures").expect("failures");
+            assert_eq!(failures, total.to_string());
+        } else {
+            let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            assert_eq!(value.as_array().expect("issues").len() as u64, total);
+        }
+    }
+
+    // The pre-commit snippet names the hooks the repository defines.
+    let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").expect("hooks file");
+    for id in ["agentspec-check", "agentspec-fix"] {
+        assert!(section.contains(&format!("- id: {id}")));
+        assert!(hooks.contains(&format!("- id: {id}\n")));
+    }
+}
