@@ -92,6 +92,7 @@ impl FileReport {
     }
 }
 
+#[derive(Clone)]
 struct Checked {
     source: SourceFile,
     spec: Option<AgentSpec>,
@@ -223,35 +224,127 @@ fn unreadable(
 }
 
 fn run_project_rules(checked: &mut [Checked]) {
-    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
-    {
-        let index: Vec<usize> = (0..checked.len())
-            .filter(|&i| checked[i].spec.is_some())
-            .collect();
-        let entries: Vec<ProjectEntry> = index
-            .iter()
-            .filter_map(|&i| {
-                let c = &checked[i];
-                c.spec.as_ref().map(|spec| ProjectEntry {
-                    path: &c.source.path,
-                    spec,
-                    tree: c.tree.as_deref(),
-                })
+    let found = project_diagnostics(&checked.iter().collect::<Vec<_>>());
+    for (i, diag) in found {
+        checked[i].diagnostics.push(diag);
+    }
+}
+
+/// The cross-file rules' diagnostics, by index into `checked`, for the rules each file enables.
+fn project_diagnostics(checked: &[&Checked]) -> Vec<(usize, Diagnostic)> {
+    let index: Vec<usize> = (0..checked.len())
+        .filter(|&i| checked[i].spec.is_some())
+        .collect();
+    let entries: Vec<ProjectEntry> = index
+        .iter()
+        .filter_map(|&i| {
+            let c = checked[i];
+            c.spec.as_ref().map(|spec| ProjectEntry {
+                path: &c.source.path,
+                spec,
+                tree: c.tree.as_deref(),
             })
-            .collect();
-        for (r, rule) in RULES.iter().enumerate() {
-            if let Check::Project(check) = rule.check {
-                for (e, diag) in check(&entries) {
-                    let i = index[e];
-                    if checked[i].settings.rules[r].is_some() {
-                        found.push((i, diag));
-                    }
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (r, rule) in RULES.iter().enumerate() {
+        if let Check::Project(check) = rule.check {
+            for (e, diag) in check(&entries) {
+                let i = index[e];
+                if checked[i].settings.rules[r].is_some() {
+                    found.push((i, diag));
                 }
             }
         }
     }
-    for (i, diag) in found {
-        checked[i].diagnostics.push(diag);
+    found
+}
+
+/// A set of files kept checked as they change (an editor's workspace): each update re-checks
+/// one file; the cross-file rules run over all of them when a report is asked for.
+pub struct Workspace {
+    config: Config,
+    files: std::collections::BTreeMap<PathBuf, (bool, Checked)>,
+}
+
+impl Workspace {
+    pub fn new(config: Config) -> Workspace {
+        Workspace {
+            config,
+            files: std::collections::BTreeMap::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces the configuration and re-checks every file with it.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+        let inputs: Vec<Input> = self
+            .files
+            .iter()
+            .map(|(path, (plugin, c))| Input {
+                path: path.clone(),
+                content: Ok(c.source.text.clone().into_bytes()),
+                plugin: *plugin,
+                tree: c.tree.clone(),
+            })
+            .collect();
+        self.extend(inputs);
+    }
+
+    /// Adds or re-checks files (in parallel).
+    pub fn extend(&mut self, inputs: Vec<Input>) {
+        let config = &self.config;
+        let checked: Vec<(PathBuf, bool, Checked)> = on_pool(|| {
+            inputs
+                .into_par_iter()
+                .map(|input| {
+                    let settings = config.for_path(&input.path);
+                    (input.path.clone(), input.plugin, check_one(input, settings))
+                })
+                .collect()
+        });
+        for (path, plugin, c) in checked {
+            self.files.insert(path, (plugin, c));
+        }
+    }
+
+    /// Adds or re-checks one file.
+    pub fn update(&mut self, input: Input) {
+        let settings = self.config.for_path(&input.path);
+        let path = input.path.clone();
+        let plugin = input.plugin;
+        let checked = on_pool(move || check_one(input, settings));
+        self.files.insert(path, (plugin, checked));
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        self.files.remove(path);
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// The text the workspace holds for a file.
+    pub fn text(&self, path: &Path) -> Option<&str> {
+        self.files.get(path).map(|(_, c)| c.source.text.as_str())
+    }
+
+    /// The report on one file, cross-file rules included.
+    pub fn report(&self, path: &Path) -> Option<FileReport> {
+        let all: Vec<&Checked> = self.files.values().map(|(_, c)| c).collect();
+        let target = self.files.keys().position(|p| p == path)?;
+        let mut checked = all[target].clone();
+        for (i, diag) in project_diagnostics(&all) {
+            if i == target {
+                checked.diagnostics.push(diag);
+            }
+        }
+        Some(finish(checked))
     }
 }
 

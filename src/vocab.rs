@@ -49,6 +49,87 @@ pub const TOOLS: &[&str] = &[
     "Write",
 ];
 
+/// What each built-in tool does, in a line (hover and completion documentation).
+pub const TOOL_SUMMARIES: &[(&str, &str)] = &[
+    ("Agent", "Delegates a task to a subagent (formerly `Task`)."),
+    (
+        "AskUserQuestion",
+        "Asks the user multiple-choice questions.",
+    ),
+    (
+        "Bash",
+        "Runs shell commands; scope it with rules such as `Bash(npm test *)`.",
+    ),
+    ("CronCreate", "Schedules a recurring or one-off prompt."),
+    ("CronDelete", "Deletes a scheduled prompt."),
+    ("CronList", "Lists scheduled prompts."),
+    (
+        "Edit",
+        "Makes exact string replacements in files; `Edit(path)` limits it to paths.",
+    ),
+    ("EnterPlanMode", "Switches the session into plan mode."),
+    ("EnterWorktree", "Moves the session into a git worktree."),
+    ("ExitPlanMode", "Presents a plan and leaves plan mode."),
+    ("ExitWorktree", "Leaves the git worktree."),
+    ("Glob", "Finds files by name pattern (replaces `LS`)."),
+    ("Grep", "Searches file contents with regular expressions."),
+    (
+        "ListMcpResourcesTool",
+        "Lists resources offered by MCP servers.",
+    ),
+    (
+        "LSP",
+        "Queries language servers: definitions, references, diagnostics.",
+    ),
+    (
+        "Monitor",
+        "Watches a background process and reacts to its output.",
+    ),
+    ("NotebookEdit", "Edits Jupyter notebook cells."),
+    ("PowerShell", "Runs PowerShell commands."),
+    ("PushNotification", "Sends a notification to the user."),
+    (
+        "Read",
+        "Reads files (text, images, PDFs, notebooks); `Read(path)` limits it to paths.",
+    ),
+    ("ReadMcpResourceTool", "Reads one MCP resource."),
+    ("RemoteTrigger", "Starts a remote task."),
+    (
+        "SendMessage",
+        "Sends a message to another agent of the team.",
+    ),
+    ("Skill", "Runs a skill (replaces `SlashCommand`)."),
+    ("TaskCreate", "Creates an item in the task list."),
+    ("TaskGet", "Reads one item of the task list."),
+    ("TaskList", "Lists the task list (replaces `TodoRead`)."),
+    (
+        "TaskOutput",
+        "Reads the output of a background task (deprecated).",
+    ),
+    (
+        "TaskStop",
+        "Stops a background task (replaces `KillShell`).",
+    ),
+    ("TaskUpdate", "Updates an item of the task list."),
+    ("TeamCreate", "Creates an agent team."),
+    ("TeamDelete", "Deletes an agent team."),
+    ("TodoWrite", "Writes the session's todo list (deprecated)."),
+    ("ToolSearch", "Finds and loads deferred tools."),
+    (
+        "WebFetch",
+        "Fetches a URL; `WebFetch(domain:example.com)` limits it to a domain.",
+    ),
+    ("WebSearch", "Searches the web."),
+    ("Write", "Creates or overwrites files."),
+];
+
+pub fn tool_summary(name: &str) -> Option<&'static str> {
+    TOOL_SUMMARIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+}
+
 /// Old tool names still seen in agent files, with the tool that does the job today.
 /// `Task` is still accepted as an alias of `Agent`.
 pub const LEGACY_TOOLS: &[(&str, &str)] = &[
@@ -193,5 +274,13 @@ mod tests {
             Some("disallowedTools")
         );
         assert_eq!(did_you_mean("zzzzzz", TOOLS.iter().copied()), None);
+    }
+
+    #[test]
+    fn every_tool_has_a_summary_and_no_summary_names_another_tool() {
+        for tool in TOOLS {
+            assert!(tool_summary(tool).is_some(), "{tool}");
+        }
+        assert_eq!(TOOL_SUMMARIES.len(), TOOLS.len());
     }
 }

@@ -1,7 +1,5 @@
 //! The command line: the only place that prints or exits.
 
-pub mod discover;
-
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::diagnostics::render::{self, Summary};
+use crate::discover;
 use crate::lint::{self, Input};
 use crate::rules::{self, RULES};
 
@@ -84,6 +83,9 @@ enum Command {
         #[arg(value_enum)]
         name: SchemaName,
     },
+    /// Run the language server on stdin/stdout (diagnostics, quick fixes, hover, completion,
+    /// document symbols).
+    Lsp,
     /// Print one rule's documentation.
     Explain {
         /// A rule code (`AS101`) or name (`unknown-key`).
@@ -380,6 +382,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Schema { name } => print(&schema_text(name)).into(),
+        Command::Lsp => ExitCode::from(u8::try_from(crate::lsp::run_stdio()).unwrap_or(1)),
         Command::Inspect {
             file,
             format,

@@ -195,3 +195,77 @@ pub(crate) fn line_col_utf16(report: &FileReport, offset: usize) -> (usize, usiz
         .line_col_utf16(&report.source.text, offset);
     (line + 1, col + 1)
 }
+
+/// A `file:` URI for an absolute path (a trailing `/` when `dir`).
+pub fn file_uri(path: &Path, dir: bool) -> String {
+    let mut s = display_path(path);
+    if !s.starts_with('/') {
+        s.insert(0, '/');
+    }
+    if dir && !s.ends_with('/') {
+        s.push('/');
+    }
+    format!("file://{}", percent_encode(&s))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
+pub fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The path of a `file:` URI (percent-decoded), or `None` for other schemes.
+pub fn uri_path(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    // `file:///p` and `file://localhost/p`.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = rest.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(PathBuf::from(String::from_utf8_lossy(&out).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_spaces_and_non_ascii() {
+        assert_eq!(percent_encode("a b/ç.md"), "a%20b/%C3%A7.md");
+        assert_eq!(
+            percent_encode(".claude/agents/x_y-z.md"),
+            ".claude/agents/x_y-z.md"
+        );
+    }
+
+    #[test]
+    fn file_uris_round_trip() {
+        let path = Path::new("/tmp/a b/ç#1.md");
+        let uri = file_uri(path, false);
+        assert_eq!(uri, "file:///tmp/a%20b/%C3%A7%231.md");
+        assert_eq!(uri_path(&uri).as_deref(), Some(path));
+        assert_eq!(uri_path("untitled:Untitled-1"), None);
+    }
+}

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Root, fingerprints, line_col_utf16};
+use super::{Root, file_uri, fingerprints, line_col_utf16, percent_encode};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::rules::RULES;
@@ -199,30 +199,6 @@ fn artifact_location(path: &std::path::Path, root: &Root) -> Value {
             json!({ "uri": file_uri(&absolute, false) })
         }
     }
-}
-
-fn file_uri(path: &std::path::Path, dir: bool) -> String {
-    let mut s = super::display_path(path);
-    if !s.starts_with('/') {
-        s.insert(0, '/');
-    }
-    if dir && !s.ends_with('/') {
-        s.push('/');
-    }
-    format!("file://{}", percent_encode(&s))
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -78,6 +78,12 @@ fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
     }
 }
 
+/// Whether a document (an editor buffer, say) is an agent file by the discovery rules, given
+/// its path and content; the candidate carries its plugin role and agents tree.
+pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
+    select(path).filter(|c| !c.needs_name || opens_with_named_frontmatter(content))
+}
+
 /// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
 /// open with named frontmatter; skills and commands are never agents.
 fn select(path: &Path) -> Option<Candidate> {
