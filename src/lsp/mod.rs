@@ -317,6 +317,19 @@ impl Server {
         let Some(root) = self.root.clone() else {
             return;
         };
+        // An editor started in the home folder or at `/` names it as the root: walking it
+        // would read every Markdown file the user has. Open documents are still checked.
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        if root.parent().is_none() || home.as_deref() == Some(root.as_path()) {
+            self.log(
+                MessageType::INFO,
+                format!(
+                    "agentspec: {} is not scanned for agent files; open a project folder for cross-file checks",
+                    root.display()
+                ),
+            );
+            return;
+        }
         let (candidates, _) = discover::discover(&[root], false);
         self.workspace.extend(discover::read_all(candidates));
     }
