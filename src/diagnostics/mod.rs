@@ -109,6 +109,14 @@ impl Diagnostic {
         self
     }
 
+    /// The message, then `help: ...` on its own line when there is help.
+    pub fn message_with_help(&self) -> String {
+        match &self.help {
+            Some(help) => format!("{}\nhelp: {help}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
     pub fn with_related(mut self, related: Related) -> Self {
         self.related.push(related);
         self

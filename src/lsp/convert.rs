@@ -113,11 +113,7 @@ pub fn diagnostic<'a>(
         index: report.line_index(),
         encoding,
     };
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
+    let message = d.message_with_help();
     let code_description = rules::find(d.code)
         .and_then(|r| Uri::from_str(&r.meta.doc_url()).ok())
         .map(|href| CodeDescription { href });

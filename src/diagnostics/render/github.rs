@@ -23,11 +23,10 @@ pub fn github(reports: &[FileReport], root: &Root) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut message = format!("{} ({})", d.message, d.name);
-            if let Some(help) = &d.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
+            let message = match &d.help {
+                Some(help) => format!("{} ({})\nhelp: {help}", d.message, d.name),
+                None => format!("{} ({})", d.message, d.name),
+            };
             let _ = writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

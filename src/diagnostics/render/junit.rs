@@ -33,19 +33,15 @@ pub fn junit(reports: &[FileReport]) -> String {
         }
         for d in &report.diagnostics {
             let at = report.line_col(d.span.start);
-            let mut body = format!(
+            let body = format!(
                 "{}:{}:{}: {} [{}] {}",
                 display_path(&report.path),
                 at.line,
                 at.column,
                 d.code,
                 d.severity.as_str(),
-                d.message
+                d.message_with_help()
             );
-            if let Some(help) = &d.help {
-                body.push_str("\nhelp: ");
-                body.push_str(help);
-            }
             let _ = writeln!(
                 out,
                 "    <testcase name=\"{} {} at {}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",

@@ -98,11 +98,7 @@ fn result(
     if let Some(obj) = location.as_object_mut() {
         obj.insert("index".into(), json!(artifact_index));
     }
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
+    let message = d.message_with_help();
     let mut value = json!({
         "ruleId": d.code,
         "level": level(d.severity),
@@ -198,19 +194,5 @@ fn artifact_location(path: &std::path::Path, root: &Root) -> Value {
             };
             json!({ "uri": file_uri(&absolute, false) })
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_encode;
-
-    #[test]
-    fn encodes_spaces_and_non_ascii() {
-        assert_eq!(percent_encode("a b/ç.md"), "a%20b/%C3%A7.md");
-        assert_eq!(
-            percent_encode(".claude/agents/x_y-z.md"),
-            ".claude/agents/x_y-z.md"
-        );
     }
 }
