@@ -647,3 +647,124 @@ fn a_request_cancelled_before_it_is_handled_is_answered_as_cancelled() {
         .unwrap();
     assert_eq!(cancelled.response_result.unwrap_err().code, -32800);
 }
+
+#[test]
+fn configuration_changes_on_disk_are_picked_up() {
+    let (_dir, root) = workspace();
+    let path = root.join(".claude/agents/a.md");
+    let text = "---\nname: a\ndescription: d\ntools: Read, grep\n---\nBody.\n";
+    let uri = file_uri(&path);
+    let mut client = Client::start(&root, &[]);
+    client.initialize(&root, &["utf-16"]);
+    client.open(&uri, text);
+    assert_eq!(codes(&client.diagnostics(&uri)), ["AS201"]);
+    let config = root.join("agentspec.toml");
+    std::fs::write(&config, "[severity]\nunknown-tool = \"error\"\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 1}]}),
+    );
+    let diags = client.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["AS201"]);
+    assert_eq!(diags[0]["severity"], 1, "now an error");
+    std::fs::remove_file(&config).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 3}]}),
+    );
+    assert_eq!(
+        client.diagnostics(&uri)[0]["severity"],
+        2,
+        "back to the default"
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
+
+/// Random incremental edits — positions inside and outside the text, inside surrogate pairs,
+/// reversed ranges, any characters — never make the server fail, and it answers every version.
+#[test]
+fn random_incremental_edits_never_break_the_server() {
+    use agentspec::lsp::serve;
+    use lsp_server::{Message, Notification, Request, RequestId};
+    let (to_server, server_rx) = crossbeam_channel::unbounded();
+    let (server_tx, from_server) = crossbeam_channel::unbounded();
+    let server = std::thread::spawn(move || serve(&server_tx, &server_rx));
+    let send = |m: Message| to_server.send(m).unwrap();
+    send(Message::Request(Request::new(
+        RequestId::from(1),
+        "initialize".to_owned(),
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    )));
+    send(Message::Notification(Notification::new(
+        "initialized".to_owned(),
+        json!({}),
+    )));
+    let uri = "file:///nonexistent-agentspec-test/.claude/agents/r.md";
+    send(Message::Notification(Notification::new(
+        "textDocument/didOpen".to_owned(),
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": LENIENT}}),
+    )));
+    let pieces = [
+        "",
+        "x",
+        "💻",
+        "\n",
+        "\r\n",
+        "---\n",
+        ": ",
+        "é",
+        "\u{FEFF}",
+        "tools: Read\n",
+        "- [ ] item\n",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for version in 2..400 {
+        let pos =
+            |next: &mut dyn FnMut(u64) -> u64| json!({"line": next(12), "character": next(30)});
+        let start = pos(&mut next);
+        let end = pos(&mut next);
+        let piece = pieces[next(pieces.len() as u64) as usize];
+        send(Message::Notification(Notification::new(
+            "textDocument/didChange".to_owned(),
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": start, "end": end}, "text": piece}]}),
+        )));
+        if version % 50 == 0 {
+            send(Message::Request(Request::new(
+                RequestId::from(version),
+                "textDocument/hover".to_owned(),
+                json!({"textDocument": {"uri": uri}, "position": pos(&mut next)}),
+            )));
+        }
+    }
+    send(Message::Request(Request::new(
+        RequestId::from(100_000),
+        "shutdown".to_owned(),
+        Value::Null,
+    )));
+    send(Message::Notification(Notification::new(
+        "exit".to_owned(),
+        Value::Null,
+    )));
+    assert_eq!(server.join().unwrap(), 0);
+    let mut published = 0;
+    for m in from_server.try_iter() {
+        match m {
+            Message::Notification(n) if n.method == "window/logMessage" => {
+                panic!("the server logged: {}", n.params)
+            }
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                published += 1;
+            }
+            Message::Response(r) => assert!(r.response_result.is_ok(), "{r:?}"),
+            _ => {}
+        }
+    }
+    assert!(published >= 1);
+}
