@@ -29,7 +29,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durability: Durability) -> std::i
         _ => path.to_path_buf(),
     };
     let dir = parent_dir(&target);
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the mode any new file gets (0666 less the umask), not the temporary
+    // file's private 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     if let Ok(meta) = std::fs::metadata(&target) {
         tmp.as_file().set_permissions(meta.permissions())?;
@@ -64,6 +72,19 @@ mod tests {
             );
             assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_usual_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        let file = dir.path().join("report.sarif");
+        write_atomic(&file, b"{}", Durability::Synced).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&file), mode(&plain));
     }
 
     #[cfg(unix)]
