@@ -23,15 +23,18 @@ cd "$project"
 git init --quiet
 git config user.email ci@example.invalid
 git config user.name CI
-cat > .pre-commit-config.yaml <<YAML
-repos:
-  - repo: $repo
-    rev: $rev
-    hooks:
-      - id: agentspec-check
-      - id: agentspec-fix
-        stages: [manual]
-YAML
+# The configuration is the README's pre-commit snippet, pointed at this checkout and commit.
+python3 - "$repo/README.md" "$repo" "$rev" > .pre-commit-config.yaml <<'PY'
+import re, sys
+readme, repo, rev = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+section = readme.split("\n## Use in CI", 1)[1]
+snippet = re.search(r"pre-commit — `\.pre-commit-config\.yaml`.*?```yaml\n(.*?)```",
+                    section, re.S).group(1)
+assert "https://github.com/agentspec/agentspec" in snippet and "rev: v0.1.0" in snippet
+print(snippet.replace("https://github.com/agentspec/agentspec", repo)
+      .replace("rev: v0.1.0", f"rev: {rev}"), end="")
+PY
+cat .pre-commit-config.yaml
 # Broken: no description (Claude Code skips the agent: an error, no fix) and a deprecated
 # `:*` rule (a warning with a safe fix).
 printf -- '---\nname: broken\ntools: Read, Bash(git commit:*)\n---\nReview the change.\n' \
