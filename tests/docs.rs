@@ -183,6 +183,18 @@ fn use_in_ci_snippets_run() {
         }
     }
 
+    // Every YAML snippet of the section is well-formed YAML.
+    let mut yaml_blocks = 0;
+    for block in section.split("```yaml\n").skip(1) {
+        let yaml = block.split("```").next().expect("closed block");
+        assert!(
+            agentspec::parse::yaml::is_strict_yaml(yaml),
+            "not valid YAML:\n{yaml}"
+        );
+        yaml_blocks += 1;
+    }
+    assert_eq!(yaml_blocks, 3, "GitHub Actions, GitLab CI and pre-commit");
+
     // The pre-commit snippet names the hooks the repository defines.
     let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").expect("hooks file");
     for id in ["agentspec-check", "agentspec-fix"] {
