@@ -31,7 +31,9 @@ PY
 
 cd "$work"
 base=$(median_us /bin/true)
+start=$(median_us "$bin" --version)
 ours=$(median_us "$bin" run hook --bundle .agentspec/bundle)
 echo "bundle: 50 agents, $(du -sk .agentspec/bundle | cut -f1) KB"
 echo "baseline /bin/true (median):            ${base} µs"
+echo "agentspec --version (median):           ${start} µs   (process start-up alone)"
 echo "agentspec run hook PreToolUse (median): ${ours} µs   (+$((ours - base)) µs over the baseline, $runs runs)"

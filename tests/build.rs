@@ -274,3 +274,62 @@ fn broken_files_block_the_build_unless_keep_going() {
     let bundle = Bundle::load(&out).unwrap();
     assert_eq!(bundle.agents.keys().collect::<Vec<_>>(), vec!["good"]);
 }
+
+/// Counts what a hook's memo is asked and told.
+#[derive(Default)]
+struct CountingMemo {
+    known: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    remembered: std::cell::Cell<usize>,
+}
+
+impl agentspec::policy::ValidationMemo for CountingMemo {
+    fn validated(&self, key: &str) -> bool {
+        self.known.borrow().contains(key)
+    }
+    fn remember(&self, key: &str) {
+        self.remembered.set(self.remembered.get() + 1);
+        self.known.borrow_mut().insert(key.to_owned());
+    }
+}
+
+#[test]
+fn schema_validation_is_remembered_per_file_content_and_failures_are_not() {
+    let (_t, out) = fresh_bundle();
+    let memo = CountingMemo::default();
+    Bundle::load_agent_with(&out, "backend", &memo).unwrap();
+    assert_eq!(
+        memo.remembered.get(),
+        2,
+        "the manifest and the backend policy"
+    );
+    Bundle::load_agent_with(&out, "backend", &memo).unwrap();
+    assert_eq!(
+        memo.remembered.get(),
+        2,
+        "nothing validated the second time"
+    );
+    // Another agent's policy is new content.
+    Bundle::load_agent_with(&out, "reviewer", &memo).unwrap();
+    assert_eq!(memo.remembered.get(), 3);
+
+    // A manifest that breaks the schema is refused and not remembered; the hashes still
+    // guard the policies whatever the memo says.
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        manifest.replacen('{', "{\"unexpected\": 1,", 1),
+    )
+    .unwrap();
+    let fresh = CountingMemo::default();
+    let err = Bundle::load_agent_with(&out, "backend", &fresh).unwrap_err();
+    assert!(matches!(err, BundleError::Schema { .. }), "{err}");
+    assert_eq!(fresh.remembered.get(), 0);
+    fs::write(out.join("manifest.json"), &manifest).unwrap();
+    let file = out.join("agents/backend.json");
+    let bytes = fs::read(&file).unwrap();
+    fs::write(&file, &bytes[..bytes.len() - 2]).unwrap();
+    assert!(matches!(
+        Bundle::load_agent_with(&out, "backend", &memo),
+        Err(BundleError::Tampered { .. })
+    ));
+}

@@ -370,21 +370,75 @@ fn check_version(value: &serde_json::Value, path: &Path) -> Result<(), BundleErr
     }
 }
 
+/// Remembers which exact file contents passed schema validation, so that a process started
+/// per event (the hook) does not compile the JSON Schemas again for bytes it already checked.
+/// Keys name the agentspec version, the schema part and the file's sha256; every other check
+/// (format version, hashes, revision, foreign files, typed parsing) still runs every time.
+pub trait ValidationMemo {
+    fn validated(&self, key: &str) -> bool;
+    fn remember(&self, key: &str);
+}
+
+fn memo_key(part: &str, bytes: &[u8]) -> String {
+    format!("{}-{part}-{}", env!("CARGO_PKG_VERSION"), sha256_hex(bytes))
+}
+
+/// Validates `value` against the schema part unless `memo` knows these bytes passed; the
+/// validator is compiled on first use and kept in `compiled`.
+fn validate_part(
+    schema: &serde_json::Value,
+    part: &str,
+    (value, bytes, path): (&serde_json::Value, &[u8], &Path),
+    memo: Option<&dyn ValidationMemo>,
+    compiled: &mut Option<jsonschema::Validator>,
+) -> Result<(), BundleError> {
+    let key = memo.map(|_| memo_key(part, bytes));
+    if let (Some(memo), Some(key)) = (memo, &key)
+        && memo.validated(key)
+    {
+        return Ok(());
+    }
+    if compiled.is_none() {
+        *compiled = Some(validator(schema, part, path)?);
+    }
+    if let Some(v) = compiled {
+        validate_against(v, value, path)?;
+    }
+    if let (Some(memo), Some(key)) = (memo, &key) {
+        memo.remember(key);
+    }
+    Ok(())
+}
+
 impl Bundle {
     /// Loads a bundle and verifies all of it: schema, format version, every file's sha256,
     /// the revision, and that `agents/` holds nothing the manifest does not list.
     pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
-        Bundle::load_selected(dir, None)
+        Bundle::load_selected(dir, None, None)
     }
 
     /// Loads and verifies the manifest (schema, version, revision, no foreign files) and only
     /// the policy of `agent`, for a hook that enforces one agent: everything it uses is
     /// verified, and nothing else is read.
     pub fn load_agent(dir: &Path, agent: &str) -> Result<Bundle, BundleError> {
-        Bundle::load_selected(dir, Some(agent))
+        Bundle::load_selected(dir, Some(agent), None)
     }
 
-    fn load_selected(dir: &Path, only: Option<&str>) -> Result<Bundle, BundleError> {
+    /// [`Bundle::load_agent`], skipping the schema validation of file contents `memo` has
+    /// seen pass before.
+    pub fn load_agent_with(
+        dir: &Path,
+        agent: &str,
+        memo: &dyn ValidationMemo,
+    ) -> Result<Bundle, BundleError> {
+        Bundle::load_selected(dir, Some(agent), Some(memo))
+    }
+
+    fn load_selected(
+        dir: &Path,
+        only: Option<&str>,
+        memo: Option<&dyn ValidationMemo>,
+    ) -> Result<Bundle, BundleError> {
         // The committed schema file, kept equal to `bundle_schema()` by a test; parsing it is
         // cheaper than generating it on every hook.
         let schema: serde_json::Value =
@@ -394,10 +448,12 @@ impl Bundle {
         let bytes = read(&manifest_path)?;
         let value = parse_json(&bytes, &manifest_path)?;
         check_version(&value, &manifest_path)?;
-        validate_against(
-            &validator(&schema, "manifest", &manifest_path)?,
-            &value,
-            &manifest_path,
+        validate_part(
+            &schema,
+            "manifest",
+            (&value, &bytes, &manifest_path),
+            memo,
+            &mut None,
         )?;
         let manifest: Manifest =
             serde_json::from_value(value).map_err(|e| BundleError::Schema {
@@ -443,12 +499,13 @@ impl Bundle {
             }
             let value = parse_json(&bytes, &path)?;
             check_version(&value, &path)?;
-            if agent_validator.is_none() {
-                agent_validator = Some(validator(&schema, "agent", &path)?);
-            }
-            if let Some(v) = &agent_validator {
-                validate_against(v, &value, &path)?;
-            }
+            validate_part(
+                &schema,
+                "agent",
+                (&value, &bytes, &path),
+                memo,
+                &mut agent_validator,
+            )?;
             let policy: AgentPolicy =
                 serde_json::from_value(value).map_err(|e| BundleError::Schema {
                     path: path.clone(),

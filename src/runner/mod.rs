@@ -222,6 +222,22 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::fsutil::write_atomic(path, bytes, crate::fsutil::Durability::Renamed)
 }
 
+/// Bundle files that passed schema validation, as empty files named by their key.
+struct StateMemo(PathBuf);
+
+impl crate::policy::ValidationMemo for StateMemo {
+    fn validated(&self, key: &str) -> bool {
+        self.0.join(key).is_file()
+    }
+
+    fn remember(&self, key: &str) {
+        // Best effort: a memo that cannot be written only costs the next hook a validation.
+        let _ = std::fs::create_dir_all(&self.0).and_then(|()| {
+            crate::fsutil::write_atomic(&self.0.join(key), b"", crate::fsutil::Durability::Renamed)
+        });
+    }
+}
+
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
 pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply, RunnerError> {
@@ -233,8 +249,10 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         .agent_type
         .clone()
         .or_else(|| options.main_agent.clone());
-    // Only the manifest and the governing agent's policy are read and verified.
-    let bundle = Bundle::load_agent(&options.bundle, agent.as_deref().unwrap_or(""))?;
+    // Only the manifest and the governing agent's policy are read and verified; schema
+    // validation is remembered per file content in the state folder.
+    let memo = StateMemo(options.state_dir.join("validated"));
+    let bundle = Bundle::load_agent_with(&options.bundle, agent.as_deref().unwrap_or(""), &memo)?;
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
     let (Some(event), Some(policy)) = (input.event(), policy) else {
         // Not an event the runner acts on, or an agent the bundle does not govern.
