@@ -312,3 +312,34 @@ fn a_fix_that_breaks_the_file_is_refused() {
     );
     assert_eq!(fixed.fixed.get("AS106"), Some(&1));
 }
+
+/// Fixes keep a CRLF file CRLF: no fix of any fixture, turned into CRLF, adds a bare `\n`.
+#[test]
+fn fixes_keep_crlf_line_endings() {
+    let mut changed = 0;
+    for r in RULES {
+        let dir = fixture_dir(r.meta);
+        for path in files(&dir, "invalid") {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if text.contains('\r') {
+                continue;
+            }
+            let crlf = text.replace('\n', "\r\n");
+            let config = config_for(&dir, r.meta.code);
+            let fixed = fix::fix_text(&path, &crlf, false, &config, true);
+            if fixed.changed(&crlf) {
+                changed += 1;
+            }
+            let bare = fixed.text.replace("\r\n", "").contains('\n');
+            assert!(
+                !bare,
+                "{}: a fix added a bare LF: {:?}",
+                path.display(),
+                fixed.text
+            );
+        }
+    }
+    assert!(changed >= 5, "only {changed} CRLF fixtures were fixed");
+}
