@@ -410,7 +410,14 @@ fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
 
 fn names_any<'v>(text: &str, mut words: impl Iterator<Item = &'v str>) -> bool {
     let lower = text.to_lowercase();
-    words.any(|w| find_phrase(&lower, &w.to_lowercase()).is_some())
+    words.any(|w| {
+        // The built-in words are lower case already: lowercase only what needs it.
+        if w.chars().any(char::is_uppercase) {
+            find_phrase(&lower, &w.to_lowercase()).is_some()
+        } else {
+            find_phrase(&lower, w).is_some()
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
