@@ -151,6 +151,31 @@ impl Client {
         );
     }
 
+    /// The Markdown of a hover, or "" when there is none.
+    fn hover(&mut self, uri: &str, line: u32, character: u32) -> String {
+        self.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// The labels of a completion.
+    fn complete(&mut self, uri: &str, line: u32, character: u32) -> Vec<String> {
+        let r = self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        r["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     fn shutdown_and_exit(mut self) -> i32 {
         let response = self.request("shutdown", Value::Null);
         assert!(response.get("error").is_none(), "{response}");
@@ -388,65 +413,51 @@ fn hover_completion_and_symbols() {
     client.open(&uri, &text);
     client.diagnostics(&uri);
 
-    let hover = |client: &mut Client, line: u32, character: u32| {
-        client.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
-        )["result"]["contents"]["value"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
-    };
     let tools_line = text.lines().position(|l| l.starts_with("tools:")).unwrap() as u32;
     let tools = text.lines().nth(tools_line as usize).unwrap();
     let read_at = tools.find("Read").unwrap() as u32;
-    assert!(hover(&mut client, tools_line, read_at + 1).contains("Reads files"));
-    assert!(hover(&mut client, tools_line, 1).contains("**tools**"));
+    assert!(
+        client
+            .hover(&uri, tools_line, read_at + 1)
+            .contains("Reads files")
+    );
+    assert!(client.hover(&uri, tools_line, 1).contains("**tools**"));
 
     // A rule code in a suppression comment; a legacy tool name.
     let probe = "---\nname: p\ndescription: d\ntools: Read, MultiEdit\n---\n<!-- agentspec-disable-next-line unknown-key -->\nBody.\n";
     let probe_uri = file_uri(&root.join(".claude/agents/probe.md"));
     client.open(&probe_uri, probe);
     client.diagnostics(&probe_uri);
-    let hover_probe = |client: &mut Client, line: u32, character: u32| {
-        client.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": probe_uri}, "position": {"line": line, "character": character}}),
-        )["result"]["contents"]["value"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
-    };
-    assert!(hover_probe(&mut client, 3, 15).contains("legacy tool name"));
-    assert!(hover_probe(&mut client, 3, 15).contains("`Edit`"));
-    assert!(hover_probe(&mut client, 5, 38).contains("# unknown-key (AS101)"));
+    assert!(client.hover(&probe_uri, 3, 15).contains("legacy tool name"));
+    assert!(client.hover(&probe_uri, 3, 15).contains("`Edit`"));
+    assert!(
+        client
+            .hover(&probe_uri, 5, 38)
+            .contains("# unknown-key (AS101)")
+    );
 
     // Completion: keys not yet present, tools, and values.
-    let complete = |client: &mut Client, uri: &str, line: u32, character: u32| {
-        let r = client.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
-        );
-        r["result"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["label"].as_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-    };
     let doc = "---\nname: c\nmo\nmodel: \ncolor: \ntools: Read, \n---\n";
     let doc_uri = file_uri(&root.join(".claude/agents/c.md"));
     client.open(&doc_uri, doc);
     client.diagnostics(&doc_uri);
-    let keys = complete(&mut client, &doc_uri, 2, 2);
+    let keys = client.complete(&doc_uri, 2, 2);
     assert!(keys.contains(&"permissionMode".to_owned()));
     assert!(
         !keys.contains(&"name".to_owned()),
         "present keys are not offered"
     );
-    assert!(complete(&mut client, &doc_uri, 3, 7).contains(&"sonnet".to_owned()));
-    assert!(complete(&mut client, &doc_uri, 4, 7).contains(&"purple".to_owned()));
-    let tools = complete(&mut client, &doc_uri, 5, 13);
+    assert!(
+        client
+            .complete(&doc_uri, 3, 7)
+            .contains(&"sonnet".to_owned())
+    );
+    assert!(
+        client
+            .complete(&doc_uri, 4, 7)
+            .contains(&"purple".to_owned())
+    );
+    let tools = client.complete(&doc_uri, 5, 13);
     assert!(tools.contains(&"Grep".to_owned()));
     assert!(!tools.contains(&"Read".to_owned()), "already listed");
 
