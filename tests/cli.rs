@@ -642,6 +642,24 @@ fn fix_keeps_line_endings_bom_and_leaves_unreadable_files_alone() {
 }
 
 #[test]
+fn fix_leaves_read_only_files_alone_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/lenient.md", LENIENT);
+    let path = dir.path().join(".claude/agents/lenient.md");
+    let mut perms = fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&path, perms).unwrap();
+    let out = agentspec()
+        .args(["check", "--fix"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(fs::read_to_string(&path).unwrap(), LENIENT);
+}
+
+#[test]
 fn fix_from_stdin_prints_the_fixed_document() {
     agentspec()
         .args(["check", "--fix", "--stdin-filename", ".claude/agents/x.md"])

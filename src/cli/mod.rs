@@ -670,8 +670,13 @@ fn apply_fixes(args: &CheckArgs, inputs: &mut [Input], config: &Config) -> Resul
     }
 }
 
-/// Writes a fixed file atomically, unless it changed on disk since it was read.
+/// Writes a fixed file atomically, unless it is read-only or changed on disk since it was read.
 fn write_fixed(path: &std::path::Path, original: &str, fixed: &str) -> std::io::Result<()> {
+    if std::fs::metadata(path)?.permissions().readonly() {
+        return Err(std::io::Error::other(
+            "the file is read-only; it was left alone",
+        ));
+    }
     let now = std::fs::read(path)?;
     if now != original.as_bytes() {
         return Err(std::io::Error::other(
