@@ -294,3 +294,32 @@ fn statistics_count_per_rule() {
     assert_eq!(stats[0].code, "AS201", "most frequent first");
     assert!(render::statistics_human(&stats).contains("3\tAS201\t"));
 }
+
+/// The real corpus (`../shared/corpus`, when the checkout sits beside it): its SARIF is valid
+/// and every fingerprint is unique.
+#[test]
+fn sarif_of_the_corpus_is_valid() {
+    let corpus = repo().join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no corpus at {}", corpus.display());
+        return;
+    }
+    let (candidates, _) = agentspec::discover::discover(&[corpus], false);
+    let reports = lint::check_inputs(
+        agentspec::discover::read_all(candidates),
+        &Config::default(),
+    );
+    assert!(reports.len() > 300);
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let sarif: Value =
+        serde_json::from_str(&render::sarif(&reports, &Root::for_dir(&repo()))).unwrap();
+    assert!(validator.is_valid(&sarif));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let prints: std::collections::HashSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["agentspec/v1"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), results.len());
+}
