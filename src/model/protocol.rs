@@ -201,6 +201,35 @@ pub struct Vocabulary {
     pub lexicon: Vec<(StepKind, String)>,
     /// Every lexicon phrase in one automaton, built on first use.
     matcher: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<StepKind>)>>,
+    /// The protocol and Definition-of-Done heading words, built on first use.
+    heading_words: std::sync::OnceLock<(Words, Words)>,
+}
+
+/// Words as one automaton over lower-cased text: [`Words::named_in`] is true when one of them
+/// occurs as a whole word.
+#[derive(Debug, Clone)]
+struct Words(Option<aho_corasick::AhoCorasick>);
+
+impl Words {
+    fn new<'a>(words: impl Iterator<Item = &'a str>) -> Words {
+        let lower: Vec<String> = words
+            .map(str::to_lowercase)
+            .filter(|w| !w.is_empty())
+            .collect();
+        Words(aho_corasick::AhoCorasick::new(lower).ok())
+    }
+
+    fn named_in(&self, text: &str) -> bool {
+        let Some(ac) = &self.0 else {
+            return false;
+        };
+        let lower = text.to_lowercase();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        ac.find_overlapping_iter(&lower).any(|m| {
+            boundary(lower[..m.start()].chars().next_back())
+                && boundary(lower[m.end()..].chars().next())
+        })
+    }
 }
 
 impl Vocabulary {
@@ -214,7 +243,32 @@ impl Vocabulary {
             done_headings,
             lexicon,
             matcher: std::sync::OnceLock::new(),
+            heading_words: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The (protocol, Definition of Done) heading words; the defaults' are shared.
+    fn heading_words(&self) -> &(Words, Words) {
+        static DEFAULT: std::sync::OnceLock<(Words, Words)> = std::sync::OnceLock::new();
+        let build = || {
+            (
+                Words::new(self.protocol_words()),
+                Words::new(self.done_words()),
+            )
+        };
+        if self.protocol_headings.is_empty() && self.done_headings.is_empty() {
+            DEFAULT.get_or_init(build)
+        } else {
+            self.heading_words.get_or_init(build)
+        }
+    }
+
+    fn names_protocol(&self, text: &str) -> bool {
+        self.heading_words().0.named_in(text)
+    }
+
+    fn names_done(&self, text: &str) -> bool {
+        self.heading_words().1.named_in(text)
     }
 
     fn protocol_words(&self) -> impl Iterator<Item = &str> {
@@ -388,37 +442,7 @@ fn sections<'a>(body: &'a Body) -> Vec<Section<'a>> {
         .collect()
 }
 
-/// Whether `phrase` occurs in `text` (lowercase) at word boundaries; returns its position.
-fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find(phrase) {
-        let start = from + i;
-        let end = start + phrase.len();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            return Some(start);
-        }
-        from = start + phrase.len().max(1);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    None
-}
 
-fn names_any<'v>(text: &str, mut words: impl Iterator<Item = &'v str>) -> bool {
-    let lower = text.to_lowercase();
-    words.any(|w| {
-        // The built-in words are lower case already: lowercase only what needs it.
-        if w.chars().any(char::is_uppercase) {
-            find_phrase(&lower, &w.to_lowercase()).is_some()
-        } else {
-            find_phrase(&lower, w).is_some()
-        }
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // Protocols
@@ -443,12 +467,12 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
         }
         seen_lists.push(item.list);
         let title = if let Some(section) =
-            innermost(item.span.start).filter(|s| names_any(&s.title, vocab.protocol_words()))
+            innermost(item.span.start).filter(|s| vocab.names_protocol(&s.title))
         {
             Some((section.title.clone(), section.heading_span))
         } else {
             lead_in(body, item)
-                .filter(|(t, _)| names_any(t, vocab.protocol_words()))
+                .filter(|(t, _)| vocab.names_protocol(t))
                 .map(|(t, span)| (short_title(&t, vocab), span))
         };
         let Some((title, title_span)) = title else {
@@ -495,7 +519,7 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
     // Numbered headings inside a protocol section.
     for section in secs
         .iter()
-        .filter(|s| names_any(&s.title, vocab.protocol_words()))
+        .filter(|s| vocab.names_protocol(&s.title))
     {
         let steps: Vec<Step> = body
             .headings
@@ -569,7 +593,7 @@ fn literal_number(text: &str, span: Span) -> Option<u64> {
 fn short_title(text: &str, vocab: &Vocabulary) -> String {
     let first_line = text.lines().next().unwrap_or(text);
     if let Some((head, _)) = first_line.split_once(':')
-        && names_any(head, vocab.protocol_words())
+        && vocab.names_protocol(head)
     {
         return head.trim().to_owned();
     }
@@ -795,7 +819,7 @@ fn annotation_near(source: &str, span: Span) -> Option<Annotation> {
 pub fn definitions_of_done(body: &Body, vocab: &Vocabulary) -> Vec<DefinitionOfDone> {
     let mut out = Vec::new();
     for section in sections(body) {
-        if !names_any(&section.title, vocab.done_words()) {
+        if !vocab.names_done(&section.title) {
             continue;
         }
         // Already inside an enclosing Definition of Done.
