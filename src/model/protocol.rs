@@ -442,8 +442,6 @@ fn sections<'a>(body: &'a Body) -> Vec<Section<'a>> {
         .collect()
 }
 
-
-
 // ---------------------------------------------------------------------------------------------
 // Protocols
 
@@ -517,10 +515,7 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
         });
     }
     // Numbered headings inside a protocol section.
-    for section in secs
-        .iter()
-        .filter(|s| vocab.names_protocol(&s.title))
-    {
+    for section in secs.iter().filter(|s| vocab.names_protocol(&s.title)) {
         let steps: Vec<Step> = body
             .headings
             .iter()
