@@ -8,7 +8,8 @@
 //!   `.claude/agents/`, plugin agents in `<plugin>/agents/`), plus any other `.md` file whose
 //!   frontmatter opens on line 1 and has a top-level `name:` key, except `SKILL.md` files and
 //!   files under `skills/` or `commands/` folders (skills and slash commands share the format
-//!   but are not agents).
+//!   but are not agents); an `agents` folder inside a `skills/` or `commands/` folder holds a
+//!   skill's prompt files, not agents, and follows that exception.
 //! - A file under `<plugin>/agents/` where `<plugin>/.claude-plugin/plugin.json` exists follows
 //!   plugin rules.
 //! - The order is sorted by path, so output is deterministic.
@@ -89,7 +90,7 @@ pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
 fn select(path: &Path) -> Option<Candidate> {
     if !is_md(path) {
         None
-    } else if agents_dir(path).is_some() {
+    } else if agents_dir(path).is_some_and(|a| !under_skill_or_command(a)) {
         Some(candidate(path))
     } else if !is_skill_or_command(path) {
         Some(Candidate {
@@ -114,14 +115,17 @@ fn agents_dir(path: &Path) -> Option<&Path> {
 
 fn is_skill_or_command(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == "SKILL.md")
-        || path
-            .parent()
-            .into_iter()
-            .flat_map(Path::ancestors)
-            .any(|a| {
-                a.file_name()
-                    .is_some_and(|n| n == "skills" || n == "commands")
-            })
+        || path.parent().is_some_and(under_skill_or_command)
+}
+
+/// `dir` is inside a `skills/` or `commands/` folder. An `agents/` folder there holds a skill's
+/// prompt files, which Claude Code never loads as agents (it reads `.claude/agents/**` and
+/// `<plugin>/agents/**` only).
+fn under_skill_or_command(dir: &Path) -> bool {
+    dir.ancestors().any(|a| {
+        a.file_name()
+            .is_some_and(|n| n == "skills" || n == "commands")
+    })
 }
 
 /// Frontmatter on line 1 with a top-level `name:` key.

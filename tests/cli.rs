@@ -367,6 +367,8 @@ fn discovery_follows_the_documented_rules() {
     );
     write(d, "plug/.claude-plugin/plugin.json", "{\"name\": \"plug\"}");
     write(d, "plug/agents/README.md", "# About these agents\n");
+    // A skill's own prompt files: Claude Code never loads them as agents.
+    write(d, "plug/skills/s/agents/grader.md", "# Grader\n");
     let (report, _) = run_json(&["check"], d);
     let files: Vec<(String, Value, Value)> = report["files"]
         .as_array()
