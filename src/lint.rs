@@ -325,10 +325,6 @@ impl Workspace {
         self.files.remove(path);
     }
 
-    pub fn contains(&self, path: &Path) -> bool {
-        self.files.contains_key(path)
-    }
-
     /// The text the workspace holds for a file.
     pub fn text(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|(_, c)| c.source.text.as_str())

@@ -31,13 +31,13 @@ pub struct Lines<'a> {
 
 impl Lines<'_> {
     pub fn position(&self, offset: usize) -> Position {
-        let offset = clamp_to_char_boundary(self.text, offset);
-        let line = self.index.line_of(offset);
-        let start = self.index.line_start(line).min(offset);
-        let prefix = self.text.get(start..offset).unwrap_or("");
-        let character = match self.encoding {
-            Encoding::Utf8 => prefix.len(),
-            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        let (line, character) = match self.encoding {
+            Encoding::Utf16 => self.index.line_col_utf16(self.text, offset),
+            Encoding::Utf8 => {
+                let offset = clamp_to_char_boundary(self.text, offset);
+                let line = self.index.line_of(offset);
+                (line, offset - self.index.line_start(line).min(offset))
+            }
         };
         Position::new(to_u32(line), to_u32(character))
     }

@@ -94,8 +94,10 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, Span)> {
     (start < end).then(|| (&text[start..end], Span::new(start, end)))
 }
 
+/// The frontmatter schema's description of a key (the schema is built once).
 fn schema_description(key: &str) -> Option<String> {
-    let schema = crate::model::frontmatter_schema::frontmatter_schema();
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(crate::model::frontmatter_schema::frontmatter_schema);
     schema["properties"][key]["description"]
         .as_str()
         .map(str::to_owned)

@@ -14,7 +14,6 @@ mod features;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -33,7 +32,7 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-pub use convert::{Encoding, Lines};
+use convert::{Encoding, Lines};
 
 use crate::config::Config;
 use crate::diagnostics::render::uri_path;
@@ -694,11 +693,7 @@ impl Server {
                         tree: c.tree,
                     });
                 }
-                None => {
-                    if self.workspace.contains(&path) {
-                        self.workspace.remove(&path);
-                    }
-                }
+                None => self.workspace.remove(&path),
             }
         }
         let mut targets: BTreeSet<String> = dirty;
@@ -762,9 +757,4 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_owned())
-}
-
-/// A `file:` URI for a path, for tests and clients of the library.
-pub fn uri_for(path: &Path) -> Option<Uri> {
-    Uri::from_str(&crate::diagnostics::render::file_uri(path, false)).ok()
 }
