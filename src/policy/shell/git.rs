@@ -1,0 +1,720 @@
+//! git as git sees it: global options, the subcommand, and what the invocation does to
+//! branches and remotes.
+
+use super::words::Word;
+
+/// What a git invocation does that a gate can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GitOperation {
+    /// Creates a commit on a branch or moves a branch to a new commit.
+    Commit,
+    /// Sends commits to another repository.
+    Push,
+}
+
+impl GitOperation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GitOperation::Commit => "commit",
+            GitOperation::Push => "push",
+        }
+    }
+}
+
+/// One git invocation, analysed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GitInvocation {
+    /// The subcommand, when it is a literal word.
+    pub subcommand: Option<String>,
+    /// The operations it performs.
+    pub operations: Vec<GitOperation>,
+    /// `-C`, `--git-dir` and `--work-tree` as given (they choose another repository).
+    pub location: Vec<(String, Word)>,
+    /// It writes a file named by an option (`--output`, `format-patch -o`).
+    pub writes: bool,
+    /// Why what it runs cannot be known, if so.
+    pub opaque: Option<String>,
+    /// Shell text it runs (`submodule foreach`, `rebase --exec`, `bisect run`), to analyse.
+    pub runs: Vec<String>,
+}
+
+/// Global options that take a value in the next word (or after `=`).
+const GLOBAL_WITH_VALUE: &[&str] = &[
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--super-prefix",
+    "--config-env",
+    "--attr-source",
+    "--list-cmds",
+];
+
+/// Global options without a value.
+const GLOBAL_FLAGS: &[&str] = &[
+    "-p",
+    "--paginate",
+    "-P",
+    "--no-pager",
+    "--bare",
+    "--no-replace-objects",
+    "--no-lazy-fetch",
+    "--no-optional-locks",
+    "--no-advice",
+    "--literal-pathspecs",
+    "--glob-pathspecs",
+    "--noglob-pathspecs",
+    "--icase-pathspecs",
+    "--html-path",
+    "--man-path",
+    "--info-path",
+];
+
+/// Configuration keys whose value names a program git runs, changes where git finds its
+/// commands or hooks, or pulls in other configuration. Lower case; `*` is one dotted part.
+const PROGRAM_KEYS: &[&str] = &[
+    "alias.*",
+    "core.pager",
+    "core.editor",
+    "core.sshcommand",
+    "core.hookspath",
+    "core.fsmonitor",
+    "core.askpass",
+    "core.gitproxy",
+    "core.worktree",
+    "diff.external",
+    "diff.tool",
+    "diff.guitool",
+    "diff.*.command",
+    "diff.*.textconv",
+    "difftool.*.cmd",
+    "difftool.*.path",
+    "merge.tool",
+    "merge.guitool",
+    "merge.*.driver",
+    "mergetool.*.cmd",
+    "mergetool.*.path",
+    "filter.*.clean",
+    "filter.*.smudge",
+    "filter.*.process",
+    "pager.*",
+    "sequence.editor",
+    "interactive.difffilter",
+    "credential.helper",
+    "credential.*.helper",
+    "gpg.program",
+    "gpg.*.program",
+    "uploadpack.packobjectshook",
+    "remote.*.uploadpack",
+    "remote.*.receivepack",
+    "remote.*.vcs",
+    "include.path",
+    "includeif.*.path",
+    "init.templatedir",
+    "web.browser",
+    "browser.*.cmd",
+    "browser.*.path",
+    "man.viewer",
+    "man.*.cmd",
+    "man.*.path",
+    "submodule.*.update",
+    "hook.*.command",
+    "hook.*.event",
+    "ssh.variant",
+    "sendemail.smtpserver",
+    "sendemail.tocmd",
+    "sendemail.cccmd",
+    "sendemail.*.smtpserver",
+];
+
+/// Whether setting `key` can make git run something else.
+pub fn runs_program(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let parts: Vec<&str> = key.split('.').collect();
+    PROGRAM_KEYS.iter().any(|pattern| {
+        let pat: Vec<&str> = pattern.split('.').collect();
+        if pat.len() == 2 && pat[1] == "*" {
+            return parts.len() >= 2 && parts[0] == pat[0];
+        }
+        if pat.len() != parts.len() && !(pat.len() == 3 && parts.len() > 3) {
+            return false;
+        }
+        // Three-part patterns: the middle part (a subsection) may itself contain dots.
+        if pat.len() == 3 {
+            return parts.len() >= 3 && parts[0] == pat[0] && parts[parts.len() - 1] == pat[2];
+        }
+        pat.iter().zip(&parts).all(|(p, k)| *p == "*" || p == k)
+    })
+}
+
+/// git's own commands (builtins and the commands shipped with it). A subcommand outside this
+/// list is an alias or an external `git-<name>` program, which can run anything.
+const KNOWN: &[&str] = &[
+    "add",
+    "am",
+    "annotate",
+    "apply",
+    "archimport",
+    "archive",
+    "backfill",
+    "bisect",
+    "blame",
+    "branch",
+    "bugreport",
+    "bundle",
+    "cat-file",
+    "check-attr",
+    "check-ignore",
+    "check-mailmap",
+    "check-ref-format",
+    "checkout",
+    "checkout-index",
+    "cherry",
+    "cherry-pick",
+    "citool",
+    "clean",
+    "clone",
+    "column",
+    "commit",
+    "commit-graph",
+    "commit-tree",
+    "config",
+    "count-objects",
+    "credential",
+    "credential-cache",
+    "credential-store",
+    "cvsexportcommit",
+    "cvsimport",
+    "cvsserver",
+    "daemon",
+    "describe",
+    "diagnose",
+    "diff",
+    "diff-files",
+    "diff-index",
+    "diff-pairs",
+    "diff-tree",
+    "difftool",
+    "fast-export",
+    "fast-import",
+    "fetch",
+    "fetch-pack",
+    "filter-branch",
+    "fmt-merge-msg",
+    "for-each-ref",
+    "for-each-repo",
+    "format-patch",
+    "fsck",
+    "fsmonitor--daemon",
+    "gc",
+    "get-tar-commit-id",
+    "grep",
+    "gui",
+    "hash-object",
+    "help",
+    "hook",
+    "http-backend",
+    "imap-send",
+    "index-pack",
+    "init",
+    "instaweb",
+    "interpret-trailers",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "mailinfo",
+    "mailsplit",
+    "maintenance",
+    "merge",
+    "merge-base",
+    "merge-file",
+    "merge-index",
+    "merge-one-file",
+    "merge-tree",
+    "mergetool",
+    "mktag",
+    "mktree",
+    "multi-pack-index",
+    "mv",
+    "name-rev",
+    "notes",
+    "p4",
+    "pack-objects",
+    "pack-redundant",
+    "pack-refs",
+    "patch-id",
+    "prune",
+    "prune-packed",
+    "pull",
+    "push",
+    "quiltimport",
+    "range-diff",
+    "read-tree",
+    "rebase",
+    "receive-pack",
+    "reflog",
+    "refs",
+    "remote",
+    "repack",
+    "replace",
+    "replay",
+    "repo",
+    "request-pull",
+    "rerere",
+    "reset",
+    "restore",
+    "rev-list",
+    "rev-parse",
+    "revert",
+    "rm",
+    "scalar",
+    "send-email",
+    "send-pack",
+    "shortlog",
+    "show",
+    "show-branch",
+    "show-index",
+    "show-ref",
+    "sparse-checkout",
+    "stage",
+    "stash",
+    "status",
+    "stripspace",
+    "submodule",
+    "subtree",
+    "svn",
+    "switch",
+    "symbolic-ref",
+    "tag",
+    "unpack-file",
+    "unpack-objects",
+    "update-index",
+    "update-ref",
+    "update-server-info",
+    "upload-archive",
+    "upload-pack",
+    "var",
+    "verify-commit",
+    "verify-pack",
+    "verify-tag",
+    "version",
+    "whatchanged",
+    "worktree",
+    "write-tree",
+    "init-db",
+    "lfs",
+];
+
+/// Whether an argument list (before `--`) holds one of `flags`.
+fn has_flag(args: &[Word], flags: &[&str]) -> bool {
+    args.iter()
+        .map(|w| w.text.as_str())
+        .take_while(|a| *a != "--")
+        .any(|a| {
+            flags
+                .iter()
+                .any(|f| a == *f || (f.starts_with("--") && a.starts_with(&format!("{f}="))))
+        })
+}
+
+/// The value of an option given as `--opt=V`, `--opt V` or `-o V`.
+fn option_values<'a>(args: &'a [Word], long: &str, short: Option<&str>) -> Vec<&'a Word> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].text.as_str();
+        if a == "--" {
+            break;
+        }
+        if a == long || short == Some(a) {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v);
+            }
+            i += 2;
+            continue;
+        }
+        if a.starts_with(&format!("{long}=")) {
+            out.push(&args[i]);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Analyses `git` + `args` (everything after the program name).
+pub fn analyse(args: &[Word]) -> GitInvocation {
+    let mut inv = GitInvocation {
+        subcommand: None,
+        operations: Vec::new(),
+        location: Vec::new(),
+        writes: false,
+        opaque: None,
+        runs: Vec::new(),
+    };
+    let mut i = 0;
+    let opaque = |inv: &mut GitInvocation, why: String| {
+        if inv.opaque.is_none() {
+            inv.opaque = Some(why);
+        }
+    };
+    // Global options.
+    while i < args.len() {
+        let w = &args[i];
+        let Some(a) = w.as_literal() else {
+            opaque(
+                &mut inv,
+                format!("git option `{}` is only known at run time", w.text),
+            );
+            return inv;
+        };
+        if !a.starts_with('-') {
+            break;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v)),
+            _ => (a, None),
+        };
+        // `-cKEY=VALUE` and `-Cpath` glued to the letter.
+        let (name, inline) = match (name, inline) {
+            (n, None)
+                if n.len() > 2
+                    && (n.starts_with("-c") || n.starts_with("-C"))
+                    && !n.starts_with("--") =>
+            {
+                (&n[..2], Some(&a[2..]))
+            }
+            other => other,
+        };
+        if name == "--exec-path" {
+            if inline.is_some() {
+                opaque(
+                    &mut inv,
+                    "`--exec-path=` makes git run its commands from another folder".to_owned(),
+                );
+            }
+            i += 1;
+            continue;
+        }
+        if GLOBAL_FLAGS.contains(&name)
+            || name == "-v"
+            || name == "--version"
+            || name == "-h"
+            || name == "--help"
+        {
+            if matches!(name, "-v" | "--version" | "-h" | "--help") {
+                return inv;
+            }
+            i += 1;
+            continue;
+        }
+        if GLOBAL_WITH_VALUE.contains(&name) {
+            let value = match inline {
+                Some(v) => Some(Word::literal(v)),
+                None => {
+                    i += 1;
+                    args.get(i).cloned()
+                }
+            };
+            let Some(value) = value else {
+                return inv;
+            };
+            match name {
+                "-c" | "--config-env" => match value.as_literal() {
+                    Some(kv) => {
+                        let key = kv.split('=').next().unwrap_or(kv);
+                        if runs_program(key) {
+                            opaque(
+                                &mut inv,
+                                format!(
+                                    "`git {name} {kv}` sets `{key}`, which makes git run another program"
+                                ),
+                            );
+                        }
+                    }
+                    None => opaque(
+                        &mut inv,
+                        format!(
+                            "`git {name} {}` sets configuration only known at run time",
+                            value.text
+                        ),
+                    ),
+                },
+                "-C" | "--git-dir" | "--work-tree" => inv.location.push((name.to_owned(), value)),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        // An unknown global option: git refuses it, but do not guess.
+        opaque(
+            &mut inv,
+            format!("`git {a}` is not an option agentspec knows"),
+        );
+        return inv;
+    }
+    let Some(sub_word) = args.get(i) else {
+        return inv;
+    };
+    let Some(sub) = sub_word.as_literal() else {
+        opaque(
+            &mut inv,
+            format!(
+                "the git subcommand `{}` is only known at run time",
+                sub_word.text
+            ),
+        );
+        return inv;
+    };
+    let sub = sub.to_owned();
+    let rest = &args[i + 1..];
+    inv.subcommand = Some(sub.clone());
+    classify(&sub, rest, &mut inv);
+    if inv.opaque.is_none() && !KNOWN.contains(&sub.as_str()) {
+        inv.opaque = Some(format!(
+            "`git {sub}` is not a git command, so it is an alias or an external program"
+        ));
+    }
+    inv
+}
+
+fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
+    use GitOperation::{Commit, Push};
+    let first = rest.first().map(|w| w.text.as_str());
+    let unless = |flags: &[&str], op: GitOperation| (!has_flag(rest, flags)).then_some(op);
+    let operation = match sub {
+        "commit" => unless(&["--dry-run", "-h"], Commit),
+        "merge" => unless(&["--abort", "--quit", "-h"], Commit),
+        "pull" | "commit-tree" | "update-ref" | "filter-branch" | "fast-import" | "citool"
+        | "gui" | "replay" | "quiltimport" | "archimport" | "cvsimport" => Some(Commit),
+        "cherry-pick" | "revert" => {
+            unless(&["--abort", "--quit", "-n", "--no-commit", "-h"], Commit)
+        }
+        "am" | "rebase" => unless(
+            &["--abort", "--quit", "--show-current-patch", "--edit-todo"],
+            Commit,
+        ),
+        "replace" => {
+            has_flag(rest, &["--edit", "-e", "--graft", "--convert-graft-file"]).then_some(Commit)
+        }
+        "subtree" => match first {
+            Some("push") => Some(Push),
+            Some("add" | "merge" | "pull" | "split") => Some(Commit),
+            _ => None,
+        },
+        "submodule" => (rest.iter().any(|w| w.text == "update")
+            && has_flag(rest, &["--merge", "--rebase"]))
+        .then_some(Commit),
+        "push" | "send-email" | "send-pack" => Some(Push),
+        "svn" => match first {
+            Some("dcommit" | "set-tree") => Some(Push),
+            Some("rebase" | "fetch") => Some(Commit),
+            _ => None,
+        },
+        "p4" => match first {
+            Some("submit") => Some(Push),
+            Some("rebase" | "sync") => Some(Commit),
+            _ => None,
+        },
+        _ => None,
+    };
+    inv.operations.extend(operation);
+    match sub {
+        "am" | "rebase" => {
+            for v in option_values(rest, "--exec", Some("-x")) {
+                let text = v.text.strip_prefix("--exec=").unwrap_or(&v.text);
+                inv.runs.push(text.to_owned());
+            }
+        }
+        "submodule" => submodule_foreach(rest, inv),
+        "bisect" if first == Some("run") => {
+            if rest[1..].iter().any(|w| w.as_literal().is_none()) {
+                inv.opaque =
+                    Some("`git bisect run` runs a command only known at run time".to_owned());
+            } else {
+                let argv: Vec<String> = rest[1..].iter().map(|w| shell_quote(&w.text)).collect();
+                inv.runs.push(argv.join(" "));
+            }
+        }
+        "config" => config(rest, inv),
+        "difftool" if has_flag(rest, &["--extcmd", "-x"]) => {
+            inv.opaque = Some("`git difftool --extcmd` runs another program".to_owned());
+        }
+        "grep"
+            if rest.iter().any(|w| {
+                w.text.starts_with("-O") || w.text.starts_with("--open-files-in-pager")
+            }) =>
+        {
+            inv.opaque = Some("`git grep -O` runs a pager program".to_owned());
+        }
+        "clone" | "fetch" | "ls-remote" | "archive" => {
+            let program = ["--upload-pack", "--exec", "--template"];
+            if has_flag(rest, &program) || (sub == "clone" && has_flag(rest, &["-u"])) {
+                inv.opaque = Some(format!("`git {sub}` is told to run another program"));
+            }
+            for v in option_values(rest, "--config", Some("-c")) {
+                let kv = v.text.strip_prefix("--config=").unwrap_or(&v.text);
+                if runs_program(kv.split('=').next().unwrap_or(kv)) {
+                    inv.opaque = Some(format!("`git {sub} -c {kv}` makes git run another program"));
+                }
+            }
+        }
+        _ => {}
+    }
+    if has_flag(rest, &["--output"])
+        || (sub == "format-patch" && has_flag(rest, &["-o", "--output-directory"]))
+    {
+        inv.writes = true;
+    }
+}
+
+/// `git submodule foreach [--recursive] <command>`: the command is shell text.
+fn submodule_foreach(rest: &[Word], inv: &mut GitInvocation) {
+    let words: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
+    let Some(at) = words.iter().position(|w| *w == "foreach") else {
+        return;
+    };
+    let command: Vec<&str> = words[at + 1..]
+        .iter()
+        .copied()
+        .skip_while(|w| w.starts_with("--"))
+        .collect();
+    if rest.iter().any(|w| w.as_literal().is_none()) {
+        inv.opaque =
+            Some("`git submodule foreach` runs a command only known at run time".to_owned());
+    } else if !command.is_empty() {
+        inv.runs.push(command.join(" "));
+    }
+}
+
+/// `git config` that sets a key which runs programs, or opens an editor.
+fn config(rest: &[Word], inv: &mut GitInvocation) {
+    let words: Vec<&Word> = rest.iter().collect();
+    if words.iter().any(|w| w.as_literal().is_none()) {
+        // `git config "$k" x`: the key is not known.
+        let sets = words.len() >= 2;
+        if sets {
+            inv.opaque = Some("`git config` sets a key only known at run time".to_owned());
+        }
+        return;
+    }
+    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    if texts.iter().any(|t| matches!(*t, "-e" | "--edit" | "edit")) {
+        inv.opaque = Some("`git config --edit` opens an editor on the configuration".to_owned());
+        return;
+    }
+    let reading = texts.iter().any(|t| {
+        matches!(
+            *t,
+            "--get"
+                | "--get-all"
+                | "--get-regexp"
+                | "--get-urlmatch"
+                | "-l"
+                | "--list"
+                | "get"
+                | "list"
+                | "--show-origin"
+                | "--show-scope"
+                | "--get-color"
+                | "--get-colorbool"
+        )
+    });
+    if reading {
+        return;
+    }
+    // Options that take a value, so that the value is not taken for the key.
+    let with_value = [
+        "-f",
+        "--file",
+        "--blob",
+        "--type",
+        "--default",
+        "--comment",
+        "--value",
+    ];
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < texts.len() {
+        let t = texts[i];
+        if with_value.contains(&t) {
+            i += 2;
+            continue;
+        }
+        if !t.starts_with('-')
+            && !matches!(t, "set" | "unset" | "rename-section" | "remove-section")
+        {
+            positional.push(t);
+        }
+        i += 1;
+    }
+    if let Some(key) = positional.first()
+        && (positional.len() >= 2
+            || texts
+                .iter()
+                .any(|t| t.starts_with("--add") || t.starts_with("--replace")))
+        && runs_program(key)
+    {
+        inv.opaque = Some(format!("`git config {key}` makes git run another program"));
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(args: &[&str]) -> GitInvocation {
+        let words: Vec<Word> = args.iter().map(|a| Word::literal(*a)).collect();
+        analyse(&words)
+    }
+
+    #[test]
+    fn program_keys() {
+        assert!(runs_program("core.hooksPath"));
+        assert!(runs_program("alias.ci"));
+        assert!(runs_program("diff.foo.textconv"));
+        assert!(runs_program("diff.a.b.textconv"));
+        assert!(runs_program("includeIf.gitdir:~/x.path"));
+        assert!(!runs_program("user.name"));
+        assert!(!runs_program("core.quotepath"));
+        assert!(!runs_program("diff.renames"));
+    }
+
+    #[test]
+    fn globals_and_subcommands() {
+        assert_eq!(
+            g(&["-C", ".", "commit"]).operations,
+            vec![GitOperation::Commit]
+        );
+        assert_eq!(
+            g(&["--no-pager", "-c", "user.name=x", "commit", "-m", "x"]).operations,
+            vec![GitOperation::Commit]
+        );
+        assert!(g(&["commit", "--dry-run"]).operations.is_empty());
+        assert!(
+            g(&["-c", "core.hooksPath=/dev/null", "status"])
+                .opaque
+                .is_some()
+        );
+        assert!(g(&["-ccore.pager=sh", "log"]).opaque.is_some());
+        assert!(g(&["ci", "-m", "x"]).opaque.is_some());
+        assert!(g(&["config", "alias.ci", "commit"]).opaque.is_some());
+        assert!(g(&["config", "--get", "alias.ci"]).opaque.is_none());
+        assert!(g(&["config", "user.name", "x"]).opaque.is_none());
+        assert_eq!(g(&["push"]).operations, vec![GitOperation::Push]);
+        assert!(g(&["log", "--output=x"]).writes);
+    }
+}

@@ -1,0 +1,895 @@
+//! Static analysis of a shell command, on a real parse (brush-parser).
+//!
+//! Pure: text in, [`Analysis`] out, no I/O. For every simple command that can run — in lists,
+//! pipelines, subshells, groups, `if`/`while`/`for`/`case` bodies, function bodies, command and
+//! process substitutions (also inside double quotes), here-documents fed to a shell, `bash -c`
+//! and `eval` strings — the analysis gives its *effective* argv: quotes and escapes removed,
+//! wrappers such as `env`, `sudo`, `timeout`, `xargs` and `find -exec` seen through, and
+//! `/usr/bin/git` read as `git`. git invocations are parsed as git parses them
+//! ([`git::GitInvocation`]).
+//!
+//! What cannot be resolved statically is reported as *opaque*, with the reason: a command name
+//! from an expansion, `eval` of non-literal text, `source`, a script file, code given to an
+//! interpreter, a function or alias defined in the command and then called, assignments to
+//! `PATH` or to git's environment, git configuration that runs programs, and anything the
+//! parser rejects. A caller that enforces a gate treats opaque as "could be anything".
+
+pub mod git;
+pub mod programs;
+pub mod words;
+
+use brush_parser::ast;
+
+use git::{GitInvocation, GitOperation};
+use programs::Runs;
+use words::{Word, WordKind};
+
+/// Nesting deeper than this (`bash -c` inside `eval` inside `$(...)`...) is opaque.
+const MAX_DEPTH: usize = 12;
+/// Commands longer than this are not analysed (opaque).
+pub const MAX_LEN: usize = 128 * 1024;
+/// At most this many simple commands are analysed.
+const MAX_COMMANDS: usize = 4096;
+
+/// One simple command that can run, as the shell would run it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Command {
+    /// The effective argv: wrappers removed, quotes and escapes removed.
+    pub argv: Vec<Word>,
+    /// The program as looked up: the last path component of `argv[0]`, when literal.
+    pub program: Option<String>,
+    /// The wrappers it ran under, outermost first (`sudo`, `env`).
+    pub wrappers: Vec<String>,
+    /// Environment assignments for this command (`A=1 cmd`, `env A=1 cmd`).
+    pub assignments: Vec<(String, Word)>,
+    /// The wrapper adds arguments only known at run time (`xargs`, `find -exec`).
+    pub extra_args: bool,
+    /// It runs with a cleared or reset environment (`env -i`, `sudo`).
+    pub clears_env: bool,
+    /// The directory changes (`cd DIR`) that precede it in the same command text.
+    pub cd: Vec<Word>,
+    /// It writes a file through a redirection or an output option.
+    pub writes: bool,
+    /// The git invocation, when the program is git.
+    pub git: Option<GitInvocation>,
+    /// The simple command as written.
+    pub text: String,
+}
+
+impl Command {
+    /// The effective argv as text (dynamic words as written).
+    pub fn argv_text(&self) -> String {
+        self.argv
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Something in the command that the analysis cannot see into.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Opaque {
+    /// The construct, as written (shortened).
+    pub construct: String,
+    /// Why it is opaque.
+    pub reason: String,
+}
+
+/// The analysis of one command text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Analysis {
+    pub commands: Vec<Command>,
+    pub opaque: Vec<Opaque>,
+    /// Targets of redirections that write (`> file`, `>> file`, `&> file`).
+    pub redirect_writes: Vec<String>,
+    /// Command and process substitutions it runs.
+    pub substitutions: usize,
+}
+
+impl Analysis {
+    /// Every git operation it performs.
+    pub fn git_operations(&self) -> Vec<GitOperation> {
+        let mut ops: Vec<GitOperation> = self
+            .commands
+            .iter()
+            .filter_map(|c| c.git.as_ref())
+            .flat_map(|g| g.operations.iter().copied())
+            .collect();
+        ops.sort();
+        ops
+    }
+
+    /// The commands that perform `op`.
+    pub fn performing(&self, op: GitOperation) -> impl Iterator<Item = &Command> {
+        self.commands
+            .iter()
+            .filter(move |c| c.git.as_ref().is_some_and(|g| g.operations.contains(&op)))
+    }
+
+    pub fn is_opaque(&self) -> bool {
+        !self.opaque.is_empty()
+    }
+}
+
+pub(crate) fn parser_options() -> brush_parser::ParserOptions {
+    brush_parser::ParserOptions::default()
+}
+
+/// Analyses a command as the Bash tool would run it.
+pub fn analyze(text: &str) -> Analysis {
+    let mut walker = Walker::default();
+    walker.text(text, 0);
+    walker.out
+}
+
+#[derive(Default)]
+struct Walker {
+    out: Analysis,
+    /// Functions and aliases defined so far in this command.
+    functions: Vec<String>,
+    aliases: Vec<String>,
+    /// `cd` targets seen so far, in order.
+    cd: Vec<Word>,
+}
+
+/// The pieces of a simple command while it is read.
+#[derive(Default)]
+struct Parts {
+    argv: Vec<Word>,
+    assignments: Vec<(String, Word)>,
+    /// Literal here-document or here-string text on standard input (`Some(None)`: not
+    /// literal).
+    stdin_text: Option<Option<String>>,
+}
+
+/// How a simple command's standard input is fed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Inherited,
+    Pipe,
+}
+
+fn shorten(text: &str) -> String {
+    let t = text.trim();
+    if t.chars().count() > 120 {
+        let mut s: String = t.chars().take(117).collect();
+        s.push_str("...");
+        s
+    } else {
+        t.to_owned()
+    }
+}
+
+impl Walker {
+    fn opaque(&mut self, construct: &str, reason: impl Into<String>) {
+        let o = Opaque {
+            construct: shorten(construct),
+            reason: reason.into(),
+        };
+        if !self.out.opaque.contains(&o) {
+            self.out.opaque.push(o);
+        }
+    }
+
+    /// Parses and walks shell text.
+    fn text(&mut self, text: &str, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.opaque(text, "the command nests shells too deeply to analyse");
+            return;
+        }
+        if text.len() > MAX_LEN {
+            self.opaque(text, "the command is too long to analyse");
+            return;
+        }
+        if text.contains('\0') {
+            self.opaque(text, "the command contains a NUL byte");
+            return;
+        }
+        let parsed = std::panic::catch_unwind(|| {
+            let options = parser_options();
+            let mut parser =
+                brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
+            parser.parse_program()
+        });
+        match parsed {
+            Ok(Ok(program)) => {
+                for complete in &program.complete_commands {
+                    self.compound_list(complete, depth);
+                }
+            }
+            Ok(Err(e)) => self.opaque(text, format!("the shell parser rejects it: {e}")),
+            Err(_) => self.opaque(text, "the shell parser failed on it"),
+        }
+    }
+
+    /// Walks text that a shell might run, ignoring it when it does not parse.
+    fn text_if_it_parses(&mut self, text: &str, depth: usize) {
+        let mut probe = Walker::default();
+        probe.text(text, depth + 1);
+        if probe
+            .out
+            .opaque
+            .iter()
+            .all(|o| !o.reason.starts_with("the shell parser"))
+        {
+            self.text(text, depth + 1);
+        }
+    }
+
+    fn compound_list(&mut self, list: &ast::CompoundList, depth: usize) {
+        for ast::CompoundListItem(and_or, _) in &list.0 {
+            self.pipeline(&and_or.first, depth);
+            for next in &and_or.additional {
+                match next {
+                    ast::AndOr::And(p) | ast::AndOr::Or(p) => self.pipeline(p, depth),
+                }
+            }
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &ast::Pipeline, depth: usize) {
+        for (i, command) in pipeline.seq.iter().enumerate() {
+            let input = if i == 0 {
+                Input::Inherited
+            } else {
+                Input::Pipe
+            };
+            self.command(command, input, depth);
+        }
+    }
+
+    fn command(&mut self, command: &ast::Command, input: Input, depth: usize) {
+        if self.out.commands.len() >= MAX_COMMANDS {
+            self.opaque("", "the command has too many parts to analyse");
+            return;
+        }
+        match command {
+            ast::Command::Simple(simple) => self.simple(simple, input, depth),
+            ast::Command::Compound(compound, redirects) => {
+                self.compound(compound, depth);
+                if let Some(list) = redirects {
+                    for r in &list.0 {
+                        self.redirect(r, depth);
+                    }
+                }
+            }
+            ast::Command::Function(def) => {
+                let name = def.fname.value.clone();
+                if name == "command_not_found_handle" {
+                    self.opaque(
+                        &name,
+                        "a `command_not_found_handle` function runs for every unknown command",
+                    );
+                }
+                self.functions.push(name);
+                // The body runs when the function is called; analysing it keeps what it does
+                // visible even though the call itself is opaque.
+                self.compound(&def.body.0, depth);
+                if let Some(list) = &def.body.1 {
+                    for r in &list.0 {
+                        self.redirect(r, depth);
+                    }
+                }
+            }
+            ast::Command::ExtendedTest(test, redirects) => {
+                self.extended_test(&test.expr, depth);
+                if let Some(list) = redirects {
+                    for r in &list.0 {
+                        self.redirect(r, depth);
+                    }
+                }
+            }
+        }
+    }
+
+    fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, depth: usize) {
+        match expr {
+            ast::ExtendedTestExpr::And(a, b) | ast::ExtendedTestExpr::Or(a, b) => {
+                self.extended_test(a, depth);
+                self.extended_test(b, depth);
+            }
+            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => {
+                self.extended_test(a, depth);
+            }
+            ast::ExtendedTestExpr::UnaryTest(_, w) => {
+                self.word(&w.value, depth);
+            }
+            ast::ExtendedTestExpr::BinaryTest(_, a, b) => {
+                self.word(&a.value, depth);
+                self.word(&b.value, depth);
+            }
+        }
+    }
+
+    fn compound(&mut self, compound: &ast::CompoundCommand, depth: usize) {
+        match compound {
+            ast::CompoundCommand::Arithmetic(a) => self.arithmetic(&a.expr.value, depth),
+            ast::CompoundCommand::ArithmeticForClause(f) => {
+                for e in [&f.initializer, &f.condition, &f.updater]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.arithmetic(&e.value, depth);
+                }
+                self.compound_list(&f.body.list, depth);
+            }
+            ast::CompoundCommand::BraceGroup(g) => self.compound_list(&g.list, depth),
+            ast::CompoundCommand::Subshell(s) => {
+                // A subshell's `cd` does not outlive it.
+                let saved = self.cd.len();
+                self.compound_list(&s.list, depth);
+                self.cd.truncate(saved);
+            }
+            ast::CompoundCommand::ForClause(f) => {
+                for w in f.values.iter().flatten() {
+                    self.word(&w.value, depth);
+                }
+                self.compound_list(&f.body.list, depth);
+            }
+            ast::CompoundCommand::CaseClause(c) => {
+                self.word(&c.value.value, depth);
+                for item in &c.cases {
+                    for p in &item.patterns {
+                        self.word(&p.value, depth);
+                    }
+                    if let Some(cmd) = &item.cmd {
+                        self.compound_list(cmd, depth);
+                    }
+                }
+            }
+            ast::CompoundCommand::IfClause(i) => {
+                self.compound_list(&i.condition, depth);
+                self.compound_list(&i.then, depth);
+                for e in i.elses.iter().flatten() {
+                    if let Some(c) = &e.condition {
+                        self.compound_list(c, depth);
+                    }
+                    self.compound_list(&e.body, depth);
+                }
+            }
+            ast::CompoundCommand::WhileClause(w) | ast::CompoundCommand::UntilClause(w) => {
+                self.compound_list(&w.0, depth);
+                self.compound_list(&w.1.list, depth);
+            }
+            ast::CompoundCommand::Coprocess(c) => self.command(&c.body, Input::Inherited, depth),
+        }
+    }
+
+    /// Arithmetic can run substitutions, and a POSIX shell reads `((cmd))` as two nested
+    /// subshells: resolved as the `$((...))` word it would be.
+    fn arithmetic(&mut self, expr: &str, depth: usize) {
+        self.word(&format!("$(({expr}))"), depth);
+    }
+
+    /// Resolves one word, analysing the substitutions it runs.
+    fn word(&mut self, raw: &str, depth: usize) -> Word {
+        let resolved = words::resolve(raw);
+        for inner in &resolved.substitutions {
+            self.out.substitutions += 1;
+            self.text(inner, depth + 1);
+        }
+        for text in &resolved.maybe_commands {
+            self.text_if_it_parses(text, depth);
+        }
+        for why in resolved.unknowable {
+            self.opaque(raw, why);
+        }
+        resolved.word.unwrap_or_else(|| Word {
+            text: raw.to_owned(),
+            kind: WordKind::Dynamic,
+        })
+    }
+
+    /// A redirection: notes writes, walks process substitutions; returns literal here-doc or
+    /// here-string text fed to standard input (`Some(None)` when it is not literal).
+    fn redirect(&mut self, r: &ast::IoRedirect, depth: usize) -> Option<Option<String>> {
+        match r {
+            ast::IoRedirect::File(_, kind, target) => {
+                let writes = matches!(
+                    kind,
+                    ast::IoFileRedirectKind::Write
+                        | ast::IoFileRedirectKind::Append
+                        | ast::IoFileRedirectKind::ReadAndWrite
+                        | ast::IoFileRedirectKind::Clobber
+                        | ast::IoFileRedirectKind::DuplicateOutput
+                );
+                match target {
+                    ast::IoFileRedirectTarget::Filename(w) => {
+                        let word = self.word(&w.value, depth);
+                        if writes && w.value != "/dev/null" {
+                            self.out.redirect_writes.push(word.text);
+                        }
+                    }
+                    ast::IoFileRedirectTarget::Duplicate(w) => {
+                        let word = self.word(&w.value, depth);
+                        let fd = word.text.trim_end_matches('-');
+                        if writes && !fd.is_empty() && !fd.chars().all(|c| c.is_ascii_digit()) {
+                            self.out.redirect_writes.push(word.text);
+                        }
+                    }
+                    ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
+                        self.out.substitutions += 1;
+                        let saved = self.cd.len();
+                        self.compound_list(&sub.list, depth + 1);
+                        self.cd.truncate(saved);
+                    }
+                    ast::IoFileRedirectTarget::Fd(_) => {}
+                }
+                None
+            }
+            ast::IoRedirect::OutputAndError(w, _) => {
+                let word = self.word(&w.value, depth);
+                if w.value != "/dev/null" {
+                    self.out.redirect_writes.push(word.text);
+                }
+                None
+            }
+            ast::IoRedirect::HereString(_, w) => {
+                let word = self.word(&w.value, depth);
+                Some(word.as_literal().map(|t| format!("{t}\n")))
+            }
+            ast::IoRedirect::HereDocument(_, doc) => {
+                if !doc.requires_expansion {
+                    return Some(Some(doc.doc.value.clone()));
+                }
+                // An unquoted delimiter: the body is expanded first, substitutions included.
+                match brush_parser::word::parse_heredoc(&doc.doc.value, &parser_options()) {
+                    Ok(pieces) => {
+                        let mut literal = true;
+                        let mut text = String::new();
+                        for p in &pieces {
+                            match &p.piece {
+                                brush_parser::word::WordPiece::Text(t) => text.push_str(t),
+                                brush_parser::word::WordPiece::EscapeSequence(e) => {
+                                    text.push_str(e.strip_prefix('\\').unwrap_or(e));
+                                }
+                                brush_parser::word::WordPiece::CommandSubstitution(inner)
+                                | brush_parser::word::WordPiece::BackquotedCommandSubstitution(
+                                    inner,
+                                ) => {
+                                    self.out.substitutions += 1;
+                                    self.text(inner, depth + 1);
+                                    literal = false;
+                                }
+                                _ => literal = false,
+                            }
+                        }
+                        Some(literal.then_some(text))
+                    }
+                    Err(_) => {
+                        self.opaque(&doc.doc.value, "the here-document cannot be parsed");
+                        Some(None)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One prefix or suffix item of a simple command.
+    fn item(
+        &mut self,
+        item: &ast::CommandPrefixOrSuffixItem,
+        in_prefix: bool,
+        parts: &mut Parts,
+        depth: usize,
+    ) {
+        match item {
+            ast::CommandPrefixOrSuffixItem::IoRedirect(r) => {
+                if let Some(t) = self.redirect(r, depth) {
+                    parts.stdin_text = Some(t);
+                }
+            }
+            ast::CommandPrefixOrSuffixItem::Word(w) => {
+                let word = self.word(&w.value, depth);
+                parts.argv.push(word);
+            }
+            ast::CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
+                let value = match &a.value {
+                    ast::AssignmentValue::Scalar(v) => self.word(&v.value, depth),
+                    ast::AssignmentValue::Array(items) => {
+                        for (k, v) in items {
+                            if let Some(k) = k {
+                                self.word(&k.value, depth);
+                            }
+                            self.word(&v.value, depth);
+                        }
+                        Word {
+                            text: a.value.to_string(),
+                            kind: WordKind::Dynamic,
+                        }
+                    }
+                };
+                let name = match &a.name {
+                    ast::AssignmentName::VariableName(n)
+                    | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+                };
+                if in_prefix || parts.argv.is_empty() {
+                    parts.assignments.push((name, value));
+                } else {
+                    // `export A=1`, `declare A=1`: an argument of a declaration builtin.
+                    let word = self.word(&w.value, depth);
+                    parts.argv.push(word);
+                }
+            }
+            ast::CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                self.out.substitutions += 1;
+                let saved = self.cd.len();
+                self.compound_list(&sub.list, depth + 1);
+                self.cd.truncate(saved);
+                parts.argv.push(Word {
+                    text: "<(...)".to_owned(),
+                    kind: WordKind::Dynamic,
+                });
+            }
+        }
+    }
+
+    fn simple(&mut self, simple: &ast::SimpleCommand, input: Input, depth: usize) {
+        let text = simple.to_string();
+        let mut parts = Parts::default();
+        let before = self.out.redirect_writes.len();
+        for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
+            self.item(item, true, &mut parts, depth);
+        }
+        if let Some(name) = &simple.word_or_name {
+            let w = self.word(&name.value, depth);
+            parts.argv.push(w);
+        }
+        for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            self.item(item, false, &mut parts, depth);
+        }
+        let Parts {
+            argv,
+            assignments,
+            stdin_text,
+        } = parts;
+        for (name, _) in &assignments {
+            if programs::is_sensitive_variable(name) {
+                self.opaque(
+                    &text,
+                    format!("it sets `{name}`, which changes what commands run"),
+                );
+            }
+        }
+        let writes = self.out.redirect_writes.len() > before;
+        if argv.is_empty() {
+            return;
+        }
+        let mut cmd = Command {
+            argv,
+            program: None,
+            wrappers: Vec::new(),
+            assignments,
+            extra_args: false,
+            clears_env: false,
+            cd: self.cd.clone(),
+            writes,
+            git: None,
+            text,
+        };
+        self.resolve(&mut cmd, input, stdin_text, depth);
+    }
+
+    /// Sees through wrappers, then records what the program does.
+    fn resolve(
+        &mut self,
+        cmd: &mut Command,
+        input: Input,
+        stdin_text: Option<Option<String>>,
+        depth: usize,
+    ) {
+        for _ in 0..32 {
+            let Some(first) = cmd.argv.first().cloned() else {
+                return;
+            };
+            let Some(name) = first.as_literal().map(str::to_owned) else {
+                self.opaque(
+                    &cmd.text,
+                    format!(
+                        "the command name `{}` is only known at run time",
+                        first.text
+                    ),
+                );
+                self.push(cmd);
+                return;
+            };
+            if name.is_empty() {
+                return;
+            }
+            let base = programs::base_name(&name).to_owned();
+            if name.contains('/') && !programs::is_project_tool(&name) {
+                self.opaque(
+                    &cmd.text,
+                    format!("`{name}` is a script file, which agentspec cannot see into"),
+                );
+                cmd.program = Some(base);
+                self.push(cmd);
+                return;
+            }
+            cmd.program = Some(base.clone());
+            if self.functions.contains(&name) {
+                self.opaque(
+                    &cmd.text,
+                    format!("`{name}` is a function defined in the same command"),
+                );
+                self.push(cmd);
+                return;
+            }
+            if self.aliases.contains(&name) {
+                self.opaque(
+                    &cmd.text,
+                    format!("`{name}` is an alias defined in the same command"),
+                );
+                self.push(cmd);
+                return;
+            }
+            let args: Vec<Word> = cmd.argv[1..].to_vec();
+            if let Some(runs) = programs::wrapper(&base, &args) {
+                cmd.wrappers.push(base.clone());
+                match runs {
+                    Runs::Command {
+                        argv,
+                        assignments,
+                        unsets,
+                        clears_env,
+                        extra_args,
+                    } => {
+                        for (n, _) in &assignments {
+                            if programs::is_sensitive_variable(n) {
+                                self.opaque(
+                                    &cmd.text,
+                                    format!("it sets `{n}`, which changes what commands run"),
+                                );
+                            }
+                        }
+                        for n in &unsets {
+                            if programs::is_sensitive_variable(n) {
+                                self.opaque(
+                                    &cmd.text,
+                                    format!("it unsets `{n}`, which agentspec's git hooks rely on"),
+                                );
+                            }
+                        }
+                        cmd.assignments.extend(assignments);
+                        cmd.clears_env |= clears_env;
+                        cmd.extra_args |= extra_args;
+                        if argv.is_empty() {
+                            return;
+                        }
+                        cmd.argv = argv;
+                        continue;
+                    }
+                    Runs::Script(script) => {
+                        self.script(&cmd.text, &script, depth);
+                        self.push(cmd);
+                        return;
+                    }
+                    Runs::StandardInput => {
+                        self.stdin_shell(cmd, input, stdin_text.clone(), depth);
+                        return;
+                    }
+                    Runs::Nothing => {
+                        self.push(cmd);
+                        return;
+                    }
+                    Runs::Opaque(why) => {
+                        self.opaque(&cmd.text, why);
+                        self.push(cmd);
+                        return;
+                    }
+                }
+            }
+            if base == "find" {
+                let (commands, writes) = programs::find_exec(&args);
+                cmd.writes |= writes;
+                self.push(cmd);
+                for argv in commands {
+                    let mut inner = Command {
+                        argv,
+                        program: None,
+                        wrappers: vec!["find".to_owned()],
+                        assignments: cmd.assignments.clone(),
+                        extra_args: true,
+                        clears_env: cmd.clears_env,
+                        cd: cmd.cd.clone(),
+                        writes: false,
+                        git: None,
+                        text: cmd.text.clone(),
+                    };
+                    self.resolve(&mut inner, Input::Inherited, None, depth);
+                }
+                return;
+            }
+            self.program(cmd, &base, &args, input, stdin_text, depth);
+            return;
+        }
+        self.opaque(
+            &cmd.text,
+            "the command wraps itself too many times to analyse",
+        );
+    }
+
+    fn push(&mut self, cmd: &Command) {
+        self.out.commands.push(cmd.clone());
+    }
+
+    /// Shell text run by a wrapper or a shell.
+    fn script(&mut self, construct: &str, script: &Word, depth: usize) {
+        match script.as_literal() {
+            Some(text) => self.text(text, depth + 1),
+            None => self.opaque(construct, "it runs shell text only known at run time"),
+        }
+    }
+
+    /// A shell reading commands from its standard input.
+    fn stdin_shell(
+        &mut self,
+        cmd: &Command,
+        input: Input,
+        stdin_text: Option<Option<String>>,
+        depth: usize,
+    ) {
+        match (stdin_text, input) {
+            (Some(Some(text)), _) => self.text(&text, depth + 1),
+            (Some(None), _) => {
+                self.opaque(
+                    &cmd.text,
+                    "the shell reads commands from a here-document only known at run time",
+                );
+            }
+            (None, Input::Pipe) => {
+                self.opaque(&cmd.text, "the shell reads commands from a pipe");
+            }
+            (None, Input::Inherited) => {
+                self.opaque(
+                    &cmd.text,
+                    "the shell reads commands from its standard input",
+                );
+            }
+        }
+        self.push(cmd);
+    }
+
+    fn program(
+        &mut self,
+        cmd: &mut Command,
+        base: &str,
+        args: &[Word],
+        input: Input,
+        stdin_text: Option<Option<String>>,
+        depth: usize,
+    ) {
+        let text = cmd.text.clone();
+        match base {
+            _ if programs::SHELLS.contains(&base) => match programs::shell(args) {
+                Runs::Script(script) => self.script(&text, &script, depth),
+                Runs::StandardInput => {
+                    self.stdin_shell(cmd, input, stdin_text, depth);
+                    return;
+                }
+                Runs::Opaque(why) => self.opaque(&text, why),
+                _ => {}
+            },
+            "eval" => {
+                if args.iter().all(|w| w.kind == WordKind::Literal) {
+                    let joined: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+                    self.text(&joined.join(" "), depth + 1);
+                } else {
+                    self.opaque(&text, "`eval` runs text only known at run time");
+                }
+            }
+            "source" | "." => {
+                self.opaque(
+                    &text,
+                    format!("`{base}` runs a file in this shell, which agentspec cannot see into"),
+                );
+            }
+            "alias" => {
+                for w in args {
+                    if let Some((name, _)) = w.text.split_once('=') {
+                        self.aliases.push(name.to_owned());
+                    }
+                }
+            }
+            "unalias" => {}
+            "cd" | "pushd" => {
+                let target = args
+                    .iter()
+                    .find(|w| !w.text.starts_with('-') || w.text == "-")
+                    .cloned()
+                    .unwrap_or_else(|| Word::literal("~"));
+                self.cd.push(target);
+            }
+            "popd" => self.cd.push(Word {
+                text: "popd".to_owned(),
+                kind: WordKind::Dynamic,
+            }),
+            "export" | "declare" | "typeset" | "local" | "readonly" | "unset" => {
+                let removes = base == "unset"
+                    || args
+                        .iter()
+                        .any(|w| w.text == "-n" || w.text.starts_with('+'));
+                for w in args.iter().filter(|w| !w.text.starts_with(['-', '+'])) {
+                    let name = w.text.split('=').next().unwrap_or(&w.text);
+                    let assigns = w.text.contains('=');
+                    if programs::is_sensitive_variable(name) && (assigns || removes) {
+                        self.opaque(
+                            &text,
+                            format!("it changes `{name}`, which changes what commands run"),
+                        );
+                    }
+                    if w.kind == WordKind::Dynamic && (assigns || removes) {
+                        self.opaque(
+                            &text,
+                            format!("`{base}` changes a variable only known at run time"),
+                        );
+                    }
+                }
+                for (name, _) in &cmd.assignments {
+                    if programs::is_sensitive_variable(name) {
+                        self.opaque(
+                            &text,
+                            format!("it changes `{name}`, which changes what commands run"),
+                        );
+                    }
+                }
+            }
+            "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => {
+                if let Some(why) = programs::awk(args) {
+                    self.opaque(&text, why);
+                }
+            }
+            "sed" | "gsed" => {
+                if let Some(why) = programs::sed(args) {
+                    self.opaque(&text, why);
+                }
+            }
+            "gh" => {
+                if programs::gh_pushes(args) {
+                    cmd.git = Some(GitInvocation {
+                        subcommand: None,
+                        operations: vec![GitOperation::Push],
+                        location: Vec::new(),
+                        writes: false,
+                        opaque: None,
+                        runs: Vec::new(),
+                    });
+                }
+            }
+            _ if programs::is_git(base) || programs::dashed_git(base).is_some() => {
+                let mut git_args = args.to_vec();
+                if let Some(sub) = programs::dashed_git(base) {
+                    git_args.insert(0, Word::literal(sub));
+                }
+                let mut inv = git::analyse(&git_args);
+                if cmd.extra_args && inv.subcommand.is_none() && inv.opaque.is_none() {
+                    // `echo commit | xargs git`: the subcommand arrives at run time.
+                    inv.opaque = Some("git's subcommand is added at run time".to_owned());
+                }
+                if let Some(why) = &inv.opaque {
+                    self.opaque(&text, why.clone());
+                }
+                for run in &inv.runs {
+                    self.text(run, depth + 1);
+                }
+                cmd.writes |= inv.writes;
+                cmd.git = Some(inv);
+            }
+            _ => {
+                if let Some(Some(why)) = programs::interpreter(base, args) {
+                    self.opaque(&text, why);
+                } else if let Some(why) = programs::runs_commands_otherwise(base, args) {
+                    self.opaque(&text, why);
+                }
+            }
+        }
+        if args
+            .iter()
+            .any(|w| w.text.starts_with("--output") || w.text.starts_with("--out-file"))
+        {
+            cmd.writes = true;
+        }
+        self.push(cmd);
+    }
+}
