@@ -93,7 +93,11 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     let text = &unit.source.text;
     let index = LineIndex::new(text);
     let tools = effective_tools(spec);
-    let allow = tools.allowed.iter().map(|rule| parse_rule(rule)).collect();
+    let allow = tools
+        .allowed
+        .iter()
+        .map(|rule| PermissionRule::parse(rule).unwrap_or_else(|_| PermissionRule::tool(rule)))
+        .collect();
     let deny = spec
         .disallowed_tools
         .iter()
@@ -138,16 +142,6 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
         },
         protocol,
         done: done_requirements(spec, &index, text, options),
-    }
-}
-
-fn parse_rule(rule: &str) -> PermissionRule {
-    match rule.split_once('(') {
-        Some((tool, rest)) => PermissionRule {
-            tool: tool.to_owned(),
-            specifier: Some(rest.trim_end_matches(')').to_owned()),
-        },
-        None => PermissionRule::tool(rule),
     }
 }
 

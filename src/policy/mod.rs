@@ -7,6 +7,7 @@
 //! does not know.
 
 pub mod decide;
+pub mod permission;
 pub mod shell;
 
 use std::collections::BTreeMap;
