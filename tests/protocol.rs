@@ -216,3 +216,56 @@ fn inspection_has_effective_tools() {
     assert_eq!(i.tools.unresolved, vec!["LS"]);
     assert!(Path::new("schemas/inspect.schema.json").is_file());
 }
+
+/// Gates compiled for an agent body (the gate `requires` ids).
+fn gates(body: &str) -> Vec<String> {
+    let text = format!("---\nname: a\ndescription: d\n---\n{body}");
+    let spec = spec(&text);
+    let source = agentspec::source::SourceFile::new("a.md", text.clone());
+    let policy = agentspec::compile::compile_agent(
+        &agentspec::compile::Unit {
+            spec: &spec,
+            source: &source,
+            path: "a.md".into(),
+        },
+        &agentspec::compile::Options::default(),
+    );
+    policy
+        .protocol
+        .map(|p| p.gates.iter().map(|g| g.requires.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn no_gates_from_bare_words_or_protocols_that_never_ask() {
+    // `async/await`, "consumer commit settings" and "Pre-commit Hooks" are not approval or
+    // commit steps (all three gated agents of a real 413-agent repository).
+    let false_gates = [
+        "## Workflow\n\n1. Read the code\n2. Use async/await for every I/O call\n3. Configure consumer commit settings\n4. Report\n",
+        "## Process\n\n1. **Plan** the change\n2. **Pre-commit Hooks**: set up lint hooks\n3. Wait for CI to finish\n",
+        "## Team Protocol\n\n1. **Spawn** teammates\n2. **Shutdown** - send requests, wait for responses\n3. **Cleanup**\n",
+        // An approval step but nothing to commit: no gate.
+        "## Protocol\n\n1. Implement\n2. Ask for approval\n3. Wait for the user to reply \"yes\"\n4. Report\n",
+        // A commit step but no approval.
+        "## Protocol\n\n1. Implement\n2. Run the tests\n3. Commit the changes\n",
+    ];
+    for body in false_gates {
+        assert_eq!(gates(body), Vec::<String>::new(), "{body}");
+    }
+    let asks = "## Task Protocol\n\n1. **Implement** the change\n2. **STOP** and ask for approval\n3. **WAIT** for user to reply \"yes\"\n4. **Commit**: commit with a descriptive message\n";
+    assert_eq!(gates(asks), ["step-3", "step-3"]);
+}
+
+#[test]
+fn worked_examples_are_not_protocols() {
+    let in_section = "## Example workflow\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n";
+    assert!(spec(in_section).protocols.is_empty());
+    let in_tag = "## Protocol\n\nSee:\n\n<example>\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n\n</example>\n";
+    assert!(spec(in_tag).protocols.is_empty());
+    // An `<example>` mentioned in running text opens no example block.
+    let mentioned = "## Protocol\n\nWrite `<example>` blocks later.\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n\nLater: `</example>`\n";
+    assert_eq!(
+        kinds(&spec(mentioned), 0),
+        ["implement", "request-approval", "await-approval", "commit"]
+    );
+}

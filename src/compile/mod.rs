@@ -200,6 +200,8 @@ fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachin
         }
     }
     let mut gates = Vec::new();
+    // Gates only where the protocol asks for them: an approval step and a commit step.
+    let commit = protocol.steps.iter().find(|s| s.kind == StepKind::Commit);
     let approval = protocol
         .steps
         .iter()
@@ -210,7 +212,7 @@ fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachin
                 .iter()
                 .find(|s| s.kind == StepKind::RequestApproval)
         });
-    if let Some(approval) = approval {
+    if let (Some(approval), Some(_)) = (approval, commit) {
         for command in ["git commit *", "git push *"] {
             let token = approval.token.clone();
             let reason = match &token {
@@ -240,9 +242,8 @@ fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachin
             });
         }
     }
-    let commit = protocol.steps.iter().find(|s| s.kind == StepKind::Commit);
     let report = protocol.steps.iter().find(|s| s.kind == StepKind::Report);
-    if let (Some(commit), Some(_)) = (commit, report) {
+    if let (Some(commit), Some(_), Some(_)) = (commit, report, approval) {
         gates.push(Gate {
             action: GateAction::Stop,
             requires: state_id(commit.number),

@@ -147,11 +147,45 @@ pub const LEXICON: &[(StepKind, &[&str])] = &[
             "seek approval",
             "ask the user to approve",
             "ask for confirmation",
+            "ask the user for approval",
+            "request user approval",
+            "get approval",
+            "obtain approval",
+            "present for approval",
+            "ask for sign-off",
         ],
     ),
     (
         StepKind::AwaitApproval,
-        &["wait", "await", "do not proceed until", "until approved"],
+        &[
+            "wait for approval",
+            "wait for explicit approval",
+            "wait for user approval",
+            "wait for the user",
+            "wait for user",
+            "wait for their approval",
+            "wait for their answer",
+            "wait for confirmation",
+            "wait for a reply",
+            "wait for the reply",
+            "wait for review",
+            "wait for sign-off",
+            "wait for the go-ahead",
+            "wait until approved",
+            "wait until the user",
+            "await approval",
+            "await explicit approval",
+            "await user",
+            "await the user",
+            "await confirmation",
+            "awaiting approval",
+            "do not proceed until",
+            "do not proceed without approval",
+            "don't proceed until",
+            "until approved",
+            "until the user approves",
+            "until the user confirms",
+        ],
     ),
     (
         StepKind::Revise,
@@ -166,7 +200,33 @@ pub const LEXICON: &[(StepKind, &[&str])] = &[
             "go back to step",
         ],
     ),
-    (StepKind::Commit, &["commit", "git commit"]),
+    (
+        StepKind::Commit,
+        &[
+            "git commit",
+            "commit the changes",
+            "commit changes",
+            "commit your changes",
+            "commit the code",
+            "commit the work",
+            "commit the fix",
+            "commit all changes",
+            "commit with",
+            "commit and push",
+            "commit and hand",
+            "then commit",
+            "create a commit",
+            "make a commit",
+            "commit to git",
+            "commit it",
+            "git push",
+            "push the changes",
+            "push your changes",
+            "push the branch",
+            "push to the remote",
+            "push to remote",
+        ],
+    ),
     (StepKind::Report, &["report", "summarize", "summary"]),
     (
         StepKind::Handoff,
@@ -178,6 +238,16 @@ pub const LEXICON: &[(StepKind, &[&str])] = &[
             "return control",
             "handing control",
         ],
+    ),
+];
+
+/// A step whose lead is only one of these words (`**WAIT**`, `**Commit**:`) has that kind;
+/// elsewhere the bare word classifies nothing (`async/await`, `pre-commit hooks`).
+pub const LEAD_WORDS: &[(StepKind, &[&str])] = &[
+    (StepKind::AwaitApproval, &["wait", "await"]),
+    (
+        StepKind::Commit,
+        &["commit", "git commit", "commit changes", "push"],
     ),
 ];
 
@@ -453,12 +523,21 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
             .max_by_key(|s| s.level)
     };
     let mut out = Vec::new();
+    // Worked examples show protocols; they are not the agent's own.
+    let examples = example_blocks(text);
+    let in_example = |pos: usize| {
+        examples.iter().any(|&(a, b)| a <= pos && pos < b)
+            || secs
+                .iter()
+                .any(|s| s.range.start <= pos && pos < s.range.end && names_example(&s.title))
+    };
     // Numbered lists.
     let mut seen_lists = Vec::new();
     for item in body
         .items
         .iter()
         .filter(|i| !i.in_fence && i.depth == 0 && i.number.is_some())
+        .filter(|i| !in_example(i.span.start))
     {
         if seen_lists.contains(&item.list) {
             continue;
@@ -515,7 +594,10 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
         });
     }
     // Numbered headings inside a protocol section.
-    for section in secs.iter().filter(|s| vocab.names_protocol(&s.title)) {
+    for section in secs
+        .iter()
+        .filter(|s| vocab.names_protocol(&s.title) && !in_example(s.range.start))
+    {
         let steps: Vec<Step> = body
             .headings
             .iter()
@@ -559,6 +641,35 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
     }
     out.sort_by_key(|p| p.span.start);
     out
+}
+
+/// Byte ranges of `<example>...</example>` blocks: an opening tag that starts a line (one in
+/// running text, such as "`<example>` blocks", opens nothing).
+fn example_blocks(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<example") {
+        let start = from + i;
+        let line_start = lower[..start].rfind('\n').map_or(0, |n| n + 1);
+        if !lower[line_start..start].trim().is_empty() {
+            from = start + "<example".len();
+            continue;
+        }
+        let end = lower[start..]
+            .find("</example>")
+            .map_or(lower.len(), |j| start + j + "</example>".len());
+        out.push((start, end));
+        from = end;
+    }
+    out
+}
+
+/// A heading that names a worked example (`Example workflow`, `Examples`).
+fn names_example(title: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("example") || w.eq_ignore_ascii_case("examples"))
 }
 
 /// `text` without `<!-- ... -->` comments.
@@ -660,7 +771,10 @@ fn make_step(
     let (kind, classified) = match annotation.as_ref().and_then(|a| a.kind) {
         Some(kind) => (kind, Classified::Annotation),
         None => {
-            match earliest_kind(&lower_lead, vocab).or_else(|| earliest_kind(&lower_text, vocab)) {
+            match lead_word_kind(&lower_lead)
+                .or_else(|| earliest_kind(&lower_lead, vocab))
+                .or_else(|| earliest_kind(&lower_text, vocab))
+            {
                 Some(kind) => (kind, Classified::Lexicon),
                 None => (StepKind::Custom, Classified::None),
             }
@@ -694,13 +808,23 @@ fn make_step(
     }
 }
 
+/// The kind a lead names on its own (`WAIT`, `Commit:`).
+fn lead_word_kind(lower_lead: &str) -> Option<StepKind> {
+    let lead = lower_lead.trim_matches(|c: char| !c.is_alphanumeric());
+    LEAD_WORDS
+        .iter()
+        .find(|(_, words)| words.contains(&lead))
+        .map(|(kind, _)| *kind)
+}
+
 fn earliest_kind(text: &str, vocab: &Vocabulary) -> Option<StepKind> {
     let (ac, kinds) = vocab.matcher()?;
-    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    // A phrase inside a compound (`pre-commit`, `async/await`, `git_commit`) is not the phrase.
+    let before = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && !"-/_.".contains(c));
+    let after = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && !"-/_".contains(c));
     ac.find_overlapping_iter(text)
         .filter(|m| {
-            boundary(text[..m.start()].chars().next_back())
-                && boundary(text[m.end()..].chars().next())
+            before(text[..m.start()].chars().next_back()) && after(text[m.end()..].chars().next())
         })
         .map(|m| {
             (
