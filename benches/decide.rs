@@ -1,5 +1,6 @@
-//! `decide` alone on the example backend policy (a PreToolUse `git commit` that a gate denies,
-//! and an allowed test run), against parsing the same hook event's JSON as a baseline.
+//! `decide` on the example backend policy — a gated `git commit`, an allowed test run, and a
+//! 2 KB compound command (analysis and decision together) — against parsing the same hook
+//! event's JSON as a baseline.
 
 #![allow(clippy::expect_used, reason = "benchmark setup")]
 
@@ -7,8 +8,23 @@ use std::hint::black_box;
 
 use agentspec::compile::{self, Unit};
 use agentspec::model::{AgentSpec, FileRole};
-use agentspec::policy::decide::{Event, SessionState, decide};
+use agentspec::policy::decide::{Action, Actor, Event, SessionState, decide};
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// A compound command of about 2 KB: lists, pipelines, a subshell, a substitution, quoting,
+/// wrappers and a `bash -c` string, ending in a commit.
+fn compound_2kb() -> String {
+    let part = "cd src && npm test -- --runInBand 2>&1 | tee -a /tmp/log.txt; \
+                if [ -f package.json ]; then echo \"$(git rev-parse --short HEAD)\"; fi; \
+                (env FOO=1 timeout 30 npx jest --ci 'tests/unit') || true; \
+                grep -rn 'git commit' docs/ | head -n 5; ";
+    let mut s = String::new();
+    while s.len() < 2000 {
+        s.push_str(part);
+    }
+    s.push_str("bash -c 'git -C . commit -m \"release\"'");
+    s
+}
 
 fn bench(c: &mut Criterion) {
     let text = std::fs::read_to_string("fixtures/backend.md").expect("fixture");
@@ -25,25 +41,35 @@ fn bench(c: &mut Criterion) {
         path: "backend.md".into(),
     };
     let policy = compile::compile_agent(&unit, &compile::Options::default());
+    let actor = Actor::main(&policy);
     let state = SessionState::default();
-    let commit = Event::ToolRequested {
+    let shell = |command: &str| Event::ToolRequested {
         tool: "Bash".into(),
-        input: serde_json::json!({"command": "npm test && git commit -m x"}),
+        action: Action::Shell {
+            command: command.into(),
+        },
+        work: None,
     };
-    let test = Event::ToolRequested {
-        tool: "Bash".into(),
-        input: serde_json::json!({"command": "npm test"}),
-    };
+    let commit = shell("npm test && git commit -m x");
+    let test = shell("npm test");
+    let long = compound_2kb();
+    let compound = shell(&long);
     let raw = std::fs::read_to_string("fixtures/hook-samples/PreToolUse.json").expect("sample");
     let mut group = c.benchmark_group("decide");
     group.bench_function("baseline: parse the hook event JSON", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&raw)))
     });
     group.bench_function("decide: gated git commit", |b| {
-        b.iter(|| decide(&policy, black_box(&state), black_box(&commit)))
+        b.iter(|| decide(&actor, black_box(&state), black_box(&commit)))
     });
     group.bench_function("decide: allowed npm test", |b| {
-        b.iter(|| decide(&policy, black_box(&state), black_box(&test)))
+        b.iter(|| decide(&actor, black_box(&state), black_box(&test)))
+    });
+    group.bench_function("decide: 2 KB compound command (analysis + decision)", |b| {
+        b.iter(|| decide(&actor, black_box(&state), black_box(&compound)))
+    });
+    group.bench_function("analysis alone: 2 KB compound command", |b| {
+        b.iter(|| agentspec::policy::shell::analyze(black_box(&long)))
     });
     group.finish();
 }

@@ -171,12 +171,12 @@ fn a_tampered_truncated_or_foreign_file_is_refused() {
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     fs::write(
         out.join("manifest.json"),
-        manifest.replace("\"format_version\": 1", "\"format_version\": 2"),
+        manifest.replace("\"format_version\": 2", "\"format_version\": 3"),
     )
     .unwrap();
     let err = Bundle::load(&out).unwrap_err();
     assert!(
-        matches!(err, BundleError::Version { found: 2, .. }),
+        matches!(err, BundleError::Version { found: 3, .. }),
         "{err}"
     );
     assert!(err.to_string().contains("not supported"));
@@ -296,20 +296,20 @@ impl agentspec::policy::ValidationMemo for CountingMemo {
 fn schema_validation_is_remembered_per_file_content_and_failures_are_not() {
     let (_t, out) = fresh_bundle();
     let memo = CountingMemo::default();
-    Bundle::load_agent_with(&out, "backend", &memo).unwrap();
+    Bundle::load_agents_with(&out, &["backend"], &memo).unwrap();
     assert_eq!(
         memo.remembered.get(),
         2,
         "the manifest and the backend policy"
     );
-    Bundle::load_agent_with(&out, "backend", &memo).unwrap();
+    Bundle::load_agents_with(&out, &["backend"], &memo).unwrap();
     assert_eq!(
         memo.remembered.get(),
         2,
         "nothing validated the second time"
     );
     // Another agent's policy is new content.
-    Bundle::load_agent_with(&out, "reviewer", &memo).unwrap();
+    Bundle::load_agents_with(&out, &["reviewer"], &memo).unwrap();
     assert_eq!(memo.remembered.get(), 3);
 
     // A manifest that breaks the schema is refused and not remembered; the hashes still
@@ -321,7 +321,7 @@ fn schema_validation_is_remembered_per_file_content_and_failures_are_not() {
     )
     .unwrap();
     let fresh = CountingMemo::default();
-    let err = Bundle::load_agent_with(&out, "backend", &fresh).unwrap_err();
+    let err = Bundle::load_agents_with(&out, &["backend"], &fresh).unwrap_err();
     assert!(matches!(err, BundleError::Schema { .. }), "{err}");
     assert_eq!(fresh.remembered.get(), 0);
     fs::write(out.join("manifest.json"), &manifest).unwrap();
@@ -329,7 +329,7 @@ fn schema_validation_is_remembered_per_file_content_and_failures_are_not() {
     let bytes = fs::read(&file).unwrap();
     fs::write(&file, &bytes[..bytes.len() - 2]).unwrap();
     assert!(matches!(
-        Bundle::load_agent_with(&out, "backend", &memo),
+        Bundle::load_agents_with(&out, &["backend"], &memo),
         Err(BundleError::Tampered { .. })
     ));
 }

@@ -14,7 +14,7 @@ use agentspec::compile::{self, Unit};
 use agentspec::model::{AgentSpec, FileRole};
 use agentspec::policy::AgentPolicy;
 use agentspec::policy::decide::{
-    Decision, Event, MAX_CONSECUTIVE_STOP_BLOCKS, SessionState, decide,
+    Action, Actor, Decision, Event, MAX_CONSECUTIVE_STOP_BLOCKS, SessionState, WorkTree, decide,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -43,36 +43,67 @@ fn compile_backend() -> AgentPolicy {
     )
 }
 
-fn bash(command: &str) -> Event {
-    Event::ToolRequested {
-        tool: "Bash".into(),
-        input: json!({"command": command}),
+fn work(head: &str, tree: &str) -> WorkTree {
+    WorkTree {
+        head: Some(head.into()),
+        tree: tree.into(),
+        index_consistent: true,
     }
 }
 
-fn bash_done(command: &str, success: bool) -> Event {
+/// The work tree the examples start from.
+fn w0() -> WorkTree {
+    work("h0", "t0")
+}
+
+fn bash_at(command: &str, w: &WorkTree) -> Event {
+    Event::ToolRequested {
+        tool: "Bash".into(),
+        action: Action::Shell {
+            command: command.into(),
+        },
+        work: Some(w.clone()),
+    }
+}
+
+fn bash(command: &str) -> Event {
+    bash_at(command, &w0())
+}
+
+fn bash_done(command: &str, success: bool, after: &WorkTree) -> Event {
     Event::ToolFinished {
         tool: "Bash".into(),
-        input: json!({"command": command}),
+        action: Action::Shell {
+            command: command.into(),
+        },
         success,
         summary: String::new(),
+        work: Some(after.clone()),
     }
 }
 
 fn edit_done() -> Event {
     Event::ToolFinished {
         tool: "Edit".into(),
-        input: json!({"file_path": "/p/src/a.ts"}),
+        action: Action::Edit {
+            path: "/p/src/a.ts".into(),
+        },
         success: true,
         summary: String::new(),
+        work: None,
+    }
+}
+
+fn stop_at(message: &str, active: bool, w: &WorkTree) -> Event {
+    Event::StopRequested {
+        last_message: message.into(),
+        stop_hook_active: active,
+        work: Some(w.clone()),
     }
 }
 
 fn stop(message: &str, active: bool) -> Event {
-    Event::StopRequested {
-        last_message: message.into(),
-        stop_hook_active: active,
-    }
+    stop_at(message, active, &w0())
 }
 
 fn prompt(text: &str) -> Event {
@@ -80,10 +111,14 @@ fn prompt(text: &str) -> Event {
 }
 
 fn run(policy: &AgentPolicy, events: &[Event]) -> (Vec<Decision>, SessionState) {
+    run_as(&Actor::main(policy), events)
+}
+
+fn run_as(actor: &Actor, events: &[Event]) -> (Vec<Decision>, SessionState) {
     let mut state = SessionState::default();
     let mut decisions = Vec::new();
     for e in events {
-        let (d, next) = decide(policy, &state, e);
+        let (d, next) = decide(actor, &state, e);
         decisions.push(d);
         state = next;
     }
@@ -99,10 +134,14 @@ fn kind(d: &Decision) -> &'static str {
     }
 }
 
+const ASKS: &str =
+    "I changed src/a.ts. Please review the changes. Reply 'yes' to approve and commit.";
+
 #[test]
 fn decision_table_on_the_backend_policy() {
     let policy = backend();
-    let asks = "I changed src/a.ts. Please review the changes. Reply 'yes' to approve and commit.";
+    let w1 = work("h0", "t1");
+    let committed = work("c1", "t0");
     let table: Vec<(&str, Vec<Event>, Vec<&str>)> = vec![
         (
             "commit before approval is denied",
@@ -115,19 +154,43 @@ fn decision_table_on_the_backend_policy() {
             vec!["deny"],
         ),
         (
+            "a disguised commit is denied",
+            vec![bash("git -C . commit -m x")],
+            vec!["deny"],
+        ),
+        (
+            "commit through bash -c is denied",
+            vec![bash("bash -c 'git commit -m x'")],
+            vec!["deny"],
+        ),
+        (
             "push before approval is denied",
             vec![bash("git push origin main")],
+            vec!["deny"],
+        ),
+        (
+            "an opaque command before approval is denied",
+            vec![bash("python3 -c 'print(1)'")],
             vec!["deny"],
         ),
         (
             "after the request and the user's yes, commit is allowed",
             vec![
                 edit_done(),
-                stop(asks, false),
+                stop(ASKS, false),
                 prompt("yes"),
                 bash("git commit -m x"),
             ],
             vec!["allow", "allow", "allow", "allow"],
+        ),
+        (
+            "punctuation around the token still approves",
+            vec![
+                stop(ASKS, false),
+                prompt("  Yes! "),
+                bash("git commit -m x"),
+            ],
+            vec!["allow", "allow", "allow"],
         ),
         (
             "a yes without a request does not approve",
@@ -137,27 +200,106 @@ fn decision_table_on_the_backend_policy() {
         (
             "another answer does not approve",
             vec![
-                stop(asks, false),
+                stop(ASKS, false),
                 prompt("not yet, fix the tests"),
                 bash("git commit -m x"),
             ],
             vec!["allow", "allow", "deny"],
         ),
         (
-            "an edit after approval needs approval again",
+            "a yes with conditions is not an approval",
             vec![
-                stop(asks, false),
-                prompt("yes"),
-                edit_done(),
+                stop(ASKS, false),
+                prompt("yes, but change X"),
                 bash("git commit -m x"),
             ],
-            vec!["allow", "allow", "allow", "deny"],
+            vec!["allow", "allow", "deny"],
+        ),
+        (
+            "a change to the work tree after the approval voids it, whichever tool made it",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash_at("git commit -m x", &w1),
+            ],
+            vec!["allow", "allow", "deny"],
+        ),
+        (
+            "staged content the approved work tree does not show is refused",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash_at(
+                    "git commit -m x",
+                    &WorkTree {
+                        index_consistent: false,
+                        ..w0()
+                    },
+                ),
+            ],
+            vec!["allow", "allow", "deny"],
+        ),
+        (
+            "an approval allows one commit",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash("git commit -m x"),
+                bash_done("git commit -m x", true, &committed),
+                bash_at("git commit --allow-empty -m again", &committed),
+            ],
+            vec!["allow", "allow", "allow", "allow", "deny"],
+        ),
+        (
+            "one approval, one command with two commits: denied",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash("git commit -m a && git commit --allow-empty -m b"),
+            ],
+            vec!["allow", "allow", "deny"],
+        ),
+        (
+            "the approved commit may be pushed",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash("git commit -m x"),
+                bash_done("git commit -m x", true, &committed),
+                bash_at("git push origin main", &committed),
+            ],
+            vec!["allow", "allow", "allow", "allow", "allow"],
+        ),
+        (
+            "a push of anything else is denied",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash("git commit -m x"),
+                bash_done("git commit -m x", true, &committed),
+                bash_at("git push origin main", &work("c2", "t0")),
+            ],
+            vec!["allow", "allow", "allow", "allow", "deny"],
+        ),
+        (
+            "a failed commit leaves the approval for the next try",
+            vec![
+                stop(ASKS, false),
+                prompt("yes"),
+                bash("git commit -m x"),
+                bash_done("git commit -m x", false, &w0()),
+                bash("git commit -m x"),
+            ],
+            vec!["allow", "allow", "allow", "allow", "allow"],
         ),
         (
             "a tool outside the allowlist is denied",
             vec![Event::ToolRequested {
                 tool: "WebFetch".into(),
-                input: json!({"url": "https://example.com"}),
+                action: Action::Other {
+                    target: Some("https://example.com".into()),
+                },
+                work: None,
             }],
             vec!["deny"],
         ),
@@ -167,14 +309,34 @@ fn decision_table_on_the_backend_policy() {
             vec!["allow"],
         ),
         (
+            "everyday commands stay allowed before approval",
+            vec![
+                bash("git status && npm test"),
+                bash("git log --oneline | head"),
+                bash("echo \"git commit\""),
+                bash("grep -r 'git commit' ."),
+                bash("git commit --dry-run"),
+            ],
+            vec!["allow"; 5],
+        ),
+        (
             "stopping to ask for approval is the protocol's pause, not the end",
-            vec![edit_done(), stop(asks, false)],
+            vec![edit_done(), stop(ASKS, false)],
             vec!["allow", "allow"],
         ),
         (
             "stopping with the DoD unmet is blocked",
             vec![stop("All done.", false)],
             vec!["block"],
+        ),
+        (
+            "MCP tools that commit are gated too",
+            vec![Event::ToolRequested {
+                tool: "mcp__git__git_commit".into(),
+                action: Action::Other { target: None },
+                work: Some(w0()),
+            }],
+            vec!["deny"],
         ),
     ];
     for (name, events, expected) in table {
@@ -195,6 +357,145 @@ fn decision_table_on_the_backend_policy() {
     };
     assert_eq!(rule, "gate:step-6");
     assert!(reason.contains("(`yes`)"), "{reason}");
+    // The opaque denial tells the plain form.
+    let (decisions, _) = run(&policy, &[bash("eval \"$CMD\"")]);
+    let Decision::Deny { reason, .. } = &decisions[0] else {
+        panic!()
+    };
+    assert!(reason.contains("git commit -m ..."), "{reason}");
+}
+
+#[test]
+fn agents_without_an_approval_protocol_are_not_gated() {
+    let text = "---\nname: plain\ndescription: d\ntools: Bash\n---\n## Workflow\n\n1. Use async/await everywhere\n2. Run the tests\n3. Configure pre-commit hooks\n";
+    let policy = compile_text(text);
+    assert!(policy.protocol.as_ref().is_none_or(|p| p.gates.is_empty()));
+    let (decisions, _) = run(
+        &policy,
+        &[
+            bash("git commit -m x"),
+            bash("python3 -c 'print(1)'"),
+            bash("git push"),
+        ],
+    );
+    assert_eq!(decisions.iter().map(kind).collect::<Vec<_>>(), ["allow"; 3]);
+}
+
+#[test]
+fn allow_rules_use_the_command_analysis() {
+    let text = "---\nname: reader\ndescription: d\ntools: Bash(git diff *), Bash(git log *), Bash(npm test *), Read\n---\nReads.\n";
+    let policy = compile_text(text);
+    let table = [
+        ("git diff HEAD~1", "allow"),
+        ("git diff", "allow"),
+        ("npm test", "allow"),
+        ("git log --oneline && git diff", "allow"),
+        ("cd src && git diff", "allow"),
+        ("\"git\" 'diff' HEAD", "allow"),
+        ("git diff --output=/tmp/x", "deny"),
+        ("git diff > /tmp/x", "deny"),
+        ("git diff $(rm -rf x)", "deny"),
+        ("git diff; rm -rf x", "deny"),
+        ("git diff | sh", "deny"),
+        ("git -c core.pager='sh -c x' diff", "deny"),
+        ("git diff $FILE", "deny"),
+        ("git diff && python -c 'x'", "deny"),
+        ("sudo git diff", "deny"),
+        ("git status", "deny"),
+    ];
+    for (command, expected) in table {
+        let (d, _) = run(&policy, &[bash(command)]);
+        assert_eq!(kind(&d[0]), expected, "{command}: {d:?}");
+    }
+}
+
+#[test]
+fn a_subagents_request_is_approved_in_the_main_session_and_binds_its_next_run() {
+    let policy = backend();
+    let first = Actor {
+        key: "a1",
+        policy: Some(&policy),
+        parent: None,
+    };
+    let second = Actor {
+        key: "a2",
+        policy: Some(&policy),
+        parent: None,
+    };
+    let mut state = SessionState::default();
+    let steps: Vec<(&Actor, Event, &str)> = vec![
+        (&first, bash("git commit -m x"), "deny"),
+        (&first, stop(ASKS, false), "allow"),
+        // The user answers in the main session: no agent in the event.
+        (&first, prompt("yes"), "allow"),
+        (&second, bash("git commit -m x"), "allow"),
+    ];
+    for (actor, event, expected) in steps {
+        let (d, next) = decide(actor, &state, &event);
+        assert_eq!(kind(&d), expected, "{event:?}: {d:?}");
+        state = next;
+    }
+}
+
+#[test]
+fn subagents_of_a_governed_main_agent_are_bound_by_its_gates() {
+    let policy = backend();
+    let child = Actor {
+        key: "c1",
+        policy: None,
+        parent: Some(&policy),
+    };
+    let (d, _) = run_as(
+        &child,
+        &[
+            bash("git commit -m x"),
+            bash("npm test"),
+            bash("eval \"$X\""),
+        ],
+    );
+    assert_eq!(
+        d.iter().map(kind).collect::<Vec<_>>(),
+        ["deny", "allow", "deny"]
+    );
+    // The main agent may start agents (they inherit its gates); a gated subagent may not.
+    let spawn = Event::ToolRequested {
+        tool: "Agent".into(),
+        action: Action::Spawn {
+            agent: Some("general-purpose".into()),
+        },
+        work: None,
+    };
+    let main = Actor {
+        key: "main",
+        policy: Some(&policy),
+        parent: None,
+    };
+    assert_eq!(
+        kind(&run_as(&main, std::slice::from_ref(&spawn)).0[0]),
+        "deny",
+        "backend has no Agent tool"
+    );
+    let inherits = compile_text(
+        "---\nname: lead\ndescription: d\n---\n## Protocol\n\n1. Implement\n2. Ask for approval\n3. Wait for the user to reply \"yes\"\n4. Commit the changes\n",
+    );
+    let lead = Actor {
+        key: "main",
+        policy: Some(&inherits),
+        parent: None,
+    };
+    assert_eq!(
+        kind(&run_as(&lead, std::slice::from_ref(&spawn)).0[0]),
+        "allow"
+    );
+    let gated_child = Actor {
+        key: "c2",
+        policy: Some(&inherits),
+        parent: None,
+    };
+    assert_eq!(
+        kind(&run_as(&gated_child, std::slice::from_ref(&spawn)).0[0]),
+        "deny"
+    );
 }
 
 #[test]
@@ -210,7 +511,7 @@ fn after_eight_blocked_stops_the_stop_goes_through_and_is_recorded() {
     expected.push("allow");
     assert_eq!(kinds, expected);
     assert!(
-        state
+        state.agents["main"]
             .finished_unmet
             .contains(&"testing/unit-tests-90-coverage".to_owned())
     );
@@ -219,76 +520,134 @@ fn after_eight_blocked_stops_the_stop_goes_through_and_is_recorded() {
 #[test]
 fn tests_after_the_last_edit_meet_the_test_items() {
     let policy = backend();
-    let (_, state) = run(&policy, &[edit_done(), bash_done("npm test", true)]);
-    let unmet = agentspec::policy::decide::unmet_done(&policy, &state, "");
-    assert!(!unmet.contains(&"testing/unit-tests-90-coverage".to_owned()));
-    let (_, state) = run(&policy, &[bash_done("npm test", true), edit_done()]);
-    let unmet = agentspec::policy::decide::unmet_done(&policy, &state, "");
-    assert!(unmet.contains(&"testing/unit-tests-90-coverage".to_owned()));
-    let (_, state) = run(&policy, &[edit_done(), bash_done("npm test", false)]);
-    assert!(
-        agentspec::policy::decide::unmet_done(&policy, &state, "")
-            .contains(&"testing/unit-tests-90-coverage".to_owned())
-    );
+    let unmet = |events: &[Event]| {
+        let (_, state) = run(&policy, events);
+        agentspec::policy::decide::unmet_done(&policy, &state.agents["main"], "")
+    };
+    let item = "testing/unit-tests-90-coverage".to_owned();
+    assert!(!unmet(&[edit_done(), bash_done("npm test", true, &w0())]).contains(&item));
+    assert!(unmet(&[bash_done("npm test", true, &w0()), edit_done()]).contains(&item));
+    assert!(unmet(&[edit_done(), bash_done("npm test", false, &w0())]).contains(&item));
 }
 
-fn arb_event() -> impl Strategy<Value = Event> {
+/// One step of a random session, over a small universe of work trees.
+#[derive(Debug, Clone)]
+enum Step {
+    Command(usize, usize),
+    Harmless(usize, usize),
+    Ask(usize),
+    Answer(&'static str),
+    CommitDone(usize),
+}
+
+const WORKS: &[(&str, &str)] = &[("h0", "t0"), ("h0", "t1"), ("h1", "t0"), ("h2", "t2")];
+const GATED: &[&str] = &[
+    "git commit -m x",
+    "npm test && git commit -am y",
+    "git -C . commit -m x",
+    "bash -c 'git commit -m x'",
+    "env GIT_AUTHOR_NAME=x git commit -m x",
+    "echo $(git commit -m x)",
+    "git push",
+    "sudo git push origin main",
+    "eval \"$CMD\"",
+    "python3 -c 'import os'",
+];
+const HARMLESS: &[&str] = &[
+    "npm test",
+    "git status",
+    "git log --oneline | head",
+    "echo 'git commit -m x'",
+    "grep -rn 'git push' .",
+    "git add -A",
+    "git diff HEAD",
+    "git commit --dry-run",
+];
+
+fn arb_step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        Just(bash("git commit -m x")),
-        Just(bash("npm test && git commit -am y")),
-        Just(bash("git push")),
-        Just(bash("npm test")),
-        Just(bash_done("npm test", true)),
-        Just(bash_done("git commit -m x", true)),
-        Just(edit_done()),
-        Just(prompt("yes")),
-        Just(prompt("no")),
-        Just(stop("Reply 'yes' to approve and commit.", false)),
-        Just(stop("done", false)),
-        Just(stop("done", true)),
-        Just(Event::AgentMessage {
-            text: "Please approve".into()
-        }),
-        Just(Event::ToolRequested {
-            tool: "WebFetch".into(),
-            input: json!({"url": "https://x"})
-        }),
-        Just(Event::ToolRequested {
-            tool: "mcp__github__create_issue".into(),
-            input: json!({})
-        }),
+        (0..GATED.len(), 0..WORKS.len()).prop_map(|(c, w)| Step::Command(c, w)),
+        (0..HARMLESS.len(), 0..WORKS.len()).prop_map(|(c, w)| Step::Harmless(c, w)),
+        (0..WORKS.len()).prop_map(Step::Ask),
+        prop_oneof![
+            Just("yes"),
+            Just("Yes."),
+            Just("no"),
+            Just("yes, but x"),
+            Just("yes please")
+        ]
+        .prop_map(Step::Answer),
+        (0..WORKS.len()).prop_map(Step::CommitDone),
     ]
+}
+
+fn wt(i: usize) -> WorkTree {
+    work(WORKS[i].0, WORKS[i].1)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
+    /// Against an independent model of approvals: a commit is allowed only when the user
+    /// answered exactly `yes` to a request made on the very work tree being committed; harmless
+    /// commands are never denied.
     #[test]
-    fn never_allows_outside_the_allowlist_or_a_commit_before_approval(events in prop::collection::vec(arb_event(), 0..40)) {
+    fn commits_only_on_approved_work_and_harmless_commands_always(steps in prop::collection::vec(arb_step(), 0..40)) {
         let policy = backend();
+        let actor = Actor::main(&policy);
         let mut state = SessionState::default();
-        // An independent model of the approval: a request, then `yes`, and no edit since.
-        let (mut requested, mut approved) = (false, false);
-        for event in &events {
-            let (decision, next) = decide(&policy, &state, event);
-            if let Event::ToolRequested { tool, input } = event {
-                if tool != "Bash" {
-                    prop_assert!(decision != Decision::Allow, "{tool} allowed");
+        let mut pending: Option<WorkTree> = None;
+        let mut approved: Vec<WorkTree> = Vec::new();
+        for step in &steps {
+            let event = match step {
+                Step::Command(c, w) => bash_at(GATED[*c], &wt(*w)),
+                Step::Harmless(c, w) => bash_at(HARMLESS[*c], &wt(*w)),
+                Step::Ask(w) => stop_at(ASKS, false, &wt(*w)),
+                Step::Answer(text) => prompt(text),
+                Step::CommitDone(w) => bash_done("git commit -m x", true, &wt(*w)),
+            };
+            let (decision, next) = decide(&actor, &state, &event);
+            match step {
+                Step::Command(c, w) => {
+                    let command = GATED[*c];
+                    let is_commit = command.contains("commit") && !command.contains("$(") || command.contains("$(git commit");
+                    if is_commit && decision == Decision::Allow {
+                        prop_assert!(approved.contains(&wt(*w)), "commit allowed on unapproved work: {steps:?}");
+                    }
+                    if command.contains("eval") || command.contains("python3") {
+                        prop_assert!(decision != Decision::Allow || !approved.is_empty(), "opaque allowed before any approval: {steps:?}");
+                    }
                 }
-                let command = input["command"].as_str().unwrap_or("");
-                if command.contains("git commit") || command.contains("git push") {
-                    prop_assert!(decision != Decision::Allow || approved, "commit allowed before approval: {events:?}");
+                Step::Harmless(c, _) => prop_assert_eq!(decision, Decision::Allow, "{}", HARMLESS[*c]),
+                Step::Ask(w) => pending = Some(wt(*w)),
+                Step::Answer(text) => {
+                    if let (Some(w), true) = (pending.take(), matches!(*text, "yes" | "Yes.")) {
+                        approved.push(w);
+                    }
                 }
-            }
-            match event {
-                Event::StopRequested { last_message, .. } | Event::AgentMessage { text: last_message } if last_message.to_lowercase().contains("approv") && !approved => requested = true,
-                Event::UserPrompt { text } if text == "yes" && requested => { approved = true; requested = false; }
-                Event::ToolFinished { tool, success: true, .. } if tool == "Edit" && !next.committed => approved = false,
-                _ => {}
+                Step::CommitDone(_) => {}
             }
             state = next;
         }
     }
+}
+
+fn compile_text(text: &str) -> AgentPolicy {
+    let doc = agentspec::parse::parse(text);
+    let role = FileRole {
+        plugin: false,
+        markdown: true,
+    };
+    let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
+    let source = agentspec::source::SourceFile::new("a.md", text.to_owned());
+    compile::compile_agent(
+        &Unit {
+            spec: &spec,
+            source: &source,
+            path: "a.md".into(),
+        },
+        &compile::Options::default(),
+    )
 }
 
 fn bin() -> PathBuf {
@@ -370,7 +729,11 @@ fn hooks_fail_closed() {
     // A tampered bundle is refused.
     let file = bundle.join("agents/backend.json");
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("git commit *", "git commat *")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("\"operation\": \"commit\"", "\"operation\": \"push\""),
+    )
+    .unwrap();
     let (out, code) = hook(&bundle, &pre, &[]);
     assert_eq!(code, 2);
     assert!(out.contains("was modified"), "{out}");
@@ -410,9 +773,10 @@ fn twenty_parallel_hooks_on_one_session_stay_consistent() {
         );
     }
     let state_dir = bundle.parent().unwrap().join("state");
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state_dir.join("s-par.json")).unwrap())
-            .unwrap();
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("s-par.session.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(state["core"]["seq"], 20);
     assert_eq!(state["decided"].as_object().unwrap().len(), 20);
     let log = std::fs::read_to_string(state_dir.join("audit.jsonl")).unwrap();
@@ -428,9 +792,10 @@ fn twenty_parallel_hooks_on_one_session_stay_consistent() {
         "tool_name": "Bash", "tool_input": {"command": "npm test"}, "tool_use_id": "t3"})
         .to_string();
     hook(&bundle, &input, &[]);
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state_dir.join("s-par.json")).unwrap())
-            .unwrap();
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("s-par.session.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(state["core"]["seq"], 20);
 }
 
@@ -573,10 +938,11 @@ fn the_event_stream_answers_line_by_line() {
     let tmp = tempfile::tempdir().unwrap();
     let bundle = bundle_for(tmp.path());
     let lines = [
-        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "input": {"command": "git commit -m x"}}),
-        json!({"session": "s", "agent": "backend", "event": "stop-requested", "last_message": "Reply 'yes' to approve"}),
+        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}}),
+        json!({"session": "s", "agent": "backend", "event": "stop-requested", "last_message": "Reply 'yes' to approve", "work": {"head": "h", "tree": "t", "index_consistent": true}}),
         json!({"session": "s", "agent": "backend", "event": "user-prompt", "text": "yes"}),
-        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "input": {"command": "git commit -m x"}}),
+        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}, "work": {"head": "h", "tree": "t", "index_consistent": true}}),
+        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}, "work": {"head": "h", "tree": "changed", "index_consistent": true}}),
         json!({"session": "s", "agent": "nobody", "event": "session-start"}),
     ]
     .iter()
@@ -609,5 +975,8 @@ fn the_event_stream_answers_line_by_line() {
                 .to_owned()
         })
         .collect();
-    assert_eq!(decisions, vec!["deny", "allow", "allow", "allow", "error"]);
+    assert_eq!(
+        decisions,
+        vec!["deny", "allow", "allow", "allow", "deny", "error"]
+    );
 }

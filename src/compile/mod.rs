@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::model::AgentSpec;
 use crate::model::inspect::effective_tools;
 use crate::model::protocol::{Comparison, Protocol, StepKind};
+use crate::policy::shell::git::GitOperation;
 use crate::policy::{
     self, AgentPolicy, DoneRequirement, FORMAT_VERSION, Gate, GateAction, Manifest, ManifestEntry,
     PermissionRule, ProtocolMachine, SourceLine, SourceRef, State, Threshold, ToolPolicy,
@@ -145,6 +146,9 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     }
 }
 
+/// MCP tool names that commit, push or merge (`*` matches any text).
+pub const MCP_GATED: &[&str] = &["mcp__*__*commit*", "mcp__*__*push*", "mcp__*__*merge*"];
+
 fn state_id(step: u64) -> String {
     format!("step-{step}")
 }
@@ -213,32 +217,34 @@ fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachin
                 .find(|s| s.kind == StepKind::RequestApproval)
         });
     if let (Some(approval), Some(_)) = (approval, commit) {
-        for command in ["git commit *", "git push *"] {
-            let token = approval.token.clone();
-            let reason = match &token {
-                Some(t) => format!(
-                    "the protocol requires the user's approval (`{t}`) before `{}` (step {}: {})",
-                    command.trim_end_matches(" *"),
-                    approval.number,
-                    approval.lead
-                ),
-                None => format!(
-                    "the protocol requires approval before `{}` (step {}: {})",
-                    command.trim_end_matches(" *"),
-                    approval.number,
-                    approval.lead
-                ),
-            };
+        let token = approval.token.clone();
+        let reason = |what: &str| match &token {
+            Some(t) => format!(
+                "the protocol requires the user's approval (`{t}`) before {what} (step {}: {})",
+                approval.number, approval.lead
+            ),
+            None => format!(
+                "the protocol requires approval before {what} (step {}: {})",
+                approval.number, approval.lead
+            ),
+        };
+        for operation in [GitOperation::Commit, GitOperation::Push] {
+            gates.push(Gate {
+                action: GateAction::Git { operation },
+                requires: state_id(approval.number),
+                token: token.clone(),
+                reason: reason(&format!("`git {}`", operation.as_str())),
+            });
+        }
+        // Tools of MCP servers that commit, push or merge on the agent's behalf.
+        for pattern in MCP_GATED {
             gates.push(Gate {
                 action: GateAction::Tool {
-                    rule: PermissionRule {
-                        tool: "Bash".to_owned(),
-                        specifier: Some(command.to_owned()),
-                    },
+                    rule: PermissionRule::tool(pattern),
                 },
                 requires: state_id(approval.number),
-                token,
-                reason,
+                token: token.clone(),
+                reason: reason("a tool that commits, pushes or merges"),
             });
         }
     }

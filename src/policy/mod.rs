@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The bundle format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -177,7 +177,12 @@ pub struct Gate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "type", deny_unknown_fields)]
 pub enum GateAction {
-    /// A tool call matching this rule.
+    /// A git operation, whichever way a command performs it: the command analysis sees
+    /// through wrappers, shells and git's own options, and the runner's git hooks refuse the
+    /// operation when a command hides it.
+    Git { operation: shell::git::GitOperation },
+    /// A tool call whose tool name matches the rule (`*` in the name matches any text, as in
+    /// `mcp__*__*commit*`).
     Tool { rule: PermissionRule },
     /// The agent ending its task.
     Stop,
@@ -420,25 +425,25 @@ impl Bundle {
     }
 
     /// Loads and verifies the manifest (schema, version, revision, no foreign files) and only
-    /// the policy of `agent`, for a hook that enforces one agent: everything it uses is
-    /// verified, and nothing else is read.
-    pub fn load_agent(dir: &Path, agent: &str) -> Result<Bundle, BundleError> {
-        Bundle::load_selected(dir, Some(agent), None)
+    /// the policies of `agents`, for a hook that enforces them: everything it uses is verified,
+    /// and nothing else is read.
+    pub fn load_agents(dir: &Path, agents: &[&str]) -> Result<Bundle, BundleError> {
+        Bundle::load_selected(dir, Some(agents), None)
     }
 
-    /// [`Bundle::load_agent`], skipping the schema validation of file contents `memo` has
+    /// [`Bundle::load_agents`], skipping the schema validation of file contents `memo` has
     /// seen pass before.
-    pub fn load_agent_with(
+    pub fn load_agents_with(
         dir: &Path,
-        agent: &str,
+        agents: &[&str],
         memo: &dyn ValidationMemo,
     ) -> Result<Bundle, BundleError> {
-        Bundle::load_selected(dir, Some(agent), Some(memo))
+        Bundle::load_selected(dir, Some(agents), Some(memo))
     }
 
     fn load_selected(
         dir: &Path,
-        only: Option<&str>,
+        only: Option<&[&str]>,
         memo: Option<&dyn ValidationMemo>,
     ) -> Result<Bundle, BundleError> {
         // The committed schema file, kept equal to `bundle_schema()` by a test; parsing it is
@@ -486,7 +491,7 @@ impl Bundle {
                     path: entry.path.clone(),
                 });
             }
-            if only.is_some_and(|name| name != entry.name) {
+            if only.is_some_and(|names| !names.contains(&entry.name.as_str())) {
                 continue;
             }
             let path = dir.join(&entry.path);

@@ -1,9 +1,11 @@
 //! Adapters around [`decide`](crate::policy::decide): the Claude Code hook contract, the
 //! per-session state on disk (locked, written atomically) and the audit log.
 
+pub mod claude;
 pub mod install;
 pub mod replay;
 pub mod task;
+pub mod worktree;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::policy::decide::{self, Decision, Event, SessionState};
+use crate::policy::decide::{self, Actor, Decision, Event, SessionState, WorkTree};
 use crate::policy::{AgentPolicy, Bundle};
 
 /// How long a hook waits for another hook of the same session to release the state lock.
@@ -39,13 +41,29 @@ pub struct HookReply {
     pub exit_code: i32,
 }
 
-/// The state the runner keeps per session (and agent).
+/// The state the runner keeps per session.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct StoredState {
-    core: SessionState,
+pub struct StoredState {
+    pub core: SessionState,
     /// Decisions already given, by `<event>:<tool_use_id>`, so a repeated event gets the same
     /// answer and changes nothing.
+    #[serde(default)]
     decided: BTreeMap<String, Decision>,
+}
+
+/// The state file of a session.
+pub fn state_path(state_dir: &Path, session: &str) -> PathBuf {
+    state_dir.join(format!("{}.session.json", sanitize(session)))
+}
+
+/// Reads a session's state; the default when there is none yet.
+pub fn read_state(path: &Path) -> Result<StoredState, RunnerError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| RunnerError::State(format!("{} is corrupt: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StoredState::default()),
+        Err(e) => Err(RunnerError::State(format!("{}: {e}", path.display()))),
+    }
 }
 
 /// A hook event as Claude Code sends it (unknown fields ignored).
@@ -73,40 +91,53 @@ pub struct HookInput {
     pub stop_hook_active: Option<bool>,
     #[serde(default)]
     pub last_assistant_message: Option<String>,
+    #[serde(default)]
+    pub cwd: Option<String>,
 }
 
 impl HookInput {
-    /// The decision-core event, or `None` for events the runner does not act on.
-    pub fn event(&self) -> Option<Event> {
+    /// The decision-core event, `Ok(None)` for events the runner does not act on, and an error
+    /// for a tool input Claude Code never sends.
+    pub fn event(&self) -> Result<Option<Event>, RunnerError> {
         let tool = || self.tool_name.clone().unwrap_or_default();
-        let input = || self.tool_input.clone().unwrap_or(Value::Null);
-        Some(match self.hook_event_name.as_str() {
+        let action = || {
+            claude::action(
+                self.tool_name.as_deref().unwrap_or(""),
+                self.tool_input.as_ref().unwrap_or(&Value::Null),
+            )
+            .map_err(RunnerError::Input)
+        };
+        Ok(Some(match self.hook_event_name.as_str() {
             "SessionStart" => Event::SessionStart,
             "UserPromptSubmit" => Event::UserPrompt {
                 text: self.prompt.clone().unwrap_or_default(),
             },
             "PreToolUse" => Event::ToolRequested {
                 tool: tool(),
-                input: input(),
+                action: action()?,
+                work: None,
             },
             "PostToolUse" => Event::ToolFinished {
                 tool: tool(),
-                input: input(),
+                action: action()?,
                 success: true,
                 summary: summary(self.tool_response.as_ref()),
+                work: None,
             },
             "PostToolUseFailure" => Event::ToolFinished {
                 tool: tool(),
-                input: input(),
+                action: action()?,
                 success: false,
                 summary: self.error.clone().unwrap_or_default(),
+                work: None,
             },
             "Stop" | "SubagentStop" => Event::StopRequested {
                 last_message: self.last_assistant_message.clone().unwrap_or_default(),
                 stop_hook_active: self.stop_hook_active.unwrap_or(false),
+                work: None,
             },
-            _ => return None,
-        })
+            _ => return Ok(None),
+        }))
     }
 
     /// Events whose answer can deny or block something: a failure there must fail closed.
@@ -115,6 +146,69 @@ impl HookInput {
             self.hook_event_name.as_str(),
             "PreToolUse" | "Stop" | "SubagentStop" | "UserPromptSubmit"
         )
+    }
+
+    /// The agent's key in the session state.
+    pub fn agent_key(&self) -> String {
+        self.agent_id
+            .as_deref()
+            .map_or_else(|| decide::MAIN.to_owned(), sanitize)
+    }
+}
+
+/// Computes the work-tree fingerprint an event needs, where the event's git operation happens;
+/// `exclude` (the runner's state) is left out.
+fn work_tree_for(event: &Event, cwd: &Path, exclude: &Path) -> Result<Option<WorkTree>, String> {
+    let analysis = match event {
+        Event::ToolRequested {
+            action: decide::Action::Shell { command },
+            ..
+        }
+        | Event::ToolFinished {
+            action: decide::Action::Shell { command },
+            ..
+        } => Some(crate::policy::shell::analyze(command)),
+        _ => None,
+    };
+    let mut location = match &analysis {
+        Some(a) => worktree::location(cwd, a)?,
+        None => worktree::Location {
+            dir: cwd.to_path_buf(),
+            git_args: Vec::new(),
+            exclude: Vec::new(),
+        },
+    };
+    location.exclude.push(exclude.to_path_buf());
+    worktree::fingerprint(&location)
+}
+
+/// Puts the fingerprint into the event.
+fn with_work(event: Event, work: Option<WorkTree>) -> Event {
+    match event {
+        Event::ToolRequested { tool, action, .. } => Event::ToolRequested { tool, action, work },
+        Event::ToolFinished {
+            tool,
+            action,
+            success,
+            summary,
+            ..
+        } => Event::ToolFinished {
+            tool,
+            action,
+            success,
+            summary,
+            work,
+        },
+        Event::StopRequested {
+            last_message,
+            stop_hook_active,
+            ..
+        } => Event::StopRequested {
+            last_message,
+            stop_hook_active,
+            work,
+        },
+        other => other,
     }
 }
 
@@ -245,25 +339,42 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
     let input: HookInput =
         serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
-    let agent = input
-        .agent_type
-        .clone()
-        .or_else(|| options.main_agent.clone());
-    // Only the manifest and the governing agent's policy are read and verified; schema
+    let subagent = input.agent_id.is_some();
+    let agent = if subagent {
+        input.agent_type.clone()
+    } else {
+        input
+            .agent_type
+            .clone()
+            .or_else(|| options.main_agent.clone())
+    };
+    let main = options.main_agent.as_deref().filter(|_| subagent);
+    // Only the manifest and the policies that bind this agent are read and verified; schema
     // validation is remembered per file content in the state folder.
     let memo = StateMemo(options.state_dir.join("validated"));
-    let bundle = Bundle::load_agent_with(&options.bundle, agent.as_deref().unwrap_or(""), &memo)?;
+    let names: Vec<&str> = agent.as_deref().into_iter().chain(main).collect();
+    let bundle = Bundle::load_agents_with(&options.bundle, &names, &memo)?;
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
-    let (Some(event), Some(policy)) = (input.event(), policy) else {
+    let parent = main.and_then(|m| bundle.agents.get(m));
+    let event = input.event()?;
+    let state_path = state_path(&options.state_dir, &input.session_id);
+    let prompt_for_session = matches!(event, Some(Event::UserPrompt { .. })) && state_path.exists();
+    let (Some(event), true) = (
+        event,
+        policy.is_some() || parent.is_some() || prompt_for_session,
+    ) else {
         // Not an event the runner acts on, or an agent the bundle does not govern.
         audit(
             options,
             &raw,
             &input,
             &bundle,
-            agent.as_deref(),
-            &Decision::Allow,
-            "not governed",
+            Entry {
+                agent: agent.as_deref(),
+                decision: &Decision::Allow,
+                note: "not governed",
+                work: None,
+            },
         )?;
         return Ok(HookReply {
             stdout: String::new(),
@@ -272,26 +383,50 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     };
     std::fs::create_dir_all(&options.state_dir)
         .map_err(|e| RunnerError::State(format!("{}: {e}", options.state_dir.display())))?;
-    let key = match &input.agent_id {
-        Some(agent_id) => format!("{}--{}", sanitize(&input.session_id), sanitize(agent_id)),
-        None => sanitize(&input.session_id),
-    };
-    let state_path = options.state_dir.join(format!("{key}.json"));
-    let _lock = Lock::acquire(&options.state_dir.join(format!("{key}.lock")), LOCK_TIMEOUT)?;
-    let mut stored: StoredState = match std::fs::read(&state_path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| RunnerError::State(format!("{} is corrupt: {e}", state_path.display())))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => StoredState::default(),
-        Err(e) => return Err(RunnerError::State(format!("{}: {e}", state_path.display()))),
+    let _lock = Lock::acquire(
+        &options
+            .state_dir
+            .join(format!("{}.lock", sanitize(&input.session_id))),
+        LOCK_TIMEOUT,
+    )?;
+    let mut stored = read_state(&state_path)?;
+    let key = input.agent_key();
+    let actor = Actor {
+        key: &key,
+        policy,
+        parent,
     };
     let idempotency_key = input
         .tool_use_id
         .as_ref()
         .map(|id| format!("{}:{id}", input.hook_event_name));
+    let mut work_note = None;
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
         Some(previous) => previous.clone(),
         None => {
-            let (decision, next) = decide::decide(policy, &stored.core, &event);
+            let mut event = event;
+            let mut refused = None;
+            if decide::needs_work_tree(&actor, &stored.core, &event) {
+                let cwd = PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()));
+                match work_tree_for(&event, &cwd, &options.state_dir) {
+                    Ok(work) => {
+                        work_note = Some(serde_json::to_value(&work).unwrap_or_default());
+                        event = with_work(event, work);
+                    }
+                    Err(e) if matches!(event, Event::ToolRequested { .. }) => {
+                        // Fail closed: a gated call whose work tree cannot be checked.
+                        refused = Some(Decision::Deny {
+                            reason: format!(
+                                "agentspec could not check the work tree for this command: {e}"
+                            ),
+                            rule: "work-tree".to_owned(),
+                        });
+                    }
+                    Err(e) => work_note = Some(Value::String(format!("error: {e}"))),
+                }
+            }
+            let (decision, next) = decide::decide(&actor, &stored.core, &event);
+            let decision = refused.unwrap_or(decision);
             stored.core = next;
             if let Some(k) = idempotency_key {
                 stored.decided.insert(k, decision.clone());
@@ -303,33 +438,54 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             decision
         }
     };
-    let note = if stored.core.finished_unmet.is_empty() {
-        ""
-    } else {
+    let note = if stored
+        .core
+        .agents
+        .get(&key)
+        .is_some_and(|a| !a.finished_unmet.is_empty())
+    {
         "finished with the Definition of Done unmet"
+    } else {
+        ""
     };
     audit(
         options,
         &raw,
         &input,
         &bundle,
-        Some(&policy.name),
-        &decision,
-        note,
+        Entry {
+            agent: agent.as_deref(),
+            decision: &decision,
+            note,
+            work: work_note,
+        },
     )?;
     Ok(reply_for(&input.hook_event_name, &decision))
 }
 
 /// Appends one line to the audit log (`<state dir>/audit.jsonl`).
+/// What one audit line records beside the hook input.
+struct Entry<'a> {
+    agent: Option<&'a str>,
+    decision: &'a Decision,
+    note: &'a str,
+    /// The work-tree fingerprint the decision used.
+    work: Option<Value>,
+}
+
 fn audit(
     options: &HookOptions,
     raw: &Value,
     input: &HookInput,
     bundle: &Bundle,
-    agent: Option<&str>,
-    decision: &Decision,
-    note: &str,
+    entry: Entry,
 ) -> Result<(), RunnerError> {
+    let Entry {
+        agent,
+        decision,
+        note,
+        work,
+    } = entry;
     std::fs::create_dir_all(&options.state_dir)
         .map_err(|e| RunnerError::State(format!("{}: {e}", options.state_dir.display())))?;
     let now = SystemTime::now()
@@ -354,6 +510,8 @@ fn audit(
         "rule": rule,
         "note": if note.is_empty() { Value::Null } else { Value::String(note.to_owned()) },
         "bundle_revision": bundle.manifest.revision,
+        // The work-tree fingerprint the decision used, so that a replay is exact.
+        "work": work,
         // The whole hook input, so that `agentspec run replay` can replay the log exactly.
         "input": raw,
     });

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::HookInput;
-use crate::policy::decide::{self, Decision, Event, SessionState};
-use crate::policy::{AgentPolicy, Bundle};
+use crate::policy::Bundle;
+use crate::policy::decide::{self, Action, Actor, Decision, Event, SessionState, WorkTree};
 
 /// A decision that denied or blocked something during a replay.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,12 +31,10 @@ pub struct ReplayReport {
 
 fn describe(event: &Event) -> String {
     match event {
-        Event::ToolRequested { tool, input } => {
-            match input.get("command").and_then(Value::as_str) {
-                Some(c) => format!("{tool} `{c}`"),
-                None => tool.clone(),
-            }
-        }
+        Event::ToolRequested { tool, action, .. } => match action {
+            Action::Shell { command } => format!("{tool} `{command}`"),
+            _ => tool.clone(),
+        },
         Event::StopRequested { .. } => "stop".to_owned(),
         Event::UserPrompt { text } => {
             format!("prompt `{}`", text.chars().take(40).collect::<String>())
@@ -49,9 +47,36 @@ fn describe(event: &Event) -> String {
     }
 }
 
+/// One event of a recording.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// 1-based line of the recording.
+    pub line: usize,
+    pub event: Event,
+    pub session: String,
+    /// `agent_type` and `agent_id` as recorded (a subagent's events carry both).
+    pub agent_type: Option<String>,
+    pub agent_id: Option<String>,
+}
+
+/// The event of a recorded hook input, with the work-tree fingerprint the runner used.
+fn recorded_hook(line: usize, hook: Value, work: Option<&Value>) -> Option<Recorded> {
+    let input: HookInput = serde_json::from_value(hook).ok()?;
+    let event = input.event().ok()??;
+    let work: Option<WorkTree> = work.and_then(|w| serde_json::from_value(w.clone()).ok());
+    let event = super::with_work(event, work);
+    Some(Recorded {
+        line,
+        event,
+        session: input.session_id.clone(),
+        agent_type: input.agent_type.clone(),
+        agent_id: input.agent_id.clone(),
+    })
+}
+
 /// Events from a recording: hook inputs (captured, or inside the runner's audit log as
 /// `input`) are exact; a Claude Code transcript is mapped as in the format doc §6.
-pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
+pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
     let lines: Vec<(usize, Value)> = text
         .lines()
         .enumerate()
@@ -64,16 +89,24 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
         let events = lines
             .into_iter()
             .filter_map(|(n, v)| {
+                let work = v.get("work").cloned();
                 let hook = v.get("input").cloned().unwrap_or(v);
-                let input: HookInput = serde_json::from_value(hook).ok()?;
-                let agent = input.agent_type.clone();
-                input.event().map(|e| (n, e, agent))
+                recorded_hook(n, hook, work.as_ref())
             })
             .collect();
         return (events, false);
     }
     let mut events = Vec::new();
-    let mut pending: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    let push = |events: &mut Vec<Recorded>, line: usize, event: Event| {
+        events.push(Recorded {
+            line,
+            event,
+            session: String::new(),
+            agent_type: None,
+            agent_id: None,
+        });
+    };
+    let mut pending: BTreeMap<String, (String, Action)> = BTreeMap::new();
     let mut last_text = String::new();
     for (n, v) in lines {
         let content = v.pointer("/message/content");
@@ -81,29 +114,31 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
             Some("user") if v.get("isMeta").and_then(Value::as_bool) != Some(true) => match content
             {
                 Some(Value::String(s)) => {
-                    events.push((n, Event::UserPrompt { text: s.clone() }, None))
+                    push(&mut events, n, Event::UserPrompt { text: s.clone() })
                 }
                 Some(Value::Array(blocks)) => {
                     for b in blocks {
                         match b.get("type").and_then(Value::as_str) {
                             Some("tool_result") => {
                                 let id = b.get("tool_use_id").and_then(Value::as_str).unwrap_or("");
-                                if let Some((tool, input)) = pending.remove(id) {
+                                if let Some((tool, action)) = pending.remove(id) {
                                     let failed =
                                         b.get("is_error").and_then(Value::as_bool).unwrap_or(false);
-                                    events.push((
+                                    push(
+                                        &mut events,
                                         n,
                                         Event::ToolFinished {
                                             tool,
-                                            input,
+                                            action,
                                             success: !failed,
                                             summary: String::new(),
+                                            work: None,
                                         },
-                                        None,
-                                    ));
+                                    );
                                 }
                             }
-                            Some("text") => events.push((
+                            Some("text") => push(
+                                &mut events,
                                 n,
                                 Event::UserPrompt {
                                     text: b
@@ -112,8 +147,7 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
                                         .unwrap_or("")
                                         .to_owned(),
                                 },
-                                None,
-                            )),
+                            ),
                             _ => {}
                         }
                     }
@@ -132,9 +166,20 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
                                 .unwrap_or("")
                                 .to_owned();
                             let input = b.get("input").cloned().unwrap_or(Value::Null);
+                            let Ok(action) = super::claude::action(&tool, &input) else {
+                                continue;
+                            };
                             let id = b.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
-                            pending.insert(id, (tool.clone(), input.clone()));
-                            events.push((n, Event::ToolRequested { tool, input }, None));
+                            pending.insert(id, (tool.clone(), action.clone()));
+                            push(
+                                &mut events,
+                                n,
+                                Event::ToolRequested {
+                                    tool,
+                                    action,
+                                    work: None,
+                                },
+                            );
                         }
                         Some("text") => {
                             last_text = b
@@ -148,14 +193,15 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
                 }
                 let stop_reason = v.pointer("/message/stop_reason").and_then(Value::as_str);
                 if !has_tool && pending.is_empty() && stop_reason != Some("tool_use") {
-                    events.push((
+                    push(
+                        &mut events,
                         n,
                         Event::StopRequested {
                             last_message: last_text.clone(),
                             stop_hook_active: false,
+                            work: None,
                         },
-                        None,
-                    ));
+                    );
                 }
             }
             _ => {}
@@ -164,48 +210,70 @@ pub fn events_of(text: &str) -> (Vec<(usize, Event, Option<String>)>, bool) {
     (events, true)
 }
 
-/// Replays a recording against the bundle. `agent` names the policy when the recording does
-/// not (transcripts, main-session events).
+/// Replays a recording against the bundle. `agent` names the main agent's policy (for
+/// transcripts and main-session events that do not name one).
 pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<ReplayReport, String> {
     let (events, approximate) = events_of(text);
     let mut report = ReplayReport {
         approximate,
         ..ReplayReport::default()
     };
-    let mut states: BTreeMap<String, SessionState> = BTreeMap::new();
-    let mut last_policy: Option<&AgentPolicy> = None;
-    let mut last_message = String::new();
-    for (line, event, recorded_agent) in events {
-        let Some(name) = recorded_agent.as_deref().or(agent) else {
-            continue;
-        };
-        let policy = bundle
+    let lookup = |name: &str| {
+        bundle
             .agents
             .get(name)
-            .ok_or_else(|| format!("the bundle has no agent `{name}`"))?;
-        last_policy = Some(policy);
-        if let Event::StopRequested {
-            last_message: m, ..
-        } = &event
-        {
-            last_message.clone_from(m);
+            .ok_or_else(|| format!("the bundle has no agent `{name}`"))
+    };
+    let main = agent.map(lookup).transpose()?;
+    let mut sessions: BTreeMap<String, SessionState> = BTreeMap::new();
+    let mut last: Option<(String, String, String)> = None;
+    for r in events {
+        let subagent = r.agent_id.is_some();
+        let policy = match (&r.agent_type, subagent) {
+            (Some(name), _) => Some(lookup(name)?),
+            (None, false) => main,
+            (None, true) => None,
+        };
+        let parent = if subagent { main } else { None };
+        let key = r
+            .agent_id
+            .as_deref()
+            .map_or_else(|| decide::MAIN.to_owned(), super::sanitize);
+        let governed = policy.is_some() || parent.is_some();
+        if !governed && !matches!(r.event, Event::UserPrompt { .. }) {
+            continue;
         }
-        let state = states.entry(name.to_owned()).or_default();
-        let (decision, next) = decide::decide(policy, state, &event);
+        let actor = Actor {
+            key: &key,
+            policy,
+            parent,
+        };
+        if let Event::StopRequested { last_message, .. } = &r.event
+            && policy.is_some()
+        {
+            last = Some((r.session.clone(), key.clone(), last_message.clone()));
+        }
+        let state = sessions.entry(r.session.clone()).or_default();
+        let (decision, next) = decide::decide(&actor, state, &r.event);
         *state = next;
         report.events += 1;
         if decision != Decision::Allow {
             report.violations.push(Violation {
-                line,
-                event: describe(&event),
+                line: r.line,
+                event: describe(&r.event),
                 decision,
             });
         }
     }
-    if let Some(policy) = last_policy
-        && let Some(state) = states.get(&policy.name)
+    if let Some((session, key, message)) = last
+        && let Some(state) = sessions.get(&session)
+        && let Some(agent_state) = state.agents.get(&key)
+        && let Some(policy) = agent_state
+            .agent
+            .as_deref()
+            .and_then(|n| bundle.agents.get(n))
     {
-        report.unmet_at_end = decide::unmet_done(policy, state, &last_message);
+        report.unmet_at_end = decide::unmet_done(policy, agent_state, &message);
     }
     Ok(report)
 }
@@ -218,22 +286,41 @@ pub struct StreamEvent {
     pub session: String,
     /// The agent whose policy applies.
     pub agent: String,
+    /// For a subagent: its id in the session (its events are decided with the main agent's
+    /// gates too, when `main` names the main agent).
+    #[serde(default)]
+    pub agent_id: Option<String>,
+    /// The main agent of the session, whose gates bind the subagents it starts.
+    #[serde(default)]
+    pub main: Option<String>,
     #[serde(flatten)]
     pub event: Event,
 }
 
 /// Decides each line of `input` (JSON events) and returns one JSON decision per line.
 pub fn stream(bundle: &Bundle, input: &str) -> String {
-    let mut states: BTreeMap<(String, String), SessionState> = BTreeMap::new();
+    let mut sessions: BTreeMap<String, SessionState> = BTreeMap::new();
     let mut out = String::new();
     for line in input.lines().filter(|l| !l.trim().is_empty()) {
         let answer = match serde_json::from_str::<StreamEvent>(line) {
             Ok(e) => match bundle.agents.get(&e.agent) {
                 Some(policy) => {
-                    let state = states
-                        .entry((e.session.clone(), e.agent.clone()))
-                        .or_default();
-                    let (decision, next) = decide::decide(policy, state, &e.event);
+                    let key = e
+                        .agent_id
+                        .as_deref()
+                        .map_or_else(|| decide::MAIN.to_owned(), super::sanitize);
+                    let parent = e
+                        .main
+                        .as_deref()
+                        .filter(|_| e.agent_id.is_some())
+                        .and_then(|m| bundle.agents.get(m));
+                    let actor = Actor {
+                        key: &key,
+                        policy: Some(policy),
+                        parent,
+                    };
+                    let state = sessions.entry(e.session.clone()).or_default();
+                    let (decision, next) = decide::decide(&actor, state, &e.event);
                     *state = next;
                     serde_json::to_value(&decision).unwrap_or_default()
                 }

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 use crate::policy::Bundle;
-use crate::policy::decide::{self, SessionState};
+use crate::policy::decide;
 
 /// What the host reports while the agent works.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +233,11 @@ pub fn report(
             .pointer("/input/tool_input/command")
             .and_then(Value::as_str)
             .unwrap_or("");
+        let commits = || {
+            crate::policy::shell::analyze(command)
+                .git_operations()
+                .contains(&crate::policy::shell::git::GitOperation::Commit)
+        };
         match (entry["event"].as_str(), entry["decision"].as_str()) {
             (Some("PreToolUse"), Some("deny")) => report.denied.push(format!(
                 "{} `{}`: {}",
@@ -240,19 +245,18 @@ pub fn report(
                 command,
                 entry["reason"].as_str().unwrap_or("")
             )),
-            (Some("PostToolUse"), _)
-                if command.starts_with("git commit") || command.contains("&& git commit") =>
-            {
-                report.commits += 1
-            }
+            (Some("PostToolUse"), _) if commits() => report.commits += 1,
             _ => {}
         }
     }
-    let key = super::sanitize(session);
-    let state: SessionState = std::fs::read(state_dir.join(format!("{key}.json")))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .and_then(|v| serde_json::from_value(v["core"].clone()).ok())
+    let session_state = super::read_state(&super::state_path(state_dir, session))
+        .map(|s| s.core)
+        .unwrap_or_default();
+    report.approvals = session_state.approvals.len();
+    let state = session_state
+        .agents
+        .get(decide::MAIN)
+        .cloned()
         .unwrap_or_default();
     if let Some(policy) = bundle.agents.get(agent) {
         if let Some(protocol) = &policy.protocol {
@@ -262,13 +266,6 @@ pub fn report(
                 .filter(|s| state.passed.contains(&s.id))
                 .map(|s| format!("{} ({})", s.step, s.kind))
                 .collect();
-            if protocol
-                .states
-                .iter()
-                .any(|s| s.kind == "await-approval" && state.passed.contains(&s.id))
-            {
-                report.approvals = 1;
-            }
         }
         let unmet = decide::unmet_done(policy, &state, last_message);
         for item in &policy.done {
@@ -284,13 +281,6 @@ pub fn report(
 
 /// Whether the session is waiting for the user's approval.
 pub fn awaiting_approval(state_dir: &Path, session: &str) -> bool {
-    let key = super::sanitize(session);
-    std::fs::read(state_dir.join(format!("{key}.json")))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .and_then(|v| {
-            v.pointer("/core/approval_requested")
-                .and_then(Value::as_bool)
-        })
-        .unwrap_or(false)
+    super::read_state(&super::state_path(state_dir, session))
+        .is_ok_and(|s| s.core.awaiting_approval())
 }

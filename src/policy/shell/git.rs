@@ -4,7 +4,18 @@
 use super::words::Word;
 
 /// What a git invocation does that a gate can be about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum GitOperation {
     /// Creates a commit on a branch or moves a branch to a new commit.

@@ -1,0 +1,241 @@
+//! The work-tree fingerprint an approval is bound to, computed with git: HEAD, the tree of
+//! every file git could commit (tracked and untracked, ignored files left out, written through
+//! a temporary index so the real one is untouched), and whether the index stages only
+//! committed or work-tree content.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::policy::decide::WorkTree;
+use crate::policy::shell::Analysis;
+
+/// How long one git command may take before the runner gives up (and fails closed).
+pub const GIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where a git operation happens: the directory it runs in and git's own location options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub dir: PathBuf,
+    /// `--git-dir=...`, `--work-tree=...` as given to the operation.
+    pub git_args: Vec<String>,
+    /// Folders left out of the fingerprint: the runner's own state, which changes with every
+    /// event.
+    pub exclude: Vec<PathBuf>,
+}
+
+/// The location of the first gated git operation in `analysis`, run from `cwd`: its `cd`
+/// steps and its `-C`, `--git-dir`, `--work-tree` options applied. An error when one of them
+/// is only known at run time.
+pub fn location(cwd: &Path, analysis: &Analysis) -> Result<Location, String> {
+    let command = analysis
+        .commands
+        .iter()
+        .find(|c| c.git.as_ref().is_some_and(|g| !g.operations.is_empty()));
+    let mut loc = Location {
+        dir: cwd.to_path_buf(),
+        git_args: Vec::new(),
+        exclude: Vec::new(),
+    };
+    let Some(command) = command else {
+        return Ok(loc);
+    };
+    let unknown = |what: &str| {
+        format!(
+            "the repository of `{}` depends on `{what}`, which is only known at run time; run git from the project directory",
+            command.text
+        )
+    };
+    for step in &command.cd {
+        let dir = step.as_literal().ok_or_else(|| unknown(&step.text))?;
+        if dir == "-" || dir.starts_with('~') {
+            return Err(unknown(dir));
+        }
+        loc.dir = loc.dir.join(dir);
+    }
+    if let Some(git) = &command.git {
+        for (option, value) in &git.location {
+            let v = value.as_literal().ok_or_else(|| unknown(&value.text))?;
+            match option.as_str() {
+                "-C" => loc.dir = loc.dir.join(v),
+                other => loc.git_args.push(format!("{other}={v}")),
+            }
+        }
+    }
+    Ok(loc)
+}
+
+/// Runs git with the location's options; output or an error message.
+fn git(
+    loc: &Location,
+    args: &[&str],
+    index: Option<&Path>,
+    deadline: Instant,
+) -> Result<(bool, String, String), String> {
+    let mut cmd = Command::new("git");
+    // The runner's own git calls run no hooks and no file-system monitor.
+    cmd.args([
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+    ])
+    .args(&loc.git_args)
+    .args(args)
+    .current_dir(&loc.dir)
+    .env_remove("GIT_INDEX_FILE")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(index) = index {
+        cmd.env("GIT_INDEX_FILE", index);
+    }
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_string(&mut s);
+        }
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(e) = stderr.as_mut() {
+            let _ = e.read_to_string(&mut s);
+        }
+        s
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("`git {}` timed out", args.join(" ")));
+            }
+            Err(e) => return Err(format!("`git {}`: {e}", args.join(" "))),
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    Ok((status.success(), out, err))
+}
+
+fn git_ok(
+    loc: &Location,
+    args: &[&str],
+    index: Option<&Path>,
+    deadline: Instant,
+) -> Result<String, String> {
+    let (ok, out, err) = git(loc, args, index, deadline)?;
+    if ok {
+        Ok(out.trim().to_owned())
+    } else {
+        Err(format!("`git {}` failed: {}", args.join(" "), err.trim()))
+    }
+}
+
+/// Paths two trees disagree on.
+fn differing(loc: &Location, a: &str, b: &str, deadline: Instant) -> Result<Vec<String>, String> {
+    if a == b {
+        return Ok(Vec::new());
+    }
+    let out = git_ok(
+        loc,
+        &["diff-tree", "-r", "--name-only", "-z", a, b],
+        None,
+        deadline,
+    )?;
+    Ok(out
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The fingerprint at `loc`; `Ok(None)` outside a git repository.
+pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
+    let deadline = Instant::now() + GIT_TIMEOUT;
+    let (ok, out, err) = git(loc, &["rev-parse", "--git-path", "index"], None, deadline)?;
+    if !ok {
+        if err.contains("not a git repository") {
+            return Ok(None);
+        }
+        return Err(format!("git rev-parse failed: {}", err.trim()));
+    }
+    let index_path = loc.dir.join(out.trim());
+    let (has_head, head, _) = git(
+        loc,
+        &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+        None,
+        deadline,
+    )?;
+    let head = has_head.then(|| head.trim().to_owned());
+    // The index as it is (fails with unmerged paths).
+    let (index_ok, index_tree, _) = git(loc, &["write-tree"], None, deadline)?;
+    let index_tree = index_ok.then(|| index_tree.trim().to_owned());
+    // Everything git could commit, through a copy of the index.
+    let temp = tempfile::Builder::new()
+        .prefix("agentspec-index-")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary index: {e}"))?;
+    let temp_path = temp.path().to_path_buf();
+    match std::fs::copy(&index_path, &temp_path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let _ = std::fs::remove_file(&temp_path);
+        }
+        Err(e) => return Err(format!("cannot copy the index: {e}")),
+    }
+    let mut add = vec![
+        "add".to_owned(),
+        "-A".to_owned(),
+        "--".to_owned(),
+        ":(top)".to_owned(),
+    ];
+    if !loc.exclude.is_empty() {
+        let top = git_ok(loc, &["rev-parse", "--show-toplevel"], None, deadline)?;
+        let top = std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(&top));
+        for dir in &loc.exclude {
+            let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            if let Ok(rel) = dir.strip_prefix(&top) {
+                add.push(format!(":(top,exclude){}", rel.display()));
+            }
+        }
+    }
+    let add: Vec<&str> = add.iter().map(String::as_str).collect();
+    git_ok(loc, &add, Some(&temp_path), deadline)?;
+    let tree = git_ok(loc, &["write-tree"], Some(&temp_path), deadline)?;
+    let head_tree = match &head {
+        Some(h) => git_ok(
+            loc,
+            &["rev-parse", &format!("{h}^{{tree}}")],
+            None,
+            deadline,
+        )?,
+        None => git_ok(
+            loc,
+            &["hash-object", "-t", "tree", "/dev/null"],
+            None,
+            deadline,
+        )?,
+    };
+    let index_consistent = match &index_tree {
+        None => false,
+        Some(i) if *i == tree || *i == head_tree => true,
+        Some(i) => {
+            let from_work = differing(loc, i, &tree, deadline)?;
+            let from_head = differing(loc, i, &head_tree, deadline)?;
+            !from_work.iter().any(|p| from_head.contains(p))
+        }
+    };
+    Ok(Some(WorkTree {
+        head,
+        tree,
+        index_consistent,
+    }))
+}
