@@ -119,6 +119,23 @@ enum RunCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// The git hooks' backstop (installed by `hooks install` through the settings' `env`):
+    /// refuses a commit or push the session has not approved, then runs the repository's own
+    /// hook. Fails closed: any error exits 1, which makes git abort.
+    #[command(name = "git-hook")]
+    GitHook {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        state_dir: PathBuf,
+        #[arg(long)]
+        main_agent: Option<String>,
+        /// The hook's name (`pre-commit`, `pre-push`, `reference-transaction`, ...).
+        name: String,
+        /// The arguments git gave the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Line-delimited JSON events on stdin, one JSON decision per line on stdout.
     Events {
         #[arg(long)]
@@ -313,6 +330,24 @@ pub fn main() -> ExitCode {
         Command::Run {
             command: RunCommand::Events { bundle },
         } => run_events(&bundle),
+        Command::Run {
+            command:
+                RunCommand::GitHook {
+                    bundle,
+                    state_dir,
+                    main_agent,
+                    name,
+                    args,
+                },
+        } => run_git_hook(
+            crate::runner::githooks::GitHookOptions {
+                bundle,
+                state_dir,
+                main_agent,
+            },
+            &name,
+            &args,
+        ),
         Command::Run {
             command:
                 RunCommand::Task {
@@ -1084,6 +1119,38 @@ fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<Stri
     }
 }
 
+fn run_git_hook(
+    options: crate::runner::githooks::GitHookOptions,
+    name: &str,
+    args: &[String],
+) -> ExitCode {
+    use crate::runner::githooks;
+    // Fail closed: a non-zero exit makes git abort the commit or push.
+    let result = std::panic::catch_unwind(|| {
+        let mut stdin = Vec::new();
+        // Only some hooks get input; the others get an empty or closed stdin.
+        if matches!(name, "pre-push" | "reference-transaction") {
+            std::io::stdin()
+                .read_to_end(&mut stdin)
+                .map_err(|e| format!("cannot read the hook input: {e}"))?;
+        }
+        let text = String::from_utf8_lossy(&stdin).into_owned();
+        githooks::check(name, args, &text, &githooks::Caller::from_env(), &options)?;
+        githooks::chain(name, args, &stdin, &githooks::hooks_dir(&options.state_dir))
+    });
+    match result {
+        Ok(Ok(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ok(Err(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+        Err(_) => {
+            eprintln!("agentspec: refused because the git hook failed internally");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode> {
     crate::policy::Bundle::load(dir).map_err(|e| {
         eprintln!("agentspec: {e}");
@@ -1209,6 +1276,17 @@ fn run_task(
         crate::compile::settings_fragment(&Default::default(), &absolute.display().to_string());
     let mut settings = serde_json::Map::new();
     crate::runner::install::merge(&mut settings, &fragment, &exe, Some(agent));
+    let hooks = crate::runner::githooks::hooks_dir(&state_dir);
+    if let Err(e) =
+        crate::runner::githooks::write_hooks(&hooks, &exe, &absolute, &state_dir, Some(agent))
+    {
+        eprintln!(
+            "agentspec: cannot write the git hooks in {}: {e}",
+            hooks.display()
+        );
+        return Status::Failure.into();
+    }
+    crate::runner::githooks::merge_env(&mut settings, &hooks);
     let settings_file = match tempfile::Builder::new()
         .prefix("agentspec-task-")
         .suffix(".json")

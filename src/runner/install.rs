@@ -140,6 +140,17 @@ pub fn install(
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
     merge(&mut settings, &fragment, binary, main_agent);
+    // The git-level backstop: hooks that ask the runner, with absolute paths, and git pointed
+    // at them for every command Claude Code runs.
+    let bundle_abs = std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf());
+    let state_dir = crate::fsutil::parent_dir(&bundle_abs).join("state");
+    let hooks = crate::runner::githooks::hooks_dir(&state_dir);
+    crate::runner::githooks::write_hooks(&hooks, binary, &bundle_abs, &state_dir, main_agent)
+        .map_err(|e| InstallError::Write {
+            path: hooks.clone(),
+            message: e.to_string(),
+        })?;
+    crate::runner::githooks::merge_env(&mut settings, &hooks);
     let text = serde_json::to_string_pretty(&Value::Object(settings)).unwrap_or_default() + "\n";
     let write_err = |e: std::io::Error| InstallError::Write {
         path: settings_path.to_path_buf(),

@@ -2,6 +2,7 @@
 //! per-session state on disk (locked, written atomically) and the audit log.
 
 pub mod claude;
+pub mod githooks;
 pub mod install;
 pub mod replay;
 pub mod task;
@@ -276,10 +277,10 @@ pub(crate) fn sanitize(id: &str) -> String {
 }
 
 /// An exclusive lock on a file, released when dropped.
-struct Lock(File);
+pub(crate) struct Lock(File);
 
 impl Lock {
-    fn acquire(path: &Path, timeout: Duration) -> Result<Lock, RunnerError> {
+    pub(crate) fn acquire(path: &Path, timeout: Duration) -> Result<Lock, RunnerError> {
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -310,7 +311,7 @@ impl Drop for Lock {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // Renaming makes the write atomic for every reader; the state is not worth an fsync on
     // every hook (it would cost more than the rest of the hook together).
     crate::fsutil::write_atomic(path, bytes, crate::fsutil::Durability::Renamed)
@@ -425,9 +426,17 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     Err(e) => work_note = Some(Value::String(format!("error: {e}"))),
                 }
             }
-            let (decision, next) = decide::decide(&actor, &stored.core, &event);
-            let decision = refused.unwrap_or(decision);
-            stored.core = next;
+            let decision = match refused {
+                Some(refused) => {
+                    stored.core.seq += 1;
+                    refused
+                }
+                None => {
+                    let (decision, next) = decide::decide(&actor, &stored.core, &event);
+                    stored.core = next;
+                    decision
+                }
+            };
             if let Some(k) = idempotency_key {
                 stored.decided.insert(k, decision.clone());
             }

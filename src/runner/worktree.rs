@@ -66,11 +66,22 @@ pub fn location(cwd: &Path, analysis: &Analysis) -> Result<Location, String> {
     Ok(loc)
 }
 
-/// Runs git with the location's options; output or an error message.
-fn git(
+/// Which index a git command reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Index<'a> {
+    /// The repository's own (`GIT_INDEX_FILE` removed from the environment).
+    Default,
+    /// Whatever the environment names: inside a git hook, the index being committed.
+    Inherited,
+    /// A temporary copy.
+    Temp(&'a Path),
+}
+
+/// Runs git with the location's options; (success, stdout, stderr) or an error message.
+pub fn git(
     loc: &Location,
     args: &[&str],
-    index: Option<&Path>,
+    index: Index,
     deadline: Instant,
 ) -> Result<(bool, String, String), String> {
     let mut cmd = Command::new("git");
@@ -84,12 +95,17 @@ fn git(
     .args(&loc.git_args)
     .args(args)
     .current_dir(&loc.dir)
-    .env_remove("GIT_INDEX_FILE")
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
-    if let Some(index) = index {
-        cmd.env("GIT_INDEX_FILE", index);
+    match index {
+        Index::Default => {
+            cmd.env_remove("GIT_INDEX_FILE");
+        }
+        Index::Inherited => {}
+        Index::Temp(path) => {
+            cmd.env("GIT_INDEX_FILE", path);
+        }
     }
     let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdout = child.stdout.take();
@@ -125,10 +141,11 @@ fn git(
     Ok((status.success(), out, err))
 }
 
-fn git_ok(
+/// Runs git; its trimmed output, or an error when it fails.
+pub fn git_ok(
     loc: &Location,
     args: &[&str],
-    index: Option<&Path>,
+    index: Index,
     deadline: Instant,
 ) -> Result<String, String> {
     let (ok, out, err) = git(loc, args, index, deadline)?;
@@ -140,14 +157,19 @@ fn git_ok(
 }
 
 /// Paths two trees disagree on.
-fn differing(loc: &Location, a: &str, b: &str, deadline: Instant) -> Result<Vec<String>, String> {
+pub fn differing(
+    loc: &Location,
+    a: &str,
+    b: &str,
+    deadline: Instant,
+) -> Result<Vec<String>, String> {
     if a == b {
         return Ok(Vec::new());
     }
     let out = git_ok(
         loc,
         &["diff-tree", "-r", "--name-only", "-z", a, b],
-        None,
+        Index::Default,
         deadline,
     )?;
     Ok(out
@@ -160,7 +182,12 @@ fn differing(loc: &Location, a: &str, b: &str, deadline: Instant) -> Result<Vec<
 /// The fingerprint at `loc`; `Ok(None)` outside a git repository.
 pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
     let deadline = Instant::now() + GIT_TIMEOUT;
-    let (ok, out, err) = git(loc, &["rev-parse", "--git-path", "index"], None, deadline)?;
+    let (ok, out, err) = git(
+        loc,
+        &["rev-parse", "--git-path", "index"],
+        Index::Default,
+        deadline,
+    )?;
     if !ok {
         if err.contains("not a git repository") {
             return Ok(None);
@@ -171,12 +198,12 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
     let (has_head, head, _) = git(
         loc,
         &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-        None,
+        Index::Default,
         deadline,
     )?;
     let head = has_head.then(|| head.trim().to_owned());
     // The index as it is (fails with unmerged paths).
-    let (index_ok, index_tree, _) = git(loc, &["write-tree"], None, deadline)?;
+    let (index_ok, index_tree, _) = git(loc, &["write-tree"], Index::Default, deadline)?;
     let index_tree = index_ok.then(|| index_tree.trim().to_owned());
     // Everything git could commit, through a copy of the index.
     let temp = tempfile::Builder::new()
@@ -191,51 +218,85 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
         }
         Err(e) => return Err(format!("cannot copy the index: {e}")),
     }
-    let mut add = vec![
-        "add".to_owned(),
-        "-A".to_owned(),
-        "--".to_owned(),
-        ":(top)".to_owned(),
-    ];
+    git_ok(
+        loc,
+        &["add", "-A", "--", ":(top)"],
+        Index::Temp(&temp_path),
+        deadline,
+    )?;
     if !loc.exclude.is_empty() {
-        let top = git_ok(loc, &["rev-parse", "--show-toplevel"], None, deadline)?;
+        let top = git_ok(
+            loc,
+            &["rev-parse", "--show-toplevel"],
+            Index::Default,
+            deadline,
+        )?;
         let top = std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(&top));
         for dir in &loc.exclude {
             let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
             if let Ok(rel) = dir.strip_prefix(&top) {
-                add.push(format!(":(top,exclude){}", rel.display()));
+                let spec = format!(":(top){}", rel.display());
+                git_ok(
+                    loc,
+                    &[
+                        "rm",
+                        "-r",
+                        "-q",
+                        "--cached",
+                        "--ignore-unmatch",
+                        "--",
+                        &spec,
+                    ],
+                    Index::Temp(&temp_path),
+                    deadline,
+                )?;
             }
         }
     }
-    let add: Vec<&str> = add.iter().map(String::as_str).collect();
-    git_ok(loc, &add, Some(&temp_path), deadline)?;
-    let tree = git_ok(loc, &["write-tree"], Some(&temp_path), deadline)?;
-    let head_tree = match &head {
-        Some(h) => git_ok(
-            loc,
-            &["rev-parse", &format!("{h}^{{tree}}")],
-            None,
-            deadline,
-        )?,
-        None => git_ok(
-            loc,
-            &["hash-object", "-t", "tree", "/dev/null"],
-            None,
-            deadline,
-        )?,
-    };
+    let tree = git_ok(loc, &["write-tree"], Index::Temp(&temp_path), deadline)?;
+    let head_tree = tree_of(loc, head.as_deref(), deadline)?;
     let index_consistent = match &index_tree {
         None => false,
-        Some(i) if *i == tree || *i == head_tree => true,
-        Some(i) => {
-            let from_work = differing(loc, i, &tree, deadline)?;
-            let from_head = differing(loc, i, &head_tree, deadline)?;
-            !from_work.iter().any(|p| from_head.contains(p))
-        }
+        Some(i) => composed_of(loc, i, &tree, &head_tree, deadline)?,
     };
     Ok(Some(WorkTree {
         head,
         tree,
         index_consistent,
     }))
+}
+
+/// Whether the tree `tree` holds, path by path, the version in `work` or in `head` (all three
+/// git tree ids): nothing that is in neither.
+pub fn composed_of(
+    loc: &Location,
+    tree: &str,
+    work: &str,
+    head: &str,
+    deadline: Instant,
+) -> Result<bool, String> {
+    if tree == work || tree == head {
+        return Ok(true);
+    }
+    let from_work = differing(loc, tree, work, deadline)?;
+    let from_head = differing(loc, tree, head, deadline)?;
+    Ok(!from_work.iter().any(|p| from_head.contains(p)))
+}
+
+/// The tree of `commit`, or git's empty tree for `None`.
+pub fn tree_of(loc: &Location, commit: Option<&str>, deadline: Instant) -> Result<String, String> {
+    match commit {
+        Some(c) => git_ok(
+            loc,
+            &["rev-parse", &format!("{c}^{{tree}}")],
+            Index::Default,
+            deadline,
+        ),
+        None => git_ok(
+            loc,
+            &["hash-object", "-t", "tree", "/dev/null"],
+            Index::Default,
+            deadline,
+        ),
+    }
 }

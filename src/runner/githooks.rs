@@ -1,0 +1,426 @@
+//! The git-level backstop: git hooks that refuse a commit or a push made by any route — a
+//! script, a `package.json` or Makefile target, an interpreter — while the session's gate is
+//! closed.
+//!
+//! `agentspec hooks install` points git at them through Claude Code's settings (`env`:
+//! `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` setting `core.hooksPath`), so every
+//! git started from a Claude Code session of this project runs them; Claude Code gives each of
+//! its shell commands `CLAUDECODE=1` and `CLAUDE_CODE_SESSION_ID`, which name the session.
+//! The hooks are `pre-commit`, `pre-merge-commit` and `pre-push` (early, readable refusals)
+//! and `reference-transaction`, which `--no-verify` does not skip and which sees every branch
+//! move. A hook that agentspec does not refuse runs the repository's own hook of that name.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+use super::worktree::{self, Index, Location};
+use super::{LOCK_TIMEOUT, Lock, RunnerError, read_state, sanitize, state_path};
+use crate::policy::decide::SessionState;
+use crate::policy::shell::git::GitOperation;
+use crate::policy::{Bundle, GateAction};
+
+/// The hooks agentspec installs.
+pub const HOOKS: &[&str] = &[
+    "pre-commit",
+    "pre-merge-commit",
+    "pre-push",
+    "reference-transaction",
+];
+
+/// git's all-zero object id (SHA-1 and SHA-256).
+fn is_zero(oid: &str) -> bool {
+    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
+}
+
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Where the hooks of a bundle's state live.
+pub fn hooks_dir(state_dir: &Path) -> PathBuf {
+    state_dir.join("git-hooks")
+}
+
+/// Writes the hook scripts into `dir` (absolute paths throughout, so that they work from any
+/// directory).
+pub fn write_hooks(
+    dir: &Path,
+    binary: &str,
+    bundle: &Path,
+    state_dir: &Path,
+    main_agent: Option<&str>,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for name in HOOKS {
+        let mut command = format!(
+            "exec {} run git-hook --bundle {} --state-dir {}",
+            sh_quote(binary),
+            sh_quote(&bundle.display().to_string()),
+            sh_quote(&state_dir.display().to_string())
+        );
+        if let Some(agent) = main_agent {
+            command.push_str(&format!(" --main-agent {}", sh_quote(agent)));
+        }
+        let script = format!(
+            "#!/bin/sh\n# Written by `agentspec hooks install`: refuses commits and pushes that the\n# session's protocol has not approved, then runs the repository's own `{name}` hook.\n{command} {name} \"$@\"\n"
+        );
+        let path = dir.join(name);
+        crate::fsutil::write_atomic(&path, script.as_bytes(), crate::fsutil::Durability::Synced)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets `core.hooksPath` = `dir` in the settings' `env` through git's `GIT_CONFIG_*`
+/// variables, keeping other entries (an existing `core.hooksPath` slot is reused).
+pub fn merge_env(settings: &mut Map<String, Value>, dir: &Path) {
+    let env = settings
+        .entry("env")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(env) = env.as_object_mut() else {
+        return;
+    };
+    let count: usize = env
+        .get("GIT_CONFIG_COUNT")
+        .and_then(Value::as_str)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let slot = (0..count)
+        .find(|i| {
+            env.get(&format!("GIT_CONFIG_KEY_{i}"))
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.eq_ignore_ascii_case("core.hooksPath"))
+        })
+        .unwrap_or(count);
+    env.insert(
+        format!("GIT_CONFIG_KEY_{slot}"),
+        Value::String("core.hooksPath".to_owned()),
+    );
+    env.insert(
+        format!("GIT_CONFIG_VALUE_{slot}"),
+        Value::String(dir.display().to_string()),
+    );
+    env.insert(
+        "GIT_CONFIG_COUNT".to_owned(),
+        Value::String(count.max(slot + 1).to_string()),
+    );
+}
+
+/// Options of `agentspec run git-hook`.
+#[derive(Debug, Clone)]
+pub struct GitHookOptions {
+    pub bundle: PathBuf,
+    pub state_dir: PathBuf,
+    pub main_agent: Option<String>,
+}
+
+/// What the environment says about the process: under Claude Code, and in which session.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// `CLAUDECODE` is set.
+    pub claude_code: bool,
+    /// `CLAUDE_CODE_SESSION_ID`.
+    pub session: Option<String>,
+}
+
+impl Caller {
+    pub fn from_env() -> Caller {
+        Caller {
+            claude_code: std::env::var_os("CLAUDECODE").is_some(),
+            session: std::env::var("CLAUDE_CODE_SESSION_ID")
+                .ok()
+                .filter(|s| !s.is_empty()),
+        }
+    }
+}
+
+/// The git operations a session's governed agents have closed gates for: the main agent's and
+/// every subagent's that has not finished.
+fn gated_operations(
+    options: &GitHookOptions,
+    state: &SessionState,
+) -> Result<BTreeSet<GitOperation>, String> {
+    let mut names: Vec<&str> = options.main_agent.iter().map(String::as_str).collect();
+    for agent in state.agents.values().filter(|a| !a.finished) {
+        if let Some(name) = agent.agent.as_deref() {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let bundle = Bundle::load_agents(&options.bundle, &names).map_err(|e| e.to_string())?;
+    Ok(bundle
+        .agents
+        .values()
+        .filter_map(|p| p.protocol.as_ref())
+        .flat_map(|p| p.gates.iter())
+        .filter_map(|g| match &g.action {
+            GateAction::Git { operation } => Some(*operation),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Whether `tree` (about to be committed on top of `head`) holds only approved work: an
+/// unused approval of the session made at `head` whose work tree the commit's content comes
+/// from, path by path (or the content already committed).
+fn approved_commit(
+    loc: &Location,
+    state: &SessionState,
+    head: Option<&str>,
+    tree: &str,
+    deadline: Instant,
+) -> Result<Option<usize>, String> {
+    for (i, a) in state.approvals.iter().enumerate() {
+        let Some(work) = &a.work else { continue };
+        if a.used.is_some() || work.head.as_deref() != head {
+            continue;
+        }
+        let head_tree = worktree::tree_of(loc, head, deadline)?;
+        if worktree::composed_of(loc, tree, &work.tree, &head_tree, deadline)? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+/// Branch updates (`refs/heads/*`, `HEAD`) in a reference transaction that point at commits no
+/// branch, tag or remote-tracking ref holds yet: (old, new) pairs.
+fn new_commit_updates(
+    loc: &Location,
+    stdin: &str,
+    deadline: Instant,
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for line in stdin.lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let [old, new, name] = parts.as_slice() else {
+            continue;
+        };
+        if is_zero(new) || !(*name == "HEAD" || name.starts_with("refs/heads/")) {
+            continue;
+        }
+        let fresh = worktree::git_ok(
+            loc,
+            &[
+                "rev-list",
+                "-n1",
+                new,
+                "--not",
+                "--branches",
+                "--tags",
+                "--remotes",
+            ],
+            Index::Default,
+            deadline,
+        )?;
+        if fresh.is_empty() {
+            continue;
+        }
+        // A symbolic `HEAD` moves with its branch and is logged without its old value: it is
+        // the commit HEAD points to before the transaction.
+        let old = if *name == "HEAD" && is_zero(old) {
+            let (ok, head, _) = worktree::git(
+                loc,
+                &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+                Index::Default,
+                deadline,
+            )?;
+            if ok {
+                head.trim().to_owned()
+            } else {
+                (*old).to_owned()
+            }
+        } else {
+            (*old).to_owned()
+        };
+        out.push((old, (*new).to_owned()));
+    }
+    Ok(out)
+}
+
+/// The verdict of one hook run: `Ok(())` to go on, or the reason to refuse.
+pub fn check(
+    name: &str,
+    args: &[String],
+    stdin: &str,
+    caller: &Caller,
+    options: &GitHookOptions,
+) -> Result<(), String> {
+    if !caller.claude_code {
+        return Ok(());
+    }
+    let Some(session) = caller.session.as_deref() else {
+        return Err("git runs under Claude Code (CLAUDECODE is set) but no session can be identified (CLAUDE_CODE_SESSION_ID is missing), so agentspec cannot tell whether this is approved".to_owned());
+    };
+    let path = state_path(&options.state_dir, session);
+    let state = read_state(&path).map_err(|e| e.to_string())?.core;
+    let gated = gated_operations(options, &state)?;
+    let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+    let here = Location {
+        dir: PathBuf::from("."),
+        git_args: Vec::new(),
+        exclude: Vec::new(),
+    };
+    let refuse_commit = || {
+        "agentspec: this commit is not approved. The session's protocol needs the user's approval of the work, and one approval allows one commit of exactly that work".to_owned()
+    };
+    match name {
+        "pre-commit" | "pre-merge-commit" if gated.contains(&GitOperation::Commit) => {
+            let tree = worktree::git_ok(&here, &["write-tree"], Index::Inherited, deadline)?;
+            let (has_head, head, _) = worktree::git(
+                &here,
+                &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+                Index::Default,
+                deadline,
+            )?;
+            let head = has_head.then(|| head.trim().to_owned());
+            match approved_commit(&here, &state, head.as_deref(), &tree, deadline)? {
+                Some(_) => Ok(()),
+                None => Err(refuse_commit()),
+            }
+        }
+        "reference-transaction" if gated.contains(&GitOperation::Commit) => {
+            let phase = args.first().map(String::as_str).unwrap_or("");
+            if phase == "aborted" {
+                return Ok(());
+            }
+            let updates = new_commit_updates(&here, stdin, deadline)?;
+            let mut used = Vec::new();
+            for (old, new) in &updates {
+                let head = (!is_zero(old)).then_some(old.as_str());
+                let tree = worktree::tree_of(&here, Some(new), deadline)?;
+                match approved_commit(&here, &state, head, &tree, deadline)? {
+                    Some(i) => used.push((i, new.clone())),
+                    None if phase == "prepared" => return Err(refuse_commit()),
+                    None => {}
+                }
+            }
+            if phase == "committed" && !used.is_empty() {
+                record_used(&options.state_dir, session, &used).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+        "pre-push" if gated.contains(&GitOperation::Push) => {
+            for line in stdin.lines() {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                let [local_ref, local, _remote_ref, remote] = parts.as_slice() else {
+                    continue;
+                };
+                if local == remote {
+                    continue;
+                }
+                if is_zero(local) {
+                    return Err(format!(
+                        "agentspec: deleting a remote ref (`{local_ref}`) is not an approved push"
+                    ));
+                }
+                let approved = state
+                    .approvals
+                    .iter()
+                    .any(|a| a.used.as_deref() == Some(*local));
+                if !approved {
+                    return Err(format!(
+                        "agentspec: `{local_ref}` ({}) is not a commit the user approved; only the commit made under an approval may be pushed",
+                        &local[..local.len().min(12)]
+                    ));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Marks approvals spent by the commits a reference transaction made.
+fn record_used(
+    state_dir: &Path,
+    session: &str,
+    used: &[(usize, String)],
+) -> Result<(), RunnerError> {
+    let _lock = Lock::acquire(
+        &state_dir.join(format!("{}.lock", sanitize(session))),
+        LOCK_TIMEOUT,
+    )?;
+    let path = state_path(state_dir, session);
+    let mut stored = read_state(&path)?;
+    for (i, commit) in used {
+        if let Some(a) = stored.core.approvals.get_mut(*i)
+            && a.used.is_none()
+        {
+            a.used = Some(commit.clone());
+            a.armed = false;
+        }
+    }
+    let bytes = serde_json::to_vec(&stored).map_err(|e| RunnerError::State(e.to_string()))?;
+    super::write_atomic(&path, &bytes)
+        .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))
+}
+
+/// The repository's own hook of that name, if it has one: `core.hooksPath` as configured
+/// without agentspec's environment, else `<git dir>/hooks`.
+fn original_hook(name: &str, ours: &Path) -> Option<PathBuf> {
+    let git = |args: &[&str]| {
+        let mut cmd = Command::new("git");
+        cmd.args(args).stdin(Stdio::null()).stderr(Stdio::null());
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("GIT_CONFIG_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let dir = match git(&["config", "core.hooksPath"]).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let p = PathBuf::from(&d);
+            if p.is_absolute() {
+                p
+            } else {
+                PathBuf::from(git(&["rev-parse", "--show-toplevel"]).unwrap_or_default()).join(p)
+            }
+        }
+        None => PathBuf::from(git(&["rev-parse", "--git-common-dir"])?).join("hooks"),
+    };
+    let same = |a: &Path, b: &Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .zip(std::fs::canonicalize(b).ok())
+            .is_some_and(|(a, b)| a == b)
+    };
+    if same(&dir, ours) {
+        return None;
+    }
+    let hook = dir.join(name);
+    hook.is_file().then_some(hook)
+}
+
+/// Runs the repository's own hook with the same arguments and input; its exit status.
+pub fn chain(name: &str, args: &[String], stdin: &[u8], ours: &Path) -> Result<i32, String> {
+    let Some(hook) = original_hook(name, ours) else {
+        return Ok(0);
+    };
+    let mut child = Command::new(&hook)
+        .args(args)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", hook.display()))?;
+    if let Some(mut input) = child.stdin.take() {
+        // A hook that does not read its input closes the pipe early; that is not an error.
+        let _ = input.write_all(stdin);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok(status.code().unwrap_or(1))
+}
