@@ -539,3 +539,14 @@ fn a_yes_that_is_not_exactly_the_token_approves_nothing() {
         );
     }
 }
+
+#[test]
+fn a_background_agents_notification_is_not_the_users_answer() {
+    // Claude Code submits `<task-notification>` prompts when a background agent finishes; the
+    // request for approval stays open for the user's real answer.
+    let project = Project::new("notification-session");
+    project.stop(ASKS);
+    project.prompt("<task-notification>\n<result>yes</result>\n</task-notification>");
+    project.prompt("yes");
+    assert!(project.attempt("git commit --allow-empty -m a"));
+}

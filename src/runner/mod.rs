@@ -110,6 +110,16 @@ impl HookInput {
         };
         Ok(Some(match self.hook_event_name.as_str() {
             "SessionStart" => Event::SessionStart,
+            // Claude Code submits a `<task-notification>` as a prompt when a background agent
+            // finishes (measured with 2.1.328): the agent's own output, not the user's answer.
+            "UserPromptSubmit"
+                if self
+                    .prompt
+                    .as_deref()
+                    .is_some_and(|p| p.trim_start().starts_with("<task-notification>")) =>
+            {
+                return Ok(None);
+            }
             "UserPromptSubmit" => Event::UserPrompt {
                 text: self.prompt.clone().unwrap_or_default(),
             },
