@@ -842,6 +842,26 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
         "{}",
         String::from_utf8_lossy(&doctor.stdout)
     );
+    // The git hooks of the backstop, pointed at through the settings' env.
+    assert_eq!(value["env"]["GIT_CONFIG_KEY_0"], "core.hooksPath");
+    let hooks = std::path::PathBuf::from(value["env"]["GIT_CONFIG_VALUE_0"].as_str().unwrap());
+    assert!(hooks.is_absolute());
+    assert!(hooks.join("reference-transaction").is_file());
+    let pre_push = std::fs::read(hooks.join("pre-push")).unwrap();
+    std::fs::remove_file(hooks.join("pre-push")).unwrap();
+    let doctor = StdCommand::new(bin())
+        .arg("doctor")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(doctor.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&doctor.stdout).contains("pre-push is missing"));
+    std::fs::write(hooks.join("pre-push"), pre_push).unwrap();
+    std::fs::set_permissions(
+        hooks.join("pre-push"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     // A mistyped bundle path silently disables enforcement: doctor says so.
     std::fs::write(
         &settings,

@@ -264,6 +264,9 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
             }
         }
     }
+    if found > 0 {
+        out.extend(git_hooks_findings(&settings));
+    }
     if found == 0 {
         out.push(Finding {
             ok: false,
@@ -275,6 +278,69 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
             message: format!(
                 "{found} agentspec hooks point to an existing binary and a valid bundle"
             ),
+        });
+    }
+    out
+}
+
+/// The backstop: the settings' `env` points git's `core.hooksPath` at agentspec's git hooks,
+/// which exist, are executable and run an existing binary.
+fn git_hooks_findings(settings: &Value) -> Vec<Finding> {
+    let env = settings.get("env").and_then(Value::as_object);
+    let get = |k: &str| env.and_then(|e| e.get(k)).and_then(Value::as_str);
+    let count: usize = get("GIT_CONFIG_COUNT")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let dir = (0..count)
+        .find(|i| {
+            get(&format!("GIT_CONFIG_KEY_{i}"))
+                .is_some_and(|k| k.eq_ignore_ascii_case("core.hooksPath"))
+        })
+        .and_then(|i| get(&format!("GIT_CONFIG_VALUE_{i}")));
+    let Some(dir) = dir else {
+        return vec![Finding {
+            ok: false,
+            message: "the settings' `env` does not point git at agentspec's git hooks (`core.hooksPath`): commits made through scripts or build tools are not checked; run `agentspec hooks install` again".to_owned(),
+        }];
+    };
+    let mut out = Vec::new();
+    for name in crate::runner::githooks::HOOKS {
+        let path = Path::new(dir).join(name);
+        let script = std::fs::read_to_string(&path).unwrap_or_default();
+        let runs = script
+            .lines()
+            .find_map(|l| l.strip_prefix("exec "))
+            .and_then(|l| l.split('\'').nth(1));
+        let executable = std::fs::metadata(&path).is_ok_and(|m| {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                m.permissions().mode() & 0o111 != 0
+            }
+            #[cfg(not(unix))]
+            {
+                m.is_file()
+            }
+        });
+        if !executable {
+            out.push(Finding {
+                ok: false,
+                message: format!(
+                    "the git hook {} is missing or not executable: git refuses nothing through it",
+                    path.display()
+                ),
+            });
+        } else if let Some(binary) = runs.filter(|b| !on_path(b)) {
+            out.push(Finding {
+                ok: false,
+                message: format!("the git hook {} runs `{binary}`, which does not exist: git aborts every commit", path.display()),
+            });
+        }
+    }
+    if out.is_empty() {
+        out.push(Finding {
+            ok: true,
+            message: format!("git runs agentspec's hooks from {dir} in Claude Code's commands"),
         });
     }
     out
