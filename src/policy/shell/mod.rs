@@ -131,6 +131,8 @@ struct Walker {
     aliases: Vec<String>,
     /// `cd` targets seen so far, in order.
     cd: Vec<Word>,
+    /// The text being walked (spans in the syntax tree point into it).
+    source: String,
 }
 
 /// The pieces of a simple command while it is read.
@@ -194,9 +196,11 @@ impl Walker {
         });
         match parsed {
             Ok(Ok(program)) => {
+                let outer = std::mem::replace(&mut self.source, text.to_owned());
                 for complete in &program.complete_commands {
                     self.compound_list(complete, depth);
                 }
+                self.source = outer;
             }
             Ok(Err(e)) => self.opaque(text, format!("the shell parser rejects it: {e}")),
             Err(_) => self.opaque(text, "the shell parser failed on it"),
@@ -526,7 +530,11 @@ impl Walker {
     }
 
     fn simple(&mut self, simple: &ast::SimpleCommand, input: Input, depth: usize) {
-        let text = simple.to_string();
+        use brush_parser::ast::SourceLocation;
+        let text = simple
+            .location()
+            .and_then(|span| self.source.get(span.start.index..span.end.index))
+            .map_or_else(|| simple.to_string(), str::to_owned);
         let mut parts = Parts::default();
         let before = self.out.redirect_writes.len();
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {

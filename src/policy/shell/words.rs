@@ -52,10 +52,20 @@ pub struct Resolved {
     pub unknowable: Vec<String>,
 }
 
+/// Characters that mean nothing special to the shell inside a word.
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_./:=,@%+^".contains(c)
+}
+
 /// Resolves `raw` (a word as written, quotes included).
 pub fn resolve(raw: &str) -> Resolved {
-    let options = super::parser_options();
     let mut out = Resolved::default();
+    // Most words need no parsing: nothing to unquote, expand or match.
+    if !raw.is_empty() && raw.chars().all(plain) {
+        out.word = Some(Word::literal(raw));
+        return out;
+    }
+    let options = super::parser_options();
     let pieces = match brush_parser::word::parse(raw, &options) {
         Ok(p) => p,
         Err(e) => {
