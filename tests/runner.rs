@@ -309,6 +309,26 @@ fn decision_table_on_the_backend_policy() {
             vec!["allow"],
         ),
         (
+            "a stop that does not quote the token is not a request",
+            vec![
+                stop("approve?", false),
+                prompt("yes"),
+                bash("git commit -m x"),
+            ],
+            vec!["block", "allow", "deny"],
+        ),
+        (
+            "git's own files cannot be edited while the gate is closed",
+            vec![Event::ToolRequested {
+                tool: "Write".into(),
+                action: Action::Edit {
+                    path: "/p/.git/refs/heads/main".into(),
+                },
+                work: Some(w0()),
+            }],
+            vec!["deny"],
+        ),
+        (
             "everyday commands stay allowed before approval",
             vec![
                 bash("git status && npm test"),
@@ -402,6 +422,8 @@ fn allow_rules_use_the_command_analysis() {
         ("git diff && python -c 'x'", "deny"),
         ("sudo git diff", "deny"),
         ("git status", "deny"),
+        ("GIT_TRACE=/tmp/x git diff", "deny"),
+        ("CI=1 npm test", "allow"),
     ];
     for (command, expected) in table {
         let (d, _) = run(&policy, &[bash(command)]);

@@ -187,7 +187,7 @@ const TABLE: &[(&str, &str)] = &[
     ("echo $((1 + $(git commit -m x | wc -l)))", "commit"),
     // Wrappers.
     ("env git commit -m x", "commit"),
-    ("env -i git commit -m x", "commit"),
+    ("env -i git commit -m x", "commit opaque"),
     ("env FOO=1 BAR=2 git commit -m x", "commit"),
     ("env -u HOME git commit -m x", "commit opaque"),
     ("env -C /tmp git commit -m x", "commit"),
@@ -203,9 +203,9 @@ const TABLE: &[(&str, &str)] = &[
     ("timeout -s KILL 5s git push", "push"),
     ("stdbuf -oL git commit -m x", "commit"),
     ("stdbuf -o 0 git push", "push"),
-    ("sudo git commit -m x", "commit"),
-    ("sudo -u root git push", "push"),
-    ("doas git commit -m x", "commit"),
+    ("sudo git commit -m x", "commit opaque"),
+    ("sudo -u root git push", "push opaque"),
+    ("doas git commit -m x", "commit opaque"),
     ("sudo -E env git commit -m x", "commit"),
     ("xargs git commit -m", "commit"),
     ("echo x | xargs -n1 git commit -m", "commit"),
@@ -340,6 +340,57 @@ const TABLE: &[(&str, &str)] = &[
     ("hash -p /tmp/evil git; git status", "opaque"),
     ("echo ${x:-$(git commit -m x)}", "opaque"),
     ("gh pr merge 12", "push"),
+    // Found by the adversarial review: each ran a commit (or a push) behind the analysis' back.
+    ("env - git status", "opaque"),
+    ("env --ignore-environment make release", "opaque"),
+    (
+        "setpriv git -c core.hooksPath=/dev/null commit -qam x",
+        "commit opaque",
+    ),
+    ("npm exec -- git commit -qam x", "commit"),
+    ("poetry run bash -c 'git push'", "push"),
+    ("uv run python -c 'import os'", "opaque"),
+    ("compgen -C 'git commit -qam x; :' x", "commit"),
+    (
+        "sed --expression='1e git commit -qam x' src/a.txt",
+        "opaque",
+    ),
+    ("sed -ne '1e git commit -qam x' src/a.txt", "opaque"),
+    (
+        "tar --checkpoint=1 --checkpoint-action=exec='git commit -qam x' -cf /tmp/x.tar src",
+        "opaque",
+    ),
+    ("tar --to-c='sh' -xf x.tar", "opaque"),
+    ("make --eval='x:;git commit -qam x' x", "opaque"),
+    ("make -E 'x:;git push' x", "opaque"),
+    (
+        "python3 -m timeit -n1 '__import__(\"os\").system(\"git commit\")'",
+        "opaque",
+    ),
+    ("python3 -m pytest -q", "-"),
+    (
+        "git grep --open-files-in-p='git commit -qam x; :' one",
+        "opaque",
+    ),
+    ("git fetch --upl='git commit; false' .", "opaque"),
+    (
+        "git -c protocol.ext.allow=always ls-remote 'ext::sh -c git% commit'",
+        "opaque",
+    ),
+    ("git config protocol.ext.allow always", "opaque"),
+    ("git fetch 'ext::sh -c true'", "opaque"),
+    ("git config core.alternateRefsCommand 'sh x'", "opaque"),
+    ("git merge-index sh -a", "opaque"),
+    ("git push --no-verify origin main", "push opaque"),
+    ("echo abc > .git/refs/heads/main", "opaque"),
+    ("cp x .git/refs/heads/main", "opaque"),
+    ("cp -r .git/objects/. ../remote.git/objects/", "opaque"),
+    ("MANPAGER='git commit' git help diff", "opaque"),
+    ("man -P 'git commit' git", "opaque"),
+    ("rsync -e 'sh -c x' a b", "opaque"),
+    ("apt-get install -y git", "-"),
+    ("echo git commit -m x", "-"),
+    ("cat .git/HEAD", "-"),
 ];
 
 #[test]
@@ -410,11 +461,12 @@ fn harmless() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Wrappers that keep the environment (`sudo`, `doas` and `env -i` clear it, which makes any
+/// command opaque while a gate is closed; the table above covers them).
 const WRAPPERS: &[&str] = &[
     "",
     "env ",
     "env A=1 ",
-    "sudo ",
     "nice ",
     "nice -n 5 ",
     "timeout 5 ",
@@ -423,7 +475,6 @@ const WRAPPERS: &[&str] = &[
     "stdbuf -oL ",
     "time ",
     "exec ",
-    "doas ",
     "setsid ",
     "builtin ",
 ];

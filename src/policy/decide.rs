@@ -242,6 +242,11 @@ pub struct SessionState {
     pub requests: Vec<Request>,
     #[serde(default)]
     pub approvals: Vec<Approval>,
+    /// The commits the repository's branches, tags and remote-tracking refs pointed to before
+    /// the session first moved one (recorded by the git hooks): commits reachable from them are
+    /// not the session's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refs_at_start: Option<Vec<String>>,
 }
 
 impl SessionState {
@@ -296,14 +301,15 @@ pub fn is_approval(prompt: &str, token: &str) -> bool {
     !token.is_empty() && trimmed.eq_ignore_ascii_case(token)
 }
 
-/// The message asks the user for approval.
+/// The message asks the user for approval: it quotes the token the user must answer with
+/// (`Reply 'yes' to approve`). A message that only mentions approval (`approve?`) does not
+/// tell the user what their answer means, so it is not a request.
 pub fn asks_for_approval(text: &str, token: &str) -> bool {
     let lower = text.to_lowercase();
     let token = token.to_lowercase();
-    lower.contains("approv")
-        || [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')]
-            .iter()
-            .any(|(open, close)| lower.contains(&format!("{open}{token}{close}")))
+    [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')]
+        .iter()
+        .any(|(open, close)| lower.contains(&format!("{open}{token}{close}")))
 }
 
 fn state_of_kind(policy: Option<&AgentPolicy>, kind: &str) -> Option<String> {
@@ -546,8 +552,9 @@ fn gate_open(
                 .collect();
             if candidates.is_empty() {
                 return Err(format!(
-                    "{}. Ask the user for approval, stop, and wait for their answer.",
-                    upper_first(&gate.reason)
+                    "{}. Ask the user for approval (quote the answer: reply `{}` to approve), stop, and wait for their answer.",
+                    upper_first(&gate.reason),
+                    gate.token.as_deref().unwrap_or("yes")
                 ));
             }
             for (i, a) in &candidates {
@@ -682,6 +689,20 @@ fn tool_decision(
             );
         }
     } else {
+        if let Action::Edit { path } = action
+            && shell::programs::is_git_internal(path)
+            && let Some(gate) = gates
+                .iter()
+                .find(|g| matches!(g.action, GateAction::Git { .. }))
+            && gate_open(gate, GateKind::Commit, state, work).is_err()
+        {
+            return deny(
+                format!(
+                    "`{path}` is one of git's own files; changing it could make or move a commit, and the protocol still waits for the user's approval."
+                ),
+                gate,
+            );
+        }
         for gate in gates.iter().filter(|g| tool_gate_matches(g, tool)) {
             match gate_open(gate, GateKind::Commit, state, work) {
                 Ok(i) => armed = armed.or(i),
@@ -813,7 +834,10 @@ fn shell_allowed(analysis: &Analysis, rules: &[&PermissionRule]) -> Result<(), S
 /// The words of a simple command as the rules see them: quotes removed, the program by its
 /// name; `None` when an argument is only known at run time.
 fn rule_text(c: &shell::Command) -> Option<String> {
-    if c.extra_args {
+    let neutral =
+        |name: &str| shell::programs::NEUTRAL_VARIABLES.contains(&name) || name.starts_with("LC_");
+    // `GIT_TRACE=/path git diff` writes a file; other variables change what runs.
+    if c.extra_args || c.assignments.iter().any(|(name, _)| !neutral(name)) {
         return None;
     }
     let mut words = Vec::with_capacity(c.argv.len() + c.wrappers.len());

@@ -194,9 +194,47 @@ fn approved_commit(
     Ok(None)
 }
 
-/// Branch updates (`refs/heads/*`, `HEAD`) in a reference transaction that point at commits no
-/// branch, tag or remote-tracking ref holds yet: (old, new) pairs.
-fn new_commit_updates(
+/// The tips of every branch, tag and remote-tracking ref now.
+pub(crate) fn ref_tips(loc: &Location, deadline: Instant) -> Result<Vec<String>, String> {
+    let out = worktree::git_ok(
+        loc,
+        &[
+            "for-each-ref",
+            "--format=%(objectname)",
+            "refs/heads",
+            "refs/tags",
+            "refs/remotes",
+        ],
+        Index::Default,
+        deadline,
+    )?;
+    let mut tips: Vec<String> = out.lines().map(str::to_owned).collect();
+    tips.sort();
+    tips.dedup();
+    Ok(tips)
+}
+
+/// The commits reachable from `tip` that are not the session's known ground: what the
+/// repository held when the session first moved a ref, and the commits made under approvals.
+fn commits_beyond(
+    loc: &Location,
+    tip: &str,
+    known: &[String],
+    deadline: Instant,
+) -> Result<Vec<String>, String> {
+    let mut args = vec!["rev-list".to_owned(), tip.to_owned()];
+    if !known.is_empty() {
+        args.push("--not".to_owned());
+        args.extend(known.iter().cloned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = worktree::git_ok(loc, &args, Index::Default, deadline)?;
+    Ok(out.lines().map(str::to_owned).collect())
+}
+
+/// Branch updates (`refs/heads/*`, `HEAD`) in a reference transaction: (old, new) pairs; a
+/// symbolic update (`ref:...`) moves no commit and is left out.
+fn branch_updates(
     loc: &Location,
     stdin: &str,
     deadline: Instant,
@@ -207,29 +245,15 @@ fn new_commit_updates(
         let [old, new, name] = parts.as_slice() else {
             continue;
         };
-        if is_zero(new) || !(*name == "HEAD" || name.starts_with("refs/heads/")) {
-            continue;
-        }
-        let fresh = worktree::git_ok(
-            loc,
-            &[
-                "rev-list",
-                "-n1",
-                new,
-                "--not",
-                "--branches",
-                "--tags",
-                "--remotes",
-            ],
-            Index::Default,
-            deadline,
-        )?;
-        if fresh.is_empty() {
+        if is_zero(new)
+            || new.starts_with("ref:")
+            || !(*name == "HEAD" || name.starts_with("refs/heads/"))
+        {
             continue;
         }
         // A symbolic `HEAD` moves with its branch and is logged without its old value: it is
         // the commit HEAD points to before the transaction.
-        let old = if *name == "HEAD" && is_zero(old) {
+        let old = if *name == "HEAD" && (is_zero(old) || old.starts_with("ref:")) {
             let (ok, head, _) = worktree::git(
                 loc,
                 &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
@@ -247,6 +271,37 @@ fn new_commit_updates(
         out.push((old, (*new).to_owned()));
     }
     Ok(out)
+}
+
+/// The session's known ground: the refs at its start (recorded now, under the session's lock,
+/// if this is the first time) and the commits made under its approvals.
+fn known_commits(
+    options: &GitHookOptions,
+    session: &str,
+    loc: &Location,
+    deadline: Instant,
+) -> Result<(SessionState, Vec<String>), String> {
+    let path = state_path(&options.state_dir, session);
+    let mut state = read_state(&path).map_err(|e| e.to_string())?.core;
+    if state.refs_at_start.is_none() {
+        let tips = ref_tips(loc, deadline)?;
+        record(&options.state_dir, session, |s| {
+            if s.refs_at_start.is_none() {
+                s.refs_at_start = Some(tips.clone());
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        state = read_state(&path).map_err(|e| e.to_string())?.core;
+    }
+    let mut known = state.refs_at_start.clone().unwrap_or_default();
+    known.extend(
+        state
+            .approvals
+            .iter()
+            .filter_map(|a| a.used.clone())
+            .filter(|c| !c.is_empty()),
+    );
+    Ok((state, known))
 }
 
 /// The verdict of one hook run: `Ok(())` to go on, or the reason to refuse.
@@ -295,23 +350,50 @@ pub fn check(
             if phase == "aborted" {
                 return Ok(());
             }
-            let updates = new_commit_updates(&here, stdin, deadline)?;
+            let (state, known) = known_commits(options, session, &here, deadline)?;
             let mut used = Vec::new();
-            for (old, new) in &updates {
-                let head = (!is_zero(old)).then_some(old.as_str());
-                let tree = worktree::tree_of(&here, Some(new), deadline)?;
-                match approved_commit(&here, &state, head, &tree, deadline)? {
+            for (old, new) in branch_updates(&here, stdin, deadline)? {
+                let fresh = commits_beyond(&here, &new, &known, deadline)?;
+                if fresh.is_empty() {
+                    continue;
+                }
+                // One approval, one commit: exactly the new tip, made on the approved HEAD.
+                let head = (!is_zero(&old)).then_some(old.as_str());
+                let approved = if fresh.len() == 1 && fresh[0] == new {
+                    let tree = worktree::tree_of(&here, Some(&new), deadline)?;
+                    approved_commit(&here, &state, head, &tree, deadline)?
+                } else {
+                    None
+                };
+                match approved {
                     Some(i) => used.push((i, new.clone())),
                     None if phase == "prepared" => return Err(refuse_commit()),
                     None => {}
                 }
             }
             if phase == "committed" && !used.is_empty() {
-                record_used(&options.state_dir, session, &used).map_err(|e| e.to_string())?;
+                record(&options.state_dir, session, |s| {
+                    for (i, commit) in &used {
+                        if let Some(a) = s.approvals.get_mut(*i)
+                            && a.used.is_none()
+                        {
+                            a.used = Some(commit.clone());
+                            a.armed = false;
+                        }
+                    }
+                })
+                .map_err(|e| e.to_string())?;
             }
             Ok(())
         }
         "pre-push" if gated.contains(&GitOperation::Push) => {
+            let (state, known) = known_commits(options, session, &here, deadline)?;
+            let approved: Vec<&str> = state
+                .approvals
+                .iter()
+                .filter_map(|a| a.used.as_deref())
+                .filter(|c| !c.is_empty())
+                .collect();
             for line in stdin.lines() {
                 let parts: Vec<&str> = line.split_whitespace().collect();
                 let [local_ref, local, _remote_ref, remote] = parts.as_slice() else {
@@ -325,14 +407,34 @@ pub fn check(
                         "agentspec: deleting a remote ref (`{local_ref}`) is not an approved push"
                     ));
                 }
-                let approved = state
-                    .approvals
-                    .iter()
-                    .any(|a| a.used.as_deref() == Some(*local));
-                if !approved {
+                if !is_zero(remote) {
+                    let (ff, _, _) = worktree::git(
+                        &here,
+                        &["merge-base", "--is-ancestor", remote, local],
+                        Index::Default,
+                        deadline,
+                    )?;
+                    if !ff {
+                        return Err(format!(
+                            "agentspec: `{local_ref}` does not fast-forward the remote; a force push is not an approved push"
+                        ));
+                    }
+                }
+                if !approved.contains(local) {
                     return Err(format!(
                         "agentspec: `{local_ref}` ({}) is not a commit the user approved; only the commit made under an approval may be pushed",
                         &local[..local.len().min(12)]
+                    ));
+                }
+                let mut ground = known.clone();
+                if !is_zero(remote) {
+                    ground.push((*remote).to_owned());
+                }
+                let sent = commits_beyond(&here, local, &ground, deadline)?;
+                if let Some(hidden) = sent.iter().find(|c| !approved.contains(&c.as_str())) {
+                    return Err(format!(
+                        "agentspec: pushing `{local_ref}` would also send {}, a commit the user did not approve",
+                        &hidden[..hidden.len().min(12)]
                     ));
                 }
             }
@@ -342,11 +444,11 @@ pub fn check(
     }
 }
 
-/// Marks approvals spent by the commits a reference transaction made.
-fn record_used(
+/// Changes the session's state under its lock.
+fn record(
     state_dir: &Path,
     session: &str,
-    used: &[(usize, String)],
+    change: impl FnOnce(&mut SessionState),
 ) -> Result<(), RunnerError> {
     let _lock = Lock::acquire(
         &state_dir.join(format!("{}.lock", sanitize(session))),
@@ -354,14 +456,7 @@ fn record_used(
     )?;
     let path = state_path(state_dir, session);
     let mut stored = read_state(&path)?;
-    for (i, commit) in used {
-        if let Some(a) = stored.core.approvals.get_mut(*i)
-            && a.used.is_none()
-        {
-            a.used = Some(commit.clone());
-            a.armed = false;
-        }
-    }
+    change(&mut stored.core);
     let bytes = serde_json::to_vec(&stored).map_err(|e| RunnerError::State(e.to_string()))?;
     super::write_atomic(&path, &bytes)
         .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))

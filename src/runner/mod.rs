@@ -401,6 +401,19 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         LOCK_TIMEOUT,
     )?;
     let mut stored = read_state(&state_path)?;
+    if stored.core.refs_at_start.is_none() && (policy.is_some() || parent.is_some()) {
+        // What the repository held before the session could move anything: the git hooks
+        // treat commits reachable from it as not the session's own.
+        let here = worktree::Location {
+            dir: PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned())),
+            git_args: Vec::new(),
+            exclude: Vec::new(),
+        };
+        let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        if let Ok(tips) = githooks::ref_tips(&here, deadline) {
+            stored.core.refs_at_start = Some(tips);
+        }
+    }
     let key = input.agent_key();
     let actor = Actor {
         key: &key,

@@ -138,6 +138,11 @@ const PROGRAM_KEYS: &[&str] = &[
     "sendemail.tocmd",
     "sendemail.cccmd",
     "sendemail.*.smtpserver",
+    "protocol.allow",
+    "protocol.*.allow",
+    "url.*.insteadof",
+    "url.*.pushinsteadof",
+    "core.alternaterefscommand",
 ];
 
 /// Whether setting `key` can make git run something else.
@@ -319,16 +324,10 @@ const KNOWN: &[&str] = &[
     "lfs",
 ];
 
-/// Whether an argument list (before `--`) holds one of `flags`.
+/// Whether an argument list (before `--`) holds one of `flags`, abbreviations included (git's
+/// option parser accepts any unambiguous prefix of a long option).
 fn has_flag(args: &[Word], flags: &[&str]) -> bool {
-    args.iter()
-        .map(|w| w.text.as_str())
-        .take_while(|a| *a != "--")
-        .any(|a| {
-            flags
-                .iter()
-                .any(|f| a == *f || (f.starts_with("--") && a.starts_with(&format!("{f}="))))
-        })
+    super::programs::has_option(args, flags)
 }
 
 /// The value of an option given as `--opt=V`, `--opt V` or `-o V`.
@@ -340,14 +339,15 @@ fn option_values<'a>(args: &'a [Word], long: &str, short: Option<&str>) -> Vec<&
         if a == "--" {
             break;
         }
-        if a == long || short == Some(a) {
+        let long_form = super::programs::option_is(a, long);
+        if (long_form && !a.contains('=')) || short == Some(a) {
             if let Some(v) = args.get(i + 1) {
                 out.push(v);
             }
             i += 2;
             continue;
         }
-        if a.starts_with(&format!("{long}=")) {
+        if long_form {
             out.push(&args[i]);
         }
         i += 1;
@@ -483,6 +483,13 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
     let rest = &args[i + 1..];
     inv.subcommand = Some(sub.clone());
     classify(&sub, rest, &mut inv);
+    // `ext::` URLs (a remote, a submodule, a fetch) make git run a command.
+    if let Some(url) = rest.iter().find(|w| w.text.contains("ext::")) {
+        inv.opaque = Some(format!(
+            "`{}` uses git's `ext::` transport, which runs a command",
+            url.text
+        ));
+    }
     if inv.opaque.is_none() && !KNOWN.contains(&sub.as_str()) {
         inv.opaque = Some(format!(
             "`git {sub}` is not a git command, so it is an alias or an external program"
@@ -510,6 +517,16 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
         "replace" => {
             has_flag(rest, &["--edit", "-e", "--graft", "--convert-graft-file"]).then_some(Commit)
         }
+        // A commit object written by hand is `commit-tree`'s work.
+        "hash-object" => {
+            let commit_type = rest
+                .windows(2)
+                .any(|w| w[0].text == "-t" && w[1].text == "commit")
+                || rest
+                    .iter()
+                    .any(|w| w.text == "-tcommit" || w.text == "--type=commit");
+            (commit_type && has_flag(rest, &["-w"])).then_some(Commit)
+        }
         "subtree" => match first {
             Some("push") => Some(Push),
             Some("add" | "merge" | "pull" | "split") => Some(Commit),
@@ -535,7 +552,11 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
     match sub {
         "am" | "rebase" => {
             for v in option_values(rest, "--exec", Some("-x")) {
-                let text = v.text.strip_prefix("--exec=").unwrap_or(&v.text);
+                let text = v
+                    .text
+                    .split_once('=')
+                    .filter(|_| v.text.starts_with("--"))
+                    .map_or(v.text.as_str(), |(_, t)| t);
                 inv.runs.push(text.to_owned());
             }
         }
@@ -550,23 +571,31 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
             }
         }
         "config" => config(rest, inv),
+        "merge-index" => {
+            inv.opaque = Some("`git merge-index` runs another program".to_owned());
+        }
+        "push" if has_flag(rest, &["--no-verify", "--receive-pack", "--exec"]) => {
+            inv.opaque = Some(
+                "`git push --no-verify` skips the git hooks agentspec relies on, and `--receive-pack` runs another program".to_owned(),
+            );
+        }
         "difftool" if has_flag(rest, &["--extcmd", "-x"]) => {
             inv.opaque = Some("`git difftool --extcmd` runs another program".to_owned());
         }
-        "grep"
-            if rest.iter().any(|w| {
-                w.text.starts_with("-O") || w.text.starts_with("--open-files-in-pager")
-            }) =>
-        {
+        "grep" if has_flag(rest, &["-O", "--open-files-in-pager"]) => {
             inv.opaque = Some("`git grep -O` runs a pager program".to_owned());
         }
-        "clone" | "fetch" | "ls-remote" | "archive" => {
+        "clone" | "fetch" | "ls-remote" | "archive" | "pull" => {
             let program = ["--upload-pack", "--exec", "--template"];
             if has_flag(rest, &program) || (sub == "clone" && has_flag(rest, &["-u"])) {
                 inv.opaque = Some(format!("`git {sub}` is told to run another program"));
             }
             for v in option_values(rest, "--config", Some("-c")) {
-                let kv = v.text.strip_prefix("--config=").unwrap_or(&v.text);
+                let kv = v
+                    .text
+                    .split_once('=')
+                    .filter(|_| v.text.starts_with("--"))
+                    .map_or(v.text.as_str(), |(_, t)| t);
                 if runs_program(kv.split('=').next().unwrap_or(kv)) {
                     inv.opaque = Some(format!("`git {sub} -c {kv}` makes git run another program"));
                 }

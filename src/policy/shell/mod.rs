@@ -401,6 +401,9 @@ impl Walker {
                 match target {
                     ast::IoFileRedirectTarget::Filename(w) => {
                         let word = self.word(&w.value, depth);
+                        if writes && programs::is_git_internal(&word.text) {
+                            self.opaque(&w.value, "it writes git's own files");
+                        }
                         if writes && w.value != "/dev/null" {
                             self.out.redirect_writes.push(word.text);
                         }
@@ -659,6 +662,12 @@ impl Walker {
                                 );
                             }
                         }
+                        if clears_env {
+                            self.opaque(
+                                &cmd.text,
+                                format!("`{base}` runs the command with a cleared environment, which switches agentspec's git hooks off"),
+                            );
+                        }
                         cmd.assignments.extend(assignments);
                         cmd.clears_env |= clears_env;
                         cmd.extra_args |= extra_args;
@@ -716,6 +725,66 @@ impl Walker {
             &cmd.text,
             "the command wraps itself too many times to analyse",
         );
+    }
+
+    /// A program agentspec does not know may run a command given in its arguments (`setpriv
+    /// git ...`, `npm exec -- git ...`, `poetry run bash -c ...`): an argument that names git,
+    /// a shell, an interpreter, `eval` or a wrapper starts a command that is analysed as one
+    /// when it performs a gated operation or is opaque in itself.
+    fn commands_in_arguments(&mut self, cmd: &Command, args: &[Word], depth: usize) {
+        for (i, w) in args.iter().enumerate() {
+            let Some(word) = w.as_literal() else { continue };
+            let name = programs::base_name(word);
+            let starts_command = programs::is_git(name)
+                || programs::dashed_git(name).is_some()
+                || programs::SHELLS.contains(&name)
+                || name == "eval"
+                || programs::wrapper(name, &[]).is_some()
+                || programs::interpreter(name, &[]).is_some();
+            if !starts_command {
+                continue;
+            }
+            let mut probe = Walker {
+                functions: self.functions.clone(),
+                aliases: self.aliases.clone(),
+                cd: cmd.cd.clone(),
+                ..Walker::default()
+            };
+            let mut inner = Command {
+                argv: args[i..].to_vec(),
+                program: None,
+                wrappers: vec![cmd.program.clone().unwrap_or_default()],
+                assignments: cmd.assignments.clone(),
+                extra_args: cmd.extra_args,
+                clears_env: cmd.clears_env,
+                cd: cmd.cd.clone(),
+                writes: false,
+                git: None,
+                text: cmd.text.clone(),
+            };
+            probe.resolve(&mut inner, Input::Inherited, None, depth + 1);
+            let gated = !probe.out.git_operations().is_empty();
+            // An unknown git subcommand here is more likely a package name (`apt install git
+            // curl`) than an alias.
+            let opaque: Vec<Opaque> = probe
+                .out
+                .opaque
+                .into_iter()
+                .filter(|o| {
+                    !o.reason.contains("is not a git command")
+                        && !o.reason.contains("from its standard input")
+                })
+                .collect();
+            if gated || !opaque.is_empty() {
+                self.out.commands.extend(probe.out.commands);
+                for o in opaque {
+                    self.opaque(&o.construct, o.reason);
+                }
+                self.out.substitutions += probe.out.substitutions;
+                self.out.redirect_writes.extend(probe.out.redirect_writes);
+                return;
+            }
+        }
     }
 
     fn push(&mut self, cmd: &Command) {
@@ -889,6 +958,10 @@ impl Walker {
                     self.opaque(&text, why);
                 } else if let Some(why) = programs::runs_commands_otherwise(base, args) {
                     self.opaque(&text, why);
+                } else if let Some(why) = programs::writes_git_internals(base, args) {
+                    self.opaque(&text, why);
+                } else if !programs::NON_EXECUTING.contains(&base) {
+                    self.commands_in_arguments(cmd, args, depth);
                 }
             }
         }

@@ -39,6 +39,28 @@ fn command(argv: Vec<Word>) -> Runs {
     }
 }
 
+/// Whether the argument `arg` is the option `full` the way getopt and git's option parser read
+/// it: the long option with or without `=value`, or any unambiguous abbreviation of it (`--upl=`
+/// for `--upload-pack`, at least two letters); a short option alone or with its value glued on.
+pub fn option_is(arg: &str, full: &str) -> bool {
+    if let Some(long) = full.strip_prefix("--") {
+        let Some(given) = arg.strip_prefix("--") else {
+            return false;
+        };
+        let name = given.split('=').next().unwrap_or(given);
+        return name == long || (name.len() >= 2 && long.starts_with(name));
+    }
+    arg == full || (full.len() == 2 && arg.starts_with(full) && !arg.starts_with("--"))
+}
+
+/// Whether any argument (before `--`) is one of `options`.
+pub fn has_option(args: &[Word], options: &[&str]) -> bool {
+    args.iter()
+        .map(|w| w.text.as_str())
+        .take_while(|a| *a != "--")
+        .any(|a| options.iter().any(|o| option_is(a, o)))
+}
+
 /// The program's name as the shell looks it up: `/usr/bin/git` is `git`.
 pub fn base_name(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
@@ -217,6 +239,21 @@ pub fn wrapper(program: &str, args: &[Word]) -> Option<Runs> {
                 join_script(&args[at + 1..])
             } else {
                 Runs::Nothing
+            }
+        }
+        "compgen" | "complete" => {
+            match args
+                .iter()
+                .position(|w| w.text == "-C" || (w.text.starts_with("-C") && w.text.len() > 2))
+            {
+                Some(i) if args[i].text == "-C" => args
+                    .get(i + 1)
+                    .map_or(Runs::Nothing, |s| Runs::Script(s.clone())),
+                Some(i) => Runs::Script(Word {
+                    text: args[i].text[2..].to_owned(),
+                    kind: args[i].kind,
+                }),
+                None => Runs::Nothing,
             }
         }
         "trap" => match args.first() {
@@ -573,9 +610,45 @@ const INTERPRETERS: &[(&str, &[&str])] = &[
     ("lldb", &["-o", "-s", "--one-line", "--source"]),
 ];
 
-/// Interpreter options that run a module or a tool shipped with the interpreter rather than a
-/// file: `python -m pytest`, `node --test`.
-const RUNS_MODULE: &[&str] = &["-m", "--test"];
+/// Python modules that are tools run on the project (`python -m pytest`); any other `-m`
+/// module may run code from its arguments (`python -m timeit 'code'`).
+const TOOL_MODULES: &[&str] = &[
+    "pytest",
+    "unittest",
+    "pip",
+    "venv",
+    "virtualenv",
+    "mypy",
+    "black",
+    "ruff",
+    "flake8",
+    "pylint",
+    "isort",
+    "coverage",
+    "build",
+    "twine",
+    "tox",
+    "nox",
+    "pyflakes",
+    "py_compile",
+    "compileall",
+    "json.tool",
+    "pydoc",
+    "ensurepip",
+    "pipx",
+    "poetry",
+    "hatch",
+    "pdm",
+    "uv",
+    "bandit",
+    "pyright",
+    "nose2",
+    "doctest",
+    "sphinx",
+    "mkdocs",
+    "maturin",
+    "setuptools_scm",
+];
 
 /// Normalises `python3.12` to `python`, `Rscript` to `rscript`.
 fn interpreter_family(program: &str) -> String {
@@ -589,7 +662,7 @@ fn interpreter_family(program: &str) -> String {
 pub fn interpreter(program: &str, args: &[Word]) -> Option<Option<String>> {
     let family = interpreter_family(program);
     let (_, code_flags) = INTERPRETERS.iter().find(|(name, _)| *name == family)?;
-    for w in args {
+    for (i, w) in args.iter().enumerate() {
         let a = w.text.as_str();
         let lower = a.to_ascii_lowercase();
         let clustered_code = a.starts_with('-')
@@ -605,8 +678,19 @@ pub fn interpreter(program: &str, args: &[Word]) -> Option<Option<String>> {
         {
             return Some(Some(format!("`{program} {a}` runs code given as text")));
         }
-        if RUNS_MODULE.contains(&a) {
+        if family == "node" && a == "--test" {
             return Some(None);
+        }
+        if matches!(family.as_str(), "python" | "pypy") && a == "-m" {
+            let module = args.get(i + 1).map_or("", |m| m.text.as_str());
+            let tool = TOOL_MODULES
+                .iter()
+                .any(|t| module == *t || module.starts_with(&format!("{t}.")));
+            return Some((!tool).then(|| {
+                format!(
+                    "`{program} -m {module}` runs a module that may run code from its arguments"
+                )
+            }));
         }
         if !a.starts_with('-') {
             return Some(Some(format!(
@@ -676,28 +760,64 @@ pub fn awk(args: &[Word]) -> Option<String> {
 
 /// GNU sed's `e` command and `s///e` flag run shell commands.
 pub fn sed(args: &[Word]) -> Option<String> {
-    let mut scripts: Vec<&Word> = Vec::new();
-    let mut i = 0;
+    let mut scripts: Vec<Word> = Vec::new();
     let mut explicit = false;
+    let mut i = 0;
     while i < args.len() {
         let a = args[i].text.as_str();
-        if a == "-f" || a.starts_with("--file") {
+        if a == "--" {
+            if !explicit && let Some(s) = args.get(i + 1) {
+                scripts.push(s.clone());
+            }
+            break;
+        }
+        if option_is(a, "--file")
+            || (a.starts_with('-') && !a.starts_with("--") && a[1..].contains('f'))
+        {
             return Some("the sed script comes from a file".to_owned());
         }
-        if a == "-e" || a == "--expression" {
-            if let Some(s) = args.get(i + 1) {
-                scripts.push(s);
-            }
+        if option_is(a, "--expression") {
             explicit = true;
-            i += 2;
+            match a.split_once('=') {
+                Some((_, v)) => scripts.push(Word {
+                    text: v.to_owned(),
+                    kind: args[i].kind,
+                }),
+                None => scripts.extend(args.get(i + 1).cloned()),
+            }
+            i += if a.contains('=') { 1 } else { 2 };
             continue;
         }
-        if a == "-l" || a == "--line-length" {
-            i += 2;
+        if a.starts_with('-') && !a.starts_with("--") && a.len() > 1 {
+            // A cluster such as `-ne`: `e` takes the rest of the word or the next one.
+            if let Some(at) = a[1..].find('e') {
+                explicit = true;
+                let rest = &a[at + 2..];
+                if rest.is_empty() {
+                    scripts.extend(args.get(i + 1).cloned());
+                    i += 2;
+                } else {
+                    scripts.push(Word {
+                        text: rest.to_owned(),
+                        kind: args[i].kind,
+                    });
+                    i += 1;
+                }
+                continue;
+            }
+            i += if a == "-l" { 2 } else { 1 };
             continue;
         }
-        if !explicit && !a.starts_with('-') {
-            scripts.push(&args[i]);
+        if a.starts_with("--") {
+            i += if option_is(a, "--line-length") && !a.contains('=') {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        if !explicit {
+            scripts.push(args[i].clone());
             break;
         }
         i += 1;
@@ -818,6 +938,32 @@ pub fn runs_commands_otherwise(program: &str, args: &[Word]) -> Option<String> {
             .iter()
             .any(|a| matches!(*a, "run" | "exec" | "start" | "create" | "debug" | "cp"))
             .then(|| format!("`{program}` runs commands in a container")),
+        "tar" | "gtar" | "bsdtar" => has_option(
+            args,
+            &[
+                "--checkpoint-action",
+                "--to-command",
+                "--use-compress-program",
+                "-I",
+                "--info-script",
+                "--new-volume-script",
+                "-F",
+                "--rsh-command",
+                "--rmt-command",
+            ],
+        )
+        .then(|| "`tar` is told to run another program".to_owned()),
+        "make" | "gmake" => has_option(args, &["--eval", "-E"])
+            .then(|| "`make --eval` runs recipe text given on the command line".to_owned()),
+        "man" => has_option(args, &["--pager", "-P", "--html", "-H"])
+            .then(|| "`man` is told to run another program".to_owned()),
+        "rsync" => has_option(args, &["--rsh", "-e", "--rsync-path"])
+            .then(|| "`rsync` is told to run another program".to_owned()),
+        "zip" => has_option(args, &["-TT", "--unzip-command"])
+            .then(|| "`zip` is told to run another program".to_owned()),
+        "compgen" | "complete" => {
+            has_option(args, &["-F"]).then(|| "`compgen -F` calls a shell function".to_owned())
+        }
         "hash" => texts
             .iter()
             .any(|a| a.starts_with("-p"))
@@ -886,6 +1032,21 @@ pub fn is_sensitive_variable(name: &str) -> bool {
             | "CLAUDE_CODE_SESSION_ID"
             | "XDG_CONFIG_HOME"
             | "HOME"
+            | "MANPAGER"
+            | "MANOPT"
+            | "BROWSER"
+            | "LESSOPEN"
+            | "LESSCLOSE"
+            | "GCONV_PATH"
+            | "PERL5OPT"
+            | "RUBYOPT"
+            | "PYTHONSTARTUP"
+            | "JAVA_TOOL_OPTIONS"
+            | "_JAVA_OPTIONS"
+            | "JDK_JAVA_OPTIONS"
+            | "SSH_ASKPASS"
+            | "SUDO_ASKPASS"
+            | "ZDOTDIR"
     ) || name.starts_with("DYLD_")
         || name.starts_with("AGENTSPEC_")
         || name.starts_with("BASH_FUNC_")
@@ -924,3 +1085,76 @@ pub fn gh_pushes(args: &[Word]) -> bool {
     let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
     matches!(texts.as_slice(), ["pr", "merge", ..] | ["repo", "sync", ..])
 }
+
+/// Environment variables a command may set and still be matched by `Bash(...)` allow rules:
+/// they change no program that runs and name no file that is written.
+pub const NEUTRAL_VARIABLES: &[&str] = &[
+    "CI",
+    "NODE_ENV",
+    "RUST_BACKTRACE",
+    "RUST_LOG",
+    "TERM",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "DEBUG",
+    "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_COMMITTER_DATE",
+    "COLUMNS",
+    "LINES",
+];
+
+/// Whether a path names git's own files: a `.git` folder (or a bare `*.git` repository's
+/// `refs`, `objects`, `HEAD`, `packed-refs`, `hooks`, `config`).
+pub fn is_git_internal(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    parts.iter().enumerate().any(|(i, p)| {
+        *p == ".git"
+            || (p.ends_with(".git")
+                && parts.get(i + 1).is_some_and(|next| {
+                    matches!(
+                        *next,
+                        "refs" | "objects" | "HEAD" | "packed-refs" | "hooks" | "config"
+                    )
+                }))
+    }) || path.contains("refs/heads/")
+        || path.ends_with("packed-refs")
+}
+
+/// Programs that write or remove the files named in their arguments.
+const FILE_WRITERS: &[&str] = &[
+    "cp", "mv", "ln", "install", "tee", "dd", "rsync", "truncate", "touch", "rm", "unlink",
+    "chmod", "chown", "mkdir", "rmdir", "sed", "gsed", "patch", "tar", "unzip", "shred",
+];
+
+/// A file-writing program pointed at git's own files.
+pub fn writes_git_internals(program: &str, args: &[Word]) -> Option<String> {
+    if !FILE_WRITERS.contains(&program) {
+        return None;
+    }
+    args.iter()
+        .map(|w| w.text.strip_prefix("of=").unwrap_or(&w.text))
+        .find(|a| is_git_internal(a))
+        .map(|a| format!("`{program}` changes git's own files (`{a}`)"))
+}
+
+/// Programs that only print, search or look things up: a `git commit` among their arguments is
+/// text, not a command.
+pub const NON_EXECUTING: &[&str] = &[
+    "echo", "printf", "grep", "egrep", "fgrep", "rg", "ag", "ack", "which", "whereis", "type",
+    "apropos", "whatis", "cat", "head", "tail", "less", "more", "wc", "sort", "uniq", "cut", "tr",
+    "column", "jq", "yq", "test", "[", "ls", "stat", "file", "du", "df", "diff", "cmp", "comm",
+    "basename", "dirname", "realpath", "readlink", "date", "sleep", "true", "false", "read", "pwd",
+    "set", "shift", "exit", "return", "wait", "kill", "apt", "apt-get", "dnf", "yum", "brew",
+    "pip", "pip3", "touch", "mkdir", "rm", "cp", "mv", "chmod", "ln", "curl", "wget", "command",
+    "hash",
+];
