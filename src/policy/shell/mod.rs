@@ -118,9 +118,25 @@ pub(crate) fn parser_options() -> brush_parser::ParserOptions {
 
 /// Analyses a command as the Bash tool would run it.
 pub fn analyze(text: &str) -> Analysis {
+    // The same command is analysed several times for one event (does it need the work tree,
+    // what is decided, what it did); the last result is kept per thread.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Analysis)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(hit) = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, a)| a.clone())
+    }) {
+        return hit;
+    }
     let mut walker = Walker::default();
     walker.text(text, 0);
-    walker.out
+    let analysis = walker.out;
+    LAST.with(|last| *last.borrow_mut() = Some((text.to_owned(), analysis.clone())));
+    analysis
 }
 
 #[derive(Default)]
