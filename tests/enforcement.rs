@@ -633,3 +633,18 @@ fn one_approval_cannot_carry_a_hidden_commit() {
         "the hidden tag reached the remote"
     );
 }
+
+#[test]
+fn a_test_suites_own_repositories_are_not_guarded() {
+    // Project code that makes and commits in temporary repositories (a test suite of a tool
+    // that works with git) keeps working while the gate is closed.
+    let project = Project::new("suite-session");
+    project.hook(json!({"hook_event_name": "SessionStart"}));
+    let head = git(&project.dir, &["rev-parse", "HEAD"]);
+    assert!(project.execute(
+        "T=$(mktemp -d) && git -C $T init -q && cd $T && git commit --allow-empty -qm t && test \"$(git log --format=%s)\" = t"
+    ));
+    // The session's own repository stays guarded, from any directory.
+    project.execute("cd src && git commit --allow-empty -qm a");
+    assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head);
+}

@@ -247,6 +247,11 @@ pub struct SessionState {
     /// not the session's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refs_at_start: Option<Vec<String>>,
+    /// The repository the session works in (its git common directory, absolute), recorded
+    /// with `refs_at_start`: the git hooks guard it, not the temporary repositories a test
+    /// suite makes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 
 impl SessionState {

@@ -214,6 +214,21 @@ pub(crate) fn ref_tips(loc: &Location, deadline: Instant) -> Result<Vec<String>,
     Ok(tips)
 }
 
+/// The repository at `loc`: its git common directory, absolute and canonical.
+pub(crate) fn repository(loc: &Location, deadline: Instant) -> Result<String, String> {
+    let dir = worktree::git_ok(
+        loc,
+        &["rev-parse", "--git-common-dir"],
+        Index::Default,
+        deadline,
+    )?;
+    let path = loc.dir.join(dir);
+    Ok(std::fs::canonicalize(&path)
+        .unwrap_or(path)
+        .display()
+        .to_string())
+}
+
 /// The commits reachable from `tip` that are not the session's known ground: what the
 /// repository held when the session first moved a ref, and the commits made under approvals.
 fn commits_beyond(
@@ -285,9 +300,11 @@ fn known_commits(
     let mut state = read_state(&path).map_err(|e| e.to_string())?.core;
     if state.refs_at_start.is_none() {
         let tips = ref_tips(loc, deadline)?;
+        let repo = repository(loc, deadline)?;
         record(&options.state_dir, session, |s| {
             if s.refs_at_start.is_none() {
                 s.refs_at_start = Some(tips.clone());
+                s.repository = Some(repo.clone());
             }
         })
         .map_err(|e| e.to_string())?;
@@ -327,6 +344,14 @@ pub fn check(
         git_args: Vec::new(),
         exclude: Vec::new(),
     };
+    // Only the session's own repository is guarded: a test suite's temporary repositories
+    // are not the work being approved. (The command analysis gates git commands in any
+    // repository.)
+    if let Some(own) = &state.repository
+        && repository(&here, deadline).is_ok_and(|r| &r != own)
+    {
+        return Ok(());
+    }
     let refuse_commit = || {
         "agentspec: this commit is not approved. The session's protocol needs the user's approval of the work, and one approval allows one commit of exactly that work".to_owned()
     };

@@ -410,8 +410,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             exclude: Vec::new(),
         };
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
-        if let Ok(tips) = githooks::ref_tips(&here, deadline) {
+        if let (Ok(tips), Ok(repo)) = (
+            githooks::ref_tips(&here, deadline),
+            githooks::repository(&here, deadline),
+        ) {
             stored.core.refs_at_start = Some(tips);
+            stored.core.repository = Some(repo);
         }
     }
     let key = input.agent_key();
