@@ -184,7 +184,7 @@ const TABLE: &[(&str, &str)] = &[
     ("cat <(git commit -m x)", "commit"),
     ("diff <(git show HEAD) >(git push)", "push"),
     ("echo $(echo $(git commit -m x))", "commit"),
-    ("echo $((1 + $(git commit -m x | wc -l)))", "commit"),
+    ("echo $((1 + $(git commit -m x | wc -l)))", "commit opaque"),
     // Wrappers.
     ("env git commit -m x", "commit"),
     ("env -i git commit -m x", "commit opaque"),
@@ -372,7 +372,7 @@ const TABLE: &[(&str, &str)] = &[
         "git grep --open-files-in-p='git commit -qam x; :' one",
         "opaque",
     ),
-    ("git fetch --upl='git commit; false' .", "opaque"),
+    ("git fetch --upl='git commit; false' .", "push opaque"),
     (
         "git -c protocol.ext.allow=always ls-remote 'ext::sh -c git% commit'",
         "opaque",
@@ -391,6 +391,44 @@ const TABLE: &[(&str, &str)] = &[
     ("apt-get install -y git", "-"),
     ("echo git commit -m x", "-"),
     ("cat .git/HEAD", "-"),
+    // Found by the second adversarial round.
+    ("x='a[$(git commit -qam x)]'; [[ $x -eq 0 ]]", "opaque"),
+    ("[[ $x -gt 0 ]]", "opaque"),
+    ("[[ 1 -eq 1 ]]", "-"),
+    ("a[x]=1", "opaque"),
+    ("echo ${arr[i]}", "opaque"),
+    ("echo ${arr[0]} ${name:-default}", "-"),
+    ("i=0; echo $((i+1))", "opaque"),
+    ("echo $((1 + 2))", "-"),
+    ("printf -v GIT_CONFIG_COUNT 0", "opaque"),
+    ("x=GIT_CONFIG_COUNT; printf -v $x 0", "opaque"),
+    ("read GIT_CONFIG_COUNT <<< 0", "opaque"),
+    ("for GIT_CONFIG_COUNT in 0; do git status; done", "opaque"),
+    ("let GIT_CONFIG_COUNT=0", "opaque"),
+    ("[[ GIT_CONFIG_COUNT=0 -eq 0 ]]", "opaque"),
+    ("a[GIT_CONFIG_COUNT=0]=1", "opaque"),
+    ("mapfile GIT_CONFIG_COUNT < /dev/null", "opaque"),
+    ("getopts a GIT_CONFIG_COUNT", "opaque"),
+    ("declare -n r=GIT_CONFIG_COUNT; r=0", "opaque"),
+    ("PS4='$(git commit)'; set -x", "opaque"),
+    (
+        "strace -f -o /dev/null -E GIT_CONFIG_COUNT git status",
+        "opaque",
+    ),
+    ("su -l root -c 'git status'", "opaque"),
+    (
+        "git log -1 --format=%H --output=.git/refs/heads/main",
+        "opaque",
+    ),
+    ("cd .git/refs/heads && cp /tmp/x main", "opaque"),
+    ("sed -i 1cabc .git/refs/heads/main", "opaque"),
+    ("sort -o .git/packed-refs x", "opaque"),
+    ("git --work-tree=.git checkout HEAD -- x", "opaque"),
+    ("git symbolic-ref refs/heads/main refs/stash", "commit"),
+    ("git symbolic-ref HEAD", "-"),
+    ("git -C ../remote.git fetch ../project main:main", "push"),
+    ("git fetch . refs/stash:refs/heads/main", "push"),
+    ("git fetch origin", "-"),
 ];
 
 #[test]
@@ -485,9 +523,9 @@ fn compose(inner: String, how: usize, other: &str) -> String {
         0 => format!("{other} && {inner}"),
         1 => format!("{inner}; {other}"),
         2 => format!("{other} | {inner}"),
-        3 => format!("({inner})"),
+        3 => format!("( {inner} )"),
         4 => format!("{{ {inner}; }}"),
-        5 => format!("echo \"$({inner})\""),
+        5 => format!("echo \"$( {inner} )\""),
         6 => format!("bash -c {}", quote(&inner)),
         7 => format!("if true; then {inner}; fi"),
         8 => format!("eval {}", quote(&inner)),
@@ -585,4 +623,12 @@ fn substitutions_are_counted_and_nul_bytes_are_opaque() {
     assert!(analyze("git status\0; git commit").is_opaque());
     let long = "echo x; ".repeat(20_000);
     assert!(analyze(&long).is_opaque());
+}
+
+#[test]
+fn arithmetic_is_read_where_it_is_written_whatever_comes_before() {
+    // Positions in the syntax tree count characters; multibyte text before `((x))` must not
+    // shift where agentspec looks.
+    assert!(analyze("echo é; read x < f; ((x))").is_opaque());
+    assert!(!analyze("echo é; ( ( npm test ) )").is_opaque());
 }

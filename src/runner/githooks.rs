@@ -260,10 +260,16 @@ fn branch_updates(
         let [old, new, name] = parts.as_slice() else {
             continue;
         };
-        if is_zero(new)
-            || new.starts_with("ref:")
-            || !(*name == "HEAD" || name.starts_with("refs/heads/"))
-        {
+        if is_zero(new) || !(*name == "HEAD" || name.starts_with("refs/heads/")) {
+            continue;
+        }
+        // A branch made a symbolic ref is an alias of whatever it names: never approved.
+        if new.starts_with("ref:") {
+            if name.starts_with("refs/heads/") {
+                return Err(format!(
+                    "agentspec: `{name}` would become a symbolic ref ({new}); that is not an approved commit"
+                ));
+            }
             continue;
         }
         // A symbolic `HEAD` moves with its branch and is logged without its old value: it is
@@ -310,7 +316,18 @@ fn known_commits(
         .map_err(|e| e.to_string())?;
         state = read_state(&path).map_err(|e| e.to_string())?.core;
     }
-    let mut known = state.refs_at_start.clone().unwrap_or_default();
+    // Commits an earlier session parked under a tag, the stash or a remote-tracking ref are not
+    // ground this session may build on.
+    let ledger = read_ledger(&options.state_dir);
+    let repo = state.repository.clone().unwrap_or_default();
+    let parked: &[String] = ledger.get(&repo).map_or(&[], Vec::as_slice);
+    let mut known: Vec<String> = state
+        .refs_at_start
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|tip| !parked.contains(tip))
+        .collect();
     known.extend(
         state
             .approvals
@@ -396,6 +413,23 @@ pub fn check(
                     None => {}
                 }
             }
+            if phase == "committed" {
+                // Every commit this transaction put under any ref beyond the known ground (a
+                // tag, the stash, a remote-tracking ref): later sessions must not take it as
+                // ground.
+                let mut parked = Vec::new();
+                for (_, new, _) in all_updates(stdin) {
+                    for c in commits_beyond(&here, &new, &known, deadline)? {
+                        if !used.iter().any(|(_, u)| *u == c) {
+                            parked.push(c);
+                        }
+                    }
+                }
+                if !parked.is_empty() {
+                    let repo = state.repository.clone().unwrap_or_default();
+                    park(&options.state_dir, &repo, parked).map_err(|e| e.to_string())?;
+                }
+            }
             if phase == "committed" && !used.is_empty() {
                 record(&options.state_dir, session, |s| {
                     for (i, commit) in &used {
@@ -467,6 +501,49 @@ pub fn check(
         }
         _ => Ok(()),
     }
+}
+
+/// Every update of a reference transaction to a commit: (old, new, ref).
+fn all_updates(stdin: &str) -> Vec<(String, String, String)> {
+    stdin
+        .lines()
+        .filter_map(|line| {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match parts.as_slice() {
+                [old, new, name] if !is_zero(new) && !new.starts_with("ref:") => {
+                    Some(((*old).to_owned(), (*new).to_owned(), (*name).to_owned()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The ledger of commits sessions made that no approval covers, per repository.
+fn ledger_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("parked-commits.json")
+}
+
+fn read_ledger(state_dir: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    std::fs::read(ledger_path(state_dir))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Adds commits to the ledger, under its own lock.
+fn park(state_dir: &Path, repo: &str, commits: Vec<String>) -> Result<(), RunnerError> {
+    let _lock = Lock::acquire(&state_dir.join("parked-commits.lock"), LOCK_TIMEOUT)?;
+    let mut ledger = read_ledger(state_dir);
+    let list = ledger.entry(repo.to_owned()).or_default();
+    for c in commits {
+        if !list.contains(&c) {
+            list.push(c);
+        }
+    }
+    let bytes = serde_json::to_vec(&ledger).map_err(|e| RunnerError::State(e.to_string()))?;
+    super::write_atomic(&ledger_path(state_dir), &bytes)
+        .map_err(|e| RunnerError::State(e.to_string()))
 }
 
 /// Changes the session's state under its lock.

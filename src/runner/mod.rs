@@ -193,6 +193,46 @@ fn work_tree_for(event: &Event, cwd: &Path, exclude: &Path) -> Result<Option<Wor
     worktree::fingerprint(&location)
 }
 
+/// Whether HEAD after a gated command is a commit of approved work: made on the HEAD of the
+/// armed approval, holding only its work tree's content or what was already committed.
+fn made_approved_commit(state: &SessionState, after: &WorkTree, cwd: &Path) -> bool {
+    let Some(head) = after.head.as_deref() else {
+        return false;
+    };
+    let here = worktree::Location {
+        dir: cwd.to_path_buf(),
+        git_args: Vec::new(),
+        exclude: Vec::new(),
+    };
+    let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+    state
+        .approvals
+        .iter()
+        .filter(|a| a.armed)
+        .filter_map(|a| a.work.as_ref())
+        .any(|approved| {
+            if approved.head.as_deref() == Some(head) {
+                // No commit was made (it failed): nothing to vouch for.
+                return true;
+            }
+            let parent = worktree::git_ok(
+                &here,
+                &["rev-parse", "--verify", "--quiet", &format!("{head}^1")],
+                worktree::Index::Default,
+                deadline,
+            )
+            .ok();
+            let parent_ok = parent.as_deref() == approved.head.as_deref();
+            let composed = worktree::tree_of(&here, Some(head), deadline)
+                .and_then(|tree| {
+                    let base = worktree::tree_of(&here, approved.head.as_deref(), deadline)?;
+                    worktree::composed_of(&here, &tree, &approved.tree, &base, deadline)
+                })
+                .unwrap_or(false);
+            parent_ok && composed
+        })
+}
+
 /// Puts the fingerprint into the event.
 fn with_work(event: Event, work: Option<WorkTree>) -> Event {
     match event {
@@ -424,10 +464,16 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         policy,
         parent,
     };
-    let idempotency_key = input
-        .tool_use_id
-        .as_ref()
-        .map(|id| format!("{}:{id}", input.hook_event_name));
+    // The same call repeated gets the same answer; another input under the same id does not.
+    let idempotency_key = input.tool_use_id.as_ref().map(|id| {
+        let tool_input = input
+            .tool_input
+            .as_ref()
+            .map(Value::to_string)
+            .unwrap_or_default();
+        let digest = crate::policy::sha256_hex(tool_input.as_bytes());
+        format!("{}:{id}:{}", input.hook_event_name, &digest[..16])
+    });
     let mut work_note = None;
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
         Some(previous) => previous.clone(),
@@ -437,7 +483,15 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             if decide::needs_work_tree(&actor, &stored.core, &event) {
                 let cwd = PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()));
                 match work_tree_for(&event, &cwd, &options.state_dir) {
-                    Ok(work) => {
+                    Ok(mut work) => {
+                        if matches!(event, Event::ToolFinished { .. })
+                            && let Some(w) = work.as_mut()
+                            && !made_approved_commit(&stored.core, w, &cwd)
+                        {
+                            // The commit is not the approved work (the git hooks were
+                            // bypassed): the approval is spent, and nothing may be pushed.
+                            w.head = None;
+                        }
                         work_note = Some(serde_json::to_value(&work).unwrap_or_default());
                         event = with_work(event, work);
                     }

@@ -453,7 +453,15 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
                         ),
                     ),
                 },
-                "-C" | "--git-dir" | "--work-tree" => inv.location.push((name.to_owned(), value)),
+                "-C" | "--git-dir" | "--work-tree" => {
+                    if name == "--work-tree" && super::programs::is_git_internal(&value.text) {
+                        opaque(
+                            &mut inv,
+                            "`--work-tree` inside git's own folder makes checkouts write refs and objects".to_owned(),
+                        );
+                    }
+                    inv.location.push((name.to_owned(), value));
+                }
                 _ => {}
             }
             i += 1;
@@ -536,6 +544,24 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
             && has_flag(rest, &["--merge", "--rebase"]))
         .then_some(Commit),
         "push" | "send-email" | "send-pack" => Some(Push),
+        // Fetching from a repository on this machine publishes its commits into another one
+        // (`git -C ../other fetch ../project`) or moves refs by hand (`git fetch . a:b`).
+        "fetch" => rest
+            .iter()
+            .map(|w| w.text.as_str())
+            .find(|a| !a.starts_with('-'))
+            .filter(|repo| {
+                *repo == "."
+                    || repo.starts_with(['/', '~'])
+                    || repo.starts_with("./")
+                    || repo.starts_with("../")
+                    || repo.starts_with("file:")
+            })
+            .map(|_| Push),
+        // `git symbolic-ref refs/heads/main refs/stash` makes a branch an alias of any ref.
+        "symbolic-ref" => {
+            (rest.iter().filter(|w| !w.text.starts_with('-')).count() >= 2).then_some(Commit)
+        }
         "svn" => match first {
             Some("dcommit" | "set-tree") => Some(Push),
             Some("rebase" | "fetch") => Some(Commit),
@@ -607,6 +633,17 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
         || (sub == "format-patch" && has_flag(rest, &["-o", "--output-directory"]))
     {
         inv.writes = true;
+        let into_git = option_values(rest, "--output", Some("-o")).iter().any(|v| {
+            let path = v
+                .text
+                .split_once('=')
+                .filter(|_| v.text.starts_with("--"))
+                .map_or(v.text.as_str(), |(_, p)| p);
+            super::programs::is_git_internal(path)
+        });
+        if into_git {
+            inv.opaque = Some("`--output` writes into git's own files".to_owned());
+        }
     }
 }
 

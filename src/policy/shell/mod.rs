@@ -161,6 +161,17 @@ struct Parts {
     stdin_text: Option<Option<String>>,
 }
 
+/// The text between two character positions (the parser counts characters, not bytes).
+fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
+    let byte = |n: usize| {
+        text.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .nth(n)
+    };
+    text.get(byte(start)?..byte(end)?)
+}
+
 /// How a simple command's standard input is fed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Input {
@@ -315,16 +326,46 @@ impl Walker {
             ast::ExtendedTestExpr::UnaryTest(_, w) => {
                 self.word(&w.value, depth);
             }
-            ast::ExtendedTestExpr::BinaryTest(_, a, b) => {
-                self.word(&a.value, depth);
-                self.word(&b.value, depth);
+            ast::ExtendedTestExpr::BinaryTest(predicate, a, b) => {
+                let left = self.word(&a.value, depth);
+                let right = self.word(&b.value, depth);
+                use ast::BinaryPredicate as P;
+                let arithmetic = matches!(
+                    predicate,
+                    P::ArithmeticEqualTo
+                        | P::ArithmeticNotEqualTo
+                        | P::ArithmeticLessThan
+                        | P::ArithmeticLessThanOrEqualTo
+                        | P::ArithmeticGreaterThan
+                        | P::ArithmeticGreaterThanOrEqualTo
+                );
+                if arithmetic
+                    && [&left, &right]
+                        .iter()
+                        .any(|w| w.kind != WordKind::Literal || words::names_variable(&w.text))
+                {
+                    self.opaque(
+                        &format!("{} {}", a.value, b.value),
+                        "`[[ ... -eq ... ]]` evaluates its operands as arithmetic, which runs any command hidden in a variable's value",
+                    );
+                }
             }
         }
     }
 
     fn compound(&mut self, compound: &ast::CompoundCommand, depth: usize) {
         match compound {
-            ast::CompoundCommand::Arithmetic(a) => self.arithmetic(&a.expr.value, depth),
+            ast::CompoundCommand::Arithmetic(a) => {
+                // The parser reads `( ( cmd ) )` as `((cmd))` too; bash only treats `((`
+                // written together as arithmetic.
+                let written =
+                    char_slice(&self.source, a.loc.start.index, a.loc.end.index).unwrap_or("((");
+                if written.starts_with("((") {
+                    self.arithmetic(&a.expr.value, depth);
+                } else {
+                    self.text(&a.expr.value, depth + 1);
+                }
+            }
             ast::CompoundCommand::ArithmeticForClause(f) => {
                 for e in [&f.initializer, &f.condition, &f.updater]
                     .into_iter()
@@ -342,6 +383,7 @@ impl Walker {
                 self.cd.truncate(saved);
             }
             ast::CompoundCommand::ForClause(f) => {
+                self.assigned_name(&f.variable_name, &format!("for {} in ...", f.variable_name));
                 for w in f.values.iter().flatten() {
                     self.word(&w.value, depth);
                 }
@@ -380,6 +422,29 @@ impl Walker {
     /// subshells: resolved as the `$((...))` word it would be.
     fn arithmetic(&mut self, expr: &str, depth: usize) {
         self.word(&format!("$(({expr}))"), depth);
+    }
+
+    /// A variable the command assigns (by any means): sensitive names are opaque.
+    fn assigned_name(&mut self, name: &str, construct: &str) {
+        if programs::is_sensitive_variable(name) {
+            self.opaque(
+                construct,
+                format!("it changes `{name}`, which changes what commands run"),
+            );
+        }
+    }
+
+    /// A value assigned to a variable that holds command-substitution syntax as text: a later
+    /// arithmetic or prompt expansion can run it.
+    fn assigned_value(&mut self, value: &Word, construct: &str) {
+        if value.kind == WordKind::Literal
+            && (value.text.contains("$(") || value.text.contains('`'))
+        {
+            self.opaque(
+                construct,
+                "the value holds a command substitution as text, which a later expansion can run",
+            );
+        }
     }
 
     /// Resolves one word, analysing the substitutions it runs.
@@ -524,9 +589,18 @@ impl Walker {
                     }
                 };
                 let name = match &a.name {
-                    ast::AssignmentName::VariableName(n)
-                    | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+                    ast::AssignmentName::VariableName(n) => n.clone(),
+                    ast::AssignmentName::ArrayElementName(n, index) => {
+                        if words::names_variable(index) {
+                            self.opaque(
+                                &w.value,
+                                "an array subscript is arithmetic, which runs any command hidden in a variable's value",
+                            );
+                        }
+                        n.clone()
+                    }
                 };
+                self.assigned_value(&value, &w.value);
                 if in_prefix || parts.argv.is_empty() {
                     parts.assignments.push((name, value));
                 } else {
@@ -552,7 +626,7 @@ impl Walker {
         use brush_parser::ast::SourceLocation;
         let text = simple
             .location()
-            .and_then(|span| self.source.get(span.start.index..span.end.index))
+            .and_then(|span| char_slice(&self.source, span.start.index, span.end.index))
             .map_or_else(|| simple.to_string(), str::to_owned);
         let mut parts = Parts::default();
         let before = self.out.redirect_writes.len();
@@ -854,6 +928,9 @@ impl Walker {
         depth: usize,
     ) {
         let text = cmd.text.clone();
+        if let Some(why) = programs::writes_git_internals(base, args) {
+            self.opaque(&text, why);
+        }
         match base {
             _ if programs::SHELLS.contains(&base) => match programs::shell(args) {
                 Runs::Script(script) => self.script(&text, &script, depth),
@@ -892,6 +969,12 @@ impl Walker {
                     .find(|w| !w.text.starts_with('-') || w.text == "-")
                     .cloned()
                     .unwrap_or_else(|| Word::literal("~"));
+                if programs::is_git_internal(&target.text) {
+                    self.opaque(
+                        &text,
+                        "it changes into git's own folder, where any write changes refs or objects",
+                    );
+                }
                 self.cd.push(target);
             }
             "popd" => self.cd.push(Word {
@@ -926,6 +1009,77 @@ impl Walker {
                             format!("it changes `{name}`, which changes what commands run"),
                         );
                     }
+                }
+                if base != "unset"
+                    && args.iter().any(|w| {
+                        w.text.starts_with('-')
+                            && !w.text.starts_with("--")
+                            && (w.text.contains('n') || w.text.contains('i'))
+                    })
+                {
+                    self.opaque(
+                        &text,
+                        format!("`{base} -n` makes a name refer to another variable, and `-i` evaluates values as arithmetic"),
+                    );
+                }
+                for w in args.iter().filter(|w| w.text.contains('=')) {
+                    let value = w.text.split_once('=').map_or("", |(_, v)| v);
+                    self.assigned_value(&Word::literal(value), &text);
+                }
+            }
+            "printf" => {
+                if let Some(i) = args.iter().position(|w| w.text == "-v") {
+                    match args.get(i + 1).and_then(Word::as_literal) {
+                        Some(name) => self.assigned_name(name, &text),
+                        None => self.opaque(
+                            &text,
+                            "`printf -v` assigns a variable only known at run time",
+                        ),
+                    }
+                }
+            }
+            "read" | "mapfile" | "readarray" | "getopts" => {
+                if args.iter().any(|w| w.text.starts_with("-C")) {
+                    self.opaque(&text, format!("`{base} -C` runs a callback"));
+                }
+                let with_value = [
+                    "-d", "-i", "-n", "-N", "-p", "-t", "-u", "-O", "-s", "-c", "-C",
+                ];
+                let mut i = 0;
+                let mut names = Vec::new();
+                while i < args.len() {
+                    let a = &args[i];
+                    if with_value.contains(&a.text.as_str()) {
+                        i += 2;
+                        continue;
+                    }
+                    if a.text == "-a" {
+                        names.extend(args.get(i + 1).cloned());
+                        i += 2;
+                        continue;
+                    }
+                    if !a.text.starts_with('-') {
+                        names.push(a.clone());
+                    }
+                    i += 1;
+                }
+                // `getopts OPTSTRING NAME`: the first operand is not a variable.
+                if base == "getopts" && !names.is_empty() {
+                    names.remove(0);
+                }
+                for n in names {
+                    match n.as_literal() {
+                        Some(name) => self.assigned_name(name, &text),
+                        None => self.opaque(
+                            &text,
+                            format!("`{base}` assigns a variable only known at run time"),
+                        ),
+                    }
+                }
+            }
+            "let" => {
+                if args.iter().any(|w| words::names_variable(&w.text)) {
+                    self.opaque(&text, "`let` evaluates arithmetic, which runs any command hidden in a variable's value");
                 }
             }
             "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => {
@@ -973,8 +1127,6 @@ impl Walker {
                 if let Some(Some(why)) = programs::interpreter(base, args) {
                     self.opaque(&text, why);
                 } else if let Some(why) = programs::runs_commands_otherwise(base, args) {
-                    self.opaque(&text, why);
-                } else if let Some(why) = programs::writes_git_internals(base, args) {
                     self.opaque(&text, why);
                 } else if !programs::NON_EXECUTING.contains(&base) {
                     self.commands_in_arguments(cmd, args, depth);

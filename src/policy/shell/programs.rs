@@ -187,6 +187,36 @@ pub fn wrapper(program: &str, args: &[Word]) -> Option<Runs> {
         }
         "sudo" | "doas" => sudo(program, args),
         "xargs" => xargs(args),
+        "strace" | "ltrace"
+            if args
+                .iter()
+                .any(|w| w.text == "-E" || w.text.starts_with("--env")) =>
+        {
+            // `-E VAR=VAL` sets and `-E VAR` removes a variable of the traced command.
+            let mut assignments = Vec::new();
+            let mut unsets = Vec::new();
+            for pair in args.windows(2).filter(|p| p[0].text == "-E") {
+                match pair[1].text.split_once('=') {
+                    Some((n, v)) => assignments.push((n.to_owned(), Word::literal(v))),
+                    None => unsets.push(pair[1].text.clone()),
+                }
+            }
+            let at = skip_options(
+                args,
+                &[
+                    "-e", "-o", "-p", "-s", "-u", "-E", "-a", "-b", "-I", "-O", "-S", "-X", "-P",
+                    "-n",
+                ],
+                &[],
+            );
+            Runs::Command {
+                argv: rest(at),
+                assignments,
+                unsets,
+                clears_env: false,
+                extra_args: false,
+            }
+        }
         "strace" | "ltrace" => command(rest(skip_options(
             args,
             &[
@@ -216,15 +246,26 @@ pub fn wrapper(program: &str, args: &[Word]) -> Option<Runs> {
                 .map_or(Runs::Nothing, |s| Runs::Script(s.clone())),
             None => Runs::Opaque("`script` starts an interactive shell".to_owned()),
         },
-        "su" | "runuser" => match args
-            .iter()
-            .position(|w| w.text == "-c" || w.text == "--command")
-        {
-            Some(i) => args
-                .get(i + 1)
-                .map_or(Runs::Nothing, |s| Runs::Script(s.clone())),
-            None => Runs::Opaque(format!("`{program}` starts a shell")),
-        },
+        "su" | "runuser" => {
+            let login = args
+                .iter()
+                .any(|w| matches!(w.text.as_str(), "-" | "-l" | "--login"));
+            if login {
+                Runs::Opaque(format!(
+                    "`{program} -l` starts a login shell with a reset environment, which switches agentspec's git hooks off"
+                ))
+            } else {
+                match args
+                    .iter()
+                    .position(|w| w.text == "-c" || w.text == "--command")
+                {
+                    Some(i) => args
+                        .get(i + 1)
+                        .map_or(Runs::Nothing, |s| Runs::Script(s.clone())),
+                    None => Runs::Opaque(format!("`{program}` starts a shell")),
+                }
+            }
+        }
         "ssh" => {
             let at = skip_options(
                 args,
@@ -1047,6 +1088,10 @@ pub fn is_sensitive_variable(name: &str) -> bool {
             | "SSH_ASKPASS"
             | "SUDO_ASKPASS"
             | "ZDOTDIR"
+            | "PS1"
+            | "PS2"
+            | "PS3"
+            | "PS4"
     ) || name.starts_with("DYLD_")
         || name.starts_with("AGENTSPEC_")
         || name.starts_with("BASH_FUNC_")
@@ -1130,21 +1175,69 @@ pub fn is_git_internal(path: &str) -> bool {
         || path.ends_with("packed-refs")
 }
 
-/// Programs that write or remove the files named in their arguments.
-const FILE_WRITERS: &[&str] = &[
-    "cp", "mv", "ln", "install", "tee", "dd", "rsync", "truncate", "touch", "rm", "unlink",
-    "chmod", "chown", "mkdir", "rmdir", "sed", "gsed", "patch", "tar", "unzip", "shred",
+/// Programs that only read the files named in their arguments.
+const READ_ONLY: &[&str] = &[
+    "cat",
+    "head",
+    "tail",
+    "less",
+    "more",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ag",
+    "ack",
+    "ls",
+    "stat",
+    "file",
+    "wc",
+    "od",
+    "xxd",
+    "hexdump",
+    "strings",
+    "readlink",
+    "realpath",
+    "test",
+    "[",
+    "du",
+    "tree",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "cmp",
+    "jq",
+    "yq",
+    "echo",
+    "printf",
+    "bat",
+    "git",
+    "cd",
+    "pushd",
 ];
 
-/// A file-writing program pointed at git's own files.
+/// A program that may write pointed at git's own files (an argument, or an option's value, in
+/// a `.git` folder); `ln` with an argument only known at run time too (it could link to one).
 pub fn writes_git_internals(program: &str, args: &[Word]) -> Option<String> {
-    if !FILE_WRITERS.contains(&program) {
+    if READ_ONLY.contains(&program) {
         return None;
     }
+    if program == "ln" && args.iter().any(|w| w.kind == WordKind::Dynamic) {
+        return Some("`ln` links a path only known at run time".to_owned());
+    }
     args.iter()
-        .map(|w| w.text.strip_prefix("of=").unwrap_or(&w.text))
+        .map(|w| {
+            let t = w.text.as_str();
+            t.strip_prefix("of=")
+                .or_else(|| {
+                    t.split_once('=')
+                        .filter(|_| t.starts_with('-'))
+                        .map(|(_, v)| v)
+                })
+                .unwrap_or(t)
+        })
         .find(|a| is_git_internal(a))
-        .map(|a| format!("`{program}` changes git's own files (`{a}`)"))
+        .map(|a| format!("`{program}` may change git's own files (`{a}`)"))
 }
 
 /// Programs that only print, search or look things up: a `git commit` among their arguments is

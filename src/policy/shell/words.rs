@@ -151,10 +151,21 @@ fn walk(
                         "`{source}` runs a command inside a parameter expansion"
                     ));
                 }
+                if evaluates_arithmetic(source) {
+                    out.unknowable.push(format!(
+                        "`{source}` evaluates a variable as arithmetic, which runs any command hidden in its value"
+                    ));
+                }
                 dynamic(kind);
             }
             WordPiece::ArithmeticExpression(expr) => {
                 out.maybe_commands.push(expr.value.clone());
+                if names_variable(&expr.value) {
+                    out.unknowable.push(format!(
+                        "`$(({}))` evaluates a variable as arithmetic, which runs any command hidden in its value",
+                        expr.value
+                    ));
+                }
                 match brush_parser::word::parse(&expr.value, &super::parser_options()) {
                     Ok(inner) => {
                         let mut ignored = String::new();
@@ -177,6 +188,54 @@ fn walk(
             }
         }
     }
+}
+
+/// Whether arithmetic text refers to a variable: bash evaluates a variable's value as
+/// arithmetic again, array subscripts and `$(...)` in it included, so `x='a[$(cmd)]';
+/// [[ $x -eq 0 ]]` runs `cmd`.
+pub fn names_variable(expr: &str) -> bool {
+    let bytes = expr.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_digit() {
+            // A number, with a base or hex digits (`16#ff`, `0x1F`).
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'#') {
+                i += 1;
+            }
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A parameter expansion that evaluates arithmetic on text that names a variable: an array
+/// subscript (`${a[i]}`) or a substring offset (`${x:i}`).
+fn evaluates_arithmetic(source: &str) -> bool {
+    let inner = source
+        .strip_prefix("${")
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap_or("");
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '!' || c == '#'))
+        .unwrap_or(inner.len());
+    let rest = &inner[name_end..];
+    if let Some(index) = rest.strip_prefix('[') {
+        let index = index.split(']').next().unwrap_or("");
+        if index != "@" && index != "*" && names_variable(index) {
+            return true;
+        }
+    }
+    if let Some(offset) = rest.strip_prefix(':')
+        && !offset.starts_with(['-', '=', '+', '?'])
+    {
+        return names_variable(offset);
+    }
+    false
 }
 
 /// Unquoted `{a,b}` or `{1..3}` (brace expansion turns one word into several).
