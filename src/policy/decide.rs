@@ -839,8 +839,11 @@ fn shell_allowed(analysis: &Analysis, rules: &[&PermissionRule]) -> Result<(), S
 /// The words of a simple command as the rules see them: quotes removed, the program by its
 /// name; `None` when an argument is only known at run time.
 fn rule_text(c: &shell::Command) -> Option<String> {
-    let neutral =
-        |name: &str| shell::programs::NEUTRAL_VARIABLES.contains(&name) || name.starts_with("LC_");
+    let neutral = |name: &str| {
+        shell::programs::NEUTRAL_VARIABLES.contains(&name)
+            || name.starts_with("LC_")
+            || shell::programs::names_people(name)
+    };
     // `GIT_TRACE=/path git diff` writes a file; other variables change what runs.
     if c.extra_args || c.assignments.iter().any(|(name, _)| !neutral(name)) {
         return None;

@@ -1029,12 +1029,6 @@ pub fn is_name(name: &str) -> bool {
 /// git environment that only names people, dates and tracing; any other `GIT_*` variable can
 /// change what git runs, which repository it works on or which configuration it reads.
 const SAFE_GIT_VARIABLES: &[&str] = &[
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
     "GIT_TERMINAL_PROMPT",
     "GIT_FLUSH",
     "GIT_OPTIONAL_LOCKS",
@@ -1046,11 +1040,20 @@ const SAFE_GIT_VARIABLES: &[&str] = &[
     "GIT_REDACT_COOKIES",
 ];
 
+/// The commit's author and committer, and their dates.
+pub fn names_people(name: &str) -> bool {
+    let person = name
+        .strip_prefix("GIT_AUTHOR_")
+        .or_else(|| name.strip_prefix("GIT_COMMITTER_"));
+    matches!(person, Some("NAME" | "EMAIL" | "DATE"))
+}
+
 /// Variables whose value changes which program a command name runs, or what git runs, or how
 /// the runner's git hooks find the session: assigning, exporting or unsetting them is opaque.
 pub fn is_sensitive_variable(name: &str) -> bool {
     if let Some(rest) = name.strip_prefix("GIT_") {
         return !SAFE_GIT_VARIABLES.contains(&name)
+            && !names_people(name)
             && !rest.starts_with("TRACE")
             && !rest.ends_with("_PATHSPECS");
     }
@@ -1148,12 +1151,6 @@ pub const NEUTRAL_VARIABLES: &[&str] = &[
     "DEBUG",
     "PYTHONUNBUFFERED",
     "PYTHONDONTWRITEBYTECODE",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
     "COLUMNS",
     "LINES",
 ];
