@@ -364,6 +364,11 @@ const ATTACKS: &[&str] = &[
     "echo x >> src/a.txt && git stash -q && git rev-parse refs/stash > /tmp/agentspec-sha; cd .git/refs/heads && cp /tmp/agentspec-sha main",
     "strace -f -o /dev/null -E GIT_CONFIG_COUNT git commit --allow-empty -m a",
     "git -C ../remote.git fetch -q ../project main:main",
+    // Found by the third adversarial round.
+    "echo u >> src/a.txt && S=$(git stash create) && cd .gi[t]/refs && echo $S > heads/main",
+    "echo u >> src/a.txt && S=$(git stash create) && echo $S | git pack-objects --revs --stdout > /tmp/agentspec-p.pack && git --git-dir=../remote.git unpack-objects -q < /tmp/agentspec-p.pack && git --git-dir=../remote.git branch -f main $S",
+    "ln -s .gi[t] g && echo x > g/ref[s]/heads/main",
+    "git send-pack ../remote.git main:refs/heads/main",
 ];
 
 #[test]
@@ -440,6 +445,11 @@ fn the_git_hooks_alone_refuse_every_route_that_keeps_the_environment() {
         "git -C ../remote.git fetch -q ../project main:main",
         "echo x >> src/a.txt && git stash -q && git log -1 --format=%H refs/stash --output=.git/refs/heads/main",
         "echo x >> src/a.txt && git stash -q && git rev-parse refs/stash > /tmp/agentspec-sha; cd .git/refs/heads && cp /tmp/agentspec-sha main",
+        "echo u >> src/a.txt && S=$(git stash create) && cd .gi[t]/refs && echo $S > heads/main",
+        "echo u >> src/a.txt && S=$(git stash create) && echo $S | git pack-objects --revs --stdout > /tmp/agentspec-p.pack && git --git-dir=../remote.git unpack-objects -q < /tmp/agentspec-p.pack && git --git-dir=../remote.git branch -f main $S",
+        "ln -s .gi[t] g && echo x > g/ref[s]/heads/main",
+        // `send-pack` runs no pre-push hook.
+        "git send-pack ../remote.git main:refs/heads/main",
         // Writing a ref file runs no git at all.
         "printf 'tree %s\nparent %s\nauthor t <t@e> 1 +0000\ncommitter t <t@e> 1 +0000\n\nx\n' $(git write-tree) $(git rev-parse HEAD) > /tmp/agentspec-c && git hash-object -w -t commit /tmp/agentspec-c > /tmp/agentspec-oid && cp /tmp/agentspec-oid .git/refs/heads/main",
     ];
@@ -519,6 +529,8 @@ fn the_honest_flow_commits_once_and_pushes_that_commit() {
         committed,
         "the git hooks refused it"
     );
+    // Not without git's pre-push hook, even now.
+    assert!(!project.attempt("git send-pack --force ../remote.git HEAD:refs/heads/main"));
     // The approved commit may be pushed.
     assert!(project.attempt("git push origin main"));
     assert_eq!(git(&project.remote, &["rev-parse", "main"]), committed);

@@ -57,7 +57,7 @@ const TABLE: &[(&str, &str)] = &[
     ("git-commit -m x", "commit"),
     // git's global options.
     ("git -C . commit -m x", "commit"),
-    ("git -C /tmp/other commit -m x", "commit"),
+    ("git -C /tmp/other commit -m x", "commit push"),
     ("git -c user.name=x commit -m x", "commit"),
     ("git -c user.email=x@y -c user.name=x commit -m x", "commit"),
     ("git --no-pager commit -m x", "commit"),
@@ -429,6 +429,24 @@ const TABLE: &[(&str, &str)] = &[
     ("git -C ../remote.git fetch ../project main:main", "push"),
     ("git fetch . refs/stash:refs/heads/main", "push"),
     ("git fetch origin", "-"),
+    // Found by the third adversarial round.
+    ("cd .gi[t]/refs && echo abc > heads/main", "opaque"),
+    ("pushd .gi[t]/refs/heads && echo x > main", "opaque"),
+    ("OLDPWD=.git cd - && echo x > HEAD", "opaque"),
+    (
+        "cd \"$(git rev-parse --git-dir)\" && echo x > HEAD",
+        "opaque",
+    ),
+    ("cd \"$(git rev-parse --show-toplevel)\" && npm test", "-"),
+    ("ln -s .gi[t] g", "opaque"),
+    ("ln -s ../remote.git r", "opaque"),
+    ("echo x > g/ref[s]/heads/main", "opaque"),
+    ("cp x .git/ref?/heads/main", "opaque"),
+    ("git --git-dir=../remote.git branch -f main abc", "push"),
+    ("git -C ../remote.git bundle unbundle x.b", "push"),
+    ("git --git-dir=../remote.git unpack-objects", "push"),
+    ("git -C /p/project status", "-"),
+    ("rm -f *.log", "-"),
 ];
 
 #[test]

@@ -644,6 +644,25 @@ fn tool_decision(
         );
     }
     let mut armed = None;
+    // Sending commits without the `pre-push` hook is never covered: an approval allows the
+    // push of the approved commit, which the hook checks.
+    if let Some(analysis) = &analysis
+        && let Some(gate) = gates
+            .iter()
+            .find(|g| matches!(g.action, GateAction::Git { .. }))
+        && let Some(c) = analysis
+            .commands
+            .iter()
+            .find(|c| c.git.as_ref().is_some_and(|g| g.skips_hooks))
+    {
+        return deny(
+            format!(
+                "`{}` sends commits without git's pre-push hook, which checks that only the approved commit is pushed; use `git push`.",
+                c.text
+            ),
+            gate,
+        );
+    }
     if let Some(analysis) = &analysis {
         let operations = analysis.git_operations();
         let commits = operations

@@ -48,6 +48,8 @@ pub struct GitInvocation {
     pub opaque: Option<String>,
     /// Shell text it runs (`submodule foreach`, `rebase --exec`, `bisect run`), to analyse.
     pub runs: Vec<String>,
+    /// It sends commits without git's `pre-push` hook (`send-pack`, `push --no-verify`).
+    pub skips_hooks: bool,
 }
 
 /// Global options that take a value in the next word (or after `=`).
@@ -364,6 +366,7 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
         writes: false,
         opaque: None,
         runs: Vec::new(),
+        skips_hooks: false,
     };
     let mut i = 0;
     let opaque = |inv: &mut GitInvocation, why: String| {
@@ -491,6 +494,15 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
     let rest = &args[i + 1..];
     inv.subcommand = Some(sub.clone());
     classify(&sub, rest, &mut inv);
+    // Changing refs of another repository (`git --git-dir=../remote.git branch -f main X`) can
+    // publish commits as a push does.
+    let elsewhere = inv.location.iter().any(|(_, w)| {
+        w.as_literal()
+            .is_none_or(|p| !matches!(p, "." | "./" | ".git" | "./.git"))
+    });
+    if elsewhere && writes_refs(&sub, rest) && !inv.operations.contains(&GitOperation::Push) {
+        inv.operations.push(GitOperation::Push);
+    }
     // `ext::` URLs (a remote, a submodule, a fetch) make git run a command.
     if let Some(url) = rest.iter().find(|w| w.text.contains("ext::")) {
         inv.opaque = Some(format!(
@@ -600,7 +612,11 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
         "merge-index" => {
             inv.opaque = Some("`git merge-index` runs another program".to_owned());
         }
+        "send-pack" | "receive-pack" => {
+            inv.skips_hooks = true;
+        }
         "push" if has_flag(rest, &["--no-verify", "--receive-pack", "--exec"]) => {
+            inv.skips_hooks = true;
             inv.opaque = Some(
                 "`git push --no-verify` skips the git hooks agentspec relies on, and `--receive-pack` runs another program".to_owned(),
             );
@@ -644,6 +660,40 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
         if into_git {
             inv.opaque = Some("`--output` writes into git's own files".to_owned());
         }
+    }
+}
+
+/// Subcommands that create, move or delete refs or write objects into a repository.
+fn writes_refs(sub: &str, rest: &[Word]) -> bool {
+    let positional = rest.iter().filter(|w| !w.text.starts_with('-')).count();
+    match sub {
+        "branch" | "tag" => {
+            positional > 0
+                || rest.iter().any(|w| {
+                    w.text.starts_with('-')
+                        && !matches!(
+                            w.text.as_str(),
+                            "-l" | "--list"
+                                | "-a"
+                                | "--all"
+                                | "-r"
+                                | "--remotes"
+                                | "-v"
+                                | "-vv"
+                                | "--contains"
+                                | "--merged"
+                                | "--no-merged"
+                                | "--sort"
+                                | "--format"
+                        )
+                })
+        }
+        "reset" | "update-ref" | "symbolic-ref" | "unpack-objects" | "index-pack"
+        | "receive-pack" | "replace" | "notes" | "checkout" | "switch" | "merge" | "pull"
+        | "fetch" | "am" | "cherry-pick" | "revert" | "rebase" | "commit" | "stash"
+        | "fast-import" => true,
+        "bundle" => rest.first().is_some_and(|w| w.text == "unbundle"),
+        _ => false,
     }
 }
 

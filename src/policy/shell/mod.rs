@@ -149,6 +149,9 @@ struct Walker {
     cd: Vec<Word>,
     /// The text being walked (spans in the syntax tree point into it).
     source: String,
+    /// A `cd` went to a directory only known at run time (`cd -`, `cd "$X"`, `popd`):
+    /// relative paths written after it could be anywhere, git's folder included.
+    cwd_unknown: bool,
 }
 
 /// The pieces of a simple command while it is read.
@@ -484,6 +487,12 @@ impl Walker {
                         let word = self.word(&w.value, depth);
                         if writes && programs::is_git_internal(&word.text) {
                             self.opaque(&w.value, "it writes git's own files");
+                        }
+                        if writes && self.cwd_unknown && !word.text.starts_with('/') {
+                            self.opaque(
+                                &w.value,
+                                "it writes a relative path after a `cd` to a directory only known at run time",
+                            );
                         }
                         if writes && w.value != "/dev/null" {
                             self.out.redirect_writes.push(word.text);
@@ -931,6 +940,17 @@ impl Walker {
         if let Some(why) = programs::writes_git_internals(base, args) {
             self.opaque(&text, why);
         }
+        if self.cwd_unknown
+            && programs::FILE_WRITERS.contains(&base)
+            && args
+                .iter()
+                .any(|w| !w.text.starts_with(['-', '/']) && w.kind != WordKind::Dynamic)
+        {
+            self.opaque(
+                &text,
+                "it writes a relative path after a `cd` to a directory only known at run time",
+            );
+        }
         match base {
             _ if programs::SHELLS.contains(&base) => match programs::shell(args) {
                 Runs::Script(script) => self.script(&text, &script, depth),
@@ -969,18 +989,26 @@ impl Walker {
                     .find(|w| !w.text.starts_with('-') || w.text == "-")
                     .cloned()
                     .unwrap_or_else(|| Word::literal("~"));
-                if programs::is_git_internal(&target.text) {
+                if programs::is_git_internal(&target.text)
+                    || programs::is_repository_folder(&target.text)
+                {
                     self.opaque(
                         &text,
                         "it changes into git's own folder, where any write changes refs or objects",
                     );
                 }
+                if target.kind == WordKind::Dynamic || target.text == "-" {
+                    self.cwd_unknown = true;
+                }
                 self.cd.push(target);
             }
-            "popd" => self.cd.push(Word {
-                text: "popd".to_owned(),
-                kind: WordKind::Dynamic,
-            }),
+            "popd" => {
+                self.cwd_unknown = true;
+                self.cd.push(Word {
+                    text: "popd".to_owned(),
+                    kind: WordKind::Dynamic,
+                });
+            }
             "export" | "declare" | "typeset" | "local" | "readonly" | "unset" => {
                 let removes = base == "unset"
                     || args
@@ -1101,6 +1129,7 @@ impl Walker {
                         writes: false,
                         opaque: None,
                         runs: Vec::new(),
+                        skips_hooks: false,
                     });
                 }
             }

@@ -1155,22 +1155,76 @@ pub const NEUTRAL_VARIABLES: &[&str] = &[
     "LINES",
 ];
 
-/// Whether a path names git's own files: a `.git` folder (or a bare `*.git` repository's
-/// `refs`, `objects`, `HEAD`, `packed-refs`, `hooks`, `config`).
+/// Whether one path component, as written (a glob pattern allowed), can name `name`.
+fn component_can_be(component: &str, name: &str) -> bool {
+    if !component.contains(['*', '?', '[']) {
+        return component == name;
+    }
+    globset::GlobBuilder::new(component)
+        .literal_separator(true)
+        .build()
+        .map_or(true, |g| g.compile_matcher().is_match(name))
+}
+
+/// A component with every glob construct replaced by one character it can stand for
+/// (`remote.gi[t]` → `remote.git`, `*.git` → `x.git`), to test suffixes.
+fn shadow(component: &str) -> String {
+    let mut out = String::new();
+    let mut chars = component.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => out.push('x'),
+            '[' => {
+                let class: String = chars.by_ref().take_while(|c| *c != ']').collect();
+                out.push(
+                    class
+                        .trim_start_matches(['!', '^'])
+                        .chars()
+                        .next()
+                        .unwrap_or('x'),
+                );
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a path (glob patterns allowed) can name git's own files: a `.git` folder, a bare
+/// repository's (`*.git`) `refs`, `objects`, `HEAD`, `packed-refs`, `hooks` or `config`, any
+/// `refs/heads/` or `packed-refs`.
 pub fn is_git_internal(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let inside_bare = ["refs", "objects", "HEAD", "packed-refs", "hooks", "config"];
     parts.iter().enumerate().any(|(i, p)| {
-        *p == ".git"
-            || (p.ends_with(".git")
-                && parts.get(i + 1).is_some_and(|next| {
-                    matches!(
-                        *next,
-                        "refs" | "objects" | "HEAD" | "packed-refs" | "hooks" | "config"
-                    )
-                }))
-    }) || path.contains("refs/heads/")
-        || path.ends_with("packed-refs")
+        component_can_be(p, ".git")
+            || (shadow(p).ends_with(".git")
+                && parts
+                    .get(i + 1)
+                    .is_some_and(|next| inside_bare.iter().any(|n| component_can_be(next, n))))
+            || (component_can_be(p, "refs")
+                && parts
+                    .get(i + 1)
+                    .is_some_and(|next| component_can_be(next, "heads")))
+    }) || parts
+        .last()
+        .is_some_and(|p| component_can_be(p, "packed-refs"))
 }
+
+/// Whether a path (glob patterns allowed) names a git repository folder itself (`.git`,
+/// `remote.git`): linking to one opens its refs to plain writes.
+pub fn is_repository_folder(path: &str) -> bool {
+    path.split('/')
+        .filter(|p| !p.is_empty())
+        .any(|p| component_can_be(p, ".git") || shadow(p).ends_with(".git"))
+}
+
+/// Programs that write the files named in their arguments.
+pub const FILE_WRITERS: &[&str] = &[
+    "cp", "mv", "ln", "install", "tee", "dd", "rsync", "truncate", "touch", "rm", "unlink",
+    "chmod", "chown", "mkdir", "rmdir", "sed", "gsed", "patch", "tar", "unzip", "shred", "sort",
+    "split", "csplit", "uniq", "git",
+];
 
 /// Programs that only read the files named in their arguments.
 const READ_ONLY: &[&str] = &[
@@ -1219,8 +1273,13 @@ pub fn writes_git_internals(program: &str, args: &[Word]) -> Option<String> {
     if READ_ONLY.contains(&program) {
         return None;
     }
-    if program == "ln" && args.iter().any(|w| w.kind == WordKind::Dynamic) {
-        return Some("`ln` links a path only known at run time".to_owned());
+    if program == "ln" {
+        if args.iter().any(|w| w.kind == WordKind::Dynamic) {
+            return Some("`ln` links a path only known at run time".to_owned());
+        }
+        if let Some(w) = args.iter().find(|w| is_repository_folder(&w.text)) {
+            return Some(format!("`ln` links a git repository folder (`{}`)", w.text));
+        }
     }
     args.iter()
         .map(|w| {
