@@ -715,3 +715,58 @@ fn a_commit_parked_in_an_earlier_session_is_not_ground_for_the_next() {
     next.execute("git reset -q --hard rel");
     assert_eq!(git(&next.dir, &["rev-parse", "HEAD"]), head);
 }
+
+#[test]
+fn moving_the_git_folder_away_guards_nothing_less() {
+    let project = Project::new("separate-session");
+    project.hook(json!({"hook_event_name": "SessionStart"}));
+    let outside = project.dir.parent().unwrap().join("moved.git");
+    project.execute(&format!(
+        "git init -q --separate-git-dir={}",
+        outside.display()
+    ));
+    let head = git(&project.dir, &["rev-parse", "HEAD"]);
+    project.execute("git commit --allow-empty -qm a");
+    assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn the_repositorys_own_hooks_still_run() {
+    let project = Project::new("chain-session");
+    let hooks = project.dir.join(".git/hooks");
+    std::fs::write(
+        hooks.join("commit-msg"),
+        "#!/bin/sh\necho ran > \"$(git rev-parse --git-dir)/commit-msg-ran\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        hooks.join("pre-commit"),
+        "#!/bin/sh\ntest ! -e src/forbidden\n",
+    )
+    .unwrap();
+    for hook in ["commit-msg", "pre-commit"] {
+        std::fs::set_permissions(
+            hooks.join(hook),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    std::fs::write(project.dir.join("src/forbidden"), "x\n").unwrap();
+    project.stop(ASKS);
+    project.prompt("yes");
+    let head = git(&project.dir, &["rev-parse", "HEAD"]);
+    // agentspec lets the approved commit through; the repository's own pre-commit refuses it.
+    assert!(project.attempt("git add -A && git commit -qm change"));
+    assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head);
+    // Fixed and asked again, the commit goes through, with the repository's commit-msg hook.
+    std::fs::remove_file(project.dir.join("src/forbidden")).unwrap();
+    assert!(project.attempt("git reset -q"));
+    project.stop(ASKS);
+    project.prompt("yes");
+    assert!(project.attempt("git add -A && git commit -qm change"));
+    assert_ne!(git(&project.dir, &["rev-parse", "HEAD"]), head);
+    assert!(
+        project.dir.join(".git/commit-msg-ran").exists(),
+        "commit-msg did not run"
+    );
+}

@@ -262,6 +262,14 @@ fn worked_examples_are_not_protocols() {
     assert!(spec(in_section).protocols.is_empty());
     let in_tag = "## Protocol\n\nSee:\n\n<example>\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n\n</example>\n";
     assert!(spec(in_tag).protocols.is_empty());
+    // An `<examples>` block closes at `</examples>`; a heading that only mentions examples
+    // is not one; an unclosed `<example>` hides nothing.
+    let after_examples = "## Protocol\n\n<examples>\nsee below\n</examples>\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n";
+    assert_eq!(spec(after_examples).protocols.len(), 1);
+    let mentions = "## Workflow (see examples below)\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n";
+    assert_eq!(spec(mentions).protocols.len(), 1);
+    let unclosed = "<example>\n\n## Protocol\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n";
+    assert_eq!(spec(unclosed).protocols.len(), 1);
     // An `<example>` mentioned in running text opens no example block.
     let mentioned = "## Protocol\n\nWrite `<example>` blocks later.\n\n1. Implement\n2. Ask for approval\n3. Wait for approval\n4. Commit the changes\n\nLater: `</example>`\n";
     assert_eq!(

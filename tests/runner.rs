@@ -948,7 +948,9 @@ fn replay_of_the_audit_log_captured_events_and_a_transcript() {
     let captured = tmp.path().join("captured.jsonl");
     std::fs::write(&captured, inputs.join("\n")).unwrap();
     let report: serde_json::Value = serde_json::from_slice(&replay(&captured, &[]).stdout).unwrap();
-    assert_eq!(report["violations"].as_array().unwrap().len(), 1);
+    // Without the work-tree fingerprints the hook recorded, the approval is bound to nothing
+    // known, so the approved commit is denied too: unknown work is never the approved work.
+    assert_eq!(report["violations"].as_array().unwrap().len(), 2);
     assert_eq!(report["approximate"], false);
     // A Claude Code transcript, mapped approximately.
     let transcript = [

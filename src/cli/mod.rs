@@ -1129,7 +1129,7 @@ fn run_git_hook(
     let result = std::panic::catch_unwind(|| {
         let mut stdin = Vec::new();
         // Only some hooks get input; the others get an empty or closed stdin.
-        if matches!(name, "pre-push" | "reference-transaction") {
+        if githooks::READS_INPUT.contains(&name) {
             std::io::stdin()
                 .read_to_end(&mut stdin)
                 .map_err(|e| format!("cannot read the hook input: {e}"))?;

@@ -159,10 +159,24 @@ pub const LEXICON: &[(StepKind, &[&str])] = &[
         StepKind::AwaitApproval,
         &[
             "wait for approval",
+            "wait for the user to reply",
+            "wait for user to reply",
+            "wait for the user to respond",
+            "wait for user to respond",
+            "wait for the user to approve",
+            "wait for user to approve",
+            "wait for the user's approval",
+            "wait for the user's answer",
+            "wait for the user's reply",
+            "wait for the user's response",
+            "wait for user response",
+            "await the user's approval",
+            "await user approval",
+            "do not proceed until approved",
+            "do not proceed until the user",
+            "do not proceed without the user",
             "wait for explicit approval",
             "wait for user approval",
-            "wait for the user",
-            "wait for user",
             "wait for their approval",
             "wait for their answer",
             "wait for confirmation",
@@ -175,13 +189,9 @@ pub const LEXICON: &[(StepKind, &[&str])] = &[
             "wait until the user",
             "await approval",
             "await explicit approval",
-            "await user",
-            "await the user",
             "await confirmation",
             "awaiting approval",
-            "do not proceed until",
             "do not proceed without approval",
-            "don't proceed until",
             "until approved",
             "until the user approves",
             "until the user confirms",
@@ -651,25 +661,41 @@ fn example_blocks(text: &str) -> Vec<(usize, usize)> {
     let mut from = 0;
     while let Some(i) = lower[from..].find("<example") {
         let start = from + i;
-        let line_start = lower[..start].rfind('\n').map_or(0, |n| n + 1);
-        if !lower[line_start..start].trim().is_empty() {
+        let after = &lower[start + "<example".len()..];
+        // `<example>`, `<example attr=...>` or `<examples>`; the closing tag of the same name.
+        let (tag, close) = if after.starts_with("s>") {
+            ("<examples", "</examples>")
+        } else if after.starts_with(['>', ' ', '\t']) {
+            ("<example", "</example>")
+        } else {
             from = start + "<example".len();
             continue;
+        };
+        let line_start = lower[..start].rfind('\n').map_or(0, |n| n + 1);
+        let closing = lower[start..].find(close);
+        // In running text, or never closed: not a block.
+        if !lower[line_start..start].trim().is_empty() || closing.is_none() {
+            from = start + tag.len();
+            continue;
         }
-        let end = lower[start..]
-            .find("</example>")
-            .map_or(lower.len(), |j| start + j + "</example>".len());
+        let end = closing.map_or(lower.len(), |j| start + j + close.len());
         out.push((start, end));
         from = end;
     }
     out
 }
 
-/// A heading that names a worked example (`Example workflow`, `Examples`).
+/// A heading that names a worked example: its first word (`Example workflow`, `Examples:`) or
+/// its last (`Usage examples`, `A worked example`) — not one that only mentions examples
+/// (`Workflow (see examples below)`).
 fn names_example(title: &str) -> bool {
-    title
+    let words: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.eq_ignore_ascii_case("example") || w.eq_ignore_ascii_case("examples"))
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let is_example =
+        |w: &&str| w.eq_ignore_ascii_case("example") || w.eq_ignore_ascii_case("examples");
+    words.first().is_some_and(is_example) || words.last().is_some_and(is_example)
 }
 
 /// `text` without `<!-- ... -->` comments.

@@ -252,6 +252,10 @@ pub struct SessionState {
     /// suite makes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
+    /// The folder the session started in (absolute, canonical): repositories inside it are the
+    /// session's too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_dir: Option<String>,
 }
 
 impl SessionState {
@@ -565,7 +569,7 @@ fn gate_open(
             for (i, a) in &candidates {
                 let same = match (&a.work, work) {
                     (Some(approved), Some(now)) => approved.same_work(now),
-                    (None, None) => true,
+                    // Unknown work is never the approved work.
                     _ => false,
                 };
                 if same {
@@ -961,11 +965,14 @@ fn finished(
     }
 }
 
-/// A gated call finished: the approval it ran under is spent when it committed.
+/// A gated call finished: the approval it ran under is spent when it made a commit — HEAD
+/// moved (a command that succeeded without committing, such as `git pull` with nothing new,
+/// leaves it for the next try).
 fn disarm(state: &mut SessionState, committed: bool, head: Option<String>) {
     for a in state.approvals.iter_mut().filter(|a| a.armed) {
         a.armed = false;
-        if committed {
+        let moved = head.is_none() || head != a.work.as_ref().and_then(|w| w.head.clone());
+        if committed && moved {
             a.used = Some(head.clone().unwrap_or_default());
         }
     }

@@ -24,12 +24,48 @@ use crate::policy::decide::SessionState;
 use crate::policy::shell::git::GitOperation;
 use crate::policy::{Bundle, GateAction};
 
-/// The hooks agentspec installs.
+/// The hooks agentspec checks in.
 pub const HOOKS: &[&str] = &[
     "pre-commit",
     "pre-merge-commit",
     "pre-push",
     "reference-transaction",
+];
+
+/// Every other hook git runs from `core.hooksPath`: agentspec only passes them on to the
+/// repository's own (commit-msg linters, Git LFS, post-checkout tooling keep working).
+pub const PASSED_ON: &[&str] = &[
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "post-rewrite",
+    "pre-auto-gc",
+    "push-to-checkout",
+    "sendemail-validate",
+    "post-index-change",
+    "pre-receive",
+    "update",
+    "post-receive",
+    "post-update",
+    "p4-changelist",
+    "p4-prepare-changelist",
+    "p4-post-changelist",
+    "p4-pre-submit",
+];
+
+/// Hooks that get input on standard input, which is passed on to the repository's own.
+pub const READS_INPUT: &[&str] = &[
+    "pre-push",
+    "reference-transaction",
+    "post-rewrite",
+    "pre-receive",
+    "post-receive",
 ];
 
 /// git's all-zero object id (SHA-1 and SHA-256).
@@ -56,7 +92,7 @@ pub fn write_hooks(
     main_agent: Option<&str>,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    for name in HOOKS {
+    for name in HOOKS.iter().chain(PASSED_ON) {
         let mut command = format!(
             "exec {} run git-hook --bundle {} --state-dir {}",
             sh_quote(binary),
@@ -229,6 +265,32 @@ pub(crate) fn repository(loc: &Location, deadline: Instant) -> Result<String, St
         .to_string())
 }
 
+/// Whether the repository at `loc` is the session's: the one recorded at its first governed
+/// event, or any repository whose work tree is inside the folder the session started in (so
+/// that moving `.git` away with `git init --separate-git-dir` guards nothing less). A session
+/// recorded before either was known guards every repository.
+fn guards(state: &SessionState, loc: &Location, deadline: Instant) -> bool {
+    let Some(project) = &state.project_dir else {
+        return true;
+    };
+    if let Some(own) = &state.repository
+        && repository(loc, deadline).is_ok_and(|r| &r == own)
+    {
+        return true;
+    }
+    // A bare repository, or one git is still creating, has no work tree in the project.
+    worktree::git_ok(
+        loc,
+        &["rev-parse", "--show-toplevel"],
+        Index::Default,
+        deadline,
+    )
+    .is_ok_and(|top| {
+        let top = std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top));
+        top.starts_with(project)
+    })
+}
+
 /// The commits reachable from `tip` that are not the session's known ground: what the
 /// repository held when the session first moved a ref, and the commits made under approvals.
 fn commits_beyond(
@@ -306,11 +368,9 @@ fn known_commits(
     let mut state = read_state(&path).map_err(|e| e.to_string())?.core;
     if state.refs_at_start.is_none() {
         let tips = ref_tips(loc, deadline)?;
-        let repo = repository(loc, deadline)?;
         record(&options.state_dir, session, |s| {
             if s.refs_at_start.is_none() {
                 s.refs_at_start = Some(tips.clone());
-                s.repository = Some(repo.clone());
             }
         })
         .map_err(|e| e.to_string())?;
@@ -318,7 +378,7 @@ fn known_commits(
     }
     // Commits an earlier session parked under a tag, the stash or a remote-tracking ref are not
     // ground this session may build on.
-    let ledger = read_ledger(&options.state_dir);
+    let ledger = read_ledger(&options.state_dir)?;
     let repo = state.repository.clone().unwrap_or_default();
     let parked: &[String] = ledger.get(&repo).map_or(&[], Vec::as_slice);
     let mut known: Vec<String> = state
@@ -364,9 +424,7 @@ pub fn check(
     // Only the session's own repository is guarded: a test suite's temporary repositories
     // are not the work being approved. (The command analysis gates git commands in any
     // repository.)
-    if let Some(own) = &state.repository
-        && repository(&here, deadline).is_ok_and(|r| &r != own)
-    {
+    if !guards(&state, &here, deadline) {
         return Ok(());
     }
     let refuse_commit = || {
@@ -390,7 +448,18 @@ pub fn check(
         "reference-transaction" if gated.contains(&GitOperation::Commit) => {
             let phase = args.first().map(String::as_str).unwrap_or("");
             if phase == "aborted" {
-                return Ok(());
+                let given_back: Vec<String> = all_updates(stdin)
+                    .into_iter()
+                    .map(|(_, new, _)| new)
+                    .collect();
+                return record(&options.state_dir, session, |s| {
+                    for a in &mut s.approvals {
+                        if a.used.as_ref().is_some_and(|u| given_back.contains(u)) {
+                            a.used = None;
+                        }
+                    }
+                })
+                .map_err(|e| e.to_string());
             }
             let (state, known) = known_commits(options, session, &here, deadline)?;
             let mut used = Vec::new();
@@ -399,15 +468,28 @@ pub fn check(
                 if fresh.is_empty() {
                     continue;
                 }
-                // One approval, one commit: exactly the new tip, made on the approved HEAD.
                 let head = (!is_zero(&old)).then_some(old.as_str());
-                let approved = if fresh.len() == 1 && fresh[0] == new {
+                // One approval, one commit: exactly the new tip, whose parent is the approved
+                // HEAD (an amend or a rewrite of it is not the approved commit).
+                let parent = worktree::git(
+                    &here,
+                    &["rev-parse", "--verify", "--quiet", &format!("{new}^1")],
+                    Index::Default,
+                    deadline,
+                )?;
+                let parent_ok = match head {
+                    Some(h) => parent.0 && parent.1.trim() == h,
+                    None => !parent.0,
+                };
+                let approved = if fresh.len() == 1 && fresh[0] == new && parent_ok {
                     let tree = worktree::tree_of(&here, Some(&new), deadline)?;
                     approved_commit(&here, &state, head, &tree, deadline)?
                 } else {
                     None
                 };
                 match approved {
+                    // `HEAD` and its branch move together: one commit, one approval.
+                    Some(i) if used.contains(&(i, new.clone())) => {}
                     Some(i) => used.push((i, new.clone())),
                     None if phase == "prepared" => return Err(refuse_commit()),
                     None => {}
@@ -430,18 +512,26 @@ pub fn check(
                     park(&options.state_dir, &repo, parked).map_err(|e| e.to_string())?;
                 }
             }
-            if phase == "committed" && !used.is_empty() {
+            // The approval is taken as soon as the transaction is prepared, under the session's
+            // lock, so that a second commit racing this one finds it spent; an aborted
+            // transaction gives it back.
+            if phase == "prepared" && !used.is_empty() {
+                let mut taken = true;
                 record(&options.state_dir, session, |s| {
                     for (i, commit) in &used {
-                        if let Some(a) = s.approvals.get_mut(*i)
-                            && a.used.is_none()
-                        {
-                            a.used = Some(commit.clone());
-                            a.armed = false;
+                        match s.approvals.get_mut(*i) {
+                            Some(a) if a.used.is_none() => {
+                                a.used = Some(commit.clone());
+                                a.armed = false;
+                            }
+                            _ => taken = false,
                         }
                     }
                 })
                 .map_err(|e| e.to_string())?;
+                if !taken {
+                    return Err(refuse_commit());
+                }
             }
             Ok(())
         }
@@ -524,17 +614,24 @@ fn ledger_path(state_dir: &Path) -> PathBuf {
     state_dir.join("parked-commits.json")
 }
 
-fn read_ledger(state_dir: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
-    std::fs::read(ledger_path(state_dir))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+/// The ledger; empty when there is none yet, an error when it cannot be read (a ledger that
+/// silently read as empty would make parked commits ground again).
+fn read_ledger(
+    state_dir: &Path,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
+    let path = ledger_path(state_dir);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{} is corrupt: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// Adds commits to the ledger, under its own lock.
 fn park(state_dir: &Path, repo: &str, commits: Vec<String>) -> Result<(), RunnerError> {
     let _lock = Lock::acquire(&state_dir.join("parked-commits.lock"), LOCK_TIMEOUT)?;
-    let mut ledger = read_ledger(state_dir);
+    let mut ledger = read_ledger(state_dir).map_err(RunnerError::State)?;
     let list = ledger.entry(repo.to_owned()).or_default();
     for c in commits {
         if !list.contains(&c) {
@@ -565,31 +662,57 @@ fn record(
 }
 
 /// The repository's own hook of that name, if it has one: `core.hooksPath` as configured
-/// without agentspec's environment, else `<git dir>/hooks`.
-fn original_hook(name: &str, ours: &Path) -> Option<PathBuf> {
-    let git = |args: &[&str]| {
-        let mut cmd = Command::new("git");
-        cmd.args(args).stdin(Stdio::null()).stderr(Stdio::null());
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("GIT_CONFIG_") {
-                cmd.env_remove(&key);
-            }
-        }
-        cmd.output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+/// without agentspec's environment, else `<git dir>/hooks`. An error when git cannot say
+/// (a hook that is silently skipped would fail open).
+fn original_hook(name: &str, ours: &Path) -> Result<Option<PathBuf>, String> {
+    let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+    let here = Location {
+        dir: PathBuf::from("."),
+        git_args: Vec::new(),
+        exclude: Vec::new(),
     };
-    let dir = match git(&["config", "core.hooksPath"]).filter(|d| !d.is_empty()) {
-        Some(d) => {
-            let p = PathBuf::from(&d);
-            if p.is_absolute() {
-                p
-            } else {
-                PathBuf::from(git(&["rev-parse", "--show-toplevel"]).unwrap_or_default()).join(p)
-            }
+    // The repository's own setting, from its configuration files (agentspec's own comes from
+    // the environment): the most specific file that sets it.
+    let mut configured = String::new();
+    for scope in ["--worktree", "--local", "--global", "--system"] {
+        let (set, value, _) = worktree::git(
+            &here,
+            &["config", scope, "--get", "core.hooksPath"],
+            Index::Default,
+            deadline,
+        )?;
+        if set && !value.trim().is_empty() {
+            configured = value.trim().to_owned();
+            break;
         }
-        None => PathBuf::from(git(&["rev-parse", "--git-common-dir"])?).join("hooks"),
+    }
+    let configured = configured.as_str();
+    let dir = if !configured.is_empty() {
+        let p = PathBuf::from(configured);
+        if p.is_absolute() {
+            p
+        } else {
+            PathBuf::from(worktree::git_ok(
+                &here,
+                &["rev-parse", "--show-toplevel"],
+                Index::Default,
+                deadline,
+            )?)
+            .join(p)
+        }
+    } else {
+        // A repository git is still creating (`git init` runs this hook for HEAD) cannot
+        // answer yet; the `GIT_DIR` git gives its hooks names it.
+        let common = match worktree::git_ok(
+            &here,
+            &["rev-parse", "--git-common-dir"],
+            Index::Default,
+            deadline,
+        ) {
+            Ok(dir) => PathBuf::from(dir),
+            Err(e) => std::env::var_os("GIT_DIR").map(PathBuf::from).ok_or(e)?,
+        };
+        common.join("hooks")
     };
     let same = |a: &Path, b: &Path| {
         std::fs::canonicalize(a)
@@ -598,15 +721,15 @@ fn original_hook(name: &str, ours: &Path) -> Option<PathBuf> {
             .is_some_and(|(a, b)| a == b)
     };
     if same(&dir, ours) {
-        return None;
+        return Ok(None);
     }
     let hook = dir.join(name);
-    hook.is_file().then_some(hook)
+    Ok(hook.is_file().then_some(hook))
 }
 
 /// Runs the repository's own hook with the same arguments and input; its exit status.
 pub fn chain(name: &str, args: &[String], stdin: &[u8], ours: &Path) -> Result<i32, String> {
-    let Some(hook) = original_hook(name, ours) else {
+    let Some(hook) = original_hook(name, ours)? else {
         return Ok(0);
     };
     let mut child = Command::new(&hook)

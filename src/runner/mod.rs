@@ -450,6 +450,8 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             exclude: Vec::new(),
         };
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        let project = std::fs::canonicalize(&here.dir).unwrap_or_else(|_| here.dir.clone());
+        stored.core.project_dir = Some(project.display().to_string());
         if let (Ok(tips), Ok(repo)) = (
             githooks::ref_tips(&here, deadline),
             githooks::repository(&here, deadline),

@@ -84,7 +84,13 @@ pub fn git(
     index: Index,
     deadline: Instant,
 ) -> Result<(bool, String, String), String> {
-    let mut cmd = Command::new("git");
+    // Inside a git hook, the git that runs the hook (its `GIT_EXEC_PATH`): another git on
+    // PATH may not read a repository the newer one made.
+    let program = std::env::var_os("GIT_EXEC_PATH")
+        .map(|dir| PathBuf::from(dir).join("git"))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("git"));
+    let mut cmd = Command::new(program);
     // The runner's own git calls run no hooks and no file-system monitor.
     cmd.args([
         "-c",
@@ -95,6 +101,8 @@ pub fn git(
     .args(&loc.git_args)
     .args(args)
     .current_dir(&loc.dir)
+    // Messages are matched ("not a git repository"): keep them in English.
+    .env("LC_ALL", "C")
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());

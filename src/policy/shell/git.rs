@@ -85,86 +85,68 @@ const GLOBAL_FLAGS: &[&str] = &[
     "--info-path",
 ];
 
-/// Configuration keys whose value names a program git runs, changes where git finds its
-/// commands or hooks, or pulls in other configuration. Lower case; `*` is one dotted part.
-const PROGRAM_KEYS: &[&str] = &[
-    "alias.*",
-    "core.pager",
-    "core.editor",
-    "core.sshcommand",
-    "core.hookspath",
-    "core.fsmonitor",
-    "core.askpass",
-    "core.gitproxy",
-    "core.worktree",
-    "diff.external",
-    "diff.tool",
-    "diff.guitool",
-    "diff.*.command",
-    "diff.*.textconv",
-    "difftool.*.cmd",
-    "difftool.*.path",
-    "merge.tool",
-    "merge.guitool",
-    "merge.*.driver",
-    "mergetool.*.cmd",
-    "mergetool.*.path",
-    "filter.*.clean",
-    "filter.*.smudge",
-    "filter.*.process",
-    "pager.*",
-    "sequence.editor",
-    "interactive.difffilter",
-    "credential.helper",
-    "credential.*.helper",
-    "gpg.program",
-    "gpg.*.program",
-    "uploadpack.packobjectshook",
-    "remote.*.uploadpack",
-    "remote.*.receivepack",
-    "remote.*.vcs",
-    "include.path",
-    "includeif.*.path",
-    "init.templatedir",
-    "web.browser",
-    "browser.*.cmd",
-    "browser.*.path",
-    "man.viewer",
-    "man.*.cmd",
-    "man.*.path",
-    "submodule.*.update",
-    "hook.*.command",
-    "hook.*.event",
-    "ssh.variant",
-    "sendemail.smtpserver",
-    "sendemail.tocmd",
-    "sendemail.cccmd",
-    "sendemail.*.smtpserver",
-    "protocol.allow",
-    "protocol.*.allow",
-    "url.*.insteadof",
-    "url.*.pushinsteadof",
-    "core.alternaterefscommand",
+/// Configuration keys that only change how git formats, names or paces its work; every other
+/// key may make git run a program (`core.pager`, `*.textconv`, `tar.*.command`,
+/// `trailer.*.cmd`, ...), read other configuration or rewrite URLs, and setting it while a gate
+/// is closed is opaque. Lower case; `*` is one or more dotted parts.
+const SAFE_KEYS: &[&str] = &[
+    "user.*",
+    "author.*",
+    "committer.*",
+    "color.*",
+    "advice.*",
+    "log.*",
+    "status.*",
+    "column.*",
+    "i18n.*",
+    "branch.*",
+    "core.quotepath",
+    "core.autocrlf",
+    "core.safecrlf",
+    "core.filemode",
+    "core.ignorecase",
+    "core.abbrev",
+    "core.whitespace",
+    "core.eol",
+    "core.precomposeunicode",
+    "init.defaultbranch",
+    "commit.gpgsign",
+    "commit.verbose",
+    "commit.cleanup",
+    "tag.gpgsign",
+    "tag.sort",
+    "pull.rebase",
+    "pull.ff",
+    "merge.ff",
+    "merge.conflictstyle",
+    "push.default",
+    "push.autosetupremote",
+    "diff.renames",
+    "diff.algorithm",
+    "diff.noprefix",
+    "diff.mnemonicprefix",
+    "diff.colormoved",
+    "fetch.prune",
+    "fetch.prunetags",
+    "rebase.autosquash",
+    "rebase.autostash",
+    "rebase.updaterefs",
+    "safe.directory",
+    "gc.auto",
+    "gc.autodetach",
 ];
 
-/// Whether setting `key` can make git run something else.
+/// Whether setting `key` may make git run something else (any key outside [`SAFE_KEYS`]).
 pub fn runs_program(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    let parts: Vec<&str> = key.split('.').collect();
-    PROGRAM_KEYS.iter().any(|pattern| {
-        let pat: Vec<&str> = pattern.split('.').collect();
-        if pat.len() == 2 && pat[1] == "*" {
-            return parts.len() >= 2 && parts[0] == pat[0];
-        }
-        if pat.len() != parts.len() && !(pat.len() == 3 && parts.len() > 3) {
-            return false;
-        }
-        // Three-part patterns: the middle part (a subsection) may itself contain dots.
-        if pat.len() == 3 {
-            return parts.len() >= 3 && parts[0] == pat[0] && parts[parts.len() - 1] == pat[2];
-        }
-        pat.iter().zip(&parts).all(|(p, k)| *p == "*" || p == k)
-    })
+    !SAFE_KEYS
+        .iter()
+        .any(|pattern| match pattern.strip_suffix(".*") {
+            Some(section) => key
+                .strip_prefix(section)
+                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
+            None => key == *pattern,
+        })
 }
 
 /// git's own commands (builtins and the commands shipped with it). A subcommand outside this
@@ -330,6 +312,58 @@ const KNOWN: &[&str] = &[
 /// option parser accepts any unambiguous prefix of a long option).
 fn has_flag(args: &[Word], flags: &[&str]) -> bool {
     super::programs::has_option(args, flags)
+}
+
+/// Options of git's history-changing commands that take a value in the next word.
+const TAKES_VALUE: &[&str] = &[
+    "-m",
+    "-F",
+    "-C",
+    "-c",
+    "-t",
+    "-X",
+    "-s",
+    "-x",
+    "--message",
+    "--file",
+    "--author",
+    "--date",
+    "--template",
+    "--trailer",
+    "--strategy",
+    "--strategy-option",
+    "--cleanup",
+    "--fixup",
+    "--squash",
+    "--reuse-message",
+    "--reedit-message",
+    "--into-name",
+    "--mainline",
+    "--onto",
+    "--exec",
+    "--gpg-sign",
+    "--pathspec-from-file",
+];
+
+/// [`has_flag`] for flags that turn a gated operation off (`--dry-run`, `--abort`): a word that
+/// is the value of another option (`git commit -m --dry-run`) is not one.
+fn has_off_flag(args: &[Word], flags: &[&str]) -> bool {
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].text.as_str();
+        if a == "--" {
+            return false;
+        }
+        if flags.iter().any(|f| super::programs::option_is(a, f)) {
+            return true;
+        }
+        let takes_value = !a.contains('=')
+            && TAKES_VALUE
+                .iter()
+                .any(|o| a == *o || (o.starts_with("--") && super::programs::option_is(a, o)));
+        i += if takes_value { 2 } else { 1 };
+    }
+    false
 }
 
 /// The value of an option given as `--opt=V`, `--opt V` or `-o V`.
@@ -500,7 +534,7 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
         w.as_literal()
             .is_none_or(|p| !matches!(p, "." | "./" | ".git" | "./.git"))
     });
-    if elsewhere && writes_refs(&sub, rest) && !inv.operations.contains(&GitOperation::Push) {
+    if elsewhere && writes_refs(&sub, rest) && inv.operations.is_empty() {
         inv.operations.push(GitOperation::Push);
     }
     // `ext::` URLs (a remote, a submodule, a fetch) make git run a command.
@@ -521,7 +555,7 @@ pub fn analyse(args: &[Word]) -> GitInvocation {
 fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
     use GitOperation::{Commit, Push};
     let first = rest.first().map(|w| w.text.as_str());
-    let unless = |flags: &[&str], op: GitOperation| (!has_flag(rest, flags)).then_some(op);
+    let unless = |flags: &[&str], op: GitOperation| (!has_off_flag(rest, flags)).then_some(op);
     let operation = match sub {
         "commit" => unless(&["--dry-run", "-h"], Commit),
         "merge" => unless(&["--abort", "--quit", "-h"], Commit),

@@ -469,6 +469,24 @@ impl Walker {
         })
     }
 
+    /// A file a redirection writes: git's own files are opaque, and so is a relative path
+    /// after a `cd` to a directory only known at run time.
+    fn write_target(&mut self, word: &Word, raw: &str) {
+        if word.text == "/dev/null" {
+            return;
+        }
+        if programs::is_git_internal(&word.text) {
+            self.opaque(raw, "it writes git's own files");
+        }
+        if self.cwd_unknown && !word.text.starts_with('/') {
+            self.opaque(
+                raw,
+                "it writes a relative path after a `cd` to a directory only known at run time",
+            );
+        }
+        self.out.redirect_writes.push(word.text.clone());
+    }
+
     /// A redirection: notes writes, walks process substitutions; returns literal here-doc or
     /// here-string text fed to standard input (`Some(None)` when it is not literal).
     fn redirect(&mut self, r: &ast::IoRedirect, depth: usize) -> Option<Option<String>> {
@@ -485,24 +503,15 @@ impl Walker {
                 match target {
                     ast::IoFileRedirectTarget::Filename(w) => {
                         let word = self.word(&w.value, depth);
-                        if writes && programs::is_git_internal(&word.text) {
-                            self.opaque(&w.value, "it writes git's own files");
-                        }
-                        if writes && self.cwd_unknown && !word.text.starts_with('/') {
-                            self.opaque(
-                                &w.value,
-                                "it writes a relative path after a `cd` to a directory only known at run time",
-                            );
-                        }
-                        if writes && w.value != "/dev/null" {
-                            self.out.redirect_writes.push(word.text);
+                        if writes {
+                            self.write_target(&word, &w.value);
                         }
                     }
                     ast::IoFileRedirectTarget::Duplicate(w) => {
                         let word = self.word(&w.value, depth);
                         let fd = word.text.trim_end_matches('-');
                         if writes && !fd.is_empty() && !fd.chars().all(|c| c.is_ascii_digit()) {
-                            self.out.redirect_writes.push(word.text);
+                            self.write_target(&word, &w.value);
                         }
                     }
                     ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
@@ -517,9 +526,7 @@ impl Walker {
             }
             ast::IoRedirect::OutputAndError(w, _) => {
                 let word = self.word(&w.value, depth);
-                if w.value != "/dev/null" {
-                    self.out.redirect_writes.push(word.text);
-                }
+                self.write_target(&word, &w.value);
                 None
             }
             ast::IoRedirect::HereString(_, w) => {
@@ -831,6 +838,24 @@ impl Walker {
     /// a shell, an interpreter, `eval` or a wrapper starts a command that is analysed as one
     /// when it performs a gated operation or is opaque in itself.
     fn commands_in_arguments(&mut self, cmd: &Command, args: &[Word], depth: usize) {
+        // An argument that reads as shell text performing a gated operation
+        // (`tool --exec 'git commit ...'`) is taken as one.
+        for w in args {
+            let Some(text) = w.as_literal() else { continue };
+            // `--exec=git commit ...`: the value after an option's `=`.
+            let text = match text.split_once('=') {
+                Some((option, value)) if option.starts_with('-') => value,
+                _ => text,
+            };
+            if !text.contains([' ', ';', '&', '|', '\n']) {
+                continue;
+            }
+            let mut probe = Walker::default();
+            probe.text(text, depth + 1);
+            if !probe.out.git_operations().is_empty() {
+                self.out.commands.extend(probe.out.commands);
+            }
+        }
         for (i, w) in args.iter().enumerate() {
             let Some(word) = w.as_literal() else { continue };
             let name = programs::base_name(word);
@@ -939,6 +964,14 @@ impl Walker {
         let text = cmd.text.clone();
         if let Some(why) = programs::writes_git_internals(base, args) {
             self.opaque(&text, why);
+        }
+        if programs::STDIN_INTERPRETERS.contains(&base)
+            && (stdin_text.is_some() || input == Input::Pipe)
+        {
+            self.opaque(
+                &text,
+                format!("`{base}` runs commands written in its standard input, which agentspec cannot see"),
+            );
         }
         if self.cwd_unknown
             && programs::FILE_WRITERS.contains(&base)

@@ -649,6 +649,16 @@ const INTERPRETERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("lldb", &["-o", "-s", "--one-line", "--source"]),
+    ("tsx", &["-e", "--eval", "-p", "--print"]),
+    ("ts-node", &["-e", "--eval", "-p", "--print"]),
+];
+
+/// Programs that run commands written in the text they read on standard input (`sqlite3
+/// .shell`, `ed !cmd`, `m4 esyscmd`, `dc !`, `psql \\!`): fed from a here-document, a
+/// here-string or a pipe, what they run cannot be seen.
+pub const STDIN_INTERPRETERS: &[&str] = &[
+    "sqlite3", "ed", "red", "ex", "m4", "dc", "psql", "mysql", "gdb", "lldb", "expect", "tclsh",
+    "wish", "ftp", "sftp", "irb", "octave", "julia",
 ];
 
 /// Python modules that are tools run on the project (`python -m pytest`); any other `-m`
@@ -994,14 +1004,51 @@ pub fn runs_commands_otherwise(program: &str, args: &[Word]) -> Option<String> {
             ],
         )
         .then(|| "`tar` is told to run another program".to_owned()),
-        "make" | "gmake" => has_option(args, &["--eval", "-E"])
-            .then(|| "`make --eval` runs recipe text given on the command line".to_owned()),
+        "make" | "gmake" => (has_option(args, &["--eval", "-E"])
+            || args.windows(2).any(|w| {
+                matches!(w[0].text.as_str(), "-f" | "--file" | "--makefile")
+                    && matches!(w[1].text.as_str(), "-" | "/dev/stdin")
+            })
+            || texts
+                .iter()
+                .any(|a| matches!(*a, "-f-" | "--file=-" | "--makefile=-")))
+        .then(|| {
+            "`make` runs recipe text given on the command line or its standard input".to_owned()
+        }),
         "man" => has_option(args, &["--pager", "-P", "--html", "-H"])
             .then(|| "`man` is told to run another program".to_owned()),
         "rsync" => has_option(args, &["--rsh", "-e", "--rsync-path"])
             .then(|| "`rsync` is told to run another program".to_owned()),
         "zip" => has_option(args, &["-TT", "--unzip-command"])
             .then(|| "`zip` is told to run another program".to_owned()),
+        "sqlite3" => texts
+            .iter()
+            .any(|a| {
+                a.contains(".shell")
+                    || a.contains(".system")
+                    || a.starts_with("-cmd")
+                    || a.contains(".once")
+                    || a.contains(".output")
+            })
+            .then(|| "`sqlite3` is told to run shell commands".to_owned()),
+        "m4" => texts
+            .iter()
+            .any(|a| a.contains("syscmd"))
+            .then(|| "`m4` is told to run shell commands".to_owned()),
+        "dc" => (!texts.is_empty()).then(|| "`dc` runs commands (`!`) from its program".to_owned()),
+        "ed" | "red" => texts
+            .iter()
+            .any(|a| a.contains('!'))
+            .then(|| "`ed` is told to run shell commands".to_owned()),
+        "bun" => has_option(args, &["-e", "--eval", "-p", "--print"])
+            .then(|| "`bun --eval` runs code given as text".to_owned()),
+        "deno" => texts
+            .first()
+            .is_some_and(|a| *a == "eval" || *a == "repl")
+            .then(|| "`deno eval` runs code given as text".to_owned()),
+        "npx" | "npm" | "pnpm" | "yarn" => has_option(args, &["-c", "--call"])
+            .then(|| format!("`{program} --call` runs shell text")),
+        "entr" => has_option(args, &["-s"]).then(|| "`entr -s` runs shell text".to_owned()),
         "compgen" | "complete" => {
             has_option(args, &["-F"]).then(|| "`compgen -F` calls a shell function".to_owned())
         }
@@ -1157,11 +1204,13 @@ pub const NEUTRAL_VARIABLES: &[&str] = &[
 
 /// Whether one path component, as written (a glob pattern allowed), can name `name`.
 fn component_can_be(component: &str, name: &str) -> bool {
+    // Case-insensitive file systems (macOS, Windows) read `.GIT` as `.git`.
     if !component.contains(['*', '?', '[']) {
-        return component == name;
+        return component.eq_ignore_ascii_case(name);
     }
     globset::GlobBuilder::new(component)
         .literal_separator(true)
+        .case_insensitive(true)
         .build()
         .map_or(true, |g| g.compile_matcher().is_match(name))
 }
@@ -1176,12 +1225,17 @@ fn shadow(component: &str) -> String {
             '*' | '?' => out.push('x'),
             '[' => {
                 let class: String = chars.by_ref().take_while(|c| *c != ']').collect();
+                // A negated class can stand for almost anything: assume the worst, `t`.
                 out.push(
-                    class
-                        .trim_start_matches(['!', '^'])
-                        .chars()
-                        .next()
-                        .unwrap_or('x'),
+                    if class.starts_with(['!', '^']) {
+                        Some('t')
+                    } else {
+                        class
+                            .chars()
+                            .find(|c| *c == 't')
+                            .or_else(|| class.chars().next())
+                    }
+                    .unwrap_or('x'),
                 );
             }
             _ => out.push(c),
@@ -1198,7 +1252,7 @@ pub fn is_git_internal(path: &str) -> bool {
     let inside_bare = ["refs", "objects", "HEAD", "packed-refs", "hooks", "config"];
     parts.iter().enumerate().any(|(i, p)| {
         component_can_be(p, ".git")
-            || (shadow(p).ends_with(".git")
+            || (shadow(p).to_ascii_lowercase().ends_with(".git")
                 && parts
                     .get(i + 1)
                     .is_some_and(|next| inside_bare.iter().any(|n| component_can_be(next, n))))
@@ -1216,14 +1270,14 @@ pub fn is_git_internal(path: &str) -> bool {
 pub fn is_repository_folder(path: &str) -> bool {
     path.split('/')
         .filter(|p| !p.is_empty())
-        .any(|p| component_can_be(p, ".git") || shadow(p).ends_with(".git"))
+        .any(|p| component_can_be(p, ".git") || shadow(p).to_ascii_lowercase().ends_with(".git"))
 }
 
 /// Programs that write the files named in their arguments.
 pub const FILE_WRITERS: &[&str] = &[
     "cp", "mv", "ln", "install", "tee", "dd", "rsync", "truncate", "touch", "rm", "unlink",
     "chmod", "chown", "mkdir", "rmdir", "sed", "gsed", "patch", "tar", "unzip", "shred", "sort",
-    "split", "csplit", "uniq", "git",
+    "split", "csplit", "uniq",
 ];
 
 /// Programs that only read the files named in their arguments.
