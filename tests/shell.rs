@@ -57,7 +57,7 @@ const TABLE: &[(&str, &str)] = &[
     ("git-commit -m x", "commit"),
     // git's global options.
     ("git -C . commit -m x", "commit"),
-    ("git -C /tmp/other commit -m x", "commit push"),
+    ("git -C /tmp/other commit -m x", "commit"),
     ("git -c user.name=x commit -m x", "commit"),
     ("git -c user.email=x@y -c user.name=x commit -m x", "commit"),
     ("git --no-pager commit -m x", "commit"),
@@ -649,4 +649,107 @@ fn arithmetic_is_read_where_it_is_written_whatever_comes_before() {
     // shift where agentspec looks.
     assert!(analyze("echo é; read x < f; ((x))").is_opaque());
     assert!(!analyze("echo é; ( ( npm test ) )").is_opaque());
+}
+
+#[test]
+fn forms_found_by_the_review() {
+    for (command, expected) in [
+        ("git rev-parse refs/stash &> .git/refs/heads/main", "opaque"),
+        ("git rev-parse refs/stash >& .git/refs/heads/main", "opaque"),
+        (
+            "git -c tar.tgz.command='sh x' archive --format=tgz HEAD",
+            "opaque",
+        ),
+        (
+            "git -c trailer.x.cmd='sh x' interpret-trailers --trailer x=1 f",
+            "opaque",
+        ),
+        ("git -c user.name=x -c color.ui=never log", "-"),
+        ("sqlite3 :memory: '.shell git commit'", "opaque"),
+        ("sqlite3 db < script.sql", "opaque"),
+        ("ed -s f <<< '!git commit'", "opaque"),
+        ("m4 <<< 'esyscmd(git commit)'", "opaque"),
+        ("npx -c 'git commit -m x'", "opaque"),
+        ("make -f - x <<'EOF'\nx:\n\tgit commit -m x\nEOF", "opaque"),
+        ("bun -e 'x'", "opaque"),
+        ("bun test", "-"),
+        ("deno eval 'x'", "opaque"),
+        ("tsx -e 'x'", "opaque"),
+        ("entr -s 'git commit' ", "opaque"),
+        ("tool --run='git commit -m x'", "commit"),
+        ("exec -a", "-"),
+        ("watch -n", "-"),
+        ("watch -d git commit -am x", "commit"),
+        ("git commit -m --dry-run", "commit"),
+        ("git commit -m -h", "commit"),
+        ("git merge -m --abort feature", "commit"),
+        ("git init --separate-git-dir=../x", "-"),
+    ] {
+        let got = verdict(&analyze(command));
+        assert_eq!(got, expected, "{command:?}: {:?}", analyze(command).opaque);
+    }
+}
+
+fn shellish() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("git"),
+        Just("commit"),
+        Just("-m"),
+        Just("-C"),
+        Just("x"),
+        Just(" "),
+        Just(";"),
+        Just("&&"),
+        Just("|"),
+        Just("$("),
+        Just(")"),
+        Just("`"),
+        Just("'"),
+        Just("\""),
+        Just("\\"),
+        Just("<<"),
+        Just("EOF"),
+        Just("\n"),
+        Just("{"),
+        Just("}"),
+        Just("(("),
+        Just("[["),
+        Just("]]"),
+        Just("${"),
+        Just("[i]"),
+        Just("-"),
+        Just("--"),
+        Just("="),
+        Just("env"),
+        Just("sudo"),
+        Just("xargs"),
+        Just("find"),
+        Just("-exec"),
+        Just("bash"),
+        Just("-c"),
+        Just("eval"),
+        Just("exec"),
+        Just("-a"),
+        Just("watch"),
+        Just("timeout"),
+        Just("é"),
+        Just("*"),
+        Just("?"),
+        Just(".git/"),
+        Just("cd"),
+        Just(">"),
+        Just("&>"),
+        Just("2>&1"),
+    ];
+    prop::collection::vec(token, 0..24).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    /// The analysis answers every text, however broken, without panicking.
+    #[test]
+    fn any_text_is_analysed_without_a_panic(text in shellish()) {
+        let _ = analyze(&text);
+    }
 }

@@ -491,7 +491,11 @@ impl Walker {
     /// here-string text fed to standard input (`Some(None)` when it is not literal).
     fn redirect(&mut self, r: &ast::IoRedirect, depth: usize) -> Option<Option<String>> {
         match r {
-            ast::IoRedirect::File(_, kind, target) => {
+            ast::IoRedirect::File(fd, kind, target) => {
+                // `< file`: standard input from a file, whose text is not known.
+                let reads_stdin = matches!(kind, ast::IoFileRedirectKind::Read)
+                    && fd.is_none_or(|fd| fd == 0)
+                    && matches!(target, ast::IoFileRedirectTarget::Filename(_));
                 let writes = matches!(
                     kind,
                     ast::IoFileRedirectKind::Write
@@ -522,7 +526,7 @@ impl Walker {
                     }
                     ast::IoFileRedirectTarget::Fd(_) => {}
                 }
-                None
+                reads_stdin.then_some(None)
             }
             ast::IoRedirect::OutputAndError(w, _) => {
                 let word = self.word(&w.value, depth);

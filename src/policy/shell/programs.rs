@@ -91,7 +91,8 @@ fn skip_options(args: &[Word], with_value: &[&str], long_with_value: &[&str]) ->
         // `-n 5`, `-n5`: a value glued to the letter is part of the same word.
         i += if with_value.contains(&a) { 2 } else { 1 };
     }
-    i
+    // An option that takes a value may come last, without one.
+    i.min(args.len())
 }
 
 /// Wrappers: programs that run the rest of their arguments as a command.
@@ -227,7 +228,7 @@ pub fn wrapper(program: &str, args: &[Word]) -> Option<Runs> {
         "valgrind" => command(rest(skip_options(args, &[], &[]))),
         "busybox" => command(rest(0)),
         "watch" => {
-            let at = skip_options(args, &["-n", "-d", "-q"], &["--interval", "--differences"]);
+            let at = skip_options(args, &["-n"], &["--interval"]);
             let exec = args[..at]
                 .iter()
                 .any(|w| w.text == "-x" || w.text == "--exec");
