@@ -147,8 +147,10 @@ struct Walker {
     aliases: Vec<String>,
     /// `cd` targets seen so far, in order.
     cd: Vec<Word>,
-    /// The text being walked (spans in the syntax tree point into it).
+    /// The text being walked (spans in the syntax tree point into it), and whether it is ASCII
+    /// (then character positions are byte positions).
     source: String,
+    source_ascii: bool,
     /// A `cd` went to a directory only known at run time (`cd -`, `cd "$X"`, `popd`):
     /// relative paths written after it could be anywhere, git's folder included.
     cwd_unknown: bool,
@@ -165,7 +167,10 @@ struct Parts {
 }
 
 /// The text between two character positions (the parser counts characters, not bytes).
-fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
+fn char_slice(text: &str, ascii: bool, start: usize, end: usize) -> Option<&str> {
+    if ascii {
+        return text.get(start..end);
+    }
     let byte = |n: usize| {
         text.char_indices()
             .map(|(i, _)| i)
@@ -227,10 +232,12 @@ impl Walker {
         match parsed {
             Ok(Ok(program)) => {
                 let outer = std::mem::replace(&mut self.source, text.to_owned());
+                let outer_ascii = std::mem::replace(&mut self.source_ascii, text.is_ascii());
                 for complete in &program.complete_commands {
                     self.compound_list(complete, depth);
                 }
                 self.source = outer;
+                self.source_ascii = outer_ascii;
             }
             Ok(Err(e)) => self.opaque(text, format!("the shell parser rejects it: {e}")),
             Err(_) => self.opaque(text, "the shell parser failed on it"),
@@ -361,8 +368,13 @@ impl Walker {
             ast::CompoundCommand::Arithmetic(a) => {
                 // The parser reads `( ( cmd ) )` as `((cmd))` too; bash only treats `((`
                 // written together as arithmetic.
-                let written =
-                    char_slice(&self.source, a.loc.start.index, a.loc.end.index).unwrap_or("((");
+                let written = char_slice(
+                    &self.source,
+                    self.source_ascii,
+                    a.loc.start.index,
+                    a.loc.end.index,
+                )
+                .unwrap_or("((");
                 if written.starts_with("((") {
                     self.arithmetic(&a.expr.value, depth);
                 } else {
@@ -646,7 +658,14 @@ impl Walker {
         use brush_parser::ast::SourceLocation;
         let text = simple
             .location()
-            .and_then(|span| char_slice(&self.source, span.start.index, span.end.index))
+            .and_then(|span| {
+                char_slice(
+                    &self.source,
+                    self.source_ascii,
+                    span.start.index,
+                    span.end.index,
+                )
+            })
             .map_or_else(|| simple.to_string(), str::to_owned);
         let mut parts = Parts::default();
         let before = self.out.redirect_writes.len();
