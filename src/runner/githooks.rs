@@ -366,11 +366,18 @@ fn known_commits(
 ) -> Result<(SessionState, Vec<String>), String> {
     let path = state_path(&options.state_dir, session);
     let mut state = read_state(&path).map_err(|e| e.to_string())?.core;
-    if state.refs_at_start.is_none() {
+    // A session that started outside a repository records the first one it works in.
+    let unrecorded = |s: &SessionState| {
+        s.refs_at_start.is_none()
+            || (s.repository.is_none() && s.refs_at_start.as_ref().is_some_and(Vec::is_empty))
+    };
+    if unrecorded(&state) {
         let tips = ref_tips(loc, deadline)?;
+        let repo = repository(loc, deadline).ok();
         record(&options.state_dir, session, |s| {
-            if s.refs_at_start.is_none() {
+            if unrecorded(s) {
                 s.refs_at_start = Some(tips.clone());
+                s.repository.clone_from(&repo);
             }
         })
         .map_err(|e| e.to_string())?;

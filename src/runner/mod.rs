@@ -452,12 +452,17 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
         let project = std::fs::canonicalize(&here.dir).unwrap_or_else(|_| here.dir.clone());
         stored.core.project_dir = Some(project.display().to_string());
-        if let (Ok(tips), Ok(repo)) = (
+        match (
             githooks::ref_tips(&here, deadline),
             githooks::repository(&here, deadline),
         ) {
-            stored.core.refs_at_start = Some(tips);
-            stored.core.repository = Some(repo);
+            (Ok(tips), Ok(repo)) => {
+                stored.core.refs_at_start = Some(tips);
+                stored.core.repository = Some(repo);
+            }
+            // Not in a repository: nothing to record now (the git hooks record the first
+            // repository the session moves a ref in), and nothing to try again per event.
+            _ => stored.core.refs_at_start = Some(Vec::new()),
         }
     }
     let key = input.agent_key();
