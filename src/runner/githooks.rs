@@ -19,7 +19,7 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use super::worktree::{self, Index, Location};
-use super::{LOCK_TIMEOUT, Lock, RunnerError, read_state, sanitize, state_path};
+use super::{LOCK_TIMEOUT, Lock, RunnerError, read_state, state_path};
 use crate::policy::decide::SessionState;
 use crate::policy::shell::git::GitOperation;
 use crate::policy::{Bundle, GateAction};
@@ -423,11 +423,7 @@ pub fn check(
     let state = read_state(&path).map_err(|e| e.to_string())?.core;
     let gated = gated_operations(options, &state)?;
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
-    let here = Location {
-        dir: PathBuf::from("."),
-        git_args: Vec::new(),
-        exclude: Vec::new(),
-    };
+    let here = Location::at(".");
     // Only the session's own repository is guarded: a test suite's temporary repositories
     // are not the work being approved. (The command analysis gates git commands in any
     // repository.)
@@ -478,16 +474,7 @@ pub fn check(
                 let head = (!is_zero(&old)).then_some(old.as_str());
                 // One approval, one commit: exactly the new tip, whose parent is the approved
                 // HEAD (an amend or a rewrite of it is not the approved commit).
-                let parent = worktree::git(
-                    &here,
-                    &["rev-parse", "--verify", "--quiet", &format!("{new}^1")],
-                    Index::Default,
-                    deadline,
-                )?;
-                let parent_ok = match head {
-                    Some(h) => parent.0 && parent.1.trim() == h,
-                    None => !parent.0,
-                };
+                let parent_ok = worktree::parent_of(&here, &new, deadline)?.as_deref() == head;
                 let approved = if fresh.len() == 1 && fresh[0] == new && parent_ok {
                     let tree = worktree::tree_of(&here, Some(&new), deadline)?;
                     approved_commit(&here, &state, head, &tree, deadline)?
@@ -656,16 +643,11 @@ fn record(
     session: &str,
     change: impl FnOnce(&mut SessionState),
 ) -> Result<(), RunnerError> {
-    let _lock = Lock::acquire(
-        &state_dir.join(format!("{}.lock", sanitize(session))),
-        LOCK_TIMEOUT,
-    )?;
+    let _lock = super::lock_session(state_dir, session)?;
     let path = state_path(state_dir, session);
     let mut stored = read_state(&path)?;
     change(&mut stored.core);
-    let bytes = serde_json::to_vec(&stored).map_err(|e| RunnerError::State(e.to_string()))?;
-    super::write_atomic(&path, &bytes)
-        .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))
+    super::write_state(&path, &stored)
 }
 
 /// The repository's own hook of that name, if it has one: `core.hooksPath` as configured
@@ -673,11 +655,7 @@ fn record(
 /// (a hook that is silently skipped would fail open).
 fn original_hook(name: &str, ours: &Path) -> Result<Option<PathBuf>, String> {
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
-    let here = Location {
-        dir: PathBuf::from("."),
-        git_args: Vec::new(),
-        exclude: Vec::new(),
-    };
+    let here = Location::at(".");
     // The repository's own setting, from its configuration files (agentspec's own comes from
     // the environment): the most specific file that sets it.
     let mut configured = String::new();

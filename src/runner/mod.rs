@@ -57,6 +57,20 @@ pub fn state_path(state_dir: &Path, session: &str) -> PathBuf {
     state_dir.join(format!("{}.session.json", sanitize(session)))
 }
 
+/// The exclusive lock on a session's state.
+pub(crate) fn lock_session(state_dir: &Path, session: &str) -> Result<Lock, RunnerError> {
+    Lock::acquire(
+        &state_dir.join(format!("{}.lock", sanitize(session))),
+        LOCK_TIMEOUT,
+    )
+}
+
+/// Writes a session's state (atomically; the caller holds its lock).
+pub(crate) fn write_state(path: &Path, stored: &StoredState) -> Result<(), RunnerError> {
+    let bytes = serde_json::to_vec(stored).map_err(|e| RunnerError::State(e.to_string()))?;
+    write_atomic(path, &bytes).map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))
+}
+
 /// Reads a session's state; the default when there is none yet.
 pub fn read_state(path: &Path) -> Result<StoredState, RunnerError> {
     match std::fs::read(path) {
@@ -183,11 +197,7 @@ fn work_tree_for(event: &Event, cwd: &Path, exclude: &Path) -> Result<Option<Wor
     };
     let mut location = match &analysis {
         Some(a) => worktree::location(cwd, a)?,
-        None => worktree::Location {
-            dir: cwd.to_path_buf(),
-            git_args: Vec::new(),
-            exclude: Vec::new(),
-        },
+        None => worktree::Location::at(cwd),
     };
     location.exclude.push(exclude.to_path_buf());
     worktree::fingerprint(&location)
@@ -199,11 +209,7 @@ fn made_approved_commit(state: &SessionState, after: &WorkTree, cwd: &Path) -> b
     let Some(head) = after.head.as_deref() else {
         return false;
     };
-    let here = worktree::Location {
-        dir: cwd.to_path_buf(),
-        git_args: Vec::new(),
-        exclude: Vec::new(),
-    };
+    let here = worktree::Location::at(cwd);
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
     state
         .approvals
@@ -215,14 +221,8 @@ fn made_approved_commit(state: &SessionState, after: &WorkTree, cwd: &Path) -> b
                 // No commit was made (it failed): nothing to vouch for.
                 return true;
             }
-            let parent = worktree::git_ok(
-                &here,
-                &["rev-parse", "--verify", "--quiet", &format!("{head}^1")],
-                worktree::Index::Default,
-                deadline,
-            )
-            .ok();
-            let parent_ok = parent.as_deref() == approved.head.as_deref();
+            let parent_ok = worktree::parent_of(&here, head, deadline)
+                .is_ok_and(|parent| parent == approved.head);
             let composed = worktree::tree_of(&here, Some(head), deadline)
                 .and_then(|tree| {
                     let base = worktree::tree_of(&here, approved.head.as_deref(), deadline)?;
@@ -434,21 +434,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     };
     std::fs::create_dir_all(&options.state_dir)
         .map_err(|e| RunnerError::State(format!("{}: {e}", options.state_dir.display())))?;
-    let _lock = Lock::acquire(
-        &options
-            .state_dir
-            .join(format!("{}.lock", sanitize(&input.session_id))),
-        LOCK_TIMEOUT,
-    )?;
+    let _lock = lock_session(&options.state_dir, &input.session_id)?;
     let mut stored = read_state(&state_path)?;
     if stored.core.refs_at_start.is_none() && (policy.is_some() || parent.is_some()) {
         // What the repository held before the session could move anything: the git hooks
         // treat commits reachable from it as not the session's own.
-        let here = worktree::Location {
-            dir: PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned())),
-            git_args: Vec::new(),
-            exclude: Vec::new(),
-        };
+        let here = worktree::Location::at(input.cwd.clone().unwrap_or_else(|| ".".to_owned()));
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
         let project = std::fs::canonicalize(&here.dir).unwrap_or_else(|_| here.dir.clone());
         stored.core.project_dir = Some(project.display().to_string());
@@ -528,10 +519,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             if let Some(k) = idempotency_key {
                 stored.decided.insert(k, decision.clone());
             }
-            let bytes =
-                serde_json::to_vec(&stored).map_err(|e| RunnerError::State(e.to_string()))?;
-            write_atomic(&state_path, &bytes)
-                .map_err(|e| RunnerError::State(format!("{}: {e}", state_path.display())))?;
+            write_state(&state_path, &stored)?;
             decision
         }
     };

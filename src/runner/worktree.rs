@@ -25,6 +25,32 @@ pub struct Location {
     pub exclude: Vec<PathBuf>,
 }
 
+impl Location {
+    /// A directory, with no options and nothing left out.
+    pub fn at(dir: impl Into<PathBuf>) -> Location {
+        Location {
+            dir: dir.into(),
+            git_args: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// The parent of `commit`; `None` for a root commit.
+pub fn parent_of(
+    loc: &Location,
+    commit: &str,
+    deadline: Instant,
+) -> Result<Option<String>, String> {
+    let (ok, parent, _) = git(
+        loc,
+        &["rev-parse", "--verify", "--quiet", &format!("{commit}^1")],
+        Index::Default,
+        deadline,
+    )?;
+    Ok(ok.then(|| parent.trim().to_owned()))
+}
+
 /// The location of the first gated git operation in `analysis`, run from `cwd`: its `cd`
 /// steps and its `-C`, `--git-dir`, `--work-tree` options applied. An error when one of them
 /// is only known at run time.
@@ -33,11 +59,7 @@ pub fn location(cwd: &Path, analysis: &Analysis) -> Result<Location, String> {
         .commands
         .iter()
         .find(|c| c.git.as_ref().is_some_and(|g| !g.operations.is_empty()));
-    let mut loc = Location {
-        dir: cwd.to_path_buf(),
-        git_args: Vec::new(),
-        exclude: Vec::new(),
-    };
+    let mut loc = Location::at(cwd);
     let Some(command) = command else {
         return Ok(loc);
     };

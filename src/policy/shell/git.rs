@@ -391,6 +391,14 @@ fn option_values<'a>(args: &'a [Word], long: &str, short: Option<&str>) -> Vec<&
     out
 }
 
+/// The value in `--option=value`; any other word as it is.
+fn value_of(w: &Word) -> &str {
+    match w.text.split_once('=') {
+        Some((_, value)) if w.text.starts_with("--") => value,
+        _ => &w.text,
+    }
+}
+
 /// Analyses `git` + `args` (everything after the program name).
 pub fn analyse(args: &[Word]) -> GitInvocation {
     let mut inv = GitInvocation {
@@ -624,11 +632,7 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
     match sub {
         "am" | "rebase" => {
             for v in option_values(rest, "--exec", Some("-x")) {
-                let text = v
-                    .text
-                    .split_once('=')
-                    .filter(|_| v.text.starts_with("--"))
-                    .map_or(v.text.as_str(), |(_, t)| t);
+                let text = value_of(v);
                 inv.runs.push(text.to_owned());
             }
         }
@@ -667,11 +671,7 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
                 inv.opaque = Some(format!("`git {sub}` is told to run another program"));
             }
             for v in option_values(rest, "--config", Some("-c")) {
-                let kv = v
-                    .text
-                    .split_once('=')
-                    .filter(|_| v.text.starts_with("--"))
-                    .map_or(v.text.as_str(), |(_, t)| t);
+                let kv = value_of(v);
                 if runs_program(kv.split('=').next().unwrap_or(kv)) {
                     inv.opaque = Some(format!("`git {sub} -c {kv}` makes git run another program"));
                 }
@@ -684,11 +684,7 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
     {
         inv.writes = true;
         let into_git = option_values(rest, "--output", Some("-o")).iter().any(|v| {
-            let path = v
-                .text
-                .split_once('=')
-                .filter(|_| v.text.starts_with("--"))
-                .map_or(v.text.as_str(), |(_, p)| p);
+            let path = value_of(v);
             super::programs::is_git_internal(path)
         });
         if into_git {

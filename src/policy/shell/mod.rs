@@ -57,6 +57,23 @@ pub struct Command {
 }
 
 impl Command {
+    /// The command this one runs as `argv`, under `wrapper`, in the same environment and
+    /// directory.
+    fn runs(&self, wrapper: &str, argv: Vec<Word>) -> Command {
+        Command {
+            argv,
+            program: None,
+            wrappers: vec![wrapper.to_owned()],
+            assignments: self.assignments.clone(),
+            extra_args: self.extra_args,
+            clears_env: self.clears_env,
+            cd: self.cd.clone(),
+            writes: false,
+            git: None,
+            text: self.text.clone(),
+        }
+    }
+
     /// The effective argv as text (dynamic words as written).
     pub fn argv_text(&self) -> String {
         self.argv
@@ -831,18 +848,8 @@ impl Walker {
                 cmd.writes |= writes;
                 self.push(cmd);
                 for argv in commands {
-                    let mut inner = Command {
-                        argv,
-                        program: None,
-                        wrappers: vec!["find".to_owned()],
-                        assignments: cmd.assignments.clone(),
-                        extra_args: true,
-                        clears_env: cmd.clears_env,
-                        cd: cmd.cd.clone(),
-                        writes: false,
-                        git: None,
-                        text: cmd.text.clone(),
-                    };
+                    let mut inner = cmd.runs("find", argv);
+                    inner.extra_args = true;
                     self.resolve(&mut inner, Input::Inherited, None, depth);
                 }
                 return;
@@ -897,18 +904,8 @@ impl Walker {
                 cd: cmd.cd.clone(),
                 ..Walker::default()
             };
-            let mut inner = Command {
-                argv: args[i..].to_vec(),
-                program: None,
-                wrappers: vec![cmd.program.clone().unwrap_or_default()],
-                assignments: cmd.assignments.clone(),
-                extra_args: cmd.extra_args,
-                clears_env: cmd.clears_env,
-                cd: cmd.cd.clone(),
-                writes: false,
-                git: None,
-                text: cmd.text.clone(),
-            };
+            let program = cmd.program.clone().unwrap_or_default();
+            let mut inner = cmd.runs(&program, args[i..].to_vec());
             probe.resolve(&mut inner, Input::Inherited, None, depth + 1);
             let gated = !probe.out.git_operations().is_empty();
             // An unknown git subcommand here is more likely a package name (`apt install git
