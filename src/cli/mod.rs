@@ -110,8 +110,12 @@ enum RunCommand {
     /// Replay a recorded session (the runner's audit log, captured hook events, or a Claude
     /// Code transcript) and report every violation; exit 1 if any.
     Replay {
+        #[arg(long, required_unless_present = "verify")]
+        bundle: Option<PathBuf>,
+        /// Check the audit log's hash chain and its recorded end instead of replaying: exit 1
+        /// when a line was removed, changed or moved, or the end was cut off.
         #[arg(long)]
-        bundle: PathBuf,
+        verify: bool,
         /// The agent whose policy applies when the recording does not name one.
         #[arg(long)]
         agent: Option<String>,
@@ -322,11 +326,15 @@ pub fn main() -> ExitCode {
             command:
                 RunCommand::Replay {
                     bundle,
+                    verify,
                     agent,
                     file,
                     format,
                 },
-        } => run_replay(&bundle, agent.as_deref(), &file, format),
+        } => match bundle {
+            Some(bundle) if !verify => run_replay(&bundle, agent.as_deref(), &file, format),
+            _ => verify_audit(&file),
+        },
         Command::Run {
             command: RunCommand::Events { bundle },
         } => run_events(&bundle),
@@ -376,12 +384,19 @@ pub fn main() -> ExitCode {
             &binary,
             main_agent.as_deref(),
         ) {
-            Ok(()) => {
+            Ok(installed) => {
                 eprintln!(
                     "agentspec: installed the hooks of {} into {}",
                     bundle.display(),
                     settings.display()
                 );
+                eprintln!(
+                    "agentspec: the runner keeps its state and audit log in {} (outside the project; nothing to ignore in git)",
+                    installed.state_dir.display()
+                );
+                for w in &installed.warnings {
+                    eprintln!("agentspec: warning: {w}");
+                }
                 Status::Clean.into()
             }
             Err(e) => {
@@ -1081,19 +1096,47 @@ fn build(args: &BuildArgs) -> ExitCode {
     status.into()
 }
 
+/// A hook that has not answered by then exits 2 (blocked): well under the `timeout` the
+/// installed hook entries give Claude Code, after which Claude Code would let the action
+/// through.
+const HOOK_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Exits 2 with `message` once `deadline` has passed, whatever the hook is waiting for.
+fn watchdog(deadline: std::time::Duration, message: &'static str) {
+    std::thread::spawn(move || {
+        std::thread::sleep(deadline);
+        eprintln!("{message}");
+        std::process::exit(2);
+    });
+}
+
 fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<String>) -> ExitCode {
+    watchdog(
+        HOOK_DEADLINE,
+        "agentspec: blocked because the policy check did not finish in time",
+    );
     // Fail closed: whatever goes wrong, answer exit 2 (Claude Code treats exit 1, crashes and
     // bad JSON as "allow").
     let result = std::panic::catch_unwind(|| {
-        let mut input = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        let mut input = Vec::new();
+        if let Err(e) = std::io::stdin()
+            .take(crate::runner::MAX_INPUT as u64 + 1)
+            .read_to_end(&mut input)
+        {
             return Err(format!("cannot read the hook input: {e}"));
         }
-        let state_dir = state_dir.unwrap_or_else(|| {
-            bundle
-                .parent()
-                .map_or_else(|| PathBuf::from("state"), |p| p.join("state"))
-        });
+        if input.len() > crate::runner::MAX_INPUT {
+            return Err(format!(
+                "the hook input is larger than {} bytes",
+                crate::runner::MAX_INPUT
+            ));
+        }
+        let input = String::from_utf8(input)
+            .map_err(|_| "the hook input is not UTF-8".to_owned())?;
+        let state_dir = match state_dir {
+            Some(dir) => dir,
+            None => crate::runner::default_state_dir(&bundle).map_err(|e| e.to_string())?,
+        };
         let options = crate::runner::HookOptions {
             bundle: bundle.clone(),
             state_dir,
@@ -1125,6 +1168,10 @@ fn run_git_hook(
     args: &[String],
 ) -> ExitCode {
     use crate::runner::githooks;
+    watchdog(
+        HOOK_DEADLINE,
+        "agentspec: refused because the git hook did not finish in time",
+    );
     // Fail closed: a non-zero exit makes git abort the commit or push.
     let result = std::panic::catch_unwind(|| {
         let mut stdin = Vec::new();
@@ -1156,6 +1203,32 @@ fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode>
         eprintln!("agentspec: {e}");
         ExitCode::from(Status::Failure as u8)
     })
+}
+
+fn verify_audit(file: &std::path::Path) -> ExitCode {
+    match crate::runner::replay::verify_audit(file) {
+        Ok(check) if check.problems.is_empty() => {
+            print(&format!(
+                "{}: {} {}, chain intact, ends where the head record says\n",
+                file.display(),
+                check.lines,
+                if check.lines == 1 { "line" } else { "lines" }
+            ))
+            .into()
+        }
+        Ok(check) => {
+            let mut text = String::new();
+            for p in &check.problems {
+                text.push_str(&format!("{}: {p}\n", file.display()));
+            }
+            print(&text);
+            Status::Failure.into()
+        }
+        Err(e) => {
+            eprintln!("agentspec: cannot verify the audit log: {e}");
+            Status::Failure.into()
+        }
+    }
 }
 
 fn run_replay(
@@ -1267,15 +1340,30 @@ fn run_task(
         return Status::Failure.into();
     }
     let absolute = std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf());
-    let state_dir = absolute
-        .parent()
-        .map_or_else(|| PathBuf::from("state"), |p| p.join("state"));
+    let state_dir = match crate::runner::default_state_dir(&absolute) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    if let Err(e) = crate::runner::create_state_dir(&state_dir) {
+        eprintln!("agentspec: {e}");
+        return Status::Failure.into();
+    }
     let exe = std::env::current_exe()
         .map_or_else(|_| "agentspec".to_owned(), |p| p.display().to_string());
     let fragment =
         crate::compile::settings_fragment(&Default::default(), &absolute.display().to_string());
     let mut settings = serde_json::Map::new();
-    crate::runner::install::merge(&mut settings, &fragment, &exe, Some(agent));
+    let command = crate::runner::install::hook_command(
+        &exe,
+        &crate::runner::githooks::sh_quote(&absolute.display().to_string()),
+        Some(agent),
+    );
+    let project = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let protection = crate::runner::install::protection_rules(&project, &absolute, &state_dir);
+    crate::runner::install::merge(&mut settings, &fragment, &command, &protection);
     let hooks = crate::runner::githooks::hooks_dir(&state_dir);
     if let Err(e) =
         crate::runner::githooks::write_hooks(&hooks, &exe, &absolute, &state_dir, Some(agent))

@@ -8,6 +8,7 @@
 
 pub mod decide;
 pub mod permission;
+pub mod protect;
 pub mod shell;
 
 use std::collections::BTreeMap;
@@ -229,6 +230,9 @@ pub enum Verify {
 pub struct Bundle {
     pub manifest: Manifest,
     pub agents: BTreeMap<String, AgentPolicy>,
+    /// sha256 of `manifest.json`'s bytes: with every policy's sha256 in it, this names the
+    /// exact bundle (the runner pins it per session).
+    pub digest: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -347,7 +351,8 @@ fn validate_against(
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, BundleError> {
-    std::fs::read(path).map_err(|source| BundleError::Io {
+    // A FIFO or device in place of a bundle file must not make the hook wait.
+    crate::fsutil::read_regular(path).map_err(|source| BundleError::Io {
         path: path.to_path_buf(),
         source,
     })
@@ -453,6 +458,7 @@ impl Bundle {
                 .unwrap_or_else(|_| bundle_schema());
         let manifest_path = dir.join("manifest.json");
         let bytes = read(&manifest_path)?;
+        let digest = sha256_hex(&bytes);
         let value = parse_json(&bytes, &manifest_path)?;
         check_version(&value, &manifest_path)?;
         validate_part(
@@ -529,6 +535,10 @@ impl Bundle {
                 }
             }
         }
-        Ok(Bundle { manifest, agents })
+        Ok(Bundle {
+            manifest,
+            agents,
+            digest,
+        })
     }
 }

@@ -22,6 +22,8 @@ pub enum InstallError {
     Unparsable { path: PathBuf, message: String },
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error("{0}")]
+    MainAgent(String),
 }
 
 fn read_json(path: &Path) -> Result<Option<Value>, InstallError> {
@@ -62,28 +64,85 @@ fn is_ours(group: &Value) -> bool {
         })
 }
 
-/// Merges the bundle's hooks and `permissions.deny` rules into `settings`; `binary` replaces
-/// the `agentspec` in the hook command. Idempotent: earlier agentspec hooks are replaced.
+/// The command an installed hook runs: `agentspec run hook` with the bundle, failing closed
+/// (exit 2, which blocks) when the binary cannot be found, instead of the shell's 127, which
+/// Claude Code would treat as "allow".
+pub fn hook_command(binary: &str, bundle_arg: &str, main_agent: Option<&str>) -> String {
+    let bin = crate::runner::githooks::sh_quote(binary);
+    let mut run = format!("exec {bin} run hook --bundle {bundle_arg}");
+    if let Some(agent) = main_agent {
+        run.push_str(&format!(
+            " --main-agent {}",
+            crate::runner::githooks::sh_quote(agent)
+        ));
+    }
+    let missing = crate::runner::githooks::sh_quote(&format!(
+        "agentspec: {binary} is not installed or not on PATH; blocked until it is (see agentspec doctor)"
+    ));
+    format!("command -v {bin} >/dev/null 2>&1 || {{ echo {missing} >&2; exit 2; }}; {run}")
+}
+
+/// How a hook names the bundle: `"$CLAUDE_PROJECT_DIR"/<path>` when the bundle is inside the
+/// project (Claude Code sets the variable for hooks, so a `cd` of the agent changes nothing),
+/// its absolute path otherwise.
+pub fn bundle_arg(bundle_abs: &Path, project: &Path) -> String {
+    let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
+    match bundle_abs.strip_prefix(&project) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!(
+            "\"$CLAUDE_PROJECT_DIR\"/{}",
+            crate::runner::githooks::sh_quote(&rel.display().to_string())
+        ),
+        _ => crate::runner::githooks::sh_quote(&bundle_abs.display().to_string()),
+    }
+}
+
+/// The `permissions.deny` rules that keep Claude Code's own file tools away from what
+/// enforcement stands on, even when the hook does not run (absolute paths: `//` anchors a rule
+/// at the file system's root).
+pub fn protection_rules(project: &Path, bundle_abs: &Path, state_dir: &Path) -> Vec<String> {
+    let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
+    let rule = |p: &Path, tree: bool| {
+        format!(
+            "Edit(/{}{})",
+            p.display(),
+            if tree { "/**" } else { "" }
+        )
+    };
+    vec![
+        rule(&project.join(".claude/settings.json"), false),
+        rule(&project.join(".claude/settings.local.json"), false),
+        rule(&project.join(".claude/agents"), true),
+        rule(&project.join("agentspec.toml"), false),
+        rule(&project.join(".git/hooks"), true),
+        rule(&project.join(".git/config"), false),
+        rule(bundle_abs, true),
+        rule(state_dir, true),
+    ]
+}
+
+/// Merges the bundle's hooks and `permissions.deny` rules (and `extra_deny`) into `settings`,
+/// every agentspec hook running `command`. Idempotent: earlier agentspec hooks are replaced.
 pub fn merge(
     settings: &mut Map<String, Value>,
     fragment: &Value,
-    binary: &str,
-    main_agent: Option<&str>,
+    command: &str,
+    extra_deny: &[String],
 ) {
-    if let Some(deny) = fragment
+    let mut deny: Vec<Value> = fragment
         .pointer("/permissions/deny")
         .and_then(Value::as_array)
-    {
-        let permissions = settings
-            .entry("permissions")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(p) = permissions.as_object_mut() {
-            let existing = p.entry("deny").or_insert_with(|| Value::Array(Vec::new()));
-            if let Some(list) = existing.as_array_mut() {
-                for rule in deny {
-                    if !list.contains(rule) {
-                        list.push(rule.clone());
-                    }
+        .cloned()
+        .unwrap_or_default();
+    deny.extend(extra_deny.iter().cloned().map(Value::String));
+    let permissions = settings
+        .entry("permissions")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(p) = permissions.as_object_mut() {
+        let existing = p.entry("deny").or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(list) = existing.as_array_mut() {
+            for rule in deny {
+                if !list.contains(&rule) {
+                    list.push(rule);
                 }
             }
         }
@@ -104,14 +163,9 @@ pub fn merge(
                         if let Some(hs) = group.get_mut("hooks").and_then(Value::as_array_mut) {
                             for h in hs {
                                 if let Some(Value::String(c)) = h.get_mut("command")
-                                    && let Some(rest) = c.strip_prefix("agentspec ")
+                                    && c.contains(MARKER)
                                 {
-                                    *c = match main_agent {
-                                        Some(agent) => {
-                                            format!("{binary} {rest} --main-agent {agent}")
-                                        }
-                                        None => format!("{binary} {rest}"),
-                                    };
+                                    *c = command.to_owned();
                                 }
                             }
                         }
@@ -123,14 +177,36 @@ pub fn merge(
     }
 }
 
-/// Installs the bundle's hooks into the settings file at `settings_path`.
+/// What `hooks install` did beyond writing the settings.
+#[derive(Debug, Clone, Default)]
+pub struct Installed {
+    /// Where the runner keeps its state and audit log.
+    pub state_dir: PathBuf,
+    /// Problems that do not stop the install but would stop enforcement.
+    pub warnings: Vec<String>,
+}
+
+/// Installs the bundle's hooks into the settings file at `settings_path` (project: the folder
+/// that holds `.claude/`). Refuses a main agent the bundle does not have.
 pub fn install(
     bundle_dir: &Path,
     settings_path: &Path,
     binary: &str,
     main_agent: Option<&str>,
-) -> Result<(), InstallError> {
-    Bundle::load(bundle_dir)?;
+) -> Result<Installed, InstallError> {
+    let bundle = Bundle::load(bundle_dir)?;
+    if let Some(agent) = main_agent
+        && !bundle.agents.contains_key(agent)
+    {
+        let names: Vec<&str> = bundle.agents.keys().map(String::as_str).collect();
+        let hint = crate::vocab::did_you_mean(agent, names.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(InstallError::MainAgent(format!(
+            "the bundle has no agent `{agent}` (it has: {}){hint}",
+            names.join(", ")
+        )));
+    }
     let fragment_path = bundle_dir.join(SETTINGS_FILE);
     let fragment = read_json(&fragment_path)?.ok_or_else(|| InstallError::Read {
         path: fragment_path.clone(),
@@ -139,12 +215,26 @@ pub fn install(
     let mut settings = read_json(settings_path)?
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
-    merge(&mut settings, &fragment, binary, main_agent);
+    let bundle_abs = std::fs::canonicalize(bundle_dir).map_err(|e| InstallError::Read {
+        path: bundle_dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let project = project_of(settings_path);
+    let state_dir =
+        crate::runner::default_state_dir(&bundle_abs).map_err(|e| InstallError::Write {
+            path: bundle_abs.clone(),
+            message: e.to_string(),
+        })?;
+    let command = hook_command(binary, &bundle_arg(&bundle_abs, &project), main_agent);
+    let protection = protection_rules(&project, &bundle_abs, &state_dir);
+    merge(&mut settings, &fragment, &command, &protection);
     // The git-level backstop: hooks that ask the runner, with absolute paths, and git pointed
     // at them for every command Claude Code runs.
-    let bundle_abs = std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf());
-    let state_dir = crate::fsutil::parent_dir(&bundle_abs).join("state");
     let hooks = crate::runner::githooks::hooks_dir(&state_dir);
+    crate::runner::create_state_dir(&state_dir).map_err(|e| InstallError::Write {
+        path: state_dir.clone(),
+        message: e.to_string(),
+    })?;
     crate::runner::githooks::write_hooks(&hooks, binary, &bundle_abs, &state_dir, main_agent)
         .map_err(|e| InstallError::Write {
             path: hooks.clone(),
@@ -162,7 +252,30 @@ pub fn install(
         text.as_bytes(),
         crate::fsutil::Durability::Synced,
     )
-    .map_err(write_err)
+    .map_err(write_err)?;
+    let mut warnings = Vec::new();
+    if !on_path(binary) {
+        warnings.push(format!(
+            "`{binary}` is not on PATH here: the hooks will block every action until it is (install it, or pass --binary with its absolute path)"
+        ));
+    }
+    if main_agent.is_none() {
+        warnings.push(
+            "no --main-agent: only subagents the bundle names are governed; the main session is not".to_owned(),
+        );
+    }
+    Ok(Installed {
+        state_dir,
+        warnings,
+    })
+}
+
+/// The project a settings file belongs to: the folder that holds its `.claude/`.
+pub fn project_of(settings_path: &Path) -> PathBuf {
+    let abs = std::path::absolute(settings_path).unwrap_or_else(|_| settings_path.to_path_buf());
+    abs.parent()
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// One finding of `agentspec doctor`.
@@ -180,28 +293,91 @@ fn on_path(binary: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(binary).is_file()))
 }
 
-/// Checks a settings file: it parses, its hooks are well formed, and every agentspec hook
-/// points to an existing binary and a valid bundle (relative paths from `project`).
+/// Words of a command as `sh` splits them (quotes removed; `$VAR` kept as written).
+fn sh_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|c| *c != '\''));
+            }
+            '"' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|c| *c != '"'));
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            c if c.is_whitespace() || c == ';' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// Claude Code's guard events: a malformed entry under one of them makes 2.1.332 skip the
+/// whole settings file (measured: `loader-truth-2.1.332/README.md` §3).
+const GUARD_EVENTS: &[&str] = &["PreToolUse", "PermissionRequest", "PreSkillShellCommand"];
+
+/// Why a hooks entry is malformed, if it is.
+fn malformed(groups: &Value) -> Option<String> {
+    if groups.is_null() {
+        return None;
+    }
+    let Some(groups) = groups.as_array() else {
+        return Some("is not a list".to_owned());
+    };
+    for group in groups {
+        let Some(hooks) = group.get("hooks").and_then(Value::as_array) else {
+            return Some("has an entry without a `hooks` list".to_owned());
+        };
+        for hook in hooks {
+            match hook.get("type").and_then(Value::as_str) {
+                None => return Some("has a hook without a `type`".to_owned()),
+                Some("command") if !hook.get("command").is_some_and(Value::is_string) => {
+                    return Some("has a command hook without a `command` string".to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Checks what the hooks depend on, one finding per problem: the settings file as Claude Code
+/// loads it, every agentspec hook's binary, bundle and main agent, the state directory, the
+/// bundle against its agent files, and the git hooks.
 pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
+    let fail = |message: String| Finding { ok: false, message };
     let settings = match read_json(settings_path) {
         Ok(Some(v)) => v,
         Ok(None) => {
-            return vec![Finding {
-                ok: false,
-                message: format!(
-                    "{} does not exist: no agentspec hooks are installed",
-                    settings_path.display()
-                ),
-            }];
+            return vec![fail(format!(
+                "{} does not exist: no agentspec hooks are installed; run `agentspec hooks install`",
+                settings_path.display()
+            ))];
         }
         Err(e) => {
-            return vec![Finding {
-                ok: false,
-                message: format!(
-                    "{e}; Claude Code skips an invalid settings file whole, so none of its hooks run"
-                ),
-            }];
+            return vec![fail(format!(
+                "{e}; Claude Code skips an invalid settings file whole, so none of its hooks run"
+            ))];
         }
     };
     out.push(Finding {
@@ -209,76 +385,175 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
         message: format!("{} is valid JSON", settings_path.display()),
     });
     let hooks = settings.get("hooks").and_then(Value::as_object);
-    let mut found = 0;
+    let mut commands: Vec<&str> = Vec::new();
+    let mut events: Vec<&str> = Vec::new();
     for (event, groups) in hooks.into_iter().flatten() {
-        if !crate::vocab::HOOK_EVENTS.contains(&event.as_str()) {
-            out.push(Finding {
-                ok: false,
-                message: format!("unknown hook event `{event}`: Claude Code ignores it"),
-            });
-        }
-        let Some(groups) = groups.as_array() else {
-            out.push(Finding {
-                ok: false,
-                message: format!(
-                    "`hooks.{event}` is not a list: Claude Code rejects the settings file"
-                ),
-            });
+        if let Some(why) = malformed(groups) {
+            out.push(fail(if GUARD_EVENTS.contains(&event.as_str()) {
+                format!(
+                    "`hooks.{event}` {why}: Claude Code 2.1.332 skips the whole settings file, so no hook in it runs, agentspec's included; fix or remove that entry"
+                )
+            } else {
+                format!("`hooks.{event}` {why}: Claude Code drops this event's hooks; fix or remove that entry")
+            }));
             continue;
-        };
+        }
+        if !crate::vocab::HOOK_EVENTS.contains(&event.as_str())
+            && !GUARD_EVENTS.contains(&event.as_str())
+        {
+            out.push(fail(format!(
+                "unknown hook event `{event}`: Claude Code ignores it"
+            )));
+        }
         for command in groups
-            .iter()
+            .as_array()
+            .into_iter()
+            .flatten()
             .filter_map(|g| g.get("hooks").and_then(Value::as_array))
             .flatten()
             .filter_map(|h| h.get("command").and_then(Value::as_str))
             .filter(|c| c.contains(MARKER))
         {
-            found += 1;
-            let words: Vec<&str> = command.split_whitespace().collect();
-            let binary = words.first().copied().unwrap_or("");
-            if !on_path(binary) {
-                out.push(Finding {
-                    ok: false,
-                    message: format!("`{event}` runs `{binary}`, which does not exist: the hook fails and Claude Code lets every action through"),
-                });
-            }
-            let bundle = words
-                .iter()
-                .position(|w| *w == "--bundle")
-                .and_then(|i| words.get(i + 1))
-                .map(|b| b.trim_matches('\''));
-            match bundle {
-                Some(b) => {
-                    let dir = project.join(b);
-                    if let Err(e) = Bundle::load(&dir) {
-                        out.push(Finding {
-                            ok: false,
-                            message: format!("`{event}` uses the bundle {}: {e}", dir.display()),
-                        });
-                    }
-                }
-                None => out.push(Finding {
-                    ok: false,
-                    message: format!("`{event}` runs agentspec without `--bundle`"),
-                }),
+            events.push(event.as_str());
+            if !commands.contains(&command) {
+                commands.push(command);
             }
         }
     }
-    if found > 0 {
-        out.extend(git_hooks_findings(&settings));
+    if commands.is_empty() {
+        out.push(fail(
+            "no agentspec hooks are installed; run `agentspec hooks install`".to_owned(),
+        ));
+        return out;
     }
-    if found == 0 {
-        out.push(Finding {
-            ok: false,
-            message: "no agentspec hooks are installed; run `agentspec hooks install`".to_owned(),
-        });
-    } else if out.iter().all(|f| f.ok) {
+    let missing: Vec<&str> = crate::compile::HOOK_EVENTS
+        .iter()
+        .map(|(e, _)| *e)
+        .filter(|e| !events.contains(e))
+        .collect();
+    if !missing.is_empty() {
+        out.push(fail(format!(
+            "agentspec's hook is missing for {}; run `agentspec hooks install` again",
+            missing.join(", ")
+        )));
+    }
+    if commands.len() > 1 {
+        out.push(fail(format!(
+            "the agentspec hooks run {} different commands; run `agentspec hooks install` again",
+            commands.len()
+        )));
+    }
+    for command in commands {
+        out.extend(command_findings(command, project));
+    }
+    out.extend(git_hooks_findings(&settings));
+    if out.iter().all(|f| f.ok) {
         out.push(Finding {
             ok: true,
-            message: format!(
-                "{found} agentspec hooks point to an existing binary and a valid bundle"
-            ),
+            message: "the agentspec hooks can run: binary, bundle, main agent and state directory checked".to_owned(),
         });
+    }
+    out
+}
+
+/// The checks of one installed hook command.
+fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let fail = |message: String| Finding { ok: false, message };
+    let words = sh_words(command);
+    let run = words
+        .windows(3)
+        .position(|w| w[1] == "run" && w[2] == "hook")
+        .unwrap_or(0);
+    let binary = words.get(run).map(String::as_str).unwrap_or("");
+    let value = |name: &str| {
+        words
+            .iter()
+            .position(|w| w == name)
+            .and_then(|i| words.get(i + 1))
+            .cloned()
+    };
+    if !command.starts_with("command -v ") {
+        out.push(fail(format!(
+            "the hook runs `{binary}` directly: if it is missing, the shell exits 127 and Claude Code lets every action through; run `agentspec hooks install` again"
+        )));
+    }
+    if !on_path(binary) {
+        out.push(fail(format!(
+            "the hook runs `{binary}`, which is not on PATH: every action is blocked; install agentspec or run `agentspec hooks install --binary /absolute/path`"
+        )));
+    }
+    let Some(bundle) = value("--bundle") else {
+        out.push(fail("the hook runs agentspec without `--bundle`".to_owned()));
+        return out;
+    };
+    let dir = if let Some(rel) = bundle.strip_prefix("$CLAUDE_PROJECT_DIR/") {
+        project.join(rel)
+    } else if Path::new(&bundle).is_absolute() {
+        PathBuf::from(&bundle)
+    } else {
+        out.push(fail(format!(
+            "the hook names the bundle by the relative path `{bundle}`: after the agent runs `cd`, every hook fails; run `agentspec hooks install` again"
+        )));
+        project.join(&bundle)
+    };
+    let loaded = match Bundle::load(&dir) {
+        Ok(b) => b,
+        Err(e) => {
+            out.push(fail(format!(
+                "the bundle {} cannot be used: {e}; run `agentspec build`",
+                dir.display()
+            )));
+            return out;
+        }
+    };
+    match value("--main-agent") {
+        Some(agent) if !loaded.agents.contains_key(&agent) => {
+            let names: Vec<&str> = loaded.agents.keys().map(String::as_str).collect();
+            let hint = crate::vocab::did_you_mean(&agent, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            out.push(fail(format!(
+                "the hook's main agent `{agent}` is not in the bundle{hint}: the main session is not governed; run `agentspec hooks install --main-agent NAME`"
+            )));
+        }
+        Some(_) => {}
+        None => out.push(Finding {
+            ok: true,
+            message: "no --main-agent: the main session is not governed, subagents the bundle names are".to_owned(),
+        }),
+    }
+    let stale: Vec<String> = loaded
+        .agents
+        .values()
+        .filter(|p| {
+            crate::fsutil::read_regular(&project.join(&p.source.path))
+                .map_or(true, |bytes| crate::policy::sha256_hex(&bytes) != p.source.sha256)
+        })
+        .map(|p| p.source.path.clone())
+        .collect();
+    if !stale.is_empty() {
+        out.push(fail(format!(
+            "the bundle is older than {} (changed or missing since it was built): run `agentspec build` (`agentspec build --check` in CI)",
+            stale.join(", ")
+        )));
+    }
+    match crate::runner::default_state_dir(&dir) {
+        Ok(state) => match std::fs::metadata(&state) {
+            Ok(m) if m.is_dir() => out.push(Finding {
+                ok: true,
+                message: format!("the runner's state and audit log are in {}", state.display()),
+            }),
+            Ok(_) => out.push(fail(format!(
+                "{} is not a directory: every hook fails; remove it",
+                state.display()
+            ))),
+            Err(_) => out.push(fail(format!(
+                "the state directory {} does not exist; run `agentspec hooks install` again",
+                state.display()
+            ))),
+        },
+        Err(e) => out.push(fail(format!("no state directory: {e}"))),
     }
     out
 }

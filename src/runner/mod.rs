@@ -20,6 +20,9 @@ use serde_json::{Value, json};
 use crate::policy::decide::{self, Actor, Decision, Event, SessionState, WorkTree};
 use crate::policy::{AgentPolicy, Bundle};
 
+/// The largest hook input read (Claude Code's inputs carry a tool's input and output).
+pub const MAX_INPUT: usize = 64 * 1024 * 1024;
+
 /// How long a hook waits for another hook of the same session to release the state lock.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -33,6 +36,10 @@ pub enum RunnerError {
     State(String),
     #[error("timed out after {0:?} waiting for the session state lock")]
     LockTimeout(Duration),
+    #[error(
+        "the policy changed during the session (the bundle is not the one the session started with: {0}); restart the session"
+    )]
+    PolicyChanged(String),
 }
 
 /// What the hook prints and how it exits, in Claude Code's contract.
@@ -50,6 +57,51 @@ pub struct StoredState {
     /// answer and changes nothing.
     #[serde(default)]
     decided: BTreeMap<String, Decision>,
+    /// The bundle the session started with (sha256 of its manifest): any other bundle later in
+    /// the session fails closed.
+    #[serde(default)]
+    pub bundle: Option<String>,
+}
+
+/// Creates the state directory, readable by its owner only.
+pub(crate) fn create_state_dir(dir: &Path) -> Result<(), RunnerError> {
+    let err = |e: std::io::Error| RunnerError::State(format!("{}: {e}", dir.display()));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(err)?;
+    if !std::fs::metadata(dir).map_err(err)?.is_dir() {
+        return Err(RunnerError::State(format!("{} is not a directory", dir.display())));
+    }
+    Ok(())
+}
+
+/// The default state directory of a bundle: `$XDG_STATE_HOME/agentspec/<hash>` (or
+/// `~/.local/state/agentspec/<hash>`), `<hash>` naming the bundle's real path — outside the
+/// project, where the governed agent's tools are refused.
+pub fn default_state_dir(bundle: &Path) -> Result<PathBuf, RunnerError> {
+    let real = std::fs::canonicalize(bundle)
+        .map_err(|e| RunnerError::State(format!("{}: {e}", bundle.display())))?;
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|h| h.join(".local").join("state"))
+        })
+        .ok_or_else(|| {
+            RunnerError::State(
+                "neither XDG_STATE_HOME nor HOME is set; give --state-dir".to_owned(),
+            )
+        })?;
+    let digest = crate::policy::sha256_hex(real.display().to_string().as_bytes());
+    Ok(base.join("agentspec").join(&digest[..16]))
 }
 
 /// The state file of a session.
@@ -73,7 +125,7 @@ pub(crate) fn write_state(path: &Path, stored: &StoredState) -> Result<(), Runne
 
 /// Reads a session's state; the default when there is none yet.
 pub fn read_state(path: &Path) -> Result<StoredState, RunnerError> {
-    match std::fs::read(path) {
+    match crate::fsutil::read_regular(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| RunnerError::State(format!("{} is corrupt: {e}", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StoredState::default()),
@@ -110,7 +162,76 @@ pub struct HookInput {
     pub cwd: Option<String>,
 }
 
+/// Every hook event name Claude Code 2.1.328 and 2.1.332 send (read from their programs:
+/// `loader-truth-2.1.332/vocab.json`). Any other name did not come from Claude Code.
+const KNOWN_EVENTS: &[&str] = &[
+    "ConfigChange",
+    "CwdChanged",
+    "DirectoryAdded",
+    "Elicitation",
+    "ElicitationResult",
+    "FileChanged",
+    "InstructionsLoaded",
+    "MessageDisplay",
+    "Notification",
+    "PermissionDenied",
+    "PermissionRequest",
+    "PostCompact",
+    "PostModelSwitch",
+    "PostToolBatch",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "PreCompact",
+    "PreModelSwitch",
+    "PreSkillShellCommand",
+    "PreToolUse",
+    "SessionEnd",
+    "SessionStart",
+    "Setup",
+    "Stop",
+    "StopFailure",
+    "SubagentStart",
+    "SubagentStop",
+    "TaskCompleted",
+    "TaskCreated",
+    "TeammateIdle",
+    "UserPromptExpansion",
+    "UserPromptSubmit",
+    "WorktreeCreate",
+    "WorktreeRemove",
+];
+
 impl HookInput {
+    /// Refuses an input Claude Code never sends: an unknown event name, an empty session id,
+    /// a `tool_input` that is not an object, a tool event without a tool name.
+    pub fn validate(&self) -> Result<(), RunnerError> {
+        if !KNOWN_EVENTS.contains(&self.hook_event_name.as_str()) {
+            return Err(RunnerError::Input(format!(
+                "`{}` is not a hook event Claude Code sends",
+                self.hook_event_name
+            )));
+        }
+        if self.session_id.trim().is_empty() {
+            return Err(RunnerError::Input("`session_id` is empty".to_owned()));
+        }
+        if self.tool_input.as_ref().is_some_and(|v| !v.is_object()) {
+            return Err(RunnerError::Input(
+                "`tool_input` is not a JSON object".to_owned(),
+            ));
+        }
+        let tool_event = matches!(
+            self.hook_event_name.as_str(),
+            "PreToolUse" | "PostToolUse" | "PostToolUseFailure"
+        );
+        if tool_event && self.tool_name.as_deref().is_none_or(str::is_empty) {
+            return Err(RunnerError::Input(format!(
+                "a `{}` event without `tool_name`",
+                self.hook_event_name
+            )));
+        }
+        Ok(())
+    }
+
     /// The decision-core event, `Ok(None)` for events the runner does not act on, and an error
     /// for a tool input Claude Code never sends.
     pub fn event(&self) -> Result<Option<Event>, RunnerError> {
@@ -331,12 +452,11 @@ pub(crate) struct Lock(File);
 
 impl Lock {
     pub(crate) fn acquire(path: &Path, timeout: Duration) -> Result<Lock, RunnerError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))?;
+        let file = crate::fsutil::open_regular(
+            path,
+            OpenOptions::new().create(true).truncate(false).write(true),
+        )
+        .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -386,10 +506,19 @@ impl crate::policy::ValidationMemo for StateMemo {
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
 pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply, RunnerError> {
+    if input_json.contains('\0') {
+        return Err(RunnerError::Input(
+            "the hook input contains a NUL byte".to_owned(),
+        ));
+    }
     let raw: Value =
         serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
     let input: HookInput =
         serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
+    input.validate()?;
+    let state_path = state_path(&options.state_dir, &input.session_id);
+    // The bundle this session started with, if it has started.
+    let pinned = read_state(&state_path)?.bundle;
     let subagent = input.agent_id.is_some();
     let agent = if subagent {
         input.agent_type.clone()
@@ -404,11 +533,23 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     // validation is remembered per file content in the state folder.
     let memo = StateMemo(options.state_dir.join("validated"));
     let names: Vec<&str> = agent.as_deref().into_iter().chain(main).collect();
-    let bundle = Bundle::load_agents_with(&options.bundle, &names, &memo)?;
+    let bundle = match Bundle::load_agents_with(&options.bundle, &names, &memo) {
+        Ok(bundle) => bundle,
+        Err(e) if pinned.is_some() => return Err(RunnerError::PolicyChanged(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(pinned) = &pinned
+        && *pinned != bundle.digest
+    {
+        return Err(RunnerError::PolicyChanged(format!(
+            "manifest.json's sha256 was {}, now {}",
+            &pinned[..pinned.len().min(12)],
+            &bundle.digest[..12]
+        )));
+    }
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
     let parent = main.and_then(|m| bundle.agents.get(m));
     let event = input.event()?;
-    let state_path = state_path(&options.state_dir, &input.session_id);
     let prompt_for_session = matches!(event, Some(Event::UserPrompt { .. })) && state_path.exists();
     let (Some(event), true) = (
         event,
@@ -432,10 +573,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             exit_code: 0,
         });
     };
-    std::fs::create_dir_all(&options.state_dir)
-        .map_err(|e| RunnerError::State(format!("{}: {e}", options.state_dir.display())))?;
+    create_state_dir(&options.state_dir)?;
     let _lock = lock_session(&options.state_dir, &input.session_id)?;
     let mut stored = read_state(&state_path)?;
+    if stored.bundle.is_none() {
+        stored.bundle = Some(bundle.digest.clone());
+    }
     if stored.core.refs_at_start.is_none() && (policy.is_some() || parent.is_some()) {
         // What the repository held before the session could move anything: the git hooks
         // treat commits reachable from it as not the session's own.
@@ -478,7 +621,21 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         None => {
             let mut event = event;
             let mut refused = None;
-            if decide::needs_work_tree(&actor, &stored.core, &event) {
+            if let Event::ToolRequested { action, .. } = &event
+                && let Some(reason) = protected(options, &stored.core, &input).check(
+                    action,
+                    &cwd_of(&input),
+                    &resolve_links,
+                )
+            {
+                refused = Some(Decision::Deny {
+                    reason: format!(
+                        "{reason}. agentspec's enforcement stands on it, so the governed agent may not change it; ask the user to."
+                    ),
+                    rule: "self-protection".to_owned(),
+                });
+            }
+            if refused.is_none() && decide::needs_work_tree(&actor, &stored.core, &event) {
                 let cwd = PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()));
                 match work_tree_for(&event, &cwd, &options.state_dir) {
                     Ok(mut work) => {
@@ -548,7 +705,57 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     Ok(reply_for(&input.hook_event_name, &decision))
 }
 
-/// Appends one line to the audit log (`<state dir>/audit.jsonl`).
+fn cwd_of(input: &HookInput) -> PathBuf {
+    PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()))
+}
+
+/// The locations the governed agent may not change, for this event.
+fn protected(
+    options: &HookOptions,
+    state: &SessionState,
+    input: &HookInput,
+) -> crate::policy::protect::Protected {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let project = std::env::var_os("CLAUDE_PROJECT_DIR")
+        .map(PathBuf::from)
+        .or_else(|| state.project_dir.as_ref().map(PathBuf::from))
+        .unwrap_or_else(|| cwd_of(input));
+    let binary = std::env::current_exe()
+        .ok()
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    crate::policy::protect::Protected::new(
+        &absolute(&project),
+        &absolute(&options.bundle),
+        &absolute(&options.state_dir),
+        binary.as_deref(),
+        home.as_deref(),
+    )
+}
+
+/// An absolute path with its existing part's symbolic links resolved.
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.as_os_str().is_empty() {
+        if let Ok(real) = std::fs::canonicalize(&existing) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    path.to_path_buf()
+}
+
 /// What one audit line records beside the hook input.
 struct Entry<'a> {
     agent: Option<&'a str>,
@@ -571,8 +778,7 @@ fn audit(
         note,
         work,
     } = entry;
-    std::fs::create_dir_all(&options.state_dir)
-        .map_err(|e| RunnerError::State(format!("{}: {e}", options.state_dir.display())))?;
+    create_state_dir(&options.state_dir)?;
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
@@ -582,8 +788,47 @@ fn audit(
         Decision::Ask { reason } => ("ask", Some(reason.as_str()), None),
         Decision::Block { reason, rule } => ("block", Some(reason.as_str()), Some(rule.as_str())),
     };
+    let input_text = raw.to_string();
+    // Inputs are kept whole up to a size; beyond it, their digest.
+    let input_record = if input_text.len() <= AUDIT_INPUT_LIMIT {
+        raw.clone()
+    } else {
+        json!({
+            "omitted": true,
+            "bytes": input_text.len(),
+            "sha256": crate::policy::sha256_hex(input_text.as_bytes()),
+        })
+    };
+    let path = options.state_dir.join(AUDIT_FILE);
+    let _lock = Lock::acquire(&options.state_dir.join("audit.lock"), LOCK_TIMEOUT)?;
+    let state_err = |p: &Path, e: std::io::Error| RunnerError::State(format!("{}: {e}", p.display()));
+    let head_path = options.state_dir.join(AUDIT_HEAD);
+    let mut head = read_head(&head_path)?;
+    let last = last_line(&path).map_err(|e| state_err(&path, e))?;
+    let prev = last
+        .as_deref()
+        .map_or_else(|| AUDIT_GENESIS.to_owned(), crate::policy::sha256_hex);
+    let one_ahead = last
+        .as_deref()
+        .and_then(|l| serde_json::from_slice::<Value>(l).ok())
+        .is_some_and(|v| v.get("prev").and_then(Value::as_str) == Some(head.last.as_str()));
+    if prev != head.last && one_ahead {
+        // A hook stopped between appending its line and recording it: the line is intact
+        // and chained, so the head catches up.
+        head = AuditHead {
+            lines: head.lines + 1,
+            last: prev.clone(),
+        };
+    } else if prev != head.last {
+        return Err(RunnerError::State(format!(
+            "the audit log {} does not end where it did (lines were removed or changed); `agentspec run replay --verify` shows where",
+            path.display()
+        )));
+    }
     let line = json!({
         "id": format!("{}-{}-{}", now.as_secs(), now.subsec_nanos(), std::process::id()),
+        // sha256 of the previous line: a removed or edited line breaks the chain.
+        "prev": prev,
         "time": now.as_secs_f64(),
         "session": input.session_id,
         "agent": agent,
@@ -598,18 +843,86 @@ fn audit(
         // The work-tree fingerprint the decision used, so that a replay is exact.
         "work": work,
         // The whole hook input, so that `agentspec run replay` can replay the log exactly.
-        "input": raw,
-    });
-    let path = options.state_dir.join("audit.jsonl");
-    let _lock = Lock::acquire(&options.state_dir.join("audit.lock"), LOCK_TIMEOUT)?;
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))?;
+        "input": input_record,
+    })
+    .to_string();
+    let mut file = crate::fsutil::open_regular(&path, OpenOptions::new().create(true).append(true))
+        .map_err(|e| state_err(&path, e))?;
     file.write_all(format!("{line}\n").as_bytes())
-        .map_err(|e| RunnerError::State(format!("{}: {e}", path.display())))?;
+        .map_err(|e| state_err(&path, e))?;
+    let next = AuditHead {
+        lines: head.lines + 1,
+        last: crate::policy::sha256_hex(line.as_bytes()),
+    };
+    let bytes = serde_json::to_vec(&next).map_err(|e| RunnerError::State(e.to_string()))?;
+    write_atomic(&head_path, &bytes).map_err(|e| state_err(&head_path, e))?;
     Ok(())
+}
+
+/// The audit log's file name in the state directory.
+pub const AUDIT_FILE: &str = "audit.jsonl";
+/// Where the audit log's last line is recorded, so that a truncated log is noticed.
+pub const AUDIT_HEAD: &str = "audit.head";
+/// Hook inputs longer than this are recorded by their sha256.
+pub const AUDIT_INPUT_LIMIT: usize = 16 * 1024;
+/// The `prev` of the first line.
+pub const AUDIT_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How many lines the audit log has and the sha256 of its last line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub lines: u64,
+    pub last: String,
+}
+
+impl Default for AuditHead {
+    fn default() -> AuditHead {
+        AuditHead {
+            lines: 0,
+            last: AUDIT_GENESIS.to_owned(),
+        }
+    }
+}
+
+/// The recorded head; the genesis when there is none.
+pub fn read_head(path: &Path) -> Result<AuditHead, RunnerError> {
+    match crate::fsutil::read_regular(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| RunnerError::State(format!("{} is corrupt: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AuditHead::default()),
+        Err(e) => Err(RunnerError::State(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// The last line of the audit log (`None` when it is empty), read from its end.
+fn last_line(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = match crate::fsutil::open_regular(path, OpenOptions::new().read(true)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    // A line holds at most AUDIT_INPUT_LIMIT of input plus the decision: well under this.
+    let window = (AUDIT_INPUT_LIMIT as u64) * 8;
+    let start = len.saturating_sub(window);
+    file.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail)?;
+    let text = tail.strip_suffix(b"\n").unwrap_or(&tail);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let last = match text.iter().rposition(|b| *b == b'\n') {
+        Some(i) => &text[i + 1..],
+        None if start == 0 => text,
+        None => {
+            return Err(std::io::Error::other(
+                "the audit log's last line is longer than any line agentspec writes",
+            ));
+        }
+    };
+    Ok(Some(last.to_vec()))
 }
 
 /// The policy an agent name selects, for tests and replays.

@@ -337,3 +337,77 @@ pub fn stream(bundle: &Bundle, input: &str) -> String {
     }
     out
 }
+
+/// What `run replay --verify` found in an audit log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AuditCheck {
+    pub lines: u64,
+    /// Each break in the chain, or disagreement with the recorded head, with its line.
+    pub problems: Vec<String>,
+}
+
+/// Checks an audit log's hash chain (each line's `prev` is the sha256 of the line before) and
+/// that it ends where the head record beside it (`audit.head`) says: a removed, edited or
+/// reordered line and a truncated end are each reported.
+pub fn verify_audit(path: &std::path::Path) -> Result<AuditCheck, String> {
+    let bytes =
+        crate::fsutil::read_regular(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut check = AuditCheck::default();
+    let mut prev = super::AUDIT_GENESIS.to_owned();
+    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        check
+            .problems
+            .push("the last line is cut short (no newline at the end)".to_owned());
+    }
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        if body.is_empty() {
+            break;
+        }
+        let n = i + 1;
+        check.lines += 1;
+        let recorded = serde_json::from_slice::<Value>(line)
+            .ok()
+            .and_then(|v| v.get("prev").and_then(Value::as_str).map(str::to_owned));
+        match recorded {
+            None => check
+                .problems
+                .push(format!("line {n}: not an audit record with `prev`")),
+            Some(p) if p != prev => check.problems.push(format!(
+                "line {n}: the chain breaks here (a line before it was removed, changed or moved)"
+            )),
+            Some(_) => {}
+        }
+        prev = crate::policy::sha256_hex(line);
+    }
+    let head_path = crate::fsutil::parent_dir(path).join(super::AUDIT_HEAD);
+    match crate::fsutil::read_regular(&head_path) {
+        Ok(head) => match serde_json::from_slice::<super::AuditHead>(&head) {
+            Ok(head) if head.last == prev && head.lines == check.lines => {}
+            Ok(head) if head.lines > check.lines || head.last != prev => {
+                check.problems.push(format!(
+                    "the log ends at line {} but {} records {} lines ending elsewhere: lines were removed from the end or the last one changed",
+                    check.lines,
+                    head_path.display(),
+                    head.lines
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => check
+                .problems
+                .push(format!("{} is corrupt: {e}", head_path.display())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if check.lines > 0 {
+                check.problems.push(format!(
+                    "{} is missing: a truncated end cannot be ruled out",
+                    head_path.display()
+                ));
+            }
+        }
+        Err(e) => check
+            .problems
+            .push(format!("{}: {e}", head_path.display())),
+    }
+    Ok(check)
+}

@@ -93,6 +93,14 @@ pub struct Opaque {
     pub reason: String,
 }
 
+/// A file a redirection writes, and where the shell is when it does.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WriteTarget {
+    pub path: Word,
+    /// The directory changes before it, in order.
+    pub cd: Vec<Word>,
+}
+
 /// The analysis of one command text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Analysis {
@@ -100,6 +108,8 @@ pub struct Analysis {
     pub opaque: Vec<Opaque>,
     /// Targets of redirections that write (`> file`, `>> file`, `&> file`).
     pub redirect_writes: Vec<String>,
+    /// The same targets with the `cd`s that precede them, to resolve relative paths.
+    pub write_targets: Vec<WriteTarget>,
     /// Command and process substitutions it runs.
     pub substitutions: usize,
 }
@@ -514,6 +524,10 @@ impl Walker {
             );
         }
         self.out.redirect_writes.push(word.text.clone());
+        self.out.write_targets.push(WriteTarget {
+            path: word.clone(),
+            cd: self.cd.clone(),
+        });
     }
 
     /// A redirection: notes writes, walks process substitutions; returns literal here-doc or
@@ -926,6 +940,7 @@ impl Walker {
                 }
                 self.out.substitutions += probe.out.substitutions;
                 self.out.redirect_writes.extend(probe.out.redirect_writes);
+                self.out.write_targets.extend(probe.out.write_targets);
                 return;
             }
         }

@@ -1204,7 +1204,7 @@ pub const NEUTRAL_VARIABLES: &[&str] = &[
 ];
 
 /// Whether one path component, as written (a glob pattern allowed), can name `name`.
-fn component_can_be(component: &str, name: &str) -> bool {
+pub fn component_can_be(component: &str, name: &str) -> bool {
     // Case-insensitive file systems (macOS, Windows) read `.GIT` as `.git`.
     if !component.contains(['*', '?', '[']) {
         return component.eq_ignore_ascii_case(name);
@@ -1282,7 +1282,7 @@ pub const FILE_WRITERS: &[&str] = &[
 ];
 
 /// Programs that only read the files named in their arguments.
-const READ_ONLY: &[&str] = &[
+pub const READ_ONLY: &[&str] = &[
     "cat",
     "head",
     "tail",

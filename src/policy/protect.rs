@@ -1,0 +1,713 @@
+//! Self-protection: the files and the program enforcement stands on, kept out of the governed
+//! agent's reach.
+//!
+//! Pure: the caller names the protected locations (project, bundle, state directory, the
+//! agentspec binary) and gives a function that resolves symbolic links; [`Protected::check`]
+//! says why an action would change one of them, or run agentspec itself. Paths are matched two
+//! ways: resolved against the working directory (and the `cd`s before them) to an absolute
+//! path compared with the protected roots, and by their components anywhere in the path
+//! (`.claude/settings.json`, `.git/hooks`, ...), which also catches other checkouts and paths
+//! whose directory is not known. Glob patterns count for every name they can match.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::decide::Action;
+use super::shell::programs::{self, READ_ONLY, component_can_be};
+use super::shell::words::{Word, WordKind};
+use super::shell::{self, Analysis};
+
+/// Component sequences that are protected wherever they appear, with what they are.
+const PATTERNS: &[(&[&str], &str)] = &[
+    (&[".claude", "settings.json"], "Claude Code's settings (the hooks)"),
+    (
+        &[".claude", "settings.local.json"],
+        "Claude Code's settings (the hooks)",
+    ),
+    (&[".claude", "agents"], "the agent definitions"),
+    (&[".agentspec"], "the agentspec bundle and its files"),
+    (&["agentspec.toml"], "agentspec's configuration"),
+    (&[".git", "hooks"], "git's hooks"),
+    (&[".git", "config"], "git's configuration"),
+];
+
+/// agentspec subcommands that change nothing: the governed agent may run them.
+const READ_ONLY_SUBCOMMANDS: &[&str] = &["check", "inspect", "explain", "schema", "help"];
+
+/// Programs whose every operand is something they remove or change in place.
+const CHANGES_OPERANDS: &[&str] = &[
+    "rm", "unlink", "rmdir", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr",
+    "setfacl",
+];
+
+/// Programs whose last operand (or `-t DIR`) is where they write; the others are read.
+const COPIES: &[&str] = &["cp", "install", "rsync", "scp"];
+
+/// git subcommands that write files of the work tree or git's own files named on the command
+/// line.
+const GIT_WRITES: &[&str] = &[
+    "checkout", "restore", "rm", "mv", "apply", "am", "stash", "reset", "clean", "switch",
+    "worktree",
+];
+
+/// Environment variables whose value is known well enough to place a path.
+const TEMPORARY: &[&str] = &["TMPDIR", "TMP", "TEMP", "RUNNER_TEMP"];
+
+/// How an operation touches a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Touch {
+    /// It writes the path (or into it, when it is a folder).
+    Write,
+    /// It removes, moves, links or changes the path with everything below it: a folder that
+    /// holds a protected file counts too.
+    Remove,
+}
+
+/// One protected location.
+#[derive(Debug, Clone)]
+struct Root {
+    path: PathBuf,
+    what: String,
+}
+
+/// The locations enforcement stands on.
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    roots: Vec<Root>,
+    home: Option<PathBuf>,
+    /// The agentspec binary the hooks run.
+    binary: Option<PathBuf>,
+    /// Text that marks code given to an interpreter as touching agentspec's files.
+    markers: Vec<String>,
+}
+
+impl Protected {
+    /// The locations of a project: its settings, agent files, configuration, git hooks and
+    /// configuration, the bundle, the runner's state directory and the binary.
+    pub fn new(
+        project: &Path,
+        bundle: &Path,
+        state: &Path,
+        binary: Option<&Path>,
+        home: Option<&Path>,
+    ) -> Protected {
+        let mut roots = vec![
+            Root {
+                path: normalize(bundle),
+                what: "the agentspec bundle".to_owned(),
+            },
+            Root {
+                path: normalize(state),
+                what: "the runner's state and audit log".to_owned(),
+            },
+        ];
+        for (pattern, what) in PATTERNS {
+            let mut path = normalize(project);
+            path.extend(pattern.iter());
+            roots.push(Root {
+                path,
+                what: (*what).to_owned(),
+            });
+        }
+        if let Some(home) = home {
+            for file in ["settings.json", "settings.local.json"] {
+                roots.push(Root {
+                    path: normalize(&home.join(".claude").join(file)),
+                    what: "Claude Code's user settings (the hooks)".to_owned(),
+                });
+            }
+        }
+        if let Some(binary) = binary {
+            roots.push(Root {
+                path: normalize(binary),
+                what: "the agentspec binary".to_owned(),
+            });
+        }
+        let mut markers = vec![
+            "agentspec".to_owned(),
+            ".claude".to_owned(),
+            ".git/hooks".to_owned(),
+            ".git/config".to_owned(),
+            "hooksPath".to_owned(),
+            "disableAllHooks".to_owned(),
+        ];
+        markers.push(state.display().to_string());
+        markers.push(bundle.display().to_string());
+        Protected {
+            roots,
+            home: home.map(normalize),
+            binary: binary.map(normalize),
+            markers,
+        }
+    }
+
+    /// Why `action`, run in `cwd`, would change a protected location or run agentspec; `None`
+    /// when it does neither. `resolve` follows symbolic links of an absolute path as far as
+    /// they exist (the identity in tests).
+    pub fn check(
+        &self,
+        action: &Action,
+        cwd: &Path,
+        resolve: &dyn Fn(&Path) -> PathBuf,
+    ) -> Option<String> {
+        let ctx = Context {
+            protected: self,
+            cwd,
+            resolve,
+        };
+        match action {
+            Action::Edit { path } => ctx
+                .touches(&Word::literal(path.clone()), &[], Touch::Write)
+                .map(|what| format!("`{path}` is {what}")),
+            Action::Shell { command } => ctx.shell(command),
+            Action::Spawn { .. } | Action::Other { .. } => None,
+        }
+    }
+}
+
+struct Context<'a> {
+    protected: &'a Protected,
+    cwd: &'a Path,
+    resolve: &'a dyn Fn(&Path) -> PathBuf,
+}
+
+impl Context<'_> {
+    fn shell(&self, text: &str) -> Option<String> {
+        let analysis = shell::analyze(text);
+        for target in &analysis.write_targets {
+            if let Some(what) = self.touches(&target.path, &target.cd, Touch::Write) {
+                return Some(format!(
+                    "the command writes `{}`, {what}",
+                    target.path.text
+                ));
+            }
+        }
+        for command in &analysis.commands {
+            if let Some(reason) = self.command(command) {
+                return Some(reason);
+            }
+        }
+        self.opaque(&analysis, text)
+    }
+
+    /// Code agentspec cannot see into that names agentspec's files or the program.
+    fn opaque(&self, analysis: &Analysis, text: &str) -> Option<String> {
+        let opaque = analysis.opaque.first()?;
+        let lower = text.to_ascii_lowercase();
+        let marker = self
+            .protected
+            .markers
+            .iter()
+            .find(|m| !m.is_empty() && lower.contains(&m.to_ascii_lowercase()))?;
+        Some(format!(
+            "agentspec cannot see what this command runs ({}: `{}`) and it mentions `{marker}`, which enforcement depends on",
+            opaque.reason, opaque.construct
+        ))
+    }
+
+    fn command(&self, command: &shell::Command) -> Option<String> {
+        let program = command.program.as_deref().unwrap_or("");
+        let args = command.argv.get(1..).unwrap_or(&[]);
+        match self.runs_agentspec(command, program, args) {
+            Agentspec::Refused(reason) => return Some(reason),
+            Agentspec::ReadOnly => return None,
+            Agentspec::Not => {}
+        }
+        let operands: Vec<&Word> = operands(args);
+        let found = |word: &Word, touch: Touch| {
+            self.touches(word, &command.cd, touch)
+                .map(|what| format!("`{program}` changes `{}`, {what}", word.text))
+        };
+        if CHANGES_OPERANDS.contains(&program) || program == "ln" || program == "mv" {
+            // `ln` can link a protected folder to a name the agent may write through; `mv`
+            // takes its sources away and writes its target.
+            let last = operands.len().saturating_sub(1);
+            for (i, word) in operands.iter().enumerate() {
+                if program == "mv" && i == last && operands.len() > 1 {
+                    if let Some(r) = self.destination(command, word, &operands[..last]) {
+                        return Some(r);
+                    }
+                } else if let Some(r) = found(word, Touch::Remove) {
+                    return Some(r);
+                }
+            }
+            return None;
+        }
+        if COPIES.contains(&program) {
+            let target = option_value(args, &["-t", "--target-directory"]);
+            let (sources, destination): (&[&Word], Option<&Word>) = match target.as_ref() {
+                Some(dir) => (&operands[..], Some(dir)),
+                None => match operands.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => (rest, Some(*last)),
+                    _ => (&operands[..], None),
+                },
+            };
+            return destination.and_then(|d| self.destination(command, d, sources));
+        }
+        match program {
+            "tee" => {
+                return operands.iter().find_map(|w| found(w, Touch::Write));
+            }
+            "sed" | "gsed" | "perl" | "ruby"
+                if args
+                    .iter()
+                    .any(|w| w.text.starts_with("-i") || w.text.starts_with("--in-place")) =>
+            {
+                return operands.iter().find_map(|w| found(w, Touch::Write));
+            }
+            "dd" => {
+                return args
+                    .iter()
+                    .filter_map(|w| w.text.strip_prefix("of="))
+                    .find_map(|p| found(&Word::literal(p), Touch::Write));
+            }
+            "git" => return self.git(command, args),
+            _ => {}
+        }
+        if READ_ONLY.contains(&program) && program != "git" {
+            return None;
+        }
+        // Any other program pointed at a protected file may change it (an editor, a
+        // formatter, an archive tool, a script).
+        args.iter()
+            .map(|w| match w.text.split_once('=') {
+                Some((option, value)) if option.starts_with('-') => Word {
+                    text: value.to_owned(),
+                    kind: w.kind,
+                },
+                _ => w.clone(),
+            })
+            .filter(|w| w.kind != WordKind::Dynamic)
+            .find_map(|w| {
+                self.touches(&w, &command.cd, Touch::Write).map(|what| {
+                    format!(
+                        "`{program}` is given `{}`, {what}; only the user changes it",
+                        w.text
+                    )
+                })
+            })
+    }
+
+    /// The destination of a copy or move: the folder itself, or each source's name in it.
+    fn destination(
+        &self,
+        command: &shell::Command,
+        destination: &Word,
+        sources: &[&Word],
+    ) -> Option<String> {
+        let program = command.program.as_deref().unwrap_or("");
+        let report =
+            |path: &str, what: String| format!("`{program}` writes `{path}`, {what}");
+        if let Some(what) = self.touches(destination, &command.cd, Touch::Write) {
+            return Some(report(&destination.text, what));
+        }
+        for source in sources {
+            let name = source.text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            if name.is_empty() {
+                continue;
+            }
+            let inside = Word {
+                text: format!("{}/{name}", destination.text.trim_end_matches('/')),
+                kind: if source.kind == WordKind::Dynamic {
+                    WordKind::Dynamic
+                } else {
+                    destination.kind
+                },
+            };
+            if let Some(what) = self.touches(&inside, &command.cd, Touch::Write) {
+                return Some(report(&inside.text, what));
+            }
+        }
+        None
+    }
+
+    fn git(&self, command: &shell::Command, args: &[Word]) -> Option<String> {
+        let invocation = command.git.as_ref()?;
+        let sub = invocation.subcommand.as_deref().unwrap_or("");
+        let rest: Vec<&Word> = args.iter().skip_while(|w| w.text != sub).skip(1).collect();
+        if sub == "config" {
+            let scoped = rest.iter().any(|w| {
+                ["--global", "--system", "--file", "-f", "--blob"]
+                    .iter()
+                    .any(|o| programs::option_is(&w.text, o))
+            });
+            let writes = rest.iter().any(|w| {
+                [
+                    "--unset",
+                    "--unset-all",
+                    "--add",
+                    "--replace-all",
+                    "--remove-section",
+                    "--rename-section",
+                    "--edit",
+                ]
+                .iter()
+                .any(|o| programs::option_is(&w.text, o))
+                    || w.text == "-e"
+                    || w.text == "set"
+                    || w.text == "unset"
+            }) || operands_of(&rest).len() >= 2;
+            let key = operands_of(&rest)
+                .into_iter()
+                .find(|w| w.text != "set" && w.text != "unset")
+                .map(|w| w.text.clone())
+                .unwrap_or_default();
+            if writes && !scoped && super::shell::git::runs_program(&key) {
+                return Some(format!(
+                    "`git config` changes `{key}` in the repository's configuration, which git's hooks and enforcement depend on; only the user changes it"
+                ));
+            }
+            return None;
+        }
+        if !GIT_WRITES.contains(&sub) {
+            return None;
+        }
+        rest.iter().find_map(|w| {
+            self.touches(w, &command.cd, Touch::Remove).map(|what| {
+                format!("`git {sub}` changes `{}`, {what}", w.text)
+            })
+        })
+    }
+
+    /// Running agentspec itself: only Claude Code calls the hook.
+    fn runs_agentspec(
+        &self,
+        command: &shell::Command,
+        program: &str,
+        args: &[Word],
+    ) -> Agentspec {
+        let argv0 = command.argv.first().map(|w| w.text.as_str()).unwrap_or("");
+        let is_binary = program.eq_ignore_ascii_case("agentspec")
+            || self.protected.binary.as_ref().is_some_and(|b| {
+                argv0.contains('/')
+                    && (self.resolve)(&absolute(self.cwd, &command.cd, argv0).unwrap_or_default())
+                        == *b
+            });
+        if is_binary {
+            let sub = args.iter().find(|w| !w.text.starts_with('-'));
+            let read_only = match sub {
+                None => true,
+                Some(sub) => {
+                    READ_ONLY_SUBCOMMANDS.contains(&sub.text.as_str())
+                        && !args.iter().any(|w| {
+                            w.text.starts_with("--fix") || w.text.starts_with("--unsafe-fixes")
+                        })
+                }
+            };
+            if !read_only {
+                return Agentspec::Refused(format!(
+                    "the agent may not run `agentspec {}`: the runner takes events only from Claude Code, and the bundle and hooks are the user's to change",
+                    sub.map(|w| w.text.as_str()).unwrap_or("")
+                ));
+            }
+            return Agentspec::ReadOnly;
+        }
+        // Any program handed the hook's own arguments (`cargo run -- run hook --bundle ..`, a
+        // copy of the binary under another name).
+        let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+        let hook_call = texts.windows(2).any(|pair| {
+            pair[0] == "run" && matches!(pair[1], "hook" | "git-hook" | "events")
+        }) && texts.iter().any(|t| t.starts_with("--bundle") || t.starts_with("--state-dir"));
+        if hook_call {
+            return Agentspec::Refused(format!(
+                "`{}` is given the runner's hook arguments; the runner takes events only from Claude Code",
+                command.argv_text()
+            ));
+        }
+        Agentspec::Not
+    }
+
+    /// What protected location `word` (written after the `cd`s in `cd`) names, if any.
+    fn touches(&self, word: &Word, cd: &[Word], touch: Touch) -> Option<String> {
+        let text = word.text.as_str();
+        if text.is_empty() || text == "/dev/null" || text.starts_with("/dev/fd/") {
+            return None;
+        }
+        let placed = self.place(word, cd);
+        let path = match placed {
+            Placed::Unknown if touch == Touch::Remove || word.kind == WordKind::Dynamic => {
+                return Some(format!(
+                    "a path only known at run time; agentspec cannot tell it is not one of its own files ({})",
+                    "write a literal path"
+                ));
+            }
+            Placed::Unknown => None,
+            Placed::Temporary => return None,
+            Placed::At(path) => Some(path),
+        };
+        if let Some(path) = path {
+            let resolved = (self.resolve)(&path);
+            for candidate in [&path, &resolved] {
+                for root in &self.protected.roots {
+                    if covers(candidate, &root.path, touch) {
+                        return Some(root.what.clone());
+                    }
+                }
+                if touch == Touch::Write
+                    && candidate
+                        .file_name()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("agentspec"))
+                    && !candidate.is_dir()
+                {
+                    return Some("an agentspec binary".to_owned());
+                }
+            }
+        }
+        // Wherever it is: the same names in any checkout or folder.
+        let parts: Vec<&str> = text.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        PATTERNS.iter().find_map(|(pattern, what)| {
+            matches_anywhere(&parts, pattern, touch).then(|| (*what).to_owned())
+        })
+    }
+
+    /// Where a word points.
+    fn place(&self, word: &Word, cd: &[Word]) -> Placed {
+        let text = word.text.as_str();
+        let mut text = text.to_owned();
+        if word.kind == WordKind::Dynamic {
+            let Some(expanded) = self.expand(&text) else {
+                return Placed::Unknown;
+            };
+            if expanded.is_empty() {
+                return Placed::Temporary;
+            }
+            text = expanded;
+        }
+        match absolute(self.cwd, cd, &self.home_expanded(&text)) {
+            Some(path) => Placed::At(path),
+            None => Placed::Unknown,
+        }
+    }
+
+    /// A dynamic path whose only expansions are well-known variables; `Some("")` for a
+    /// temporary folder, `None` when it could be anywhere.
+    fn expand(&self, text: &str) -> Option<String> {
+        let unquoted = text.replace('"', "");
+        let text = unquoted.as_str();
+        let (head, rest) = match text.find('/') {
+            Some(i) => (&text[..i], &text[i..]),
+            None => (text, ""),
+        };
+        if rest.contains(['$', '`']) {
+            return None;
+        }
+        let name = head
+            .trim_start_matches('$')
+            .trim_start_matches('{')
+            .trim_end_matches('}');
+        let name = name.split(":-").next().unwrap_or(name);
+        if head.starts_with("$(mktemp") || TEMPORARY.contains(&name) {
+            return Some(String::new());
+        }
+        match name {
+            "HOME" => self
+                .protected
+                .home
+                .as_ref()
+                .map(|h| format!("{}{rest}", h.display())),
+            "PWD" => Some(format!("{}{rest}", self.cwd.display())),
+            "CLAUDE_PROJECT_DIR" => None,
+            _ => None,
+        }
+    }
+
+    fn home_expanded(&self, text: &str) -> String {
+        match (text.strip_prefix('~'), &self.protected.home) {
+            (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+                format!("{}{rest}", home.display())
+            }
+            _ => text.to_owned(),
+        }
+    }
+}
+
+/// Whether a command runs agentspec.
+enum Agentspec {
+    Not,
+    /// A subcommand that changes nothing.
+    ReadOnly,
+    Refused(String),
+}
+
+enum Placed {
+    At(PathBuf),
+    /// A temporary folder of the system.
+    Temporary,
+    Unknown,
+}
+
+/// Operands of a command: its arguments that are not options (everything after `--`).
+fn operands(args: &[Word]) -> Vec<&Word> {
+    let mut out = Vec::new();
+    let mut options_done = false;
+    for w in args {
+        if !options_done && w.text == "--" {
+            options_done = true;
+        } else if options_done || !w.text.starts_with('-') || w.text == "-" {
+            out.push(w);
+        }
+    }
+    out
+}
+
+fn operands_of<'a>(args: &[&'a Word]) -> Vec<&'a Word> {
+    args.iter()
+        .copied()
+        .filter(|w| !w.text.starts_with('-'))
+        .collect()
+}
+
+/// The value of an option given as `-t DIR`, `-tDIR`, `--target-directory=DIR`.
+fn option_value(args: &[Word], names: &[&str]) -> Option<Word> {
+    let mut iter = args.iter();
+    while let Some(w) = iter.next() {
+        for name in names {
+            if w.text == *name {
+                return iter.next().cloned();
+            }
+            if let Some(v) = w.text.strip_prefix(&format!("{name}=")) {
+                return Some(Word {
+                    text: v.to_owned(),
+                    kind: w.kind,
+                });
+            }
+            if name.len() == 2
+                && let Some(v) = w.text.strip_prefix(name).filter(|v| !v.is_empty())
+                && !name.starts_with("--")
+            {
+                return Some(Word {
+                    text: v.to_owned(),
+                    kind: w.kind,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The absolute path of `path` written after `cd`s, lexically normalised; `None` when a `cd`
+/// goes somewhere only known at run time.
+fn absolute(cwd: &Path, cd: &[Word], path: &str) -> Option<PathBuf> {
+    if path.starts_with('/') {
+        return Some(normalize(Path::new(path)));
+    }
+    let mut dir = cwd.to_path_buf();
+    for step in cd {
+        if step.kind == WordKind::Dynamic || step.text == "-" || step.text.starts_with('~') {
+            return None;
+        }
+        dir = if step.text.starts_with('/') {
+            PathBuf::from(&step.text)
+        } else {
+            dir.join(&step.text)
+        };
+    }
+    Some(normalize(&dir.join(path)))
+}
+
+/// `.` and `..` removed without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether `target` (glob patterns allowed in its components) is `root`, inside it, or — for
+/// a removal — a folder that holds it.
+fn covers(target: &Path, root: &Path, touch: Touch) -> bool {
+    let t: Vec<String> = target
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let r: Vec<String> = root
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if t.len() < r.len() && touch != Touch::Remove {
+        return false;
+    }
+    t.iter()
+        .zip(&r)
+        .all(|(t, r)| t == r || component_can_be(t, r))
+}
+
+/// Whether the components `parts` contain `pattern` (the path is in it), or — for a removal —
+/// end with the start of it (the path holds it).
+fn matches_anywhere(parts: &[&str], pattern: &[&str], touch: Touch) -> bool {
+    (0..parts.len()).any(|start| {
+        let tail = &parts[start..];
+        let n = tail.len().min(pattern.len());
+        let prefix_ok = tail[..n]
+            .iter()
+            .zip(&pattern[..n])
+            .all(|(t, p)| component_can_be(t, p));
+        prefix_ok && (tail.len() >= pattern.len() || touch == Touch::Remove)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn protected() -> Protected {
+        Protected::new(
+            Path::new("/p"),
+            Path::new("/p/.agentspec/bundle"),
+            Path::new("/home/u/.local/state/agentspec/abc"),
+            Some(Path::new("/usr/local/bin/agentspec")),
+            Some(Path::new("/home/u")),
+        )
+    }
+
+    fn shell(command: &str) -> Option<String> {
+        protected().check(
+            &Action::Shell {
+                command: command.to_owned(),
+            },
+            Path::new("/p/src"),
+            &|p| p.to_path_buf(),
+        )
+    }
+
+    #[test]
+    fn covers_inside_and_holding() {
+        let root = Path::new("/p/.claude/agents");
+        assert!(covers(Path::new("/p/.claude/agents/a.md"), root, Touch::Write));
+        assert!(!covers(Path::new("/p/.claude"), root, Touch::Write));
+        assert!(covers(Path::new("/p/.claude"), root, Touch::Remove));
+        assert!(covers(Path::new("/p/.c*"), root, Touch::Remove));
+        assert!(!covers(Path::new("/p/src"), root, Touch::Remove));
+    }
+
+    #[test]
+    fn writes_and_removals() {
+        assert!(shell("echo {} > ../.claude/settings.json").is_some());
+        assert!(shell("cd .. && rm -rf .claude").is_some());
+        assert!(shell("rm -rf ..").is_some());
+        assert!(shell("cp x.json ../.claude/settings.local.json").is_some());
+        assert!(shell("cp settings.json ../.claude/").is_some());
+        assert!(shell("sed -i s/a/b/ /p/.claude/agents/a.md").is_some());
+        assert!(shell("git config core.hooksPath /dev/null").is_some());
+        assert!(shell("rm -rf ~/.local/state/agentspec").is_some());
+        assert!(shell("echo x > $HOME/.claude/settings.json").is_some());
+        assert!(shell("agentspec run hook --bundle b < e.json").is_some());
+        assert!(shell("/tmp/x run hook --bundle b").is_some());
+        assert!(shell("python3 -c \"open('.claude/settings.json','w')\"").is_some());
+        // Honest work.
+        assert_eq!(shell("cp a.txt ."), None);
+        assert_eq!(shell("echo hi > out.txt && rm -rf build"), None);
+        assert_eq!(shell("cat ../.claude/settings.json"), None);
+        assert_eq!(shell("git config user.email a@b.c"), None);
+        assert_eq!(shell("agentspec check ../.claude/agents"), None);
+        assert_eq!(shell("echo x > \"$TMPDIR/out\""), None);
+        assert_eq!(shell("git diff ../.claude/settings.json"), None);
+        assert_eq!(shell("npm test"), None);
+    }
+}
