@@ -109,10 +109,12 @@ impl Project {
         git(&dir, &["checkout", "-q", "main"]);
         std::fs::write(dir.join("src/a.txt"), "two\n").unwrap();
         git(&dir, &["commit", "-q", "-am", "ahead of origin"]);
+        let state_home = tmp.path().join("state-home");
         let run = |args: &[&str]| {
             let out = Command::new(bin())
                 .args(args)
                 .current_dir(&dir)
+                .env("XDG_STATE_HOME", &state_home)
                 .output()
                 .unwrap();
             assert!(
@@ -143,6 +145,7 @@ impl Project {
         env.insert("CLAUDECODE".into(), "1".into());
         env.insert("CLAUDE_CODE_SESSION_ID".into(), session.into());
         env.insert("GIT_EDITOR".into(), "true".into());
+        env.insert("XDG_STATE_HOME".into(), state_home.display().to_string());
         for (k, v) in author() {
             env.insert(k.into(), v.into());
         }
@@ -168,6 +171,9 @@ impl Project {
         let mut child = Command::new("sh")
             .args(["-c", &self.hook_command])
             .current_dir(&self.dir)
+            // What Claude Code gives hooks.
+            .env("CLAUDE_PROJECT_DIR", &self.dir)
+            .env("XDG_STATE_HOME", &self.env["XDG_STATE_HOME"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -687,11 +687,27 @@ fn bundle_for(dir: &Path) -> PathBuf {
     out
 }
 
+/// Where the tests' runner keeps its state: `$XDG_STATE_HOME` beside the bundle.
+fn state_home(bundle: &Path) -> std::path::PathBuf {
+    bundle.parent().unwrap().join("xdg")
+}
+
+/// The runner's state directory for `bundle` (after a hook ran).
+fn state_dir(bundle: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(state_home(bundle).join("agentspec"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
 fn hook(bundle: &Path, input: &str, extra: &[&str]) -> (String, i32) {
     let mut child = StdCommand::new(bin())
         .args(["run", "hook", "--bundle"])
         .arg(bundle)
         .args(extra)
+        .env("XDG_STATE_HOME", state_home(bundle))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -775,6 +791,7 @@ fn twenty_parallel_hooks_on_one_session_stay_consistent() {
             let mut child = StdCommand::new(bin())
                 .args(["run", "hook", "--bundle"])
                 .arg(&bundle)
+                .env("XDG_STATE_HOME", state_home(&bundle))
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -794,7 +811,7 @@ fn twenty_parallel_hooks_on_one_session_stay_consistent() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let state_dir = bundle.parent().unwrap().join("state");
+    let state_dir = state_dir(&bundle);
     let state: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(state_dir.join("s-par.session.json")).unwrap(),
     )
@@ -841,6 +858,7 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
             ])
             .arg(bin())
             .current_dir(tmp.path())
+            .env("XDG_STATE_HOME", tmp.path().join("xdg"))
             .output()
             .unwrap()
     };
@@ -856,6 +874,7 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
     let doctor = StdCommand::new(bin())
         .arg("doctor")
         .current_dir(tmp.path())
+        .env("XDG_STATE_HOME", tmp.path().join("xdg"))
         .output()
         .unwrap();
     assert_eq!(
@@ -874,6 +893,7 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
     let doctor = StdCommand::new(bin())
         .arg("doctor")
         .current_dir(tmp.path())
+        .env("XDG_STATE_HOME", tmp.path().join("xdg"))
         .output()
         .unwrap();
     assert_eq!(doctor.status.code(), Some(1));
@@ -893,6 +913,7 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
     let doctor = StdCommand::new(bin())
         .arg("doctor")
         .current_dir(tmp.path())
+        .env("XDG_STATE_HOME", tmp.path().join("xdg"))
         .output()
         .unwrap();
     assert_eq!(doctor.status.code(), Some(1));
@@ -936,7 +957,7 @@ fn replay_of_the_audit_log_captured_events_and_a_transcript() {
             .unwrap()
     };
     // The runner's own audit log replays exactly: the same single denial.
-    let log = bundle.parent().unwrap().join("state/audit.jsonl");
+    let log = state_dir(&bundle).join("audit.jsonl");
     let out = replay(&log, &[]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -1131,8 +1131,8 @@ fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<Stri
                 crate::runner::MAX_INPUT
             ));
         }
-        let input = String::from_utf8(input)
-            .map_err(|_| "the hook input is not UTF-8".to_owned())?;
+        let input =
+            String::from_utf8(input).map_err(|_| "the hook input is not UTF-8".to_owned())?;
         let state_dir = match state_dir {
             Some(dir) => dir,
             None => crate::runner::default_state_dir(&bundle).map_err(|e| e.to_string())?,
@@ -1207,15 +1207,13 @@ fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode>
 
 fn verify_audit(file: &std::path::Path) -> ExitCode {
     match crate::runner::replay::verify_audit(file) {
-        Ok(check) if check.problems.is_empty() => {
-            print(&format!(
-                "{}: {} {}, chain intact, ends where the head record says\n",
-                file.display(),
-                check.lines,
-                if check.lines == 1 { "line" } else { "lines" }
-            ))
-            .into()
-        }
+        Ok(check) if check.problems.is_empty() => print(&format!(
+            "{}: {} {}, chain intact, ends where the head record says\n",
+            file.display(),
+            check.lines,
+            if check.lines == 1 { "line" } else { "lines" }
+        ))
+        .into(),
         Ok(check) => {
             let mut text = String::new();
             for p in &check.problems {

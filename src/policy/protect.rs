@@ -18,7 +18,10 @@ use super::shell::{self, Analysis};
 
 /// Component sequences that are protected wherever they appear, with what they are.
 const PATTERNS: &[(&[&str], &str)] = &[
-    (&[".claude", "settings.json"], "Claude Code's settings (the hooks)"),
+    (
+        &[".claude", "settings.json"],
+        "Claude Code's settings (the hooks)",
+    ),
     (
         &[".claude", "settings.local.json"],
         "Claude Code's settings (the hooks)",
@@ -175,10 +178,7 @@ impl Context<'_> {
         let analysis = shell::analyze(text);
         for target in &analysis.write_targets {
             if let Some(what) = self.touches(&target.path, &target.cd, Touch::Write) {
-                return Some(format!(
-                    "the command writes `{}`, {what}",
-                    target.path.text
-                ));
+                return Some(format!("the command writes `{}`, {what}", target.path.text));
             }
         }
         for command in &analysis.commands {
@@ -295,13 +295,17 @@ impl Context<'_> {
         sources: &[&Word],
     ) -> Option<String> {
         let program = command.program.as_deref().unwrap_or("");
-        let report =
-            |path: &str, what: String| format!("`{program}` writes `{path}`, {what}");
+        let report = |path: &str, what: String| format!("`{program}` writes `{path}`, {what}");
         if let Some(what) = self.touches(destination, &command.cd, Touch::Write) {
             return Some(report(&destination.text, what));
         }
         for source in sources {
-            let name = source.text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            let name = source
+                .text
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
             if name.is_empty() {
                 continue;
             }
@@ -362,19 +366,13 @@ impl Context<'_> {
             return None;
         }
         rest.iter().find_map(|w| {
-            self.touches(w, &command.cd, Touch::Remove).map(|what| {
-                format!("`git {sub}` changes `{}`, {what}", w.text)
-            })
+            self.touches(w, &command.cd, Touch::Remove)
+                .map(|what| format!("`git {sub}` changes `{}`, {what}", w.text))
         })
     }
 
     /// Running agentspec itself: only Claude Code calls the hook.
-    fn runs_agentspec(
-        &self,
-        command: &shell::Command,
-        program: &str,
-        args: &[Word],
-    ) -> Agentspec {
+    fn runs_agentspec(&self, command: &shell::Command, program: &str, args: &[Word]) -> Agentspec {
         let argv0 = command.argv.first().map(|w| w.text.as_str()).unwrap_or("");
         let is_binary = program.eq_ignore_ascii_case("agentspec")
             || self.protected.binary.as_ref().is_some_and(|b| {
@@ -404,9 +402,12 @@ impl Context<'_> {
         // Any program handed the hook's own arguments (`cargo run -- run hook --bundle ..`, a
         // copy of the binary under another name).
         let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
-        let hook_call = texts.windows(2).any(|pair| {
-            pair[0] == "run" && matches!(pair[1], "hook" | "git-hook" | "events")
-        }) && texts.iter().any(|t| t.starts_with("--bundle") || t.starts_with("--state-dir"));
+        let hook_call = texts
+            .windows(2)
+            .any(|pair| pair[0] == "run" && matches!(pair[1], "hook" | "git-hook" | "events"))
+            && texts
+                .iter()
+                .any(|t| t.starts_with("--bundle") || t.starts_with("--state-dir"));
         if hook_call {
             return Agentspec::Refused(format!(
                 "`{}` is given the runner's hook arguments; the runner takes events only from Claude Code",
@@ -453,7 +454,10 @@ impl Context<'_> {
             }
         }
         // Wherever it is: the same names in any checkout or folder.
-        let parts: Vec<&str> = text.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        let parts: Vec<&str> = text
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
         PATTERNS.iter().find_map(|(pattern, what)| {
             matches_anywhere(&parts, pattern, touch).then(|| (*what).to_owned())
         })
@@ -679,7 +683,11 @@ mod tests {
     #[test]
     fn covers_inside_and_holding() {
         let root = Path::new("/p/.claude/agents");
-        assert!(covers(Path::new("/p/.claude/agents/a.md"), root, Touch::Write));
+        assert!(covers(
+            Path::new("/p/.claude/agents/a.md"),
+            root,
+            Touch::Write
+        ));
         assert!(!covers(Path::new("/p/.claude"), root, Touch::Write));
         assert!(covers(Path::new("/p/.claude"), root, Touch::Remove));
         assert!(covers(Path::new("/p/.c*"), root, Touch::Remove));

@@ -101,13 +101,8 @@ pub fn bundle_arg(bundle_abs: &Path, project: &Path) -> String {
 /// at the file system's root).
 pub fn protection_rules(project: &Path, bundle_abs: &Path, state_dir: &Path) -> Vec<String> {
     let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
-    let rule = |p: &Path, tree: bool| {
-        format!(
-            "Edit(/{}{})",
-            p.display(),
-            if tree { "/**" } else { "" }
-        )
-    };
+    let rule =
+        |p: &Path, tree: bool| format!("Edit(/{}{})", p.display(), if tree { "/**" } else { "" });
     vec![
         rule(&project.join(".claude/settings.json"), false),
         rule(&project.join(".claude/settings.local.json"), false),
@@ -484,7 +479,9 @@ fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
         )));
     }
     let Some(bundle) = value("--bundle") else {
-        out.push(fail("the hook runs agentspec without `--bundle`".to_owned()));
+        out.push(fail(
+            "the hook runs agentspec without `--bundle`".to_owned(),
+        ));
         return out;
     };
     let dir = if let Some(rel) = bundle.strip_prefix("$CLAUDE_PROJECT_DIR/") {
@@ -520,21 +517,25 @@ fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
         Some(_) => {}
         None => out.push(Finding {
             ok: true,
-            message: "no --main-agent: the main session is not governed, subagents the bundle names are".to_owned(),
+            message:
+                "no --main-agent: the main session is not governed, subagents the bundle names are"
+                    .to_owned(),
         }),
     }
     let stale: Vec<String> = loaded
         .agents
         .values()
         .filter(|p| {
+            // A file that is not there was built elsewhere (or removed): only a changed file
+            // says the bundle is stale.
             crate::fsutil::read_regular(&project.join(&p.source.path))
-                .map_or(true, |bytes| crate::policy::sha256_hex(&bytes) != p.source.sha256)
+                .is_ok_and(|bytes| crate::policy::sha256_hex(&bytes) != p.source.sha256)
         })
         .map(|p| p.source.path.clone())
         .collect();
     if !stale.is_empty() {
         out.push(fail(format!(
-            "the bundle is older than {} (changed or missing since it was built): run `agentspec build` (`agentspec build --check` in CI)",
+            "the bundle is older than {} (changed since it was built): run `agentspec build` (`agentspec build --check` in CI)",
             stale.join(", ")
         )));
     }
@@ -542,7 +543,10 @@ fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
         Ok(state) => match std::fs::metadata(&state) {
             Ok(m) if m.is_dir() => out.push(Finding {
                 ok: true,
-                message: format!("the runner's state and audit log are in {}", state.display()),
+                message: format!(
+                    "the runner's state and audit log are in {}",
+                    state.display()
+                ),
             }),
             Ok(_) => out.push(fail(format!(
                 "{} is not a directory: every hook fails; remove it",

@@ -75,7 +75,10 @@ pub(crate) fn create_state_dir(dir: &Path) -> Result<(), RunnerError> {
     }
     builder.create(dir).map_err(err)?;
     if !std::fs::metadata(dir).map_err(err)?.is_dir() {
-        return Err(RunnerError::State(format!("{} is not a directory", dir.display())));
+        return Err(RunnerError::State(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
     }
     Ok(())
 }
@@ -801,7 +804,8 @@ fn audit(
     };
     let path = options.state_dir.join(AUDIT_FILE);
     let _lock = Lock::acquire(&options.state_dir.join("audit.lock"), LOCK_TIMEOUT)?;
-    let state_err = |p: &Path, e: std::io::Error| RunnerError::State(format!("{}: {e}", p.display()));
+    let state_err =
+        |p: &Path, e: std::io::Error| RunnerError::State(format!("{}: {e}", p.display()));
     let head_path = options.state_dir.join(AUDIT_HEAD);
     let mut head = read_head(&head_path)?;
     let last = last_line(&path).map_err(|e| state_err(&path, e))?;

@@ -405,9 +405,7 @@ pub fn verify_audit(path: &std::path::Path) -> Result<AuditCheck, String> {
                 ));
             }
         }
-        Err(e) => check
-            .problems
-            .push(format!("{}: {e}", head_path.display())),
+        Err(e) => check.problems.push(format!("{}: {e}", head_path.display())),
     }
     Ok(check)
 }
