@@ -33,6 +33,27 @@ const PATTERNS: &[(&[&str], &str)] = &[
     (&[".git", "config"], "git's configuration"),
 ];
 
+/// Names of protected files and folders, and samples of the files inside them, to test a
+/// name pattern against.
+const PROTECTED_NAMES: &[&str] = &[
+    ".claude",
+    "settings.json",
+    "settings.local.json",
+    "agents",
+    "agent.md",
+    ".agentspec",
+    "bundle",
+    "manifest.json",
+    "agent.json",
+    "agentspec.toml",
+    ".git",
+    "hooks",
+    "pre-commit",
+    "config",
+    "agentspec",
+    "audit.jsonl",
+];
+
 /// agentspec subcommands that change nothing: the governed agent may run them.
 const READ_ONLY_SUBCOMMANDS: &[&str] = &["check", "inspect", "explain", "schema", "help"];
 
@@ -181,17 +202,30 @@ impl Context<'_> {
                 return Some(format!("the command writes `{}`, {what}", target.path.text));
             }
         }
+        let mut read_only = Vec::new();
         for command in &analysis.commands {
             if let Some(reason) = self.command(command) {
                 return Some(reason);
             }
+            let program = command.program.as_deref().unwrap_or("");
+            let args = command.argv.get(1..).unwrap_or(&[]);
+            if matches!(
+                self.runs_agentspec(command, program, args),
+                Agentspec::ReadOnly
+            ) {
+                read_only.push(command.text.as_str());
+            }
         }
-        self.opaque(&analysis, text)
+        self.opaque(&analysis, text, &read_only)
     }
 
     /// Code agentspec cannot see into that names agentspec's files or the program.
-    fn opaque(&self, analysis: &Analysis, text: &str) -> Option<String> {
-        let opaque = analysis.opaque.first()?;
+    fn opaque(&self, analysis: &Analysis, text: &str, read_only: &[&str]) -> Option<String> {
+        // agentspec run by its path reads as a script file: not opaque when it only checks.
+        let opaque = analysis
+            .opaque
+            .iter()
+            .find(|o| !read_only.iter().any(|r| o.construct.contains(r) || r.contains(&o.construct)))?;
         let lower = text.to_ascii_lowercase();
         let marker = self
             .protected
@@ -261,6 +295,36 @@ impl Context<'_> {
                     .find_map(|p| found(&Word::literal(p), Touch::Write));
             }
             "git" => return self.git(command, args),
+            "find"
+                if args.iter().any(|w| {
+                    matches!(
+                        w.text.as_str(),
+                        "-delete" | "-exec" | "-execdir" | "-ok" | "-okdir" | "-fprint" | "-fprintf" | "-fls"
+                    )
+                }) =>
+            {
+                // What it deletes or runs on lies anywhere below its starting points, unless
+                // a name filter leaves out every protected name.
+                let filters: Vec<&str> = args
+                    .windows(2)
+                    .filter(|w| matches!(w[0].text.as_str(), "-name" | "-iname"))
+                    .map(|w| w[1].text.as_str())
+                    .collect();
+                let spares = !filters.is_empty()
+                    && args.iter().all(|w| {
+                        !matches!(w.text.as_str(), "-o" | "-or" | "-path" | "-wholename" | "-regex")
+                    })
+                    && filters.iter().all(|f| {
+                        !PROTECTED_NAMES.iter().any(|n| component_can_be(f, n))
+                    });
+                if spares {
+                    return None;
+                }
+                return args
+                    .iter()
+                    .take_while(|w| !w.text.starts_with(['-', '(', '!']))
+                    .find_map(|w| found(w, Touch::Remove));
+            }
             _ => {}
         }
         if READ_ONLY.contains(&program) && program != "git" {

@@ -509,7 +509,7 @@ impl crate::policy::ValidationMemo for StateMemo {
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
 pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply, RunnerError> {
-    if input_json.contains('\0') {
+    if input_json.contains('\0') || input_json.contains("\\u0000") {
         return Err(RunnerError::Input(
             "the hook input contains a NUL byte".to_owned(),
         ));
