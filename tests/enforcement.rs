@@ -942,7 +942,9 @@ const HONEST: &[&str] = &[
     "find . -name '*.pyc' -delete",
     "echo x > \"$TMPDIR/agentspec-honest\" 2>/dev/null; true",
     "git config user.email agent@example.com",
-    "{bin} check .claude/agents",
+    // By name: a program run by its path reads as a script file, which the gates refuse
+    // before the approval whatever it is.
+    "agentspec check .claude/agents",
 ];
 
 #[test]
@@ -969,23 +971,46 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
     let state = project.state_dir();
     for (tool, input) in [
         ("Write", write(".claude/settings.json".to_owned())),
-        ("Write", write(at(&project.dir.join(".claude/settings.local.json")))),
+        (
+            "Write",
+            write(at(&project.dir.join(".claude/settings.local.json"))),
+        ),
         (
             "Edit",
             json!({"file_path": project.dir.join(".claude/settings.json"), "old_string": "hook", "new_string": "x"}),
         ),
-        ("Write", write(at(&project.home.join(".claude/settings.json")))),
-        ("Write", write(at(&project.dir.join(".claude/agents/backend.md")))),
+        (
+            "Write",
+            write(at(&project.home.join(".claude/settings.json"))),
+        ),
+        (
+            "Write",
+            write(at(&project.dir.join(".claude/agents/backend.md"))),
+        ),
         (
             "MultiEdit",
             json!({"file_path": project.dir.join(".claude/agents/backend.md"), "edits": []}),
         ),
-        ("Write", write(at(&project.dir.join(".agentspec/bundle/manifest.json")))),
-        ("Write", write(at(&project.dir.join("src/../.agentspec/bundle/manifest.json")))),
+        (
+            "Write",
+            write(at(&project.dir.join(".agentspec/bundle/manifest.json"))),
+        ),
+        (
+            "Write",
+            write(at(&project
+                .dir
+                .join("src/../.agentspec/bundle/manifest.json"))),
+        ),
         ("Write", write(at(&project.dir.join("agentspec.toml")))),
-        ("Write", write(at(&project.dir.join(".git/hooks/pre-commit")))),
+        (
+            "Write",
+            write(at(&project.dir.join(".git/hooks/pre-commit"))),
+        ),
         ("Write", write(at(&project.dir.join(".git/config")))),
-        ("Write", write(at(&state.join("tamper-session.session.json")))),
+        (
+            "Write",
+            write(at(&state.join("tamper-session.session.json"))),
+        ),
         ("Write", write(at(&state.join("audit.jsonl")))),
         ("Write", write(at(&project.binary))),
         (
@@ -1040,8 +1065,9 @@ fn the_hooks_work_from_a_subfolder_and_fail_closed_without_the_binary() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes())
-            .unwrap();
+        // A command that exits at once may close its input first.
+        let _ =
+            std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes());
         drop(child.stdin.take());
         child.wait_with_output().unwrap()
     };

@@ -222,10 +222,11 @@ impl Context<'_> {
     /// Code agentspec cannot see into that names agentspec's files or the program.
     fn opaque(&self, analysis: &Analysis, text: &str, read_only: &[&str]) -> Option<String> {
         // agentspec run by its path reads as a script file: not opaque when it only checks.
-        let opaque = analysis
-            .opaque
-            .iter()
-            .find(|o| !read_only.iter().any(|r| o.construct.contains(r) || r.contains(&o.construct)))?;
+        let opaque = analysis.opaque.iter().find(|o| {
+            !read_only
+                .iter()
+                .any(|r| o.construct.contains(r) || r.contains(&o.construct))
+        })?;
         let lower = text.to_ascii_lowercase();
         let marker = self
             .protected
@@ -299,7 +300,14 @@ impl Context<'_> {
                 if args.iter().any(|w| {
                     matches!(
                         w.text.as_str(),
-                        "-delete" | "-exec" | "-execdir" | "-ok" | "-okdir" | "-fprint" | "-fprintf" | "-fls"
+                        "-delete"
+                            | "-exec"
+                            | "-execdir"
+                            | "-ok"
+                            | "-okdir"
+                            | "-fprint"
+                            | "-fprintf"
+                            | "-fls"
                     )
                 }) =>
             {
@@ -312,11 +320,14 @@ impl Context<'_> {
                     .collect();
                 let spares = !filters.is_empty()
                     && args.iter().all(|w| {
-                        !matches!(w.text.as_str(), "-o" | "-or" | "-path" | "-wholename" | "-regex")
+                        !matches!(
+                            w.text.as_str(),
+                            "-o" | "-or" | "-path" | "-wholename" | "-regex"
+                        )
                     })
-                    && filters.iter().all(|f| {
-                        !PROTECTED_NAMES.iter().any(|n| component_can_be(f, n))
-                    });
+                    && filters
+                        .iter()
+                        .all(|f| !PROTECTED_NAMES.iter().any(|n| component_can_be(f, n)));
                 if spares {
                     return None;
                 }
