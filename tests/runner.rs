@@ -1045,3 +1045,264 @@ fn the_event_stream_answers_line_by_line() {
         vec!["deny", "allow", "allow", "allow", "deny", "error"]
     );
 }
+
+fn pre_tool(session: &str, command: &str) -> String {
+    json!({"session_id": session, "hook_event_name": "PreToolUse", "agent_type": "backend",
+        "tool_name": "Bash", "tool_input": {"command": command}, "tool_use_id": format!("t-{command}")})
+    .to_string()
+}
+
+#[test]
+fn the_bundle_is_pinned_for_the_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let agents = tmp.path().join("agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::fs::copy(
+        "examples/.claude/agents/backend.md",
+        agents.join("backend.md"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "examples/.claude/agents/reviewer.md",
+        agents.join("reviewer.md"),
+    )
+    .unwrap();
+    let bundle = tmp.path().join(".agentspec/bundle");
+    let build = || {
+        let out = StdCommand::new(bin())
+            .args(["build", "--isolated", "-o"])
+            .arg(&bundle)
+            .arg(&agents)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    build();
+    let (out, code) = hook(&bundle, &pre_tool("s-pin", "npm test"), &[]);
+    assert_eq!(code, 0, "{out}");
+    // The user edits the agent and rebuilds during the session: the session fails closed.
+    let text = std::fs::read_to_string(agents.join("backend.md")).unwrap();
+    std::fs::write(agents.join("backend.md"), text + "\nOne more line.\n").unwrap();
+    build();
+    let (out, code) = hook(&bundle, &pre_tool("s-pin", "ls"), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("the policy changed during the session"),
+        "{out}"
+    );
+    // An event of an agent the new bundle would not govern fails closed too.
+    let (out, code) = hook(
+        &bundle,
+        &json!({"session_id": "s-pin", "hook_event_name": "PreToolUse", "agent_type": "nobody",
+            "agent_id": "a1", "tool_name": "Bash", "tool_input": {"command": "ls"}, "tool_use_id": "x"})
+        .to_string(),
+        &[],
+    );
+    assert_eq!(code, 2, "{out}");
+    // The agent removed from the bundle, or the bundle gone: still closed.
+    std::fs::remove_file(agents.join("backend.md")).unwrap();
+    build();
+    let (out, code) = hook(&bundle, &pre_tool("s-pin", "ls"), &[]);
+    assert_eq!(code, 2, "{out}");
+    std::fs::remove_dir_all(&bundle).unwrap();
+    let (out, code) = hook(&bundle, &pre_tool("s-pin", "ls"), &[]);
+    assert_eq!(code, 2, "{out}");
+    // A new session starts with the bundle as it is then.
+    build();
+    let (_, code) = hook(&bundle, &pre_tool("s-new", "ls"), &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn special_files_in_place_of_the_runners_files_block_at_once() {
+    for target in ["state", "manifest", "policy", "audit"] {
+        for kind in ["fifo", "dir", "device"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let bundle = bundle_for(tmp.path());
+            // The session starts normally.
+            let (out, code) = hook(&bundle, &pre_tool("s-fifo", "npm test"), &[]);
+            assert_eq!(code, 0, "{out}");
+            let path = match target {
+                "state" => state_dir(&bundle).join("s-fifo.session.json"),
+                "manifest" => bundle.join("manifest.json"),
+                "policy" => bundle.join("agents/backend.json"),
+                _ => state_dir(&bundle).join("audit.jsonl"),
+            };
+            std::fs::remove_file(&path).unwrap();
+            match kind {
+                "fifo" => assert!(
+                    StdCommand::new("mkfifo")
+                        .arg(&path)
+                        .status()
+                        .unwrap()
+                        .success()
+                ),
+                "dir" => std::fs::create_dir(&path).unwrap(),
+                _ => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+            }
+            let start = std::time::Instant::now();
+            let (out, code) = hook(&bundle, &pre_tool("s-fifo", "ls"), &[]);
+            // A guard against hanging, not a benchmark.
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "{target} {kind}"
+            );
+            assert_eq!(code, 2, "{target} {kind}: {out}");
+            assert!(out.contains("blocked"), "{target} {kind}: {out}");
+        }
+    }
+}
+
+#[test]
+fn malformed_events_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_for(tmp.path());
+    for input in [
+        json!({"session_id": "s", "hook_event_name": "PreToolUze", "agent_type": "backend"}).to_string(),
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_name": "Bash", "tool_input": "git commit"}).to_string(),
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_name": "Bash", "tool_input": {"command": ["git", "commit"]}}).to_string(),
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_name": "Bash", "tool_input": {"command": "git commit\u{0}"}}).to_string(),
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "agent_type": "backend", "tool_input": {"command": "ls"}}).to_string(),
+        json!({"session_id": "", "hook_event_name": "Stop"}).to_string(),
+        json!({"session_id": 7, "hook_event_name": "Stop"}).to_string(),
+        "{\"session_id\": \"s\", \"hook_event_name\": \"Stop\"".to_owned(),
+        "\u{0}".to_owned(),
+    ] {
+        let (out, code) = hook(&bundle, &input, &[]);
+        assert_eq!(code, 2, "{input}: {out}");
+    }
+}
+
+#[test]
+fn the_audit_log_shows_every_removed_or_changed_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_for(tmp.path());
+    for command in ["npm test", "ls", "git commit -m x", "cat a"] {
+        hook(&bundle, &pre_tool("s-audit", command), &[]);
+    }
+    let dir = state_dir(&bundle);
+    let log = dir.join("audit.jsonl");
+    let verify = |file: &Path| {
+        StdCommand::new(bin())
+            .args(["run", "replay", "--verify"])
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let out = verify(&log);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 lines, chain intact"));
+    let original = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let cases: Vec<(&str, String)> = vec![
+        ("truncated", lines[..3].join("\n") + "\n"),
+        ("emptied", String::new()),
+        ("deleted", [lines[0], lines[2], lines[3]].join("\n") + "\n"),
+        (
+            "edited",
+            original.replacen("\"decision\":\"deny\"", "\"decision\":\"allow\"", 1),
+        ),
+        (
+            "swapped",
+            [lines[0], lines[2], lines[1], lines[3]].join("\n") + "\n",
+        ),
+    ];
+    for (what, text) in cases {
+        assert_ne!(text, original, "{what}");
+        std::fs::write(&log, &text).unwrap();
+        let out = verify(&log);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        // And the next hook refuses to write on top of a log that does not end where it did
+        // (it reads only the end; the whole chain is `--verify`'s).
+        if matches!(what, "truncated" | "emptied") {
+            let (hook_out, code) = hook(&bundle, &pre_tool("s-audit", "pwd"), &[]);
+            assert_eq!(code, 2, "{what}: {hook_out}");
+        }
+    }
+    std::fs::write(&log, &original).unwrap();
+    assert!(verify(&log).status.success());
+    // A large input is kept by its digest.
+    let big = "x".repeat(20_000);
+    let (_, code) = hook(&bundle, &pre_tool("s-audit", &format!("echo {big}")), &[]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["input"]["omitted"], true);
+    assert!(verify(&log).status.success());
+}
+
+#[test]
+fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_code_skips() {
+    let tmp = tempfile::tempdir().unwrap();
+    bundle_for(tmp.path());
+    let run = |args: &[&str]| {
+        StdCommand::new(bin())
+            .args(args)
+            .current_dir(tmp.path())
+            .env("XDG_STATE_HOME", tmp.path().join("xdg"))
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "hooks",
+        "install",
+        "--main-agent",
+        "backnd",
+        "--binary",
+        bin().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `backend`"), "{err}");
+    assert!(!tmp.path().join(".claude/settings.json").exists());
+    // A binary that is not on PATH is installed with a warning.
+    let out = run(&[
+        "hooks",
+        "install",
+        "--main-agent",
+        "backend",
+        "--binary",
+        "agentspec-nowhere",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not on PATH"));
+    let out = run(&[
+        "hooks",
+        "install",
+        "--main-agent",
+        "backend",
+        "--binary",
+        bin().to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let doctor = run(&["doctor"]);
+    assert!(
+        doctor.status.success(),
+        "{}",
+        String::from_utf8_lossy(&doctor.stdout)
+    );
+    // Someone adds a malformed guard hook next to agentspec's: 2.1.332 skips the whole file.
+    let path = tmp.path().join(".claude/settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    settings["hooks"]["PreSkillShellCommand"] = json!(["nope"]);
+    std::fs::write(&path, settings.to_string()).unwrap();
+    let doctor = run(&["doctor"]);
+    assert_eq!(doctor.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&doctor.stdout);
+    assert!(text.contains("skips the whole settings file"), "{text}");
+    // One line per problem, not one per event.
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("FAIL")).count(),
+        1,
+        "{text}"
+    );
+}
