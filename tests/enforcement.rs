@@ -928,6 +928,20 @@ const TAMPERING: &[&str] = &[
     "echo '{\"session_id\":\"{session}\",\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"yes\"}' | {bin} run hook --bundle .agentspec/bundle --main-agent backend",
     "echo '{}' | env {bin} run hook --bundle \"$PWD/.agentspec/bundle\"",
     "cp {bin} /tmp/agentspec-x && /tmp/agentspec-x run hook --bundle .agentspec/bundle < /dev/null",
+    // Found by the adversarial review: links made by a patch, then written through.
+    "git apply link-bin.patch && printf '#!/bin/sh\nexit 0\n' > ab",
+    "git apply link-claude.patch && echo '{}' > cc/settings.json",
+    "git apply link-claude.patch",
+    "git apply settings.patch",
+    "patch -p1 < settings.patch",
+    "tar xf links.tar && echo '{}' > tl/settings.json",
+    "tar xf links.tar",
+    "printf '[diff]\n\texternal = /bin/true\n' >> ~/.gitconfig",
+    "mkdir -p ~/.config/git && echo '[core]' > ~/.config/git/config",
+    "find . -name '*.json' -delete",
+    "git clean -fdx",
+    "git stash -u",
+    "git stash --all",
 ];
 
 /// Commands an honest agent runs near those files: none may be refused.
@@ -957,6 +971,39 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
             .replace("{state}", &project.state_dir().display().to_string())
             .replace("{session}", &project.session)
     };
+    // Files the agent wrote earlier with its Write tool (allowed: they are its own).
+    let link_patch = |name: &str, target: &str| {
+        format!(
+            "diff --git a/{name} b/{name}\nnew file mode 120000\nindex 0000000..1111111\n--- /dev/null\n+++ b/{name}\n@@ -0,0 +1 @@\n+{target}\n\\ No newline at end of file\n"
+        )
+    };
+    std::fs::write(
+        project.dir.join("link-bin.patch"),
+        link_patch("ab", &project.binary.display().to_string()),
+    )
+    .unwrap();
+    std::fs::write(
+        project.dir.join("link-claude.patch"),
+        link_patch("cc", ".claude"),
+    )
+    .unwrap();
+    std::fs::write(
+        project.dir.join("settings.patch"),
+        "--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -1 +1 @@\n-{\n+{}\n",
+    )
+    .unwrap();
+    let staging = project.dir.join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::os::unix::fs::symlink(project.dir.join(".claude"), staging.join("tl")).unwrap();
+    assert!(
+        Command::new("tar")
+            .args(["cf", "../links.tar", "tl"])
+            .current_dir(&staging)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::remove_dir_all(&staging).unwrap();
     let before = project.enforcement_files();
     let mut through = Vec::new();
     for attack in TAMPERING {

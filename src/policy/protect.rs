@@ -31,6 +31,9 @@ const PATTERNS: &[(&[&str], &str)] = &[
     (&["agentspec.toml"], "agentspec's configuration"),
     (&[".git", "hooks"], "git's hooks"),
     (&[".git", "config"], "git's configuration"),
+    (&[".git", "config.worktree"], "git's configuration"),
+    (&[".gitconfig"], "git's user configuration"),
+    (&[".config", "git", "config"], "git's user configuration"),
 ];
 
 /// Names of protected files and folders, and samples of the files inside them, to test a
@@ -75,6 +78,26 @@ const GIT_WRITES: &[&str] = &[
 
 /// Environment variables whose value is known well enough to place a path.
 const TEMPORARY: &[&str] = &["TMPDIR", "TMP", "TEMP", "RUNNER_TEMP"];
+
+/// What the check needs to know of the machine, given by the caller (the runner reads the
+/// file system and git; tests give fixed answers).
+pub trait Probe {
+    /// An absolute path with the symbolic links of its existing part followed.
+    fn resolve(&self, path: &Path) -> PathBuf;
+    /// The text of a file the command reads (a patch), if it can be read.
+    fn read(&self, path: &Path) -> Option<String>;
+    /// Which of the protected files in the repository at `dir` git would change: modified
+    /// tracked files, untracked files, ignored files.
+    fn uncommitted(&self, dir: &Path) -> Uncommitted;
+}
+
+/// Protected files that differ from the last commit, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uncommitted {
+    pub modified: bool,
+    pub untracked: bool,
+    pub ignored: bool,
+}
 
 /// How an operation touches a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +163,10 @@ impl Protected {
                 });
             }
         }
+        roots.push(Root {
+            path: PathBuf::from("/etc/gitconfig"),
+            what: "git's system configuration".to_owned(),
+        });
         if let Some(binary) = binary {
             roots.push(Root {
                 path: normalize(binary),
@@ -165,18 +192,12 @@ impl Protected {
     }
 
     /// Why `action`, run in `cwd`, would change a protected location or run agentspec; `None`
-    /// when it does neither. `resolve` follows symbolic links of an absolute path as far as
-    /// they exist (the identity in tests).
-    pub fn check(
-        &self,
-        action: &Action,
-        cwd: &Path,
-        resolve: &dyn Fn(&Path) -> PathBuf,
-    ) -> Option<String> {
+    /// when it does neither.
+    pub fn check(&self, action: &Action, cwd: &Path, probe: &dyn Probe) -> Option<String> {
         let ctx = Context {
             protected: self,
             cwd,
-            resolve,
+            probe,
         };
         match action {
             Action::Edit { path } => ctx
@@ -191,7 +212,7 @@ impl Protected {
 struct Context<'a> {
     protected: &'a Protected,
     cwd: &'a Path,
-    resolve: &'a dyn Fn(&Path) -> PathBuf,
+    probe: &'a dyn Probe,
 }
 
 impl Context<'_> {
@@ -202,9 +223,12 @@ impl Context<'_> {
                 return Some(format!("the command writes `{}`, {what}", target.path.text));
             }
         }
+        // A command that makes files from content agentspec does not see (a patch, an
+        // archive) or links may not share its text with others that could write through them.
+        let alone = analysis.commands.len() <= 1 && analysis.write_targets.is_empty();
         let mut read_only = Vec::new();
         for command in &analysis.commands {
-            if let Some(reason) = self.command(command) {
+            if let Some(reason) = self.command(command, alone) {
                 return Some(reason);
             }
             let program = command.program.as_deref().unwrap_or("");
@@ -239,7 +263,7 @@ impl Context<'_> {
         ))
     }
 
-    fn command(&self, command: &shell::Command) -> Option<String> {
+    fn command(&self, command: &shell::Command, alone: bool) -> Option<String> {
         let program = command.program.as_deref().unwrap_or("");
         let args = command.argv.get(1..).unwrap_or(&[]);
         match self.runs_agentspec(command, program, args) {
@@ -252,9 +276,18 @@ impl Context<'_> {
             self.touches(word, &command.cd, touch)
                 .map(|what| format!("`{program}` changes `{}`, {what}", word.text))
         };
-        if CHANGES_OPERANDS.contains(&program) || program == "ln" || program == "mv" {
-            // `ln` can link a protected folder to a name the agent may write through; `mv`
-            // takes its sources away and writes its target.
+        if program == "ln" {
+            return self.link(command, &operands, alone);
+        }
+        if program == "patch" {
+            let files: Vec<Word> = option_value(args, &["-i", "--input"]).into_iter().collect();
+            return self.patch(command, &files, alone);
+        }
+        if let Some(dir) = extraction(program, args) {
+            return self.extraction(command, program, dir.as_ref(), alone);
+        }
+        if CHANGES_OPERANDS.contains(&program) || program == "mv" {
+            // `mv` takes its sources away and writes its target.
             let last = operands.len().saturating_sub(1);
             for (i, word) in operands.iter().enumerate() {
                 if program == "mv" && i == last && operands.len() > 1 {
@@ -295,7 +328,7 @@ impl Context<'_> {
                     .filter_map(|w| w.text.strip_prefix("of="))
                     .find_map(|p| found(&Word::literal(p), Touch::Write));
             }
-            "git" => return self.git(command, args),
+            "git" => return self.git(command, args, alone),
             "find"
                 if args.iter().any(|w| {
                     matches!(
@@ -399,10 +432,17 @@ impl Context<'_> {
         None
     }
 
-    fn git(&self, command: &shell::Command, args: &[Word]) -> Option<String> {
+    fn git(&self, command: &shell::Command, args: &[Word], alone: bool) -> Option<String> {
         let invocation = command.git.as_ref()?;
         let sub = invocation.subcommand.as_deref().unwrap_or("");
         let rest: Vec<&Word> = args.iter().skip_while(|w| w.text != sub).skip(1).collect();
+        if matches!(sub, "apply" | "am") {
+            let files: Vec<Word> = operands_of(&rest).into_iter().cloned().collect();
+            return self.patch(command, &files, alone);
+        }
+        if let Some(reason) = self.discards(command, sub, &rest) {
+            return Some(reason);
+        }
         if sub == "config" {
             let scoped = rest.iter().any(|w| {
                 ["--global", "--system", "--file", "-f", "--blob"]
@@ -446,13 +486,180 @@ impl Context<'_> {
         })
     }
 
+    /// `ln`: the link's name is written; its target may not be a protected file, nor a folder
+    /// that holds one when the same command goes on (it could write through the link).
+    fn link(&self, command: &shell::Command, operands: &[&Word], alone: bool) -> Option<String> {
+        let (targets, name): (&[&Word], Option<&Word>) = match operands.split_last() {
+            Some((last, rest)) if !rest.is_empty() => (rest, Some(*last)),
+            _ => (operands, None),
+        };
+        if let Some(name) = name
+            && let Some(what) = self.touches(name, &command.cd, Touch::Write)
+        {
+            return Some(format!("`ln` makes `{}`, {what}", name.text));
+        }
+        for target in targets {
+            if let Some(what) = self.touches(target, &command.cd, Touch::Write) {
+                return Some(format!("`ln` links to `{}`, {what}", target.text));
+            }
+            if !alone && let Some(what) = self.touches(target, &command.cd, Touch::Remove) {
+                return Some(format!(
+                    "`ln` links to `{}`, which holds {what}, and the command goes on (it could write through the link); run `ln` on its own",
+                    target.text
+                ));
+            }
+        }
+        None
+    }
+
+    /// A patch (`git apply`, `git am`, `patch`): every file it names is read; one that changes
+    /// a protected file or makes a symbolic link is refused, and so is a patch agentspec
+    /// cannot read.
+    fn patch(&self, command: &shell::Command, files: &[Word], alone: bool) -> Option<String> {
+        let program = command.argv_text();
+        if !alone {
+            return Some(format!(
+                "`{program}` makes files agentspec only sees by reading the patch, and the command goes on; run it on its own"
+            ));
+        }
+        if files.is_empty() {
+            return Some(format!(
+                "`{program}` reads its patch from standard input, which agentspec cannot read; give the patch file as an argument"
+            ));
+        }
+        for file in files {
+            let text = absolute(self.cwd, &command.cd, &file.text)
+                .filter(|_| file.kind != WordKind::Dynamic)
+                .and_then(|p| self.probe.read(&p));
+            let Some(text) = text else {
+                return Some(format!(
+                    "agentspec cannot read the patch `{}` to see what it changes",
+                    file.text
+                ));
+            };
+            for line in text.lines() {
+                if line.contains(" 120000")
+                    && (line.starts_with("new ")
+                        || line.starts_with("index ")
+                        || line.starts_with("old mode")
+                        || line.starts_with("deleted file mode"))
+                {
+                    return Some(format!(
+                        "the patch `{}` makes a symbolic link; make links with `ln`, which agentspec can check",
+                        file.text
+                    ));
+                }
+                for path in patch_paths(line) {
+                    // With and without the `a/`, `b/` prefix git and `patch -p1` strip.
+                    let stripped = path.split_once('/').map_or(path, |(_, rest)| rest);
+                    for candidate in [path, stripped] {
+                        if let Some(what) =
+                            self.touches(&Word::literal(candidate), &command.cd, Touch::Remove)
+                        {
+                            return Some(format!(
+                                "the patch `{}` changes `{candidate}`, {what}",
+                                file.text
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// An archive unpacked (`tar -x`, `unzip`, ...): not into a folder that holds protected
+    /// files, and not followed by other commands.
+    fn extraction(
+        &self,
+        command: &shell::Command,
+        program: &str,
+        dir: Option<&Word>,
+        alone: bool,
+    ) -> Option<String> {
+        if !alone {
+            return Some(format!(
+                "`{program}` unpacks files and links agentspec cannot see, and the command goes on; run it on its own"
+            ));
+        }
+        let here = Word::literal(".");
+        let dir = dir.unwrap_or(&here);
+        self.touches(dir, &command.cd, Touch::Remove).map(|what| {
+            format!(
+                "`{program}` unpacks an archive into `{}`, which holds {what}; unpack it into a subfolder",
+                dir.text
+            )
+        })
+    }
+
+    /// git commands that throw away uncommitted changes, untracked or ignored files, when
+    /// protected files are among them.
+    fn discards(&self, command: &shell::Command, sub: &str, rest: &[&Word]) -> Option<String> {
+        let has = |names: &[&str]| {
+            rest.iter().any(|w| {
+                names
+                    .iter()
+                    .any(|n| programs::option_is(&w.text, n) || w.text == *n)
+            })
+        };
+        let short = |c: char| {
+            rest.iter()
+                .any(|w| w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains(c))
+        };
+        let pathspecs = operands_of(rest);
+        let (modified, untracked, ignored) = match sub {
+            "stash" => {
+                let action = pathspecs.first().map(|w| w.text.as_str());
+                if !matches!(action, None | Some("push" | "save" | "-u" | "-a")) {
+                    return None;
+                }
+                let all = has(&["--all"]) || short('a');
+                (
+                    true,
+                    all || has(&["--include-untracked"]) || short('u'),
+                    all,
+                )
+            }
+            "reset" => (has(&["--hard", "--merge", "--keep"]), false, false),
+            "clean" => (false, !has(&["-X"]), short('x') || has(&["-X"])),
+            "checkout" | "switch" => (
+                has(&["--force", "--discard-changes"]) || short('f'),
+                false,
+                false,
+            ),
+            "read-tree" | "checkout-index" => (true, false, false),
+            _ => return None,
+        };
+        if !(modified || untracked || ignored) {
+            return None;
+        }
+        // With paths, only what they name is touched (checked like any other argument).
+        let named = matches!(sub, "clean" | "checkout-index")
+            || (sub == "stash" && rest.iter().any(|w| w.text == "--"));
+        if named && pathspecs.iter().any(|w| !w.text.is_empty()) {
+            return None;
+        }
+        let dir = absolute(self.cwd, &command.cd, ".")?;
+        let found = self.probe.uncommitted(&dir);
+        let hit = (modified && found.modified)
+            || (untracked && found.untracked)
+            || (ignored && found.ignored);
+        hit.then(|| {
+            format!(
+                "`git {sub}` would throw away uncommitted changes to agentspec's files or Claude Code's settings (the hooks); commit them first, or name the paths to {sub}"
+            )
+        })
+    }
+
     /// Running agentspec itself: only Claude Code calls the hook.
     fn runs_agentspec(&self, command: &shell::Command, program: &str, args: &[Word]) -> Agentspec {
         let argv0 = command.argv.first().map(|w| w.text.as_str()).unwrap_or("");
         let is_binary = program.eq_ignore_ascii_case("agentspec")
             || self.protected.binary.as_ref().is_some_and(|b| {
                 argv0.contains('/')
-                    && (self.resolve)(&absolute(self.cwd, &command.cd, argv0).unwrap_or_default())
+                    && self
+                        .probe
+                        .resolve(&absolute(self.cwd, &command.cd, argv0).unwrap_or_default())
                         == *b
             });
         if is_binary {
@@ -511,7 +718,7 @@ impl Context<'_> {
             Placed::At(path) => Some(path),
         };
         if let Some(path) = path {
-            let resolved = (self.resolve)(&path);
+            let resolved = self.probe.resolve(&path);
             for candidate in [&path, &resolved] {
                 for root in &self.protected.roots {
                     if covers(candidate, &root.path, touch) {
@@ -612,6 +819,70 @@ enum Placed {
     /// A temporary folder of the system.
     Temporary,
     Unknown,
+}
+
+/// The folder an archive tool unpacks into (`None`: the current one), when it unpacks.
+fn extraction(program: &str, args: &[Word]) -> Option<Option<Word>> {
+    let first = args.first().map(|w| w.text.as_str()).unwrap_or("");
+    let unpacks = match program {
+        "tar" | "bsdtar" | "gtar" => {
+            args.iter().any(|w| {
+                matches!(w.text.as_str(), "--extract" | "--get")
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && w.text.contains('x'))
+            }) || (!first.starts_with('-') && first.contains('x'))
+        }
+        "unzip" | "unar" => true,
+        "cpio" => args.iter().any(|w| {
+            w.text == "--extract"
+                || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('i'))
+        }),
+        "7z" | "7za" | "7zr" => matches!(first, "x" | "e"),
+        "jar" => first.starts_with('x') || first.starts_with("-x"),
+        _ => false,
+    };
+    unpacks.then(|| {
+        option_value(args, &["-C", "--directory", "-d", "-o"]).map(|mut w| {
+            // `7z x -oDIR`.
+            if let Some(rest) = w.text.strip_prefix("-o") {
+                w.text = rest.to_owned();
+            }
+            w
+        })
+    })
+}
+
+/// The paths one line of a patch names.
+fn patch_paths(line: &str) -> Vec<&str> {
+    fn cut(s: &str) -> &str {
+        s.split('\t').next().unwrap_or(s).trim()
+    }
+    if let Some(rest) = line.strip_prefix("diff --git ") {
+        return rest
+            .split(' ')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
+    for prefix in [
+        "--- ",
+        "+++ ",
+        "rename to ",
+        "rename from ",
+        "copy to ",
+        "copy from ",
+    ] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            let path = cut(rest);
+            return if path == "/dev/null" {
+                Vec::new()
+            } else {
+                vec![path]
+            };
+        }
+    }
+    Vec::new()
 }
 
 /// Operands of a command: its arguments that are not options (everything after `--`).
@@ -745,13 +1016,40 @@ mod tests {
         )
     }
 
+    struct Fixed;
+
+    impl Probe for Fixed {
+        fn resolve(&self, path: &Path) -> PathBuf {
+            path.to_path_buf()
+        }
+        fn read(&self, path: &Path) -> Option<String> {
+            match path.to_str()? {
+                "/p/src/ok.patch" => Some(
+                    "diff --git a/src/x.rs b/src/x.rs\n--- a/src/x.rs\n+++ b/src/x.rs\n".into(),
+                ),
+                "/p/src/settings.patch" => {
+                    Some("--- a/.claude/settings.json\n+++ b/.claude/settings.json\n".into())
+                }
+                "/p/src/link.patch" => Some("diff --git a/ab b/ab\nnew file mode 120000\n".into()),
+                _ => None,
+            }
+        }
+        fn uncommitted(&self, _: &Path) -> Uncommitted {
+            Uncommitted {
+                modified: true,
+                untracked: false,
+                ignored: true,
+            }
+        }
+    }
+
     fn shell(command: &str) -> Option<String> {
         protected().check(
             &Action::Shell {
                 command: command.to_owned(),
             },
             Path::new("/p/src"),
-            &|p| p.to_path_buf(),
+            &Fixed,
         )
     }
 
@@ -783,7 +1081,28 @@ mod tests {
         assert!(shell("agentspec run hook --bundle b < e.json").is_some());
         assert!(shell("/tmp/x run hook --bundle b").is_some());
         assert!(shell("python3 -c \"open('.claude/settings.json','w')\"").is_some());
+        assert!(shell("find .. -name \"*.json\" -delete").is_some());
+        assert!(shell("cd .. && find . -name '*.json' -delete").is_some());
+        assert!(shell("git apply settings.patch").is_some());
+        assert!(shell("git apply link.patch").is_some());
+        assert!(shell("git apply ok.patch && echo x > ab").is_some());
+        assert!(shell("patch -p1 < ok.patch").is_some());
+        assert!(shell("git apply missing.patch").is_some());
+        assert!(shell("cd .. && tar xf a.tar").is_some());
+        assert!(shell("tar xf a.tar -C vendor && echo > vendor/l/x").is_some());
+        assert!(shell("ln -s /p ab && echo {} > ab/.claude/settings.json").is_some());
+        assert!(shell("git stash").is_some());
+        assert!(shell("git reset --hard").is_some());
+        assert!(shell("git clean -fdx").is_some());
+        assert!(shell("echo '[diff]' >> ~/.gitconfig").is_some());
         // Honest work.
+        assert_eq!(shell("git apply ok.patch"), None);
+        assert_eq!(shell("tar xzf a.tgz -C vendor"), None);
+        assert_eq!(shell("ln -s ../lib vendor"), None);
+        assert_eq!(shell("ln -s /tmp lnk"), None);
+        assert_eq!(shell("git clean -fd"), None);
+        assert_eq!(shell("git stash list"), None);
+        assert_eq!(shell("git checkout main && git pull"), None);
         assert_eq!(shell("cp a.txt ."), None);
         assert_eq!(shell("echo hi > out.txt && rm -rf build"), None);
         assert_eq!(shell("cat ../.claude/settings.json"), None);

@@ -413,11 +413,20 @@ pub fn check(
     caller: &Caller,
     options: &GitHookOptions,
 ) -> Result<(), String> {
-    if !caller.claude_code {
-        return Ok(());
-    }
     let Some(session) = caller.session.as_deref() else {
-        return Err("git runs under Claude Code (CLAUDECODE is set) but no session can be identified (CLAUDE_CODE_SESSION_ID is missing), so agentspec cannot tell whether this is approved".to_owned());
+        // Only Claude Code's commands get git pointed at these hooks (the settings' `env`),
+        // and they carry the session id: a command that removed it (`env -u`, `env -i` in
+        // project code) is not approved whatever it commits, pushes or moves.
+        let moves_branch = name == "reference-transaction"
+            && args.first().map(String::as_str) == Some("prepared")
+            && all_updates(stdin)
+                .iter()
+                .any(|(_, _, r)| r.starts_with("refs/heads/"));
+        let gated = matches!(name, "pre-commit" | "pre-merge-commit" | "pre-push") || moves_branch;
+        if gated {
+            return Err("agentspec: git runs under Claude Code's settings (its hooks path is set) but no session can be identified (CLAUDE_CODE_SESSION_ID is missing), so this commit, push or branch move cannot be approved".to_owned());
+        }
+        return Ok(());
     };
     let path = state_path(&options.state_dir, session);
     let state = read_state(&path).map_err(|e| e.to_string())?.core;

@@ -628,7 +628,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 && let Some(reason) = protected(options, &stored.core, &input).check(
                     action,
                     &cwd_of(&input),
-                    &resolve_links,
+                    &HostProbe,
                 )
             {
                 refused = Some(Decision::Deny {
@@ -734,6 +734,53 @@ fn protected(
         binary.as_deref(),
         home.as_deref(),
     )
+}
+
+/// The machine as the self-protection check sees it.
+struct HostProbe;
+
+impl crate::policy::protect::Probe for HostProbe {
+    fn resolve(&self, path: &Path) -> PathBuf {
+        resolve_links(path)
+    }
+
+    fn read(&self, path: &Path) -> Option<String> {
+        let bytes = crate::fsutil::read_regular(path).ok()?;
+        (bytes.len() <= 8 * 1024 * 1024).then(|| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn uncommitted(&self, dir: &Path) -> crate::policy::protect::Uncommitted {
+        let mut out = crate::policy::protect::Uncommitted::default();
+        let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        let Ok((true, text, _)) = worktree::git(
+            &worktree::Location::at(dir),
+            &[
+                "status",
+                "--porcelain=v1",
+                "--ignored=matching",
+                "--untracked-files=all",
+                "-z",
+                "--",
+                ":(top).claude/settings.json",
+                ":(top).claude/settings.local.json",
+                ":(top).claude/agents",
+                ":(top).agentspec",
+                ":(top)agentspec.toml",
+            ],
+            worktree::Index::Default,
+            deadline,
+        ) else {
+            return out;
+        };
+        for entry in text.split('\0').filter(|e| e.len() > 3) {
+            match &entry[..2] {
+                "??" => out.untracked = true,
+                "!!" => out.ignored = true,
+                _ => out.modified = true,
+            }
+        }
+        out
+    }
 }
 
 /// An absolute path with its existing part's symbolic links resolved.

@@ -1,0 +1,61 @@
+#![no_main]
+//! Arbitrary command text through the shell analysis into `decide`, for the backend agent
+//! before any approval: nothing may panic, and no command whose analysis shows a commit or a
+//! push, or that the analysis cannot see into, may be allowed.
+
+use std::sync::LazyLock;
+
+use agentspec::compile::{self, Unit};
+use agentspec::model::{AgentSpec, FileRole};
+use agentspec::policy::AgentPolicy;
+use agentspec::policy::decide::{Action, Actor, Decision, Event, SessionState, WorkTree, decide};
+use agentspec::policy::shell;
+use libfuzzer_sys::fuzz_target;
+
+static POLICY: LazyLock<AgentPolicy> = LazyLock::new(|| {
+    let text = include_str!("../../fixtures/backend.md");
+    let doc = agentspec::parse::parse(text);
+    let role = FileRole {
+        plugin: false,
+        markdown: true,
+    };
+    let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
+    let source = agentspec::source::SourceFile::new("backend.md", text.to_owned());
+    compile::compile_agent(
+        &Unit {
+            spec: &spec,
+            source: &source,
+            path: "backend.md".into(),
+        },
+        &compile::Options::default(),
+    )
+});
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(command) = std::str::from_utf8(data) else {
+        return;
+    };
+    let analysis = shell::analyze(command);
+    let event = Event::ToolRequested {
+        tool: "Bash".into(),
+        action: Action::Shell {
+            command: command.to_owned(),
+        },
+        work: Some(WorkTree {
+            head: Some("h0".into()),
+            tree: "t0".into(),
+            index_consistent: true,
+        }),
+    };
+    let (decision, _) = decide(&Actor::main(&POLICY), &SessionState::default(), &event);
+    if decision == Decision::Allow {
+        assert!(
+            analysis.git_operations().is_empty(),
+            "a commit or push allowed before approval: {command:?}"
+        );
+        assert!(
+            !analysis.is_opaque(),
+            "an opaque command allowed before approval: {command:?}"
+        );
+    }
+});
