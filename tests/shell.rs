@@ -753,3 +753,18 @@ proptest! {
         let _ = analyze(&text);
     }
 }
+
+/// Found by fuzzing: unquoted braces that never close made the word parser backtrack
+/// exponentially (16 took a quarter of a second, 20 took eleven). Such a word is now reported
+/// as unreadable instead of parsed.
+#[test]
+fn many_unmatched_braces_are_opaque_not_parsed() {
+    let text = format!("w-e<&ti cl$ude/ag>|gitnts/back-m{} prda.md", "{".repeat(38));
+    assert!(analyze(&text).is_opaque());
+    // Balanced or quoted braces are read as before.
+    assert!(
+        !analyze("echo '{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":1}}}}}}}}'")
+            .is_opaque()
+    );
+    assert!(!analyze("echo ${a}${b}${c}${d}${e}${f}${g}${h}${i}${j}").is_opaque());
+}
