@@ -100,7 +100,8 @@ enum RunCommand {
     Hook {
         #[arg(long)]
         bundle: PathBuf,
-        /// Where session state and the audit log live (default: `state` beside the bundle).
+        /// Where session state and the audit log live (default: `$XDG_STATE_HOME/agentspec/<hash>`,
+        /// outside the project).
         #[arg(long)]
         state_dir: Option<PathBuf>,
         /// The agent whose policy governs the main session.
