@@ -183,6 +183,11 @@ enum HooksCommand {
         /// The agent whose policy governs the main session (events without `agent_type`).
         #[arg(long)]
         main_agent: Option<String>,
+        /// Also turn on Claude Code's sandbox with writes to agentspec's files denied, so that
+        /// project code the agent runs cannot change them either (needs bubblewrap and socat
+        /// on Linux; without them Claude Code runs commands unsandboxed, with a warning).
+        #[arg(long)]
+        sandbox: bool,
     },
 }
 
@@ -378,12 +383,14 @@ pub fn main() -> ExitCode {
                     settings,
                     binary,
                     main_agent,
+                    sandbox,
                 },
         } => match crate::runner::install::install(
             &bundle,
             &settings,
             &binary,
             main_agent.as_deref(),
+            sandbox,
         ) {
             Ok(installed) => {
                 eprintln!(

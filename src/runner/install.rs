@@ -115,6 +115,52 @@ pub fn protection_rules(project: &Path, bundle_abs: &Path, state_dir: &Path) -> 
     ]
 }
 
+/// What the sandbox keeps project code from writing: agentspec's files, absolute.
+pub fn sandbox_denials(project: &Path, bundle_abs: &Path, state_dir: &Path) -> Vec<String> {
+    let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
+    let mut paths = vec![
+        state_dir.to_path_buf(),
+        bundle_abs.to_path_buf(),
+        project.join(".claude"),
+        project.join("agentspec.toml"),
+        project.join(".git/hooks"),
+        project.join(".git/config"),
+    ];
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        paths.push(home.join(".claude/settings.json"));
+        paths.push(home.join(".gitconfig"));
+    }
+    paths.iter().map(|p| p.display().to_string()).collect()
+}
+
+/// Turns Claude Code's sandbox on and adds `paths` to its `filesystem.denyWrite`.
+fn merge_sandbox(settings: &mut Map<String, Value>, paths: &[String]) {
+    let sandbox = settings
+        .entry("sandbox")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(sandbox) = sandbox.as_object_mut() else {
+        return;
+    };
+    sandbox.insert("enabled".to_owned(), Value::Bool(true));
+    let filesystem = sandbox
+        .entry("filesystem")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(filesystem) = filesystem.as_object_mut() else {
+        return;
+    };
+    let list = filesystem
+        .entry("denyWrite")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Some(list) = list.as_array_mut() {
+        for path in paths {
+            let value = Value::String(path.clone());
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+    }
+}
+
 /// Merges the bundle's hooks and `permissions.deny` rules (and `extra_deny`) into `settings`,
 /// every agentspec hook running `command`. Idempotent: earlier agentspec hooks are replaced.
 pub fn merge(
@@ -188,6 +234,7 @@ pub fn install(
     settings_path: &Path,
     binary: &str,
     main_agent: Option<&str>,
+    sandbox: bool,
 ) -> Result<Installed, InstallError> {
     let bundle = Bundle::load(bundle_dir)?;
     if let Some(agent) = main_agent
@@ -236,6 +283,12 @@ pub fn install(
             message: e.to_string(),
         })?;
     crate::runner::githooks::merge_env(&mut settings, &hooks);
+    if sandbox {
+        merge_sandbox(
+            &mut settings,
+            &sandbox_denials(&project, &bundle_abs, &state_dir),
+        );
+    }
     let text = serde_json::to_string_pretty(&Value::Object(settings)).unwrap_or_default() + "\n";
     let write_err = |e: std::io::Error| InstallError::Write {
         path: settings_path.to_path_buf(),
@@ -253,6 +306,11 @@ pub fn install(
         warnings.push(format!(
             "`{binary}` is not on PATH here: the hooks will block every action until it is (install it, or pass --binary with its absolute path)"
         ));
+    }
+    if sandbox && !(on_path("bwrap") && on_path("socat")) && cfg!(target_os = "linux") {
+        warnings.push(
+            "the sandbox needs bubblewrap and socat (`apt install bubblewrap socat`); without them Claude Code runs commands unsandboxed".to_owned(),
+        );
     }
     if main_agent.is_none() {
         warnings.push(
@@ -442,6 +500,7 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
         out.extend(command_findings(command, project));
     }
     out.extend(git_hooks_findings(&settings));
+    out.push(sandbox_finding(&settings));
     if out.iter().all(|f| f.ok) {
         out.push(Finding {
             ok: true,
@@ -449,6 +508,30 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// Whether Claude Code's sandbox confines project code, as far as the settings file says.
+fn sandbox_finding(settings: &Value) -> Finding {
+    let enabled = settings
+        .pointer("/sandbox/enabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !enabled {
+        return Finding {
+            ok: true,
+            message: "Claude Code's sandbox is off here: project code the agent runs (`npm test`, `make`) is not confined; `agentspec hooks install --sandbox` turns it on (docs/enforcement.md)".to_owned(),
+        };
+    }
+    if cfg!(target_os = "linux") && !(on_path("bwrap") && on_path("socat")) {
+        return Finding {
+            ok: false,
+            message: "the sandbox is enabled but bubblewrap or socat is missing: Claude Code runs every command unsandboxed; `apt install bubblewrap socat`".to_owned(),
+        };
+    }
+    Finding {
+        ok: true,
+        message: "Claude Code's sandbox is on".to_owned(),
+    }
 }
 
 /// The checks of one installed hook command.
