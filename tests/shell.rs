@@ -761,6 +761,20 @@ proptest! {
 fn many_unmatched_braces_are_opaque_not_parsed() {
     let text = format!("w-e<&ti cl$ude/ag>|gitnts/back-m{} prda.md", "{".repeat(38));
     assert!(analyze(&text).is_opaque());
+    // Found by fuzzing: numbers that overflow made the word parser panic.
+    for text in [
+        "ls ~66666666666666666666666666",
+        "ls ~+66666666666666666666666666",
+        "ls ~-66666666666666666666666666",
+        "echo {1..99999999999999999999999}",
+        "echo {-99999999999999999999999..1}",
+    ] {
+        assert!(analyze(text).is_opaque(), "{text}");
+    }
+    let crash = std::fs::read("fuzz/regressions/decide-tilde-overflow.txt").unwrap();
+    assert!(analyze(&String::from_utf8_lossy(&crash)).is_opaque());
+    // A long number elsewhere is just text.
+    assert!(!analyze("ls log-17962378590353508901.json").is_opaque());
     // Balanced or quoted braces are read as before.
     assert!(
         !analyze("echo '{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":1}}}}}}}}'")

@@ -86,6 +86,30 @@ fn unmatched_braces(raw: &str) -> usize {
     unmatched.max(open)
 }
 
+/// A run of 19 digits or more (beyond `i64`) after `~`, `{` or `..`, optionally signed.
+fn overflowing_number(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = &raw[..start];
+            let before = before.strip_suffix(['+', '-']).unwrap_or(before);
+            if i - start >= 19
+                && (before.ends_with('~') || before.ends_with('{') || before.ends_with(".."))
+            {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Resolves `raw` (a word as written, quotes included).
 pub fn resolve(raw: &str) -> Resolved {
     let mut out = Resolved::default();
@@ -99,6 +123,19 @@ pub fn resolve(raw: &str) -> Resolved {
     if unmatched_braces(raw) > MAX_UNMATCHED_BRACES {
         out.unknowable.push(format!(
             "the word `{}` has more unmatched `{{` than agentspec analyses",
+            raw.chars().take(40).collect::<String>()
+        ));
+        out.word = Some(Word {
+            text: raw.to_owned(),
+            kind: WordKind::Dynamic,
+        });
+        return out;
+    }
+    // The word parser (brush-parser 0.4) panics on a number that overflows in a tilde prefix
+    // (`~+99999999999999999999`) or a brace sequence (`{1..99999999999999999999}`).
+    if overflowing_number(raw) {
+        out.unknowable.push(format!(
+            "the word `{}` has a number too large for the shell",
             raw.chars().take(40).collect::<String>()
         ));
         out.word = Some(Word {
