@@ -1306,3 +1306,35 @@ fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_
         "{text}"
     );
 }
+
+#[test]
+fn a_hook_that_hangs_is_blocked_at_its_deadline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = bundle_for(tmp.path());
+    // Standard input that never ends stands for anything the hook could wait on.
+    let mut child = StdCommand::new(bin())
+        .args(["run", "hook", "--bundle"])
+        .arg(&bundle)
+        .env("XDG_STATE_HOME", state_home(&bundle))
+        .env("AGENTSPEC_HOOK_DEADLINE_MS", "300")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let _stdin = child.stdin.take();
+    let out = loop {
+        if child.try_wait().unwrap().is_some() {
+            break child.wait_with_output().unwrap();
+        }
+        // A guard against hanging, not a benchmark.
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "still running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did not finish in time"));
+}

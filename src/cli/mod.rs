@@ -1118,9 +1118,19 @@ fn watchdog(deadline: std::time::Duration, message: &'static str) {
     });
 }
 
+/// The hook's deadline: [`HOOK_DEADLINE`], or shorter when `AGENTSPEC_HOOK_DEADLINE_MS` says
+/// so (never longer: past Claude Code's own timeout the action would go through).
+fn hook_deadline() -> std::time::Duration {
+    std::env::var("AGENTSPEC_HOOK_DEADLINE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis)
+        .map_or(HOOK_DEADLINE, |d| d.min(HOOK_DEADLINE))
+}
+
 fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<String>) -> ExitCode {
     watchdog(
-        HOOK_DEADLINE,
+        hook_deadline(),
         "agentspec: blocked because the policy check did not finish in time",
     );
     // Fail closed: whatever goes wrong, answer exit 2 (Claude Code treats exit 1, crashes and
@@ -1177,7 +1187,7 @@ fn run_git_hook(
 ) -> ExitCode {
     use crate::runner::githooks;
     watchdog(
-        HOOK_DEADLINE,
+        hook_deadline(),
         "agentspec: refused because the git hook did not finish in time",
     );
     // Fail closed: a non-zero exit makes git abort the commit or push.
