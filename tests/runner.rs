@@ -26,21 +26,7 @@ fn backend() -> AgentPolicy {
 
 fn compile_backend() -> AgentPolicy {
     let text = std::fs::read_to_string("fixtures/backend.md").unwrap();
-    let doc = agentspec::parse::parse(&text);
-    let role = FileRole {
-        plugin: false,
-        markdown: true,
-    };
-    let spec = AgentSpec::build_with(&doc, &text, role, &Default::default());
-    let source = agentspec::source::SourceFile::new("fixtures/backend.md", text.clone());
-    compile::compile_agent(
-        &Unit {
-            spec: &spec,
-            source: &source,
-            path: "fixtures/backend.md".into(),
-        },
-        &compile::Options::default(),
-    )
+    compile::compile_markdown("fixtures/backend.md", &text)
 }
 
 fn work(head: &str, tree: &str) -> WorkTree {

@@ -5,30 +5,14 @@
 
 use std::sync::LazyLock;
 
-use agentspec::compile::{self, Unit};
-use agentspec::model::{AgentSpec, FileRole};
+use agentspec::compile;
 use agentspec::policy::AgentPolicy;
 use agentspec::policy::decide::{Action, Actor, Decision, Event, SessionState, WorkTree, decide};
 use agentspec::policy::shell;
 use libfuzzer_sys::fuzz_target;
 
 static POLICY: LazyLock<AgentPolicy> = LazyLock::new(|| {
-    let text = include_str!("../../fixtures/backend.md");
-    let doc = agentspec::parse::parse(text);
-    let role = FileRole {
-        plugin: false,
-        markdown: true,
-    };
-    let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
-    let source = agentspec::source::SourceFile::new("backend.md", text.to_owned());
-    compile::compile_agent(
-        &Unit {
-            spec: &spec,
-            source: &source,
-            path: "backend.md".into(),
-        },
-        &compile::Options::default(),
-    )
+    compile::compile_markdown("backend.md", include_str!("../../fixtures/backend.md"))
 });
 
 fuzz_target!(|data: &[u8]| {

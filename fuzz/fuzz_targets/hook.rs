@@ -15,14 +15,14 @@ use libfuzzer_sys::fuzz_target;
 /// A bundle built once from the backend example, in a folder kept for the whole run.
 static BUNDLE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let text = include_str!("../../fixtures/backend.md");
-    let doc = agentspec::parse::parse(text);
+    let spec_text = include_str!("../../fixtures/backend.md");
+    let doc = agentspec::parse::parse(spec_text);
     let role = FileRole {
         plugin: false,
         markdown: true,
     };
-    let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
-    let source = agentspec::source::SourceFile::new("backend.md", text.to_owned());
+    let spec = AgentSpec::build_with(&doc, spec_text, role, &Default::default());
+    let source = agentspec::source::SourceFile::new("backend.md", spec_text.to_owned());
     let unit = Unit {
         spec: &spec,
         source: &source,

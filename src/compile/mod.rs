@@ -89,6 +89,26 @@ fn slug(text: &str) -> String {
     }
 }
 
+/// Compiles one agent file's text, read as a project agent (`.md` under `.claude/agents/`),
+/// with the default options: for tools and tests that start from Markdown.
+pub fn compile_markdown(path: &str, text: &str) -> AgentPolicy {
+    let doc = crate::parse::parse(text);
+    let role = crate::model::FileRole {
+        plugin: false,
+        markdown: true,
+    };
+    let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
+    let source = SourceFile::new(path, text.to_owned());
+    compile_agent(
+        &Unit {
+            spec: &spec,
+            source: &source,
+            path: path.into(),
+        },
+        &Options::default(),
+    )
+}
+
 pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     let spec = unit.spec;
     let text = &unit.source.text;

@@ -120,22 +120,18 @@ pub fn resolve(raw: &str) -> Resolved {
     }
     // The word parser backtracks exponentially over unmatched braces (measured: 16 take a
     // quarter of a second, 20 take eleven); no command anyone writes has more than a few.
-    if unmatched_braces(raw) > MAX_UNMATCHED_BRACES {
+    // The word parser (brush-parser 0.4) also panics on a number that overflows in a tilde
+    // prefix (`~+99999999999999999999`) or a brace sequence (`{1..99999999999999999999}`).
+    let refused = if unmatched_braces(raw) > MAX_UNMATCHED_BRACES {
+        Some("has more unmatched `{` than agentspec analyses")
+    } else if overflowing_number(raw) {
+        Some("has a number too large for the shell")
+    } else {
+        None
+    };
+    if let Some(why) = refused {
         out.unknowable.push(format!(
-            "the word `{}` has more unmatched `{{` than agentspec analyses",
-            raw.chars().take(40).collect::<String>()
-        ));
-        out.word = Some(Word {
-            text: raw.to_owned(),
-            kind: WordKind::Dynamic,
-        });
-        return out;
-    }
-    // The word parser (brush-parser 0.4) panics on a number that overflows in a tilde prefix
-    // (`~+99999999999999999999`) or a brace sequence (`{1..99999999999999999999}`).
-    if overflowing_number(raw) {
-        out.unknowable.push(format!(
-            "the word `{}` has a number too large for the shell",
+            "the word `{}` {why}",
             raw.chars().take(40).collect::<String>()
         ));
         out.word = Some(Word {
