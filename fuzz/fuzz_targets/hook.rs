@@ -58,7 +58,10 @@ fuzz_target!(|data: &[u8]| {
     let command = input
         .pointer("/tool_input/command")
         .and_then(serde_json::Value::as_str);
-    if input.get("hook_event_name").and_then(serde_json::Value::as_str) == Some("PreToolUse")
+    if input
+        .get("hook_event_name")
+        .and_then(serde_json::Value::as_str)
+        == Some("PreToolUse")
         && input.get("tool_name").and_then(serde_json::Value::as_str) == Some("Bash")
         && governed
         && let Some(command) = command
