@@ -773,6 +773,11 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
     }
     let crash = std::fs::read("fuzz/regressions/decide-tilde-overflow.txt").unwrap();
     assert!(analyze(&String::from_utf8_lossy(&crash)).is_opaque());
+    // Found by fuzzing: a redirection's descriptor number that overflows made the parser
+    // panic, and a long run of `(` made it backtrack exponentially.
+    assert!(analyze("echo x 99999999999>out").is_opaque());
+    assert!(analyze(&format!("{}echo x", "(".repeat(40))).is_opaque());
+    assert!(!analyze("echo x 2>out; ( (echo a) && (echo b) )").is_opaque());
     // A long number elsewhere is just text.
     assert!(!analyze("ls log-17962378590353508901.json").is_opaque());
     // Balanced or quoted braces are read as before.

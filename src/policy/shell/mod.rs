@@ -31,6 +31,53 @@ pub const MAX_LEN: usize = 128 * 1024;
 /// At most this many simple commands are analysed.
 const MAX_COMMANDS: usize = 4096;
 
+/// Text with more `(` open at once than this is not parsed.
+const MAX_PARENTHESES: usize = 16;
+
+/// The most `(` open at once outside single quotes.
+fn parentheses_open(text: &str) -> usize {
+    let (mut open, mut most) = (0usize, 0usize);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                }
+            }
+            '(' => {
+                open += 1;
+                most = most.max(open);
+            }
+            ')' => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
+}
+
+/// Ten digits or more right before `<` or `>`: a descriptor number beyond `i32`.
+fn overflowing_descriptor(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut run = 0usize;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else {
+            if run >= 10 && (b == b'<' || b == b'>') {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
+}
+
 /// One simple command that can run, as the shell would run it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Command {
@@ -248,6 +295,20 @@ impl Walker {
         }
         if text.contains('\0') {
             self.opaque(text, "the command contains a NUL byte");
+            return;
+        }
+        // The parser (brush-parser 0.4) backtracks exponentially over a long run of `(`
+        // (measured: 24 take half a second) and panics on a redirection's descriptor number
+        // beyond `i32`.
+        if parentheses_open(text) > MAX_PARENTHESES {
+            self.opaque(text, "the command nests parentheses too deeply to analyse");
+            return;
+        }
+        if overflowing_descriptor(text) {
+            self.opaque(
+                text,
+                "a redirection's descriptor number is too large for the shell",
+            );
             return;
         }
         let parsed = std::panic::catch_unwind(|| {
