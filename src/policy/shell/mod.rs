@@ -34,33 +34,6 @@ const MAX_COMMANDS: usize = 4096;
 /// Text with more `(` open at once than this is not parsed.
 const MAX_PARENTHESES: usize = 16;
 
-/// The most `(` open at once outside single quotes.
-fn parentheses_open(text: &str) -> usize {
-    let (mut open, mut most) = (0usize, 0usize);
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '\'' => {
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                }
-            }
-            '(' => {
-                open += 1;
-                most = most.max(open);
-            }
-            ')' => open = open.saturating_sub(1),
-            _ => {}
-        }
-    }
-    most
-}
-
 /// Ten digits or more right before `<` or `>`: a descriptor number beyond `i32`.
 fn overflowing_descriptor(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -300,7 +273,7 @@ impl Walker {
         // The parser (brush-parser 0.4) backtracks exponentially over a long run of `(`
         // (measured: 24 take half a second) and panics on a redirection's descriptor number
         // beyond `i32`.
-        if parentheses_open(text) > MAX_PARENTHESES {
+        if words::most_open(text, '(', ')') > MAX_PARENTHESES {
             self.opaque(text, "the command nests parentheses too deeply to analyse");
             return;
         }

@@ -60,30 +60,24 @@ fn plain(c: char) -> bool {
 /// Words with more braces open at once than this are not parsed.
 const MAX_UNMATCHED_BRACES: usize = 8;
 
-/// The most `{` open at once outside single quotes (nested, or never closed).
-fn unmatched_braces(raw: &str) -> usize {
-    let mut open = 0usize;
-    let mut unmatched = 0usize;
-    let mut chars = raw.chars();
+/// The most `open` characters open at once (nested, or never closed by `close`) outside
+/// single quotes and escapes.
+pub(crate) fn most_open(text: &str, open: char, close: char) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let mut chars = text.chars();
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '\'' => {
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                }
-            }
-            '{' => open += 1,
-            '}' if open > 0 => open -= 1,
-            _ => {}
+        if c == '\\' {
+            chars.next();
+        } else if c == '\'' {
+            chars.by_ref().find(|c| *c == '\'');
+        } else if c == open {
+            depth += 1;
+            most = most.max(depth);
+        } else if c == close {
+            depth = depth.saturating_sub(1);
         }
-        unmatched = unmatched.max(open);
     }
-    unmatched.max(open)
+    most
 }
 
 /// A run of 19 digits or more (beyond `i64`) after `~`, `{` or `..`, optionally signed.
@@ -122,7 +116,7 @@ pub fn resolve(raw: &str) -> Resolved {
     // quarter of a second, 20 take eleven); no command anyone writes has more than a few.
     // The word parser (brush-parser 0.4) also panics on a number that overflows in a tilde
     // prefix (`~+99999999999999999999`) or a brace sequence (`{1..99999999999999999999}`).
-    let refused = if unmatched_braces(raw) > MAX_UNMATCHED_BRACES {
+    let refused = if most_open(raw, '{', '}') > MAX_UNMATCHED_BRACES {
         Some("has more unmatched `{` than agentspec analyses")
     } else if overflowing_number(raw) {
         Some("has a number too large for the shell")
