@@ -76,6 +76,24 @@ const GIT_WRITES: &[&str] = &[
     "worktree",
 ];
 
+/// git subcommands that may rewrite files of the work tree, besides [`GIT_WRITES`].
+const GIT_UPDATES_WORK_TREE: &[&str] = &[
+    "read-tree",
+    "checkout-index",
+    "merge",
+    "pull",
+    "rebase",
+    "cherry-pick",
+    "revert",
+    "sparse-checkout",
+    "submodule",
+    "init",
+    "clone",
+    "config",
+    "update-index",
+    "bisect",
+];
+
 /// Environment variables whose value is known well enough to place a path.
 const TEMPORARY: &[&str] = &["TMPDIR", "TMP", "TEMP", "RUNNER_TEMP"];
 
@@ -283,8 +301,8 @@ impl Context<'_> {
             let files: Vec<Word> = option_value(args, &["-i", "--input"]).into_iter().collect();
             return self.patch(command, &files, alone);
         }
-        if let Some(dir) = extraction(program, args) {
-            return self.extraction(command, program, dir.as_ref(), alone);
+        if let Some(dirs) = extraction(program, args) {
+            return self.extraction(command, program, &dirs, alone);
         }
         if CHANGES_OPERANDS.contains(&program) || program == "mv" {
             // `mv` takes its sources away and writes its target.
@@ -344,6 +362,20 @@ impl Context<'_> {
                     )
                 }) =>
             {
+                // The files it prints into.
+                let outputs: Vec<&Word> = args
+                    .windows(2)
+                    .filter(|w| {
+                        matches!(
+                            w[0].text.as_str(),
+                            "-fprint" | "-fprint0" | "-fprintf" | "-fls"
+                        )
+                    })
+                    .map(|w| &w[1])
+                    .collect();
+                if let Some(r) = outputs.iter().find_map(|w| found(w, Touch::Write)) {
+                    return Some(r);
+                }
                 // What it deletes or runs on lies anywhere below its starting points, unless
                 // a name filter leaves out every protected name.
                 let filters: Vec<&str> = args
@@ -375,16 +407,12 @@ impl Context<'_> {
             return None;
         }
         // Any other program pointed at a protected file may change it (an editor, a
-        // formatter, an archive tool, a script).
+        // formatter, an archive tool, a script, `sort -o`, `sed 'w FILE'`, awk's `print >`):
+        // the argument, an option's value, or a word of a script given inline. Parts only
+        // known at run time count when they expand to a known place.
         args.iter()
-            .map(|w| match w.text.split_once('=') {
-                Some((option, value)) if option.starts_with('-') => Word {
-                    text: value.to_owned(),
-                    kind: w.kind,
-                },
-                _ => w.clone(),
-            })
-            .filter(|w| w.kind != WordKind::Dynamic)
+            .flat_map(pieces)
+            .filter(|w| w.kind != WordKind::Dynamic || self.expand(&w.text).is_some())
             .find_map(|w| {
                 self.touches(&w, &command.cd, Touch::Write).map(|what| {
                     format!(
@@ -436,6 +464,97 @@ impl Context<'_> {
         let invocation = command.git.as_ref()?;
         let sub = invocation.subcommand.as_deref().unwrap_or("");
         let rest: Vec<&Word> = args.iter().skip_while(|w| w.text != sub).skip(1).collect();
+        // `git -C DIR` resolves paths from DIR.
+        let moved;
+        let command = if invocation.location.iter().any(|(name, _)| name == "-C") {
+            let mut c = command.clone();
+            c.cd.extend(
+                invocation
+                    .location
+                    .iter()
+                    .filter(|(name, _)| name == "-C")
+                    .map(|(_, w)| w.clone()),
+            );
+            moved = c;
+            &moved
+        } else {
+            command
+        };
+        let report = |w: &Word, what: String| format!("`git {sub}` writes `{}`, {what}", w.text);
+        // Another work tree or repository: pathspecs and checks are no longer relative to
+        // the one agentspec looks at.
+        let elsewhere = invocation
+            .location
+            .iter()
+            .filter(|(name, _)| name != "-C")
+            .map(|(_, w)| w)
+            .chain(
+                command
+                    .assignments
+                    .iter()
+                    .filter(|(name, _)| {
+                        matches!(
+                            name.as_str(),
+                            "GIT_WORK_TREE" | "GIT_DIR" | "GIT_INDEX_FILE"
+                        )
+                    })
+                    .map(|(_, w)| w),
+            );
+        if GIT_WRITES.contains(&sub) || GIT_UPDATES_WORK_TREE.contains(&sub) {
+            for w in elsewhere {
+                if let Some(what) = self.touches(w, &command.cd, Touch::Remove) {
+                    return Some(format!(
+                        "`git {sub}` with another repository or work tree (`{}`) writes files agentspec cannot place, in a folder that holds {what}; run git in the work tree itself",
+                        w.text
+                    ));
+                }
+            }
+        }
+        // Files named by an option: `log --output`, `format-patch -o`, `archive -o`,
+        // `checkout-index --prefix`, `init --separate-git-dir`, `bundle create FILE`.
+        let mut outputs = option_values(args, &["--output"]);
+        match sub {
+            "format-patch" => outputs.extend(option_values(args, &["-o", "--output-directory"])),
+            "archive" => outputs.extend(option_values(args, &["-o"])),
+            "init" | "clone" => {
+                outputs.extend(option_values(args, &["--separate-git-dir", "--template"]))
+            }
+            "bundle" if rest.first().is_some_and(|w| w.text == "create") => {
+                outputs.extend(operands_of(&rest).get(1).map(|w| (*w).clone()))
+            }
+            _ => {}
+        }
+        if let Some(r) = outputs.iter().find_map(|w| {
+            self.touches(w, &command.cd, Touch::Write)
+                .map(|what| report(w, what))
+        }) {
+            return Some(r);
+        }
+        if sub == "checkout-index"
+            && let Some(r) = option_values(args, &["--prefix"]).iter().find_map(|w| {
+                self.touches(w, &command.cd, Touch::Remove)
+                    .map(|what| report(w, what))
+            })
+        {
+            return Some(r);
+        }
+        // A repository made or made again where agentspec's files are (templates copy hooks
+        // into `.git/hooks`), or a clone into such a folder.
+        if matches!(sub, "init" | "clone") {
+            let operands = operands_of(&rest);
+            let target = match sub {
+                "init" => operands.first().copied(),
+                _ => operands.get(1).copied(),
+            };
+            let here = Word::literal(".");
+            let target = target.unwrap_or(&here);
+            if let Some(what) = self.touches(target, &command.cd, Touch::Remove) {
+                return Some(format!(
+                    "`git {sub}` makes a repository in `{}`, which holds {what}",
+                    target.text
+                ));
+            }
+        }
         if matches!(sub, "apply" | "am") {
             let files: Vec<Word> = operands_of(&rest).into_iter().cloned().collect();
             return self.patch(command, &files, alone);
@@ -444,38 +563,7 @@ impl Context<'_> {
             return Some(reason);
         }
         if sub == "config" {
-            let scoped = rest.iter().any(|w| {
-                ["--global", "--system", "--file", "-f", "--blob"]
-                    .iter()
-                    .any(|o| programs::option_is(&w.text, o))
-            });
-            let writes = rest.iter().any(|w| {
-                [
-                    "--unset",
-                    "--unset-all",
-                    "--add",
-                    "--replace-all",
-                    "--remove-section",
-                    "--rename-section",
-                    "--edit",
-                ]
-                .iter()
-                .any(|o| programs::option_is(&w.text, o))
-                    || w.text == "-e"
-                    || w.text == "set"
-                    || w.text == "unset"
-            }) || operands_of(&rest).len() >= 2;
-            let key = operands_of(&rest)
-                .into_iter()
-                .find(|w| w.text != "set" && w.text != "unset")
-                .map(|w| w.text.clone())
-                .unwrap_or_default();
-            if writes && !scoped && super::shell::git::runs_program(&key) {
-                return Some(format!(
-                    "`git config` changes `{key}` in the repository's configuration, which git's hooks and enforcement depend on; only the user changes it"
-                ));
-            }
-            return None;
+            return self.git_config(command, &rest);
         }
         if !GIT_WRITES.contains(&sub) {
             return None;
@@ -483,6 +571,46 @@ impl Context<'_> {
         rest.iter().find_map(|w| {
             self.touches(w, &command.cd, Touch::Remove)
                 .map(|what| format!("`git {sub}` changes `{}`, {what}", w.text))
+        })
+    }
+
+    /// `git config`: reading is free; writing git's configuration files is not (they name
+    /// the hooks folder, programs git runs, and the user that commits). `--file` elsewhere is.
+    fn git_config(&self, command: &shell::Command, rest: &[&Word]) -> Option<String> {
+        let has = |names: &[&str]| {
+            rest.iter()
+                .any(|w| names.iter().any(|o| programs::option_is(&w.text, o)))
+        };
+        let operands = operands_of(rest);
+        let action = operands.first().map(|w| w.text.as_str()).unwrap_or("");
+        let writes = has(&[
+            "--unset",
+            "--unset-all",
+            "--add",
+            "--replace-all",
+            "--remove-section",
+            "--rename-section",
+            "--edit",
+        ]) || rest.iter().any(|w| w.text == "-e")
+            || matches!(
+                action,
+                "set" | "unset" | "edit" | "rename-section" | "remove-section"
+            )
+            || (!matches!(action, "get" | "list") && operands.len() >= 2);
+        if !writes || has(&["--blob"]) {
+            return None;
+        }
+        let all: Vec<Word> = rest.iter().map(|w| (*w).clone()).collect();
+        let files = option_values(&all, &["--file", "-f"]);
+        if files.is_empty() {
+            return Some(
+                "`git config` changes git's configuration, which git's hooks and enforcement depend on; only the user changes it"
+                    .to_owned(),
+            );
+        }
+        files.iter().find_map(|w| {
+            self.touches(w, &command.cd, Touch::Write)
+                .map(|what| format!("`git config` changes `{}`, {what}", w.text))
         })
     }
 
@@ -574,7 +702,7 @@ impl Context<'_> {
         &self,
         command: &shell::Command,
         program: &str,
-        dir: Option<&Word>,
+        dirs: &[Word],
         alone: bool,
     ) -> Option<String> {
         if !alone {
@@ -582,13 +710,15 @@ impl Context<'_> {
                 "`{program}` unpacks files and links agentspec cannot see, and the command goes on; run it on its own"
             ));
         }
-        let here = Word::literal(".");
-        let dir = dir.unwrap_or(&here);
-        self.touches(dir, &command.cd, Touch::Remove).map(|what| {
-            format!(
-                "`{program}` unpacks an archive into `{}`, which holds {what}; unpack it into a subfolder",
-                dir.text
-            )
+        let here = [Word::literal(".")];
+        let dirs = if dirs.is_empty() { &here[..] } else { dirs };
+        dirs.iter().find_map(|dir| {
+            self.touches(dir, &command.cd, Touch::Remove).map(|what| {
+                format!(
+                    "`{program}` unpacks an archive into `{}`, which holds {what}; unpack it into a subfolder",
+                    dir.text
+                )
+            })
         })
     }
 
@@ -821,36 +951,36 @@ enum Placed {
     Unknown,
 }
 
-/// The folder an archive tool unpacks into (`None`: the current one), when it unpacks.
-fn extraction(program: &str, args: &[Word]) -> Option<Option<Word>> {
+/// The folders an archive tool unpacks into (none given: the current one), when it unpacks.
+fn extraction(program: &str, args: &[Word]) -> Option<Vec<Word>> {
     let first = args.first().map(|w| w.text.as_str()).unwrap_or("");
-    let unpacks = match program {
-        "tar" | "bsdtar" | "gtar" => {
+    // Each tool's own option for the folder: `unzip -o` overwrites, `7z -o` names the folder.
+    let (unpacks, options): (bool, &[&str]) = match program {
+        "tar" | "bsdtar" | "gtar" => (
             args.iter().any(|w| {
                 matches!(w.text.as_str(), "--extract" | "--get")
                     || (w.text.starts_with('-')
                         && !w.text.starts_with("--")
                         && w.text.contains('x'))
-            }) || (!first.starts_with('-') && first.contains('x'))
-        }
-        "unzip" | "unar" => true,
-        "cpio" => args.iter().any(|w| {
-            w.text == "--extract"
-                || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('i'))
-        }),
-        "7z" | "7za" | "7zr" => matches!(first, "x" | "e"),
-        "jar" => first.starts_with('x') || first.starts_with("-x"),
-        _ => false,
+            }) || (!first.starts_with('-') && first.contains('x')),
+            &["-C", "--directory"],
+        ),
+        "unzip" => (true, &["-d"]),
+        "unar" => (true, &["-o", "-output-directory", "--output-directory"]),
+        "cpio" => (
+            args.iter().any(|w| {
+                w.text == "--extract"
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && w.text.contains('i'))
+            }),
+            &["-D", "--directory"],
+        ),
+        "7z" | "7za" | "7zr" => (matches!(first, "x" | "e"), &["-o"]),
+        "jar" => (first.starts_with('x') || first.starts_with("-x"), &["-C"]),
+        _ => (false, &[]),
     };
-    unpacks.then(|| {
-        option_value(args, &["-C", "--directory", "-d", "-o"]).map(|mut w| {
-            // `7z x -oDIR`.
-            if let Some(rest) = w.text.strip_prefix("-o") {
-                w.text = rest.to_owned();
-            }
-            w
-        })
-    })
+    unpacks.then(|| option_values(args, options))
 }
 
 /// The paths one line of a patch names.
@@ -906,32 +1036,84 @@ fn operands_of<'a>(args: &[&'a Word]) -> Vec<&'a Word> {
         .collect()
 }
 
-/// The value of an option given as `-t DIR`, `-tDIR`, `--target-directory=DIR`.
+/// The value of an option given as `-t DIR`, `-tDIR`, `--target-directory=DIR`: the first.
 fn option_value(args: &[Word], names: &[&str]) -> Option<Word> {
+    option_values(args, names).into_iter().next()
+}
+
+/// Every value of the options `names` (`-o FILE`, `-oFILE`, `--output=FILE`, `--output FILE`),
+/// in order; options after `--` are operands.
+fn option_values(args: &[Word], names: &[&str]) -> Vec<Word> {
+    let mut out = Vec::new();
     let mut iter = args.iter();
     while let Some(w) = iter.next() {
+        if w.text == "--" {
+            break;
+        }
         for name in names {
             if w.text == *name {
-                return iter.next().cloned();
+                out.extend(iter.next().cloned());
+                break;
             }
             if let Some(v) = w.text.strip_prefix(&format!("{name}=")) {
-                return Some(Word {
+                out.push(Word {
                     text: v.to_owned(),
                     kind: w.kind,
                 });
+                break;
             }
             if name.len() == 2
-                && let Some(v) = w.text.strip_prefix(name).filter(|v| !v.is_empty())
                 && !name.starts_with("--")
+                && let Some(v) = w.text.strip_prefix(name).filter(|v| !v.is_empty())
             {
-                return Some(Word {
+                out.push(Word {
                     text: v.to_owned(),
                     kind: w.kind,
                 });
+                break;
             }
         }
     }
-    None
+    out
+}
+
+/// The parts of an argument that may name a file: the argument, an option's value
+/// (`--output=FILE`, `-oFILE`), and the words of a script given inline (`sed 'w FILE'`,
+/// `awk '{print > "FILE"}'`).
+fn pieces(word: &Word) -> Vec<Word> {
+    let text = word.text.as_str();
+    let mut out = vec![word.clone()];
+    let mut push = |t: &str| {
+        if !t.is_empty() && !out.iter().any(|w| w.text == t) {
+            out.push(Word {
+                text: t.to_owned(),
+                kind: if t.contains(['$', '`']) {
+                    WordKind::Dynamic
+                } else if t.contains(['*', '?', '[']) {
+                    WordKind::Glob
+                } else {
+                    WordKind::Literal
+                },
+            });
+        }
+    };
+    if let Some((option, value)) = text.split_once('=')
+        && option.starts_with('-')
+    {
+        push(value);
+    }
+    if let Some(rest) = text.strip_prefix('-')
+        && !rest.starts_with('-')
+    {
+        // A short option with its value attached: `-oFILE`.
+        let mut chars = rest.chars();
+        chars.next();
+        push(chars.as_str());
+    }
+    for part in text.split(|c: char| c.is_whitespace() || "'\"\\<>|;(){},=`".contains(c)) {
+        push(part);
+    }
+    out
 }
 
 /// The absolute path of `path` written after `cd`s, lexically normalised; `None` when a `cd`
@@ -1054,6 +1236,58 @@ mod tests {
     }
 
     #[test]
+    fn writers_named_in_options_and_scripts() {
+        // Found by the second adversarial review.
+        for attack in [
+            "git log -1 --format=tformat:x --output=../.claude/settings.json",
+            "git diff --output ../.claude/settings.local.json",
+            "git log -1 --output=/home/u/.local/state/agentspec/abc/s.session.json",
+            "git format-patch -1 -o ../.claude/agents",
+            "git archive -o ../.agentspec/bundle/manifest.json HEAD",
+            "git checkout-index -a --prefix=../.claude/",
+            "git init ..",
+            "cd .. && git init --template=/tmp/t",
+            "git -C .. init",
+            "git -C .. checkout -- .claude/settings.json",
+            "git --work-tree=../.claude restore -s HEAD -- .",
+            "GIT_WORK_TREE=.. git checkout HEAD -- .",
+            "git config user.email a@b.c",
+            "git config --global core.pager cat",
+            "git config set user.name x",
+            "git config -f ../.git/config core.hooksPath x",
+            "sed -n 'w ../.claude/settings.json' a.txt",
+            "sed -n 's/a/b/w ../.claude/settings.json' a.txt",
+            "cd ../.claude && sed -n 'w settings.json' /p/a.txt",
+            "awk '{print > \"../.claude/settings.json\"}' a.txt",
+            "awk \"{print > \\\"$HOME/.gitconfig\\\"}\" a.txt",
+            "sort -o../.claude/settings.json a.txt",
+            "sort a.txt --output=../agentspec.toml",
+            "find . -fprint ../.claude/settings.json",
+            "find . -name '*.txt' -fprint ../.claude/settings.json",
+            "unzip -o x.zip -d ../.claude",
+            "unzip x.zip -d..",
+            "7z x a.7z -o../.claude",
+        ] {
+            assert!(shell(attack).is_some(), "{attack}");
+        }
+        for honest in [
+            "git log --output=/tmp/log -1",
+            "git format-patch -1 -o patches",
+            "git -C .. status",
+            "git -C lib checkout -- x.rs",
+            "sed -n 'w out.txt' a.txt",
+            "awk '{print $1}' a.txt",
+            "awk '$1 > 5' a.txt",
+            "sort -o sorted.txt a.txt",
+            "find . -name '*.txt' -fprint list.txt",
+            "unzip -o x.zip -d vendor",
+            "git init scratch",
+        ] {
+            assert_eq!(shell(honest), None, "{honest}");
+        }
+    }
+
+    #[test]
     fn covers_inside_and_holding() {
         let root = Path::new("/p/.claude/agents");
         assert!(covers(
@@ -1106,7 +1340,12 @@ mod tests {
         assert_eq!(shell("cp a.txt ."), None);
         assert_eq!(shell("echo hi > out.txt && rm -rf build"), None);
         assert_eq!(shell("cat ../.claude/settings.json"), None);
-        assert_eq!(shell("git config user.email a@b.c"), None);
+        assert_eq!(shell("git config user.email"), None);
+        assert_eq!(shell("git config --get core.hooksPath"), None);
+        assert_eq!(
+            shell("git config -f ../.gitmodules submodule.x.url u"),
+            None
+        );
         assert_eq!(shell("agentspec check ../.claude/agents"), None);
         assert_eq!(shell("echo x > \"$TMPDIR/out\""), None);
         assert_eq!(shell("git diff ../.claude/settings.json"), None);

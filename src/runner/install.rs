@@ -126,6 +126,13 @@ pub fn sandbox_denials(project: &Path, bundle_abs: &Path, state_dir: &Path) -> V
         project.join(".git/hooks"),
         project.join(".git/config"),
     ];
+    // The `.agentspec` folder that holds the bundle: moved away, a new bundle could be built
+    // in its place.
+    if let Some(parent) = bundle_abs.parent()
+        && parent.file_name().is_some_and(|n| n == ".agentspec")
+    {
+        paths.push(parent.to_path_buf());
+    }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         paths.push(home.join(".claude/settings.json"));
         paths.push(home.join(".gitconfig"));
@@ -142,6 +149,8 @@ fn merge_sandbox(settings: &mut Map<String, Value>, paths: &[String]) {
         return;
     };
     sandbox.insert("enabled".to_owned(), Value::Bool(true));
+    // The model's `dangerouslyDisableSandbox` is ignored: every command runs sandboxed.
+    sandbox.insert("allowUnsandboxedCommands".to_owned(), Value::Bool(false));
     let filesystem = sandbox
         .entry("filesystem")
         .or_insert_with(|| Value::Object(Map::new()));

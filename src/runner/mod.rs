@@ -3,6 +3,7 @@
 
 pub mod claude;
 pub mod githooks;
+pub mod guard;
 pub mod install;
 pub mod replay;
 pub mod task;
@@ -40,6 +41,10 @@ pub enum RunnerError {
         "the policy changed during the session (the bundle is not the one the session started with: {0}); restart the session"
     )]
     PolicyChanged(String),
+    #[error(
+        "files enforcement stands on changed during the session ({0}); agentspec refuses every action of this session — ask the user to check them (`agentspec hooks doctor`) and start a new session"
+    )]
+    Tampered(String),
 }
 
 /// What the hook prints and how it exits, in Claude Code's contract.
@@ -61,6 +66,12 @@ pub struct StoredState {
     /// the session fails closed.
     #[serde(default)]
     pub bundle: Option<String>,
+    /// What the files enforcement stands on held when the session started (see [`guard`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    guarded: Option<guard::Fingerprint>,
+    /// Those files changed during the session: every later event fails closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tampered: Option<String>,
 }
 
 /// Creates the state directory, readable by its owner only.
@@ -303,6 +314,19 @@ impl HookInput {
             .as_deref()
             .map_or_else(|| decide::MAIN.to_owned(), sanitize)
     }
+}
+
+/// A command asked to run outside Claude Code's sandbox: the sandbox is what keeps project
+/// code the agent runs away from agentspec's files, so a governed agent's commands stay in
+/// it (without a sandbox the flag changes nothing and the command can run without it).
+fn unsandboxed(input: &HookInput) -> Option<String> {
+    let flag = input
+        .tool_input
+        .as_ref()
+        .and_then(|i| i.get("dangerouslyDisableSandbox"))?;
+    (*flag != Value::Bool(false) && *flag != Value::Null).then(|| {
+        "the command asks to run outside Claude Code's sandbox (`dangerouslyDisableSandbox`); a governed agent's commands run in it — run the command without that flag".to_owned()
+    })
 }
 
 /// Computes the work-tree fingerprint an event needs, where the event's git operation happens;
@@ -602,6 +626,22 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             _ => stored.core.refs_at_start = Some(Vec::new()),
         }
     }
+    if let Some(tampered) = &stored.tampered {
+        return Err(RunnerError::Tampered(tampered.clone()));
+    }
+    let seen = guarded(&stored.core, &input).fingerprint();
+    match &stored.guarded {
+        None => stored.guarded = Some(seen),
+        Some(before) => {
+            let changed = guard::changed(before, &seen);
+            if !changed.is_empty() {
+                let tampered = changed.join(", ");
+                stored.tampered = Some(tampered.clone());
+                write_state(&state_path, &stored)?;
+                return Err(RunnerError::Tampered(tampered));
+            }
+        }
+    }
     let key = input.agent_key();
     let actor = Actor {
         key: &key,
@@ -625,11 +665,13 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             let mut event = event;
             let mut refused = None;
             if let Event::ToolRequested { action, .. } = &event
-                && let Some(reason) = protected(options, &stored.core, &input).check(
-                    action,
-                    &cwd_of(&input),
-                    &HostProbe,
-                )
+                && let Some(reason) = unsandboxed(&input).or_else(|| {
+                    protected(options, &stored.core, &input).check(
+                        action,
+                        &cwd_of(&input),
+                        &HostProbe,
+                    )
+                })
             {
                 refused = Some(Decision::Deny {
                     reason: format!(
@@ -712,6 +754,32 @@ fn cwd_of(input: &HookInput) -> PathBuf {
     PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()))
 }
 
+/// The project the session works in: Claude Code's project folder, else the folder the
+/// session started in, else the event's.
+fn project_of(state: &SessionState, input: &HookInput) -> PathBuf {
+    let project = std::env::var_os("CLAUDE_PROJECT_DIR")
+        .map(PathBuf::from)
+        .or_else(|| state.project_dir.as_ref().map(PathBuf::from))
+        .unwrap_or_else(|| cwd_of(input));
+    std::path::absolute(&project).unwrap_or(project)
+}
+
+/// The running agentspec binary, links followed.
+fn own_binary() -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+}
+
+/// The files whose change during a session fails it closed.
+fn guarded(state: &SessionState, input: &HookInput) -> guard::Guarded {
+    guard::Guarded {
+        project: project_of(state, input),
+        home: std::env::var_os("HOME").map(PathBuf::from),
+        binary: own_binary(),
+    }
+}
+
 /// The locations the governed agent may not change, for this event.
 fn protected(
     options: &HookOptions,
@@ -719,16 +787,10 @@ fn protected(
     input: &HookInput,
 ) -> crate::policy::protect::Protected {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let project = std::env::var_os("CLAUDE_PROJECT_DIR")
-        .map(PathBuf::from)
-        .or_else(|| state.project_dir.as_ref().map(PathBuf::from))
-        .unwrap_or_else(|| cwd_of(input));
-    let binary = std::env::current_exe()
-        .ok()
-        .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+    let binary = own_binary();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     crate::policy::protect::Protected::new(
-        &absolute(&project),
+        &project_of(state, input),
         &absolute(&options.bundle),
         &absolute(&options.state_dir),
         binary.as_deref(),
