@@ -777,6 +777,23 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
     // panic, and a long run of `(` made it backtrack exponentially.
     assert!(analyze("echo x 99999999999>out").is_opaque());
     assert!(analyze(&format!("{}echo x", "(".repeat(40))).is_opaque());
+    // Found by fuzzing: a here-document in a substitution with no line for its body made the
+    // parser queue tokens without end (4 GB in three seconds).
+    let bomb = std::fs::read("fuzz/regressions/decide-heredoc-substitution.txt").unwrap();
+    for text in [
+        String::from_utf8_lossy(&bomb).into_owned(),
+        "a $(b << '' ".to_owned(),
+        "a $(b <<  c ; d) ".to_owned(),
+        "f() { a $(b <<  c ; } ".to_owned(),
+        "a ${x:-$(b <<  c }".to_owned(),
+    ] {
+        assert!(analyze(&text).is_opaque(), "{text}");
+    }
+    // Here-documents with a body, here-strings and shifts are read as before.
+    let commit = "git commit -m \"$(cat <<'EOF'\nFix the parser\n\nCo-Authored-By: x\nEOF\n)\"";
+    assert!(!analyze(commit).is_opaque());
+    assert_eq!(analyze(commit).commands.len(), 2);
+    assert!(!analyze("echo $((1 << 2)); cat <<< \"$(date)\"").is_opaque());
     assert!(!analyze("echo x 2>out; ( (echo a) && (echo b) )").is_opaque());
     // A long number elsewhere is just text.
     assert!(!analyze("ls log-17962378590353508901.json").is_opaque());
