@@ -107,6 +107,10 @@ pub trait Probe {
     /// Which of the protected files in the repository at `dir` git would change: modified
     /// tracked files, untracked files, ignored files.
     fn uncommitted(&self, dir: &Path) -> Uncommitted;
+    /// Whether `name` is a commit (or stash) whose protected files differ from the work
+    /// tree's in the repository at `dir`; `false` when it names no commit (a new branch, a
+    /// path).
+    fn differs(&self, dir: &Path, name: &str) -> bool;
 }
 
 /// Protected files that differ from the last commit, by kind.
@@ -294,7 +298,7 @@ impl Context<'_> {
             self.touches(word, &command.cd, touch)
                 .map(|what| format!("`{program}` changes `{}`, {what}", word.text))
         };
-        if program == "ln" {
+        if program == "ln" || program == "link" {
             return self.link(command, &operands, alone);
         }
         if program == "patch" {
@@ -319,6 +323,11 @@ impl Context<'_> {
             return None;
         }
         if COPIES.contains(&program) {
+            // A copy that links (`cp -l`, `cp -s`, `rsync --link-dest`) gives the source a
+            // second name that writes reach: checked like `ln`.
+            if let Some(r) = self.linking_copy(command, program, args, &operands, alone) {
+                return Some(r);
+            }
             let target = option_value(args, &["-t", "--target-directory"]);
             let (sources, destination): (&[&Word], Option<&Word>) = match target.as_ref() {
                 Some(dir) => (&operands[..], Some(dir)),
@@ -357,6 +366,7 @@ impl Context<'_> {
                             | "-ok"
                             | "-okdir"
                             | "-fprint"
+                            | "-fprint0"
                             | "-fprintf"
                             | "-fls"
                     )
@@ -401,6 +411,8 @@ impl Context<'_> {
                     .take_while(|w| !w.text.starts_with(['-', '(', '!']))
                     .find_map(|w| found(w, Touch::Remove));
             }
+            // Without an action that deletes, runs or prints into a file, `find` only reads.
+            "find" => return None,
             _ => {}
         }
         if READ_ONLY.contains(&program) && program != "git" {
@@ -562,6 +574,9 @@ impl Context<'_> {
         if let Some(reason) = self.discards(command, sub, &rest) {
             return Some(reason);
         }
+        if let Some(reason) = self.brings_in(command, sub, &rest) {
+            return Some(reason);
+        }
         if sub == "config" {
             return self.git_config(command, &rest);
         }
@@ -633,6 +648,76 @@ impl Context<'_> {
             if !alone && let Some(what) = self.touches(target, &command.cd, Touch::Remove) {
                 return Some(format!(
                     "`ln` links to `{}`, which holds {what}, and the command goes on (it could write through the link); run `ln` on its own",
+                    target.text
+                ));
+            }
+        }
+        None
+    }
+
+    /// `cp -l`/`--link`, `cp -s`/`--symbolic-link` (alone or among short flags, as in `-al`)
+    /// and `rsync --link-dest DIR`: the sources, or the folder linked from, are checked as
+    /// `ln` checks what it links to.
+    fn linking_copy(
+        &self,
+        command: &shell::Command,
+        program: &str,
+        args: &[Word],
+        operands: &[&Word],
+        alone: bool,
+    ) -> Option<String> {
+        if program == "rsync" {
+            let linked = option_values(args, &["--link-dest", "--copy-dest", "--compare-dest"]);
+            let words: Vec<&Word> = linked.iter().collect();
+            return self.link_targets(command, program, &words, true);
+        }
+        if program != "cp" {
+            return None;
+        }
+        let flags: Vec<&str> = args
+            .iter()
+            .take_while(|w| w.text != "--")
+            .map(|w| w.text.as_str())
+            .collect();
+        let short = |c: char| {
+            flags
+                .iter()
+                .any(|f| f.starts_with('-') && !f.starts_with("--") && f[1..].contains(c))
+        };
+        let hard = short('l') || flags.contains(&"--link");
+        if !hard && !short('s') && !flags.contains(&"--symbolic-link") {
+            return None;
+        }
+        let target = option_value(args, &["-t", "--target-directory"]);
+        let sources: Vec<&Word> = match target {
+            Some(_) => operands.to_vec(),
+            None => operands
+                .split_last()
+                .map(|(_, rest)| rest.to_vec())
+                .unwrap_or_default(),
+        };
+        // Hard links to files in a folder stay writable after the command: refused even
+        // when the copy runs on its own.
+        self.link_targets(command, program, &sources, !alone || hard)
+    }
+
+    fn link_targets(
+        &self,
+        command: &shell::Command,
+        program: &str,
+        targets: &[&Word],
+        holding: bool,
+    ) -> Option<String> {
+        for target in targets {
+            if let Some(what) = self.touches(target, &command.cd, Touch::Write) {
+                return Some(format!(
+                    "`{program}` links to `{}`, {what}; a write through the link would change it",
+                    target.text
+                ));
+            }
+            if holding && let Some(what) = self.touches(target, &command.cd, Touch::Remove) {
+                return Some(format!(
+                    "`{program}` links to `{}`, which holds {what}; a write through the links would change it",
                     target.text
                 ));
             }
@@ -720,6 +805,74 @@ impl Context<'_> {
                 )
             })
         })
+    }
+
+    /// git commands that write another commit's, the index's or a stash's files into the work
+    /// tree: refused when that content differs from the work tree in agentspec's files or
+    /// Claude Code's settings (the agent can make any commit or index with `git hash-object`,
+    /// `git commit-tree` or `git update-index`).
+    fn brings_in(&self, command: &shell::Command, sub: &str, rest: &[&Word]) -> Option<String> {
+        let flag = |names: &[&str]| rest.iter().any(|w| names.contains(&w.text.as_str()));
+        let short = |c: char| {
+            rest.iter()
+                .any(|w| w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains(c))
+        };
+        match sub {
+            "checkout-index" if flag(&["-a", "--all", "--stdin"]) || short('a') => {
+                return Some("`git checkout-index --all` writes every file the index holds, agentspec's and Claude Code's settings among them; check out the paths you need by name".to_owned());
+            }
+            "read-tree" if flag(&["-u"]) || short('u') => {
+                return Some("`git read-tree -u` writes a whole tree into the work tree, agentspec's and Claude Code's settings among them".to_owned());
+            }
+            _ => {}
+        }
+        let reset_writes = sub == "reset" && flag(&["--hard", "--keep", "--merge"]);
+        let stash_applies = sub == "stash"
+            && rest
+                .first()
+                .is_some_and(|w| matches!(w.text.as_str(), "pop" | "apply" | "branch"));
+        let takes_commits = matches!(
+            sub,
+            "checkout" | "switch" | "merge" | "cherry-pick" | "revert" | "rebase"
+        ) || reset_writes
+            || stash_applies;
+        if !takes_commits {
+            return None;
+        }
+        // Paths after `--`: only they are written, and they are checked as paths.
+        if matches!(sub, "checkout" | "reset") && rest.iter().any(|w| w.text == "--") {
+            return None;
+        }
+        let words: Vec<&Word> = rest
+            .iter()
+            .copied()
+            .take_while(|w| w.text != "--")
+            .filter(|w| !w.text.starts_with('-'))
+            .filter(|w| !(stash_applies && matches!(w.text.as_str(), "pop" | "apply" | "branch")))
+            .collect();
+        let dir = absolute(self.cwd, &command.cd, ".")?;
+        let default_stash = Word::literal("stash@{0}");
+        let words = if stash_applies && words.iter().all(|w| !w.text.starts_with("stash@")) {
+            let mut w = words;
+            w.push(&default_stash);
+            w
+        } else {
+            words
+        };
+        for word in words {
+            let Some(text) = word.as_literal() else {
+                return Some(format!(
+                    "`git {sub}` is given `{}`, only known at run time, and could bring in other versions of agentspec's files or Claude Code's settings",
+                    word.text
+                ));
+            };
+            if self.probe.differs(&dir, text) {
+                return Some(format!(
+                    "`git {sub} {text}` would write a version of agentspec's files or Claude Code's settings (the hooks) that differs from the work tree's"
+                ));
+            }
+        }
+        None
     }
 
     /// git commands that throw away uncommitted changes, untracked or ignored files, when
@@ -1216,6 +1369,9 @@ mod tests {
                 _ => None,
             }
         }
+        fn differs(&self, _: &Path, name: &str) -> bool {
+            name.starts_with("evil")
+        }
         fn uncommitted(&self, _: &Path) -> Uncommitted {
             Uncommitted {
                 modified: true,
@@ -1282,6 +1438,52 @@ mod tests {
             "find . -name '*.txt' -fprint list.txt",
             "unzip -o x.zip -d vendor",
             "git init scratch",
+        ] {
+            assert_eq!(shell(honest), None, "{honest}");
+        }
+    }
+
+    #[test]
+    fn links_and_other_versions_of_protected_files() {
+        // Found by the third adversarial review: a hard link is a second name that writes
+        // reach, and a crafted index or commit brings in any content.
+        for attack in [
+            "cp -l ../.claude/settings.json x",
+            "cp --link /home/u/.local/state/agentspec/abc/s.session.json /tmp/s",
+            "cp -al ../.claude /tmp/c",
+            "cp -rl ../.claude /tmp/c",
+            "cp -s ../.claude/settings.json x",
+            "cp -l -t /tmp ../.claude/agents/a.md",
+            "link ../.claude/settings.json x",
+            "rsync -a --link-dest=../.claude src/ /tmp/d",
+            "git checkout-index -a -f",
+            "git checkout-index --all --force",
+            "git update-index --index-info < i.txt && git checkout-index -f -a",
+            "git read-tree -u --reset HEAD",
+            "git read-tree -mu HEAD",
+            "git checkout evil",
+            "git switch --detach evil",
+            "git reset --hard evil",
+            "git merge evil",
+            "git cherry-pick evil",
+            "git stash apply evil",
+            "git checkout \"$C\"",
+        ] {
+            assert!(shell(attack).is_some(), "{attack}");
+        }
+        for honest in [
+            "cp -r src /tmp/src",
+            "cp -l a.txt b.txt",
+            "cp -a lib /tmp/lib",
+            "git checkout main",
+            "git checkout -b feature",
+            "git switch -c feature",
+            "git reset --soft evil",
+            "git reset evil",
+            "git checkout evil -- x.rs",
+            "git merge --abort",
+            "find . -name \"*.py\" -not -path \"./.git/*\"",
+            "find .. -path '*/.claude/*'",
         ] {
             assert_eq!(shell(honest), None, "{honest}");
         }

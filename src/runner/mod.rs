@@ -811,6 +811,31 @@ impl crate::policy::protect::Probe for HostProbe {
         (bytes.len() <= 8 * 1024 * 1024).then(|| String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    fn differs(&self, dir: &Path, name: &str) -> bool {
+        let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        let here = worktree::Location::at(dir);
+        let commit = format!("{name}^{{commit}}");
+        let is_commit = matches!(
+            worktree::git(
+                &here,
+                &["rev-parse", "--verify", "--quiet", "--end-of-options", &commit],
+                worktree::Index::Default,
+                deadline,
+            ),
+            Ok((true, _, _))
+        );
+        if !is_commit {
+            return false;
+        }
+        let mut args = vec!["diff", "--quiet", "--no-ext-diff", "--no-textconv", &commit, "--"];
+        args.extend(PROTECTED_PATHSPECS);
+        // Exit 0: the same; 1: different; anything else (an error): treated as different.
+        !matches!(
+            worktree::git(&here, &args, worktree::Index::Default, deadline),
+            Ok((true, _, _))
+        )
+    }
+
     fn uncommitted(&self, dir: &Path) -> crate::policy::protect::Uncommitted {
         let mut out = crate::policy::protect::Uncommitted::default();
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
@@ -823,11 +848,11 @@ impl crate::policy::protect::Probe for HostProbe {
                 "--untracked-files=all",
                 "-z",
                 "--",
-                ":(top).claude/settings.json",
-                ":(top).claude/settings.local.json",
-                ":(top).claude/agents",
-                ":(top).agentspec",
-                ":(top)agentspec.toml",
+                PROTECTED_PATHSPECS[0],
+                PROTECTED_PATHSPECS[1],
+                PROTECTED_PATHSPECS[2],
+                PROTECTED_PATHSPECS[3],
+                PROTECTED_PATHSPECS[4],
             ],
             worktree::Index::Default,
             deadline,
@@ -844,6 +869,15 @@ impl crate::policy::protect::Probe for HostProbe {
         out
     }
 }
+
+/// The protected files a repository can hold, as git pathspecs from its top.
+const PROTECTED_PATHSPECS: [&str; 5] = [
+    ":(top).claude/settings.json",
+    ":(top).claude/settings.local.json",
+    ":(top).claude/agents",
+    ":(top).agentspec",
+    ":(top)agentspec.toml",
+];
 
 /// An absolute path with its existing part's symbolic links resolved.
 fn resolve_links(path: &Path) -> PathBuf {
