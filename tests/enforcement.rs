@@ -1051,7 +1051,11 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
     std::fs::remove_dir_all(&staging).unwrap();
     // A commit and an index line the agent could make with git's plumbing, holding another
     // `.claude/settings.json`.
-    std::fs::write(project.dir.join("evil.json"), "{\"disableAllHooks\": true}\n").unwrap();
+    std::fs::write(
+        project.dir.join("evil.json"),
+        "{\"disableAllHooks\": true}\n",
+    )
+    .unwrap();
     let blob = git(&project.dir, &["hash-object", "-w", "evil.json"]);
     std::fs::write(
         project.dir.join("evil-index.txt"),
@@ -1067,7 +1071,11 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
             .envs(author())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
     with_index(&["read-tree", "HEAD"]);

@@ -818,7 +818,13 @@ impl crate::policy::protect::Probe for HostProbe {
         let is_commit = matches!(
             worktree::git(
                 &here,
-                &["rev-parse", "--verify", "--quiet", "--end-of-options", &commit],
+                &[
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    "--end-of-options",
+                    &commit
+                ],
                 worktree::Index::Default,
                 deadline,
             ),
@@ -827,7 +833,14 @@ impl crate::policy::protect::Probe for HostProbe {
         if !is_commit {
             return false;
         }
-        let mut args = vec!["diff", "--quiet", "--no-ext-diff", "--no-textconv", &commit, "--"];
+        let mut args = vec![
+            "diff",
+            "--quiet",
+            "--no-ext-diff",
+            "--no-textconv",
+            &commit,
+            "--",
+        ];
         args.extend(PROTECTED_PATHSPECS);
         // Exit 0: the same; 1: different; anything else (an error): treated as different.
         !matches!(
