@@ -786,6 +786,9 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
         "a $(b <<  c ; d) ".to_owned(),
         "f() { a $(b <<  c ; } ".to_owned(),
         "a ${x:-$(b <<  c }".to_owned(),
+        "\u{11}<<  \r ".to_owned(),
+        "a <<\u{c} ".to_owned(),
+        "a \"$(b <<\r ".to_owned(),
     ] {
         assert!(analyze(&text).is_opaque(), "{text}");
     }
@@ -794,6 +797,8 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
     assert!(!analyze(commit).is_opaque());
     assert_eq!(analyze(commit).commands.len(), 2);
     assert!(!analyze("echo $((1 << 2)); cat <<< \"$(date)\"").is_opaque());
+    assert!(!analyze("git commit -m \"use the << operator\"").is_opaque());
+    assert!(!analyze("echo 'a << b' && (( 1 << 3 ))").is_opaque());
     assert!(!analyze("echo x 2>out; ( (echo a) && (echo b) )").is_opaque());
     // A long number elsewhere is just text.
     assert!(!analyze("ls log-17962378590353508901.json").is_opaque());

@@ -51,31 +51,53 @@ fn overflowing_descriptor(text: &str) -> bool {
     false
 }
 
-/// A here-document operator (`<<`, not `<<<`) after an opening `$(`, `${` or backquote, with
-/// no line after it that could hold its body. Such text is never a command the shell runs
-/// as written, and brush-parser 0.4 queues tokens without end on it (measured: 4 GB in
-/// three seconds on `a $(b <<  c `), so it is not parsed. Arithmetic shifts (`$((1 << 2))`)
-/// are not here-documents and pass.
+/// Why text with a [`bodiless_here_document`] is opaque.
+const NO_BODY: &str = "a here-document has no body, so the shell would not run it as written";
+
+/// A here-document operator (`<<`, not `<<<`, outside quotes and arithmetic) with no line
+/// after it that could hold its body. The shell never runs such text as written (the body
+/// is missing), and brush-parser 0.4 queues tokens without end on some of it — a delimiter
+/// that is only blanks it does not treat as blanks (`\r`, `\f`), or one inside `$(` —
+/// (measured: 4 GB in three seconds on `a $(b <<  c `), so it is not parsed.
 fn bodiless_here_document(text: &str) -> bool {
     let bytes = text.as_bytes();
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut arithmetic = 0usize;
+    // A `<<` inside double quotes (in a `$(` there) counts when the quote never closes.
+    let mut quoted_here = false;
     let mut i = 0;
-    while let Some(at) = text[i..].find("<<").map(|p| p + i) {
-        i = at + 2;
-        let tripled = bytes.get(at + 2) == Some(&b'<') || (at > 0 && bytes[at - 1] == b'<');
-        if tripled || text[at..].contains('\n') {
-            continue;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if escaped {
+            escaped = false;
+        } else if single {
+            single = b != b'\'';
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            double = !double;
+        } else if b == b'\'' && !double {
+            single = true;
+        } else if !double && bytes[i..].starts_with(b"((") {
+            arithmetic += 1;
+            i += 1;
+        } else if !double && arithmetic > 0 && bytes[i..].starts_with(b"))") {
+            arithmetic -= 1;
+            i += 1;
+        } else if arithmetic == 0
+            && bytes[i..].starts_with(b"<<")
+            && bytes.get(i + 2) != Some(&b'<')
+            && (i == 0 || bytes[i - 1] != b'<')
+            && !bytes[i..].contains(&b'\n')
+        {
+            if !double {
+                return true;
+            }
+            quoted_here = true;
         }
-        let before = &text[..at];
-        let nested = before
-            .rfind("$(")
-            .is_some_and(|p| !before[p..].starts_with("$(("))
-            || before.contains("${")
-            || before.contains('`');
-        if nested {
-            return true;
-        }
+        i += 1;
     }
-    false
+    double && quoted_here
 }
 
 /// One simple command that can run, as the shell would run it.
@@ -305,7 +327,7 @@ impl Walker {
             return;
         }
         if bodiless_here_document(text) {
-            self.opaque(text, "a here-document inside a substitution has no body");
+            self.opaque(text, NO_BODY);
             return;
         }
         if overflowing_descriptor(text) {
@@ -344,7 +366,7 @@ impl Walker {
             .out
             .opaque
             .iter()
-            .all(|o| !o.reason.starts_with("the shell parser"))
+            .all(|o| !o.reason.starts_with("the shell parser") && o.reason != NO_BODY)
         {
             self.text(text, depth + 1);
         }
