@@ -293,6 +293,15 @@ impl Context<'_> {
             Agentspec::ReadOnly => return None,
             Agentspec::Not => {}
         }
+        if command.extra_args
+            && !command.wrappers.iter().any(|w| w == "find")
+            && self.changes_files(command, program)
+        {
+            let wrapper = command.wrappers.last().map_or("xargs", String::as_str);
+            return Some(format!(
+                "`{wrapper}` gives `{program}` paths only known at run time (from its input), which could be agentspec's files; name the files in the command"
+            ));
+        }
         let operands: Vec<&Word> = operands(args);
         let found = |word: &Word, touch: Touch| {
             self.touches(word, &command.cd, touch)
@@ -302,8 +311,19 @@ impl Context<'_> {
             return self.link(command, &operands, alone);
         }
         if program == "patch" {
+            if let Some(r) = option_values(args, &["-d", "--directory"])
+                .iter()
+                .find_map(|d| self.touches(d, &command.cd, Touch::Remove))
+            {
+                return Some(format!(
+                    "`patch -d` applies the patch in a folder that holds {r}"
+                ));
+            }
             let files: Vec<Word> = option_value(args, &["-i", "--input"]).into_iter().collect();
             return self.patch(command, &files, alone);
+        }
+        if let Some(why) = extraction_escapes(program, args) {
+            return Some(why);
         }
         if let Some(dirs) = extraction(program, args) {
             return self.extraction(command, program, &dirs, alone);
@@ -568,6 +588,16 @@ impl Context<'_> {
             }
         }
         if matches!(sub, "apply" | "am") {
+            let all: Vec<Word> = rest.iter().map(|w| (*w).clone()).collect();
+            if option_values(&all, &["--directory"]).iter().any(|d| {
+                // The patch's paths are placed under the folder: it holds or is protected.
+                self.touches(d, &command.cd, Touch::Remove).is_some()
+            }) || rest.iter().any(|w| w.text == "--unsafe-paths")
+            {
+                return Some(format!(
+                    "`git {sub} --directory` places the patch's files in a folder that holds agentspec's files or Claude Code's settings"
+                ));
+            }
             let files: Vec<Word> = operands_of(&rest).into_iter().cloned().collect();
             return self.patch(command, &files, alone);
         }
@@ -583,10 +613,51 @@ impl Context<'_> {
         if !GIT_WRITES.contains(&sub) {
             return None;
         }
+        if let Some(r) = self.pathspecs(command, sub, &rest) {
+            return Some(r);
+        }
         rest.iter().find_map(|w| {
             self.touches(w, &command.cd, Touch::Remove)
                 .map(|what| format!("`git {sub}` changes `{}`, {what}", w.text))
         })
+    }
+
+    /// git's own pathspec syntax: magic (`:/`, `:!x`, `:(icase)`, `:(glob)`) can name any
+    /// file of the repository, and a wildcard matches across folders (`*.md` matches
+    /// `.claude/agents/a.md`), so a wildcard stands for the folder before it; paths read from
+    /// a file are unknown.
+    fn pathspecs(&self, command: &shell::Command, sub: &str, rest: &[&Word]) -> Option<String> {
+        if rest
+            .iter()
+            .any(|w| programs::option_is(&w.text, "--pathspec-from-file"))
+        {
+            return Some(format!(
+                "`git {sub} --pathspec-from-file` changes paths agentspec cannot see; name them in the command"
+            ));
+        }
+        for w in rest {
+            if w.text.starts_with(':') && w.text.len() > 1 {
+                return Some(format!(
+                    "`git {sub}` is given the pathspec `{}`, whose magic can name agentspec's files or Claude Code's settings; name the paths plainly",
+                    w.text
+                ));
+            }
+            if w.text.starts_with('-') {
+                continue;
+            }
+            if let Some(at) = w.text.find(['*', '?', '[']) {
+                let folder = w.text[..at].rsplit_once('/').map_or(".", |(dir, _)| dir);
+                let folder = if folder.is_empty() { "/" } else { folder };
+                if let Some(what) = self.touches(&Word::literal(folder), &command.cd, Touch::Remove)
+                {
+                    return Some(format!(
+                        "`git {sub}` is given `{}`, and git's wildcards match across folders: it can change {what}",
+                        w.text
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// `git config`: reading is free; writing git's configuration files is not (they name
@@ -653,6 +724,20 @@ impl Context<'_> {
             }
         }
         None
+    }
+
+    /// Whether a program may change the files it is given: anything but the read-only
+    /// programs and git's subcommands that leave the work tree and git's files alone.
+    fn changes_files(&self, command: &shell::Command, program: &str) -> bool {
+        if program == "git" {
+            let sub = command
+                .git
+                .as_ref()
+                .and_then(|g| g.subcommand.as_deref())
+                .unwrap_or("");
+            return GIT_WRITES.contains(&sub) || GIT_UPDATES_WORK_TREE.contains(&sub);
+        }
+        !READ_ONLY.contains(&program)
     }
 
     /// `cp -l`/`--link`, `cp -s`/`--symbolic-link` (alone or among short flags, as in `-al`)
@@ -866,7 +951,13 @@ impl Context<'_> {
                     word.text
                 ));
             };
-            if self.probe.differs(&dir, text) {
+            // `revert` and `cherry-pick` apply the change between a commit and a parent:
+            // both sides count.
+            let mut names = vec![text.to_owned()];
+            if matches!(sub, "revert" | "cherry-pick") {
+                names.extend((1..=3).map(|n| format!("{text}^{n}")));
+            }
+            if names.iter().any(|n| self.probe.differs(&dir, n)) {
                 return Some(format!(
                     "`git {sub} {text}` would write a version of agentspec's files or Claude Code's settings (the hooks) that differs from the work tree's"
                 ));
@@ -1189,6 +1280,50 @@ fn operands_of<'a>(args: &[&'a Word]) -> Vec<&'a Word> {
         .collect()
 }
 
+/// An archive tool told to write outside the folder it unpacks into, or to link files it
+/// only learns at run time: `tar -P`/`--absolute-names` (absolute names and hard-link
+/// targets), `unzip -:` (`../` kept), `cpio -i` without `--no-absolute-filenames`, `cpio -p`
+/// and `pax` with links (`-l`).
+fn extraction_escapes(program: &str, args: &[Word]) -> Option<String> {
+    let texts: Vec<&str> = args
+        .iter()
+        .take_while(|w| w.text != "--")
+        .map(|w| w.text.as_str())
+        .collect();
+    let short = |c: char| {
+        texts
+            .iter()
+            .any(|t| t.starts_with('-') && !t.starts_with("--") && t[1..].contains(c))
+    };
+    let why = match program {
+        "tar" | "bsdtar" | "gtar" => {
+            // Old-style options: the first word without a dash (`xPf`).
+            let old_style = texts.first().is_some_and(|t| {
+                !t.starts_with('-') && t.chars().all(|c| c.is_ascii_alphabetic()) && t.contains('P')
+            });
+            (short('P') || old_style || texts.contains(&"--absolute-names"))
+                .then_some("`tar -P` writes absolute file names and hard-link targets, anywhere")
+        }
+        "unzip" => {
+            short(':').then_some("`unzip -:` writes files outside the folder it unpacks into")
+        }
+        "cpio" => {
+            let extract = short('i') || texts.contains(&"--extract");
+            let pass = short('p') || texts.contains(&"--pass-through");
+            if extract && !texts.contains(&"--no-absolute-filenames") {
+                Some("`cpio -i` writes absolute file names anywhere; add `--no-absolute-filenames`")
+            } else if pass && (short('l') || texts.contains(&"--link")) {
+                Some("`cpio -p -l` links files it reads from its input, agentspec's among them")
+            } else {
+                None
+            }
+        }
+        "pax" => short('l').then_some("`pax -l` links files, agentspec's among them"),
+        _ => None,
+    };
+    why.map(str::to_owned)
+}
+
 /// The value of an option given as `-t DIR`, `-tDIR`, `--target-directory=DIR`: the first.
 fn option_value(args: &[Word], names: &[&str]) -> Option<Word> {
     option_values(args, names).into_iter().next()
@@ -1370,7 +1505,7 @@ mod tests {
             }
         }
         fn differs(&self, _: &Path, name: &str) -> bool {
-            name.starts_with("evil")
+            name.starts_with("evil") || name == "stashlike^2"
         }
         fn uncommitted(&self, _: &Path) -> Uncommitted {
             Uncommitted {
@@ -1468,6 +1603,27 @@ mod tests {
             "git cherry-pick evil",
             "git stash apply evil",
             "git checkout \"$C\"",
+            // Found by the fourth review: paths from input, archives that write anywhere,
+            // pathspecs, patches placed elsewhere, the other side of a revert.
+            "echo ../.claude/settings.json | xargs ln -t /tmp/x",
+            "xargs cp -l -t /tmp/x < list.txt",
+            "echo a b | xargs link",
+            "git ls-files -m | xargs git checkout --",
+            "git diff --name-only | xargs git restore",
+            "tar -xPf /tmp/e.tar -C /tmp/z",
+            "tar xPf /tmp/e.tar",
+            "tar --absolute-names -xf /tmp/e.tar -C /tmp/z",
+            "cpio -i < a.cpio",
+            "unzip -: a.zip -d /tmp/z",
+            "cd .. && git checkout -- '*.md'",
+            "git checkout -- ':/'",
+            "git checkout -- ':!f'",
+            "git restore ':(glob)**/*.md'",
+            "git restore --source=HEAD~1 --pathspec-from-file=l.txt",
+            "cd .. && git checkout -- '*backend*'",
+            "git apply --directory=.claude/agents p1.patch",
+            "patch -d ../.claude/agents -p1 -i /p/src/ok.patch",
+            "git revert -n -m 2 stashlike",
         ] {
             assert!(shell(attack).is_some(), "{attack}");
         }
@@ -1482,6 +1638,13 @@ mod tests {
             "git reset evil",
             "git checkout evil -- x.rs",
             "git merge --abort",
+            "git ls-files | xargs grep -l TODO",
+            "find . -name '*.pyc' | xargs wc -l",
+            "git ls-files -m | xargs git add",
+            "tar -xf /tmp/e.tar -C /tmp/z",
+            "cpio -i --no-absolute-filenames < a.cpio",
+            "git checkout -- 'lib/*.rs'",
+            "patch -d lib -p1 -i /p/src/ok.patch",
             "find . -name \"*.py\" -not -path \"./.git/*\"",
             "find .. -path '*/.claude/*'",
         ] {
