@@ -72,6 +72,26 @@ pub struct DoneOptions {
     /// trusting the agent.
     #[serde(default)]
     pub commands: BTreeMap<String, String>,
+    /// The project's test command (`cargo test`, `npm test`): the runner runs it when an
+    /// agent stops, and only its result verifies the test items.
+    pub test: Option<String>,
+    /// Seconds each check command may run (default 120); the Stop hook's timeout grows to
+    /// match.
+    pub timeout: Option<u64>,
+    /// Machine-readable reports the test command writes.
+    #[serde(default)]
+    pub reports: DoneReports,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DoneReports {
+    /// JUnit XML (test counts, failures, errors), relative to the project root.
+    pub junit: Option<String>,
+    /// Line coverage: lcov (`lcov.info`), Cobertura XML (`coverage.xml`), or a JSON summary
+    /// (istanbul's `coverage-summary.json`, `cargo llvm-cov --json`), relative to the
+    /// project root.
+    pub coverage: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

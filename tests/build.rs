@@ -171,12 +171,12 @@ fn a_tampered_truncated_or_foreign_file_is_refused() {
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     fs::write(
         out.join("manifest.json"),
-        manifest.replace("\"format_version\": 2", "\"format_version\": 3"),
+        manifest.replace("\"format_version\": 3", "\"format_version\": 4"),
     )
     .unwrap();
     let err = Bundle::load(&out).unwrap_err();
     assert!(
-        matches!(err, BundleError::Version { found: 3, .. }),
+        matches!(err, BundleError::Version { found: 4, .. }),
         "{err}"
     );
     assert!(err.to_string().contains("not supported"));

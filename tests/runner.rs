@@ -65,6 +65,7 @@ fn bash_done(command: &str, success: bool, after: &WorkTree) -> Event {
         success,
         summary: String::new(),
         work: Some(after.clone()),
+        background: false,
     }
 }
 
@@ -77,6 +78,7 @@ fn edit_done() -> Event {
         success: true,
         summary: String::new(),
         work: None,
+        background: false,
     }
 }
 
@@ -85,6 +87,7 @@ fn stop_at(message: &str, active: bool, w: &WorkTree) -> Event {
         last_message: message.into(),
         stop_hook_active: active,
         work: Some(w.clone()),
+        checks: Vec::new(),
     }
 }
 
@@ -521,21 +524,38 @@ fn after_eight_blocked_stops_the_stop_goes_through_and_is_recorded() {
     assert!(
         state.agents["main"]
             .finished_unmet
-            .contains(&"testing/unit-tests-90-coverage".to_owned())
+            .contains(&"testing/integration-tests-all-endpoints-tested-with".to_owned())
     );
 }
 
 #[test]
 fn tests_after_the_last_edit_meet_the_test_items() {
     let policy = backend();
-    let unmet = |events: &[Event]| {
+    let unmet = |events: &[Event], now: Option<&WorkTree>| {
         let (_, state) = run(&policy, events);
-        agentspec::policy::decide::unmet_done(&policy, &state.agents["main"], "")
+        let ctx = agentspec::policy::decide::StopContext {
+            last_message: "",
+            work: now,
+            checks: &[],
+        };
+        agentspec::policy::decide::unmet_done(&policy, &state.agents["main"], &ctx)
     };
-    let item = "testing/unit-tests-90-coverage".to_owned();
-    assert!(!unmet(&[edit_done(), bash_done("npm test", true, &w0())]).contains(&item));
-    assert!(unmet(&[bash_done("npm test", true, &w0()), edit_done()]).contains(&item));
-    assert!(unmet(&[edit_done(), bash_done("npm test", false, &w0())]).contains(&item));
+    let item = "testing/integration-tests-all-endpoints-tested-with".to_owned();
+    let w1 = work("h0", "t1");
+    // With a work tree: the tree the tests passed on.
+    let passed = [edit_done(), bash_done("npm test", true, &w0())];
+    assert!(!unmet(&passed, Some(&w0())).contains(&item));
+    assert!(unmet(&passed, Some(&w1)).contains(&item));
+    // Without one (no git repository): runs after the last edit of the file tools.
+    assert!(!unmet(&passed, None).contains(&item));
+    assert!(unmet(&[bash_done("npm test", true, &w0()), edit_done()], None).contains(&item));
+    assert!(
+        unmet(
+            &[edit_done(), bash_done("npm test", false, &w0())],
+            Some(&w0())
+        )
+        .contains(&item)
+    );
 }
 
 /// One step of a random session, over a small universe of work trees.

@@ -148,6 +148,11 @@ enum RunCommand {
     },
     /// Handle one task end to end with Claude Code, enforced by the bundle; asks the person at
     /// the terminal when the agent stops for approval.
+    ///
+    /// Prints a report with each Definition-of-Done item, met or not, and its evidence.
+    /// Exit codes: 0 the Definition of Done is met; 1 items are unmet; 2 agentspec or Claude
+    /// Code failed; 3 the agent asked for approval and got no answer; 4 the agent's last
+    /// action was denied and it did nothing after it.
     Task {
         #[arg(long)]
         bundle: PathBuf,
@@ -1062,6 +1067,16 @@ fn build(args: &BuildArgs) -> ExitCode {
     }
     let options = crate::compile::Options {
         done_commands: config.options.done.commands.clone(),
+        done_checks: crate::policy::DoneChecks {
+            test: config.options.done.test.clone(),
+            timeout_secs: config
+                .options
+                .done
+                .timeout
+                .unwrap_or(crate::policy::DEFAULT_CHECK_TIMEOUT),
+            junit: config.options.done.reports.junit.clone(),
+            coverage: config.options.done.reports.coverage.clone(),
+        },
         bundle_dir: render::display_path(&args.output),
     };
     let bundle = crate::compile::build(&units, &options);
@@ -1101,6 +1116,9 @@ fn build(args: &BuildArgs) -> ExitCode {
         units.len(),
         args.output.display()
     );
+    for note in crate::compile::check_notes(&bundle, &options.done_checks) {
+        eprintln!("agentspec: note: {note}");
+    }
     status.into()
 }
 
@@ -1110,9 +1128,18 @@ fn build(args: &BuildArgs) -> ExitCode {
 const HOOK_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Exits 2 with `message` once `deadline` has passed, whatever the hook is waiting for.
+/// The runner may extend it while it runs Definition-of-Done checks
+/// ([`crate::runner::EXTRA_TIME_MS`]), within the time the installed Stop hooks allow.
 fn watchdog(deadline: std::time::Duration, message: &'static str) {
+    let start = std::time::Instant::now();
     std::thread::spawn(move || {
-        std::thread::sleep(deadline);
+        loop {
+            let extra = crate::runner::EXTRA_TIME_MS.load(std::sync::atomic::Ordering::SeqCst);
+            if start.elapsed() >= deadline + std::time::Duration::from_millis(extra) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         eprintln!("{message}");
         std::process::exit(2);
     });
@@ -1369,8 +1396,17 @@ fn run_task(
     }
     let exe = std::env::current_exe()
         .map_or_else(|_| "agentspec".to_owned(), |p| p.display().to_string());
-    let fragment =
-        crate::compile::settings_fragment(&Default::default(), &absolute.display().to_string());
+    let stop_checks = bundle
+        .agents
+        .values()
+        .map(crate::policy::AgentPolicy::check_seconds)
+        .max()
+        .unwrap_or(0);
+    let fragment = crate::compile::settings_fragment(
+        &Default::default(),
+        &absolute.display().to_string(),
+        stop_checks,
+    );
     let mut settings = serde_json::Map::new();
     let command = crate::runner::install::hook_command(
         &exe,
@@ -1419,6 +1455,7 @@ fn run_task(
     let mut last_message = String::new();
     let mut session = String::new();
     let mut answer = prompt.to_owned();
+    let mut unanswered = false;
     for round in 0..=max_rounds {
         let mut show = |p: Progress| match p {
             Progress::Session(id) => eprintln!("agentspec: session {id}"),
@@ -1467,12 +1504,14 @@ fn run_task(
             let mut line = String::new();
             if std::io::stdin().read_line(&mut line).is_err() || line.trim().is_empty() {
                 eprintln!("agentspec: no answer; stopping");
+                unanswered = true;
                 break;
             }
             line.trim().to_owned()
         };
     }
-    let report = task::report(&bundle, agent, &state_dir, &session, &last_message);
+    let mut report = task::report(&bundle, agent, &state_dir, &session, &last_message);
+    report.unanswered = unanswered || task::awaiting_approval(&state_dir, &session);
     let _ = print(&report.render());
     ExitCode::from(report.exit_code())
 }

@@ -11,9 +11,9 @@ use crate::model::inspect::effective_tools;
 use crate::model::protocol::{Comparison, Protocol, StepKind};
 use crate::policy::shell::git::GitOperation;
 use crate::policy::{
-    self, AgentPolicy, DoneRequirement, FORMAT_VERSION, Gate, GateAction, Manifest, ManifestEntry,
-    PermissionRule, ProtocolMachine, SourceLine, SourceRef, State, Threshold, ToolPolicy,
-    Transition, Verify,
+    self, AgentPolicy, DoneChecks, DoneRequirement, FORMAT_VERSION, Gate, GateAction, Manifest,
+    ManifestEntry, PermissionRule, ProtocolMachine, ReportKind, SourceLine, SourceRef, State,
+    Threshold, ToolPolicy, Transition, Verify,
 };
 use crate::source::{LineIndex, SourceFile};
 
@@ -31,8 +31,10 @@ pub struct Unit<'a> {
 /// Build options that come from configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Definition-of-Done commands by item id.
+    /// Definition-of-Done commands by item id or group slug.
     pub done_commands: BTreeMap<String, String>,
+    /// What the runner checks itself at the Stop gate.
+    pub done_checks: DoneChecks,
     /// The bundle directory as the hooks should name it.
     pub bundle_dir: String,
 }
@@ -163,6 +165,7 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
         },
         protocol,
         done: done_requirements(spec, &index, text, options),
+        checks: options.done_checks.clone(),
     }
 }
 
@@ -298,6 +301,72 @@ fn comparison(c: Comparison) -> &'static str {
     }
 }
 
+/// How the runner verifies one item: a command configured for it (by id, then by group),
+/// a coverage threshold from the configured report, test evidence, or the agent's checklist.
+pub fn verification(
+    id: &str,
+    group: Option<&str>,
+    text: &str,
+    has_threshold: bool,
+    options: &Options,
+) -> Verify {
+    if let Some(command) = options
+        .done_commands
+        .get(id)
+        .or_else(|| group.and_then(|g| options.done_commands.get(g)))
+    {
+        return Verify::Command {
+            command: command.clone(),
+        };
+    }
+    let lower = text.to_lowercase();
+    if lower.contains("coverage") && has_threshold {
+        return if options.done_checks.coverage.is_some() && options.done_checks.test.is_some() {
+            Verify::Report {
+                report: ReportKind::Coverage,
+            }
+        } else {
+            Verify::Attest
+        };
+    }
+    // A passing test run shows that tests pass, not a number (`p95 < 100 ms`, `3x load`).
+    if lower.contains("test") && !has_threshold {
+        return Verify::Evidence {
+            event: "tests-passed-after-last-edit".to_owned(),
+        };
+    }
+    Verify::Attest
+}
+
+/// What the runner could check and does not, for want of configuration: threshold items
+/// left to the agent's checklist, and reports that no test command of the runner writes.
+pub fn check_notes(bundle: &BuiltBundle, checks: &DoneChecks) -> Vec<String> {
+    let mut notes = Vec::new();
+    if checks.test.is_none() && (checks.coverage.is_some() || checks.junit.is_some()) {
+        notes.push(
+            "[done.reports] is read only after the runner's own test run; set [done] test in agentspec.toml".to_owned(),
+        );
+    }
+    for (path, text) in &bundle.files {
+        let Ok(policy) = serde_json::from_str::<AgentPolicy>(text) else {
+            continue;
+        };
+        if !path.starts_with("agents/") {
+            continue;
+        }
+        for item in &policy.done {
+            let coverage = item.text.to_lowercase().contains("coverage");
+            if item.verify == Verify::Attest && coverage && !item.thresholds.is_empty() {
+                notes.push(format!(
+                    "{}: `{}` could be checked from a coverage report; set [done] test and [done.reports] coverage in agentspec.toml",
+                    policy.name, item.id
+                ));
+            }
+        }
+    }
+    notes
+}
+
 fn done_requirements(
     spec: &AgentSpec,
     index: &LineIndex,
@@ -323,18 +392,14 @@ fn done_requirements(
                     id = format!("{base}-{n}");
                     n += 1;
                 }
-                let lower = item.text.to_lowercase();
-                let verify = if let Some(command) = options.done_commands.get(&id) {
-                    Verify::Command {
-                        command: command.clone(),
-                    }
-                } else if ["test", "coverage"].iter().any(|w| lower.contains(w)) {
-                    Verify::Evidence {
-                        event: "tests-passed-after-last-edit".to_owned(),
-                    }
-                } else {
-                    Verify::Attest
-                };
+                let group_slug = group.name.as_deref().map(slug);
+                let verify = verification(
+                    &id,
+                    group_slug.as_deref(),
+                    &item.text,
+                    !item.thresholds.is_empty(),
+                    options,
+                );
                 out.push(DoneRequirement {
                     id,
                     group: group.name.clone(),
@@ -366,6 +431,11 @@ pub fn build(units: &[Unit], options: &Options) -> BuiltBundle {
     let mut deny = BTreeSet::new();
     let mut policies: Vec<AgentPolicy> = units.iter().map(|u| compile_agent(u, options)).collect();
     policies.sort_by(|a, b| (&a.name, &a.source.path).cmp(&(&b.name, &b.source.path)));
+    let stop_checks = policies
+        .iter()
+        .map(AgentPolicy::check_seconds)
+        .max()
+        .unwrap_or(0);
     for policy in policies {
         let base = file_stem(&policy.name);
         let mut stem = base.clone();
@@ -396,7 +466,7 @@ pub fn build(units: &[Unit], options: &Options) -> BuiltBundle {
     );
     files.insert(
         SETTINGS_FILE.to_owned(),
-        policy::canonical_json(&settings_fragment(&deny, &options.bundle_dir)),
+        policy::canonical_json(&settings_fragment(&deny, &options.bundle_dir, stop_checks)),
     );
     BuiltBundle { files }
 }
@@ -413,12 +483,27 @@ pub const HOOK_EVENTS: &[(&str, bool)] = &[
 ];
 
 /// Claude Code settings: the static `permissions.deny` rules and the runner's hooks.
-pub fn settings_fragment(deny: &BTreeSet<String>, bundle_dir: &str) -> serde_json::Value {
+/// Seconds Claude Code gives each installed hook before it lets the action through; the
+/// runner's own deadline is well under it.
+pub const HOOK_TIMEOUT: u64 = 30;
+
+/// The settings fragment; `stop_checks` is the longest the Definition-of-Done checks of any
+/// agent can take, in seconds, which the Stop hooks' timeout adds.
+pub fn settings_fragment(
+    deny: &BTreeSet<String>,
+    bundle_dir: &str,
+    stop_checks: u64,
+) -> serde_json::Value {
     let command = format!("agentspec run hook --bundle {}", shell_quote(bundle_dir));
     let mut hooks = serde_json::Map::new();
     for (event, matcher) in HOOK_EVENTS {
+        let timeout = if matches!(*event, "Stop" | "SubagentStop") && stop_checks > 0 {
+            HOOK_TIMEOUT + stop_checks + 10
+        } else {
+            HOOK_TIMEOUT
+        };
         let mut group = serde_json::json!({
-            "hooks": [{"type": "command", "command": command, "timeout": 30}]
+            "hooks": [{"type": "command", "command": command, "timeout": timeout}]
         });
         if *matcher {
             group["matcher"] = serde_json::Value::String("*".to_owned());

@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use super::permission::specifier_matches;
 use super::shell::git::GitOperation;
 use super::shell::{self, Analysis};
-use super::{AgentPolicy, Gate, GateAction, PermissionRule, Verify};
+use super::{
+    AgentPolicy, DoneChecks, DoneRequirement, Gate, GateAction, PermissionRule, ReportKind,
+    Threshold, Verify,
+};
 
 /// Claude Code stops honouring Stop blocks after this many in a row.
 pub const MAX_CONSECUTIVE_STOP_BLOCKS: u32 = 8;
@@ -94,6 +97,9 @@ pub enum Event {
         /// The work tree after the call, when the runner needs it (a commit was made).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         work: Option<WorkTree>,
+        /// The call ran in the background: it finished starting, not running.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        background: bool,
     },
     AgentMessage {
         text: String,
@@ -103,10 +109,78 @@ pub enum Event {
         last_message: String,
         #[serde(default)]
         stop_hook_active: bool,
-        /// The work tree when the agent stops, when it asks for approval.
+        /// The work tree when the agent stops, when it asks for approval or its Definition
+        /// of Done needs it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         work: Option<WorkTree>,
+        /// The Definition-of-Done checks the runner ran itself, on `work`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        checks: Vec<CheckOutcome>,
     },
+}
+
+/// A Definition-of-Done command the runner ran itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CheckOutcome {
+    /// The command as configured.
+    pub command: String,
+    pub status: CheckStatus,
+    /// Its exit code, when it exited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// The last lines of its output (standard output and error), or why it could not run.
+    #[serde(default)]
+    pub tail: String,
+    /// The tree it ran on ([`WorkTree::tree`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
+    /// Reports the run wrote (the test command's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportReading>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    TimedOut,
+    /// It could not be started.
+    Error,
+}
+
+/// What a report said, as read right after the run that should have written it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportReading {
+    pub report: ReportKind,
+    /// The path as configured.
+    pub path: String,
+    /// The run wrote it: it was modified after the run started.
+    pub fresh: bool,
+    /// JUnit: tests run, failed and in error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<u64>,
+    /// Coverage: lines covered, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_percent: Option<f64>,
+    /// Why it could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Where one Definition-of-Done item stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemVerdict {
+    pub id: String,
+    pub text: String,
+    pub met: bool,
+    /// What decided it: the command and exit code, the report and value, the checklist line,
+    /// or what is missing.
+    pub evidence: String,
 }
 
 /// What the runner answers.
@@ -179,6 +253,10 @@ pub struct AgentState {
     pub last_edit: u64,
     #[serde(default)]
     pub last_test_pass: u64,
+    /// The tree ([`WorkTree::tree`]) on which the agent's last real test run passed: the
+    /// evidence holds while the tree is the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests_passed_on: Option<String>,
     /// A commit went through.
     #[serde(default)]
     pub committed: bool,
@@ -265,39 +343,417 @@ impl SessionState {
     }
 }
 
-const TEST_COMMANDS: &[&str] = &[
-    "npm test",
-    "npm run test",
-    "yarn test",
-    "pnpm test",
-    "npx jest",
-    "npx vitest",
-    "jest",
-    "vitest",
-    "pytest",
-    "python -m pytest",
-    "python3 -m pytest",
-    "cargo test",
-    "cargo nextest",
-    "go test",
-    "make test",
-    "mvn test",
-    "gradle test",
-    "./gradlew test",
-    "bundle exec rspec",
-    "rspec",
-    "dotnet test",
-    "deno test",
-    "bun test",
+/// A test runner whose plain run counts as evidence that the tests pass, and the arguments
+/// that keep it a run of the whole suite. Anything else — a filter, a flag that runs no
+/// tests (`--no-run`, `--collect-only`, `--passWithNoTests`, `-run NONE`, `--help`), an
+/// unknown flag — and the run is not evidence. `docs/definition-of-done.md` lists the table.
+struct TestRunner {
+    /// The words that start it, as run (wrappers and quotes removed).
+    words: &'static [&'static str],
+    /// Flags it may have.
+    flags: &'static [&'static str],
+    /// Options it may have that take a value (`--opt value` or `--opt=value`).
+    valued: &'static [&'static str],
+    /// Arguments other than flags it may have (`./...` for `go test`).
+    positional: &'static [&'static str],
+    /// Flags allowed after `--` (passed to the test binary); `None`: nothing may follow `--`.
+    after_dashes: Option<(&'static [&'static str], &'static [&'static str])>,
+}
+
+const CARGO_FLAGS: &[&str] = &[
+    "--release",
+    "--workspace",
+    "--all",
+    "--all-features",
+    "--no-default-features",
+    "--all-targets",
+    "--locked",
+    "--offline",
+    "--frozen",
+    "--no-fail-fast",
+    "-q",
+    "--quiet",
+    "-v",
+    "-vv",
+    "--verbose",
+];
+const CARGO_VALUED: &[&str] = &[
+    "--features",
+    "-F",
+    "--target",
+    "-j",
+    "--jobs",
+    "--profile",
+    "--manifest-path",
+    "--target-dir",
+    "--color",
+    "--message-format",
+    "--config",
+];
+const JS_FLAGS: &[&str] = &[
+    "--ci",
+    "--coverage",
+    "--runInBand",
+    "-i",
+    "--silent",
+    "--verbose",
+    "--no-cache",
+    "--colors",
+    "--run",
+    "--reporter=junit",
+];
+const JS_VALUED: &[&str] = &[
+    "--maxWorkers",
+    "-w",
+    "--reporters",
+    "--reporter",
+    "--coverageReporters",
+    "--outputFile",
+    "--outputFile.junit",
+    "--config",
+    "-c",
+];
+const PYTEST_FLAGS: &[&str] = &[
+    "-q",
+    "-qq",
+    "-v",
+    "-vv",
+    "-x",
+    "--exitfirst",
+    "-s",
+    "-ra",
+    "-rA",
+    "--no-header",
+    "--strict-markers",
+    "--disable-warnings",
+    "--cov",
+];
+const PYTEST_VALUED: &[&str] = &[
+    "--tb",
+    "--color",
+    "--cov",
+    "--cov-report",
+    "--junitxml",
+    "--junit-xml",
+    "-n",
+    "--numprocesses",
+    "--maxfail",
+    "--durations",
+];
+const GO_FLAGS: &[&str] = &["-v", "-race", "-cover", "-json", "-failfast"];
+const GO_VALUED: &[&str] = &[
+    "-count",
+    "-coverprofile",
+    "-covermode",
+    "-coverpkg",
+    "-timeout",
+    "-p",
+    "-shuffle",
+    "-tags",
 ];
 
-fn is_test_run(analysis: &Analysis) -> bool {
-    analysis.commands.iter().any(|c| {
-        let text = c.argv_text();
-        TEST_COMMANDS
+const TEST_RUNNERS: &[TestRunner] = &[
+    TestRunner {
+        words: &["cargo", "test"],
+        flags: CARGO_FLAGS,
+        valued: CARGO_VALUED,
+        positional: &[],
+        after_dashes: Some((
+            &["--nocapture", "--show-output", "-q", "--quiet"],
+            &["--test-threads", "--color"],
+        )),
+    },
+    TestRunner {
+        words: &["cargo", "nextest", "run"],
+        flags: CARGO_FLAGS,
+        valued: CARGO_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["npm", "test"],
+        flags: &["--silent", "-s"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["npm", "run", "test"],
+        flags: &["--silent", "-s"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["yarn", "test"],
+        flags: &["--silent", "-s"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["pnpm", "test"],
+        flags: &["--silent", "-s"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["npx", "jest"],
+        flags: JS_FLAGS,
+        valued: JS_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["jest"],
+        flags: JS_FLAGS,
+        valued: JS_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["npx", "vitest"],
+        flags: JS_FLAGS,
+        valued: JS_VALUED,
+        positional: &["run"],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["vitest"],
+        flags: JS_FLAGS,
+        valued: JS_VALUED,
+        positional: &["run"],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["pytest"],
+        flags: PYTEST_FLAGS,
+        valued: PYTEST_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["python", "-m", "pytest"],
+        flags: PYTEST_FLAGS,
+        valued: PYTEST_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["python3", "-m", "pytest"],
+        flags: PYTEST_FLAGS,
+        valued: PYTEST_VALUED,
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["go", "test"],
+        flags: GO_FLAGS,
+        valued: GO_VALUED,
+        positional: &["./..."],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["make", "test"],
+        flags: &["-s", "--silent"],
+        valued: &["-j", "--jobs"],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["mvn", "test"],
+        flags: &["-q", "--quiet", "-B", "--batch-mode", "-e", "--errors"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["gradle", "test"],
+        flags: &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["./gradlew", "test"],
+        flags: &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["bundle", "exec", "rspec"],
+        flags: &[],
+        valued: &["--format", "-f"],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["rspec"],
+        flags: &[],
+        valued: &["--format", "-f"],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["dotnet", "test"],
+        flags: &["--no-restore", "--nologo"],
+        valued: &["-v", "--verbosity", "-c", "--configuration"],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["deno", "test"],
+        flags: &["-A", "--allow-all"],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["bun", "test"],
+        flags: &[],
+        valued: &[],
+        positional: &[],
+        after_dashes: None,
+    },
+];
+
+/// Environment variables a test run may set and still count: none of them changes which
+/// program runs or which tests it runs.
+const HARMLESS_ENV: &[&str] = &[
+    "CI",
+    "RUST_BACKTRACE",
+    "RUST_LOG",
+    "NODE_ENV",
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "TERM",
+    "CARGO_TERM_COLOR",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED",
+    "TZ",
+    "LANG",
+    "LC_ALL",
+];
+
+/// Wrappers a test run may have: they run it as it is and pass its exit status on.
+const PLAIN_WRAPPERS: &[&str] = &["timeout", "nice", "time", "command", "env"];
+
+/// Programs that change the shell itself (what a name runs, the environment), so that a
+/// test runner later in the same command may not be the real one.
+const SHELL_CHANGERS: &[&str] = &[
+    "alias", "export", "declare", "typeset", "local", "readonly", "hash", "enable", "source", ".",
+    "set", "shopt", "unset", "builtin", "eval", "exec", "trap", "function",
+];
+
+/// Whether one runner's arguments keep it a run of the whole suite.
+fn whole_suite(runner: &TestRunner, args: &[String]) -> Result<(), String> {
+    let mut i = 0;
+    let mut after = false;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        if arg == "--" && !after {
+            if runner.after_dashes.is_none() {
+                return Err("it passes arguments after `--`".to_owned());
+            }
+            after = true;
+            continue;
+        }
+        let (flags, valued) = if after {
+            runner.after_dashes.unwrap_or((&[], &[]))
+        } else {
+            (runner.flags, runner.valued)
+        };
+        if flags.contains(&arg) {
+            continue;
+        }
+        let name = arg.split_once('=').map_or(arg, |(n, _)| n);
+        if valued.contains(&name) {
+            if !arg.contains('=') {
+                i += 1;
+            }
+            continue;
+        }
+        if !after && !arg.starts_with('-') && runner.positional.contains(&arg) {
+            continue;
+        }
+        return Err(if arg.starts_with('-') {
+            format!("`{arg}` is not one of the flags that keep it a run of the whole suite")
+        } else {
+            format!("`{arg}` selects some tests, not the whole suite")
+        });
+    }
+    Ok(())
+}
+
+/// Whether a shell command is a plain run of a known test runner over the whole suite,
+/// whose exit status is the runner's: when it succeeds, the tests passed. `Err` says why not.
+pub fn real_test_run(command: &str) -> Result<(), String> {
+    let analysis = shell::analyze(command);
+    let found: Vec<(&shell::Command, &TestRunner)> = analysis
+        .commands
+        .iter()
+        .filter_map(|c| {
+            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            TEST_RUNNERS
+                .iter()
+                .filter(|r| argv.starts_with(r.words))
+                .max_by_key(|r| r.words.len())
+                .map(|r| (c, r))
+        })
+        .collect();
+    if found.is_empty() {
+        return Err("it runs no known test runner".to_owned());
+    }
+    if let Some(o) = analysis.opaque.first() {
+        return Err(format!("{} (`{}`)", o.reason, o.construct));
+    }
+    if analysis.substitutions > 0 {
+        return Err("it runs a command substitution".to_owned());
+    }
+    // Every command it runs is one of the chain: none hides in a script (`bash -c`).
+    if shell::plain_chain(command) != Some(analysis.commands.len()) {
+        return Err(
+            "its exit status can hide a failure (`;`, `||`, `&`, `!`, a pipe, a subshell or a function)"
+                .to_owned(),
+        );
+    }
+    if let Some(c) = analysis.commands.iter().find(|c| {
+        c.program
+            .as_deref()
+            .is_some_and(|p| SHELL_CHANGERS.contains(&p))
+    }) {
+        return Err(format!("`{}` changes the shell it runs in", c.text));
+    }
+    for (c, runner) in found {
+        if let Some(w) = c
+            .wrappers
             .iter()
-            .any(|t| text == *t || text.starts_with(&format!("{t} ")))
-    })
+            .find(|w| !PLAIN_WRAPPERS.contains(&w.as_str()))
+        {
+            return Err(format!("it runs under `{w}`"));
+        }
+        if let Some((name, _)) = c
+            .assignments
+            .iter()
+            .find(|(n, _)| !HARMLESS_ENV.contains(&n.as_str()))
+        {
+            return Err(format!("it sets `{name}`, which can change what runs"));
+        }
+        if c.argv.iter().any(|w| w.as_literal().is_none()) {
+            return Err("its arguments are only known at run time".to_owned());
+        }
+        let args: Vec<String> = c
+            .argv
+            .iter()
+            .skip(runner.words.len())
+            .map(|w| w.text.clone())
+            .collect();
+        whole_suite(runner, &args)?;
+    }
+    Ok(())
 }
 
 /// The prompt approves when it is the token alone: whitespace, quotes and punctuation around
@@ -354,32 +810,322 @@ fn approval_token(actor: &Actor) -> Option<String> {
     )
 }
 
-/// Definition-of-Done items not met yet, as `id` strings.
-pub fn unmet_done(policy: &AgentPolicy, state: &AgentState, last_message: &str) -> Vec<String> {
-    let tests_fresh = state.last_test_pass > 0 && state.last_test_pass > state.last_edit;
-    let lower = last_message.to_lowercase();
+/// What the Definition of Done is judged on when the agent stops.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StopContext<'a> {
+    /// The agent's final message.
+    pub last_message: &'a str,
+    /// The work tree now, when the runner could tell.
+    pub work: Option<&'a WorkTree>,
+    /// The checks the runner ran itself.
+    pub checks: &'a [CheckOutcome],
+}
+
+/// Each Definition-of-Done item, met or not, with what decided it.
+pub fn done_verdicts(
+    policy: &AgentPolicy,
+    state: &AgentState,
+    ctx: &StopContext<'_>,
+) -> Vec<ItemVerdict> {
+    let checklist = checklist(ctx.last_message);
     policy
         .done
         .iter()
-        .filter(|item| match &item.verify {
-            Verify::Evidence { .. } | Verify::Command { .. } => !tests_fresh,
-            Verify::Attest => {
-                let words: Vec<String> = item
-                    .text
-                    .split_whitespace()
-                    .take(3)
-                    .map(str::to_lowercase)
-                    .collect();
-                !(lower.contains("definition of done") || lower.contains(&words.join(" ")))
+        .map(|item| {
+            let (met, evidence) = match &item.verify {
+                Verify::Command { command } => command_verdict(ctx, command),
+                Verify::Evidence { .. } => test_verdict(&policy.checks, state, ctx),
+                Verify::Report { report } => report_verdict(&policy.checks, ctx, item, *report),
+                Verify::Attest => attest_verdict(&checklist, item),
+            };
+            ItemVerdict {
+                id: item.id.clone(),
+                text: item.text.clone(),
+                met,
+                evidence,
             }
         })
-        .map(|item| item.id.clone())
         .collect()
+}
+
+/// Definition-of-Done items not met yet, as `id` strings.
+pub fn unmet_done(policy: &AgentPolicy, state: &AgentState, ctx: &StopContext<'_>) -> Vec<String> {
+    done_verdicts(policy, state, ctx)
+        .into_iter()
+        .filter(|v| !v.met)
+        .map(|v| v.id)
+        .collect()
+}
+
+/// The runner's own run of `command`, on the tree as it is now.
+fn own_run<'a>(ctx: &StopContext<'a>, command: &str) -> Option<&'a CheckOutcome> {
+    ctx.checks.iter().find(|c| {
+        c.command == command
+            && match (ctx.work, &c.tree) {
+                (Some(w), Some(t)) => &w.tree == t,
+                (None, None) => true,
+                _ => false,
+            }
+    })
+}
+
+fn describe_run(c: &CheckOutcome) -> String {
+    let how = match c.status {
+        CheckStatus::Passed => "passed".to_owned(),
+        CheckStatus::Failed => format!(
+            "failed (exit code {})",
+            c.exit_code
+                .map_or_else(|| "none".to_owned(), |e| e.to_string())
+        ),
+        CheckStatus::TimedOut => "timed out".to_owned(),
+        CheckStatus::Error => "could not run".to_owned(),
+    };
+    let tail = c.tail.trim();
+    if c.status == CheckStatus::Passed || tail.is_empty() {
+        format!("`{}` {how}", c.command)
+    } else {
+        format!("`{}` {how}:\n{tail}", c.command)
+    }
+}
+
+fn command_verdict(ctx: &StopContext<'_>, command: &str) -> (bool, String) {
+    match own_run(ctx, command) {
+        Some(c) => (c.status == CheckStatus::Passed, describe_run(c)),
+        None => (
+            false,
+            format!("`{command}` has not run on the work as it is now"),
+        ),
+    }
+}
+
+fn test_verdict(checks: &DoneChecks, state: &AgentState, ctx: &StopContext<'_>) -> (bool, String) {
+    if let Some(test) = &checks.test {
+        let Some(run) = own_run(ctx, test) else {
+            return (
+                false,
+                format!("`{test}` has not run on the work as it is now"),
+            );
+        };
+        if run.status != CheckStatus::Passed {
+            return (false, describe_run(run));
+        }
+        if checks.junit.is_some() {
+            return junit_verdict(run);
+        }
+        return (true, describe_run(run));
+    }
+    let fresh = match (ctx.work, &state.tests_passed_on) {
+        (Some(w), Some(t)) => &w.tree == t,
+        // No git work tree to compare: only the file tools' edits make the evidence stale.
+        (None, _) => state.last_test_pass > 0 && state.last_test_pass > state.last_edit,
+        (Some(_), None) => false,
+    };
+    if fresh {
+        (
+            true,
+            "a plain run of the test suite passed on the work as it is now".to_owned(),
+        )
+    } else if state.last_test_pass > 0 || state.tests_passed_on.is_some() {
+        (
+            false,
+            "the work changed after the tests last passed; run the test suite again".to_owned(),
+        )
+    } else {
+        (false, "no plain run of the test suite has passed (e.g. `npm test`, `cargo test`, `pytest`, `go test ./...`, without `|| true`, `; ...`, `&`, pipes, filters or flags that skip tests)".to_owned())
+    }
+}
+
+fn junit_verdict(run: &CheckOutcome) -> (bool, String) {
+    let Some(r) = run.reports.iter().find(|r| r.report == ReportKind::Junit) else {
+        return (
+            false,
+            format!("`{}` passed but wrote no JUnit report", run.command),
+        );
+    };
+    if let Some(e) = &r.error {
+        return (false, format!("{}: {e}", r.path));
+    }
+    if !r.fresh {
+        return (
+            false,
+            format!("{} was not written by `{}`", r.path, run.command),
+        );
+    }
+    let tests = r.tests.unwrap_or(0);
+    let bad = r.failures.unwrap_or(0) + r.errors.unwrap_or(0);
+    let summary = format!("{}: {tests} tests, {bad} failed", r.path);
+    (tests > 0 && bad == 0, summary)
+}
+
+fn report_verdict(
+    checks: &DoneChecks,
+    ctx: &StopContext<'_>,
+    item: &DoneRequirement,
+    kind: ReportKind,
+) -> (bool, String) {
+    let Some(test) = &checks.test else {
+        return (
+            false,
+            "no test command is configured to write the report".to_owned(),
+        );
+    };
+    let Some(run) = own_run(ctx, test) else {
+        return (
+            false,
+            format!("`{test}` has not run on the work as it is now"),
+        );
+    };
+    if run.status != CheckStatus::Passed {
+        return (false, describe_run(run));
+    }
+    let Some(r) = run.reports.iter().find(|r| r.report == kind) else {
+        return (false, format!("`{test}` wrote no report"));
+    };
+    if let Some(e) = &r.error {
+        return (false, format!("{}: {e}", r.path));
+    }
+    if !r.fresh {
+        return (false, format!("{} was not written by `{test}`", r.path));
+    }
+    let Some(value) = r.line_percent else {
+        return (false, format!("{} holds no line coverage", r.path));
+    };
+    let failed: Vec<&Threshold> = item
+        .thresholds
+        .iter()
+        .filter(|t| !compare(value, &t.comparison, t.value))
+        .collect();
+    let shown = format!("{}: line coverage {value:.2} %", r.path);
+    match failed.first() {
+        None => (true, shown),
+        Some(t) => (
+            false,
+            format!("{shown}, not {} {} %", t.comparison, t.value),
+        ),
+    }
+}
+
+fn compare(value: f64, comparison: &str, bound: f64) -> bool {
+    match comparison {
+        "<" => value < bound,
+        "<=" => value <= bound,
+        ">" => value > bound,
+        ">=" => value >= bound,
+        _ => (value - bound).abs() < 1e-9,
+    }
+}
+
+/// One line of a Markdown checklist in the agent's final message.
+#[derive(Debug, Clone, PartialEq)]
+struct ChecklistLine {
+    checked: bool,
+    /// The text after the box, lower-cased, whitespace collapsed.
+    text: String,
+    line: String,
+}
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '/'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn checklist(message: &str) -> Vec<ChecklistLine> {
+    message
+        .lines()
+        .filter_map(|raw| {
+            let l = raw.trim_start();
+            let l = l
+                .strip_prefix("- ")
+                .or_else(|| l.strip_prefix("* "))
+                .or_else(|| l.strip_prefix("+ "))?
+                .trim_start();
+            let (checked, rest) =
+                if let Some(r) = l.strip_prefix("[x]").or_else(|| l.strip_prefix("[X]")) {
+                    (true, r)
+                } else if let Some(r) = l.strip_prefix("[ ]") {
+                    (false, r)
+                } else {
+                    return None;
+                };
+            Some(ChecklistLine {
+                checked,
+                text: normalise(rest),
+                line: raw.trim().to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Words that undo a ticked box: `- [x] tests pass — not yet`.
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "n't",
+    "never",
+    "pending",
+    "todo",
+    "tbd",
+    "skipped",
+    "failed",
+    "failing",
+    "unmet",
+    "partially",
+    "partial",
+];
+
+fn attest_verdict(lines: &[ChecklistLine], item: &DoneRequirement) -> (bool, String) {
+    let wanted = normalise(&item.text);
+    let id = item.id.to_lowercase();
+    let line = lines.iter().find(|l| {
+        l.text == wanted
+            || l.text.starts_with(&format!("{wanted} "))
+            || l.text == id
+            || l.text.starts_with(&format!("{id} "))
+    });
+    let Some(line) = line else {
+        return (
+            false,
+            "not ticked in the final message's checklist".to_owned(),
+        );
+    };
+    if !line.checked {
+        return (false, format!("marked open: `{}`", line.line));
+    }
+    let extra = line
+        .text
+        .strip_prefix(&wanted)
+        .or_else(|| line.text.strip_prefix(&id))
+        .unwrap_or("");
+    let negated = extra
+        .split_whitespace()
+        .any(|w| NEGATIONS.contains(&w) || w.ends_with("n't"));
+    if negated {
+        return (false, format!("ticked but qualified: `{}`", line.line));
+    }
+    (true, format!("checklist: `{}`", line.line))
 }
 
 /// Whether deciding `event` needs the work-tree fingerprint: a gated operation that an
 /// approval could allow, a request for approval, or a finished commit made under one.
 pub fn needs_work_tree(actor: &Actor, state: &SessionState, event: &Event) -> bool {
+    // The Definition of Done: a passing test run is evidence for the tree it ran on, and a
+    // stop is judged on the tree as it is then.
+    let done = actor.policy.map(|p| p.done.as_slice()).unwrap_or_default();
+    let machine_checked = done.iter().any(|d| d.verify != Verify::Attest);
+    match event {
+        Event::ToolFinished {
+            action: Action::Shell { command },
+            success: true,
+            background: false,
+            ..
+        } if machine_checked && real_test_run(command).is_ok() => return true,
+        Event::StopRequested { .. } if machine_checked => return true,
+        _ => {}
+    }
     let gates = actor.gates();
     if gates.is_empty() {
         return false;
@@ -457,6 +1203,7 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
             action,
             success,
             work,
+            background,
             ..
         } => {
             finished(
@@ -466,6 +1213,7 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
                 tool,
                 action,
                 *success,
+                *background,
                 work.as_ref(),
             );
             Decision::Allow
@@ -474,11 +1222,17 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
             last_message,
             stop_hook_active,
             work,
+            checks,
         } => {
             if !stop_hook_active {
                 agent.consecutive_stop_blocks = 0;
             }
-            stop_decision(actor, &mut next, &mut agent, last_message, work.as_ref())
+            let ctx = StopContext {
+                last_message,
+                work: work.as_ref(),
+                checks,
+            };
+            stop_decision(actor, &mut next, &mut agent, &ctx)
         }
     };
     next.agents.insert(actor.key.to_owned(), agent);
@@ -506,6 +1260,12 @@ fn answer_requests(state: &mut SessionState, text: &str) {
             used: None,
         });
     }
+}
+
+/// Whether a stop with this message is the protocol's pause for the user's approval (it
+/// quotes the approval word of a gate that binds the agent), not the end of the work.
+pub fn is_pause(actor: &Actor, message: &str) -> bool {
+    approval_token(actor).is_some_and(|t| asks_for_approval(message, &t))
 }
 
 /// Records a request when the agent's message asks for approval; returns whether it did.
@@ -928,6 +1688,7 @@ fn rule_denies(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finished(
     actor: &Actor,
     state: &mut SessionState,
@@ -935,6 +1696,7 @@ fn finished(
     tool: &str,
     action: &Action,
     success: bool,
+    background: bool,
     work: Option<&WorkTree>,
 ) {
     let seq = state.seq;
@@ -945,8 +1707,9 @@ fn finished(
         }
         Action::Shell { command } => {
             let analysis = shell::analyze(command);
-            if success && is_test_run(&analysis) {
+            if success && !background && real_test_run(command).is_ok() {
                 agent.last_test_pass = seq;
+                agent.tests_passed_on = work.map(|w| w.tree.clone());
                 mark(agent, actor.policy, "test");
             }
             let commits = analysis.git_operations().contains(&GitOperation::Commit);
@@ -982,11 +1745,12 @@ fn stop_decision(
     actor: &Actor,
     state: &mut SessionState,
     agent: &mut AgentState,
-    last_message: &str,
-    work: Option<&WorkTree>,
+    ctx: &StopContext<'_>,
 ) -> Decision {
-    // A stop that asks for approval is the protocol's own pause, not the end.
-    if request_if_asked(actor, state, agent, last_message, work) {
+    // A stop that asks for approval (it quotes the approval word of a gate that binds the
+    // agent) is the protocol's own pause, not the end: the user answers it. Any other stop is
+    // the end, and the Definition of Done is checked — whatever the message says.
+    if request_if_asked(actor, state, agent, ctx.last_message, ctx.work) {
         agent.consecutive_stop_blocks = 0;
         return Decision::Allow;
     }
@@ -994,7 +1758,12 @@ fn stop_decision(
         agent.finished = actor.is_subagent();
         return Decision::Allow;
     };
-    let mut unmet = unmet_done(policy, agent, last_message);
+    let verdicts = done_verdicts(policy, agent, ctx);
+    let mut unmet: Vec<String> = verdicts
+        .iter()
+        .filter(|v| !v.met)
+        .map(|v| v.id.clone())
+        .collect();
     let mut reasons = Vec::new();
     if let Some(protocol) = &policy.protocol {
         for gate in &protocol.gates {
@@ -1016,16 +1785,31 @@ fn stop_decision(
         return Decision::Allow;
     }
     agent.consecutive_stop_blocks += 1;
-    let items: Vec<String> = policy
-        .done
-        .iter()
-        .filter(|d| unmet.contains(&d.id))
-        .map(|d| format!("- {}", d.text))
-        .collect();
     let mut reason = String::new();
-    if !items.is_empty() {
+    let unmet_verdicts: Vec<&ItemVerdict> = verdicts.iter().filter(|v| !v.met).collect();
+    if !unmet_verdicts.is_empty() {
         reason.push_str("The Definition of Done is not met yet:\n");
-        reason.push_str(&items.join("\n"));
+        for v in &unmet_verdicts {
+            reason.push_str(&format!("- {}: {}\n", v.text, v.evidence));
+        }
+        let attest: Vec<&&ItemVerdict> = unmet_verdicts
+            .iter()
+            .filter(|v| {
+                policy
+                    .done
+                    .iter()
+                    .any(|d| d.id == v.id && d.verify == Verify::Attest)
+            })
+            .collect();
+        if !attest.is_empty() {
+            reason.push_str(
+                "When each of these is done, end your final message with a checklist that marks it, one line each:\n",
+            );
+            for v in attest {
+                reason.push_str(&format!("- [x] {}\n", v.text));
+            }
+        }
+        reason.truncate(reason.trim_end().len());
     }
     for r in reasons {
         if !reason.is_empty() {

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The bundle format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -61,6 +61,10 @@ pub struct AgentPolicy {
     pub protocol: Option<ProtocolMachine>,
     /// Definition-of-Done items with how each is verified.
     pub done: Vec<DoneRequirement>,
+    /// What the runner checks itself before the agent may finish (`[done]` in
+    /// `agentspec.toml`).
+    #[serde(default, skip_serializing_if = "DoneChecks::is_empty")]
+    pub checks: DoneChecks,
 }
 
 /// Where the policy came from.
@@ -213,6 +217,91 @@ pub struct Threshold {
     pub unit: Option<String>,
 }
 
+impl AgentPolicy {
+    /// The commands the runner runs when the agent stops: each `[done.commands]` command,
+    /// and the test command when a test or report item depends on it; in a fixed order,
+    /// without repeats.
+    pub fn check_commands(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in &self.done {
+            let command = match &item.verify {
+                Verify::Command { command } => Some(command),
+                Verify::Evidence { .. } | Verify::Report { .. } => self.checks.test.as_ref(),
+                Verify::Attest => None,
+            };
+            if let Some(c) = command
+                && !out.contains(c)
+            {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+
+    /// The longest the checks can take, in seconds.
+    pub fn check_seconds(&self) -> u64 {
+        let n = u64::try_from(self.check_commands().len()).unwrap_or(u64::MAX);
+        self.checks.timeout_secs.saturating_mul(n)
+    }
+}
+
+/// What the runner runs and reads itself at the Stop gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoneChecks {
+    /// The project's test command (`[done] test`): the runner runs it, and it alone
+    /// verifies the test items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Seconds each command may run before it counts as failed.
+    #[serde(default = "default_check_timeout")]
+    pub timeout_secs: u64,
+    /// JUnit XML the test command writes, relative to the project root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub junit: Option<String>,
+    /// Coverage report the test command writes (lcov, Cobertura XML, or a JSON summary),
+    /// relative to the project root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<String>,
+}
+
+/// The check commands' default time limit, in seconds.
+pub const DEFAULT_CHECK_TIMEOUT: u64 = 120;
+
+fn default_check_timeout() -> u64 {
+    DEFAULT_CHECK_TIMEOUT
+}
+
+impl Default for DoneChecks {
+    fn default() -> Self {
+        DoneChecks {
+            test: None,
+            timeout_secs: DEFAULT_CHECK_TIMEOUT,
+            junit: None,
+            coverage: None,
+        }
+    }
+}
+
+impl DoneChecks {
+    /// Nothing configured: the field is left out of the policy file.
+    pub fn is_empty(&self) -> bool {
+        *self == DoneChecks::default()
+    }
+}
+
+/// A machine-readable report the runner reads.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// JUnit XML: test counts, failures and errors.
+    Junit,
+    /// Line coverage in percent.
+    Coverage,
+}
+
 /// How the runner decides that an item is met.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "mode", deny_unknown_fields)]
@@ -221,8 +310,12 @@ pub enum Verify {
     Evidence { event: String },
     /// The agent's final message marks the item done.
     Attest,
-    /// A command configured in `agentspec.toml` must succeed.
+    /// A command configured in `agentspec.toml`: the runner runs it, and it must succeed
+    /// on the work tree as it is when the agent stops.
     Command { command: String },
+    /// A report written by the runner's own run of the test command, on the work tree as it
+    /// is when the agent stops, must meet the item's thresholds.
+    Report { report: ReportKind },
 }
 
 /// A loaded and verified bundle.

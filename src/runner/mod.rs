@@ -1,11 +1,13 @@
 //! Adapters around [`decide`](crate::policy::decide): the Claude Code hook contract, the
 //! per-session state on disk (locked, written atomically) and the audit log.
 
+pub mod checks;
 pub mod claude;
 pub mod githooks;
 pub mod guard;
 pub mod install;
 pub mod replay;
+pub mod reports;
 pub mod task;
 pub mod worktree;
 
@@ -283,6 +285,7 @@ impl HookInput {
                 success: true,
                 summary: summary(self.tool_response.as_ref()),
                 work: None,
+                background: self.in_background(),
             },
             "PostToolUseFailure" => Event::ToolFinished {
                 tool: tool(),
@@ -290,11 +293,13 @@ impl HookInput {
                 success: false,
                 summary: self.error.clone().unwrap_or_default(),
                 work: None,
+                background: self.in_background(),
             },
             "Stop" | "SubagentStop" => Event::StopRequested {
                 last_message: self.last_assistant_message.clone().unwrap_or_default(),
                 stop_hook_active: self.stop_hook_active.unwrap_or(false),
                 work: None,
+                checks: Vec::new(),
             },
             _ => return Ok(None),
         }))
@@ -306,6 +311,15 @@ impl HookInput {
             self.hook_event_name.as_str(),
             "PreToolUse" | "Stop" | "SubagentStop" | "UserPromptSubmit"
         )
+    }
+
+    /// A Bash call run in the background (`run_in_background`): its PostToolUse says it
+    /// started, not how it ended.
+    fn in_background(&self) -> bool {
+        self.tool_input
+            .as_ref()
+            .and_then(|i| i.get("run_in_background"))
+            .is_some_and(|v| !matches!(v, Value::Null | Value::Bool(false)) && v != "false")
     }
 
     /// The agent's key in the session state.
@@ -390,6 +404,7 @@ fn with_work(event: Event, work: Option<WorkTree>) -> Event {
             action,
             success,
             summary,
+            background,
             ..
         } => Event::ToolFinished {
             tool,
@@ -397,19 +412,44 @@ fn with_work(event: Event, work: Option<WorkTree>) -> Event {
             success,
             summary,
             work,
+            background,
         },
         Event::StopRequested {
             last_message,
             stop_hook_active,
+            checks,
             ..
         } => Event::StopRequested {
             last_message,
             stop_hook_active,
             work,
+            checks,
         },
         other => other,
     }
 }
+
+/// The event with the Definition-of-Done checks the runner ran for it.
+pub(crate) fn with_checks(event: Event, checks: Vec<decide::CheckOutcome>) -> Event {
+    match event {
+        Event::StopRequested {
+            last_message,
+            stop_hook_active,
+            work,
+            ..
+        } => Event::StopRequested {
+            last_message,
+            stop_hook_active,
+            work,
+            checks,
+        },
+        other => other,
+    }
+}
+
+/// Extra time the hook's watchdog gives while the runner runs Definition-of-Done checks (the
+/// installed Stop hooks' `timeout` covers it), in milliseconds.
+pub static EXTRA_TIME_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn summary(response: Option<&Value>) -> String {
     let text = match response {
@@ -593,6 +633,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 decision: &Decision::Allow,
                 note: "not governed",
                 work: None,
+                checks: None,
             },
         )?;
         return Ok(HookReply {
@@ -659,6 +700,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         format!("{}:{id}:{}", input.hook_event_name, &digest[..16])
     });
     let mut work_note = None;
+    let mut checks_note = None;
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
         Some(previous) => previous.clone(),
         None => {
@@ -707,6 +749,33 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     Err(e) => work_note = Some(Value::String(format!("error: {e}"))),
                 }
             }
+            if refused.is_none()
+                && let (
+                    Some(policy),
+                    Event::StopRequested {
+                        last_message, work, ..
+                    },
+                ) = (policy, &event)
+                && !decide::is_pause(&actor, last_message)
+                && !checks::commands_for(policy).is_empty()
+            {
+                // The agent ends its work: the runner runs the Definition of Done's commands
+                // itself, on the tree as it is now.
+                let budget = checks::budget(policy) + Duration::from_secs(5);
+                EXTRA_TIME_MS.store(
+                    u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+                    std::sync::atomic::Ordering::SeqCst,
+                );
+                let tree = work.as_ref().map(|w| w.tree.clone());
+                let ran = checks::run(
+                    policy,
+                    &project_of(&stored.core, &input),
+                    tree.as_deref(),
+                    &options.state_dir.join("checks"),
+                );
+                checks_note = Some(serde_json::to_value(&ran).unwrap_or_default());
+                event = with_checks(event, ran);
+            }
             let decision = match refused {
                 Some(refused) => {
                     stored.core.seq += 1;
@@ -745,6 +814,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             decision: &decision,
             note,
             work: work_note,
+            checks: checks_note,
         },
     )?;
     Ok(reply_for(&input.hook_event_name, &decision))
@@ -922,6 +992,8 @@ struct Entry<'a> {
     note: &'a str,
     /// The work-tree fingerprint the decision used.
     work: Option<Value>,
+    /// The Definition-of-Done checks the runner ran.
+    checks: Option<Value>,
 }
 
 fn audit(
@@ -936,6 +1008,7 @@ fn audit(
         decision,
         note,
         work,
+        checks,
     } = entry;
     create_state_dir(&options.state_dir)?;
     let now = SystemTime::now()
@@ -1002,6 +1075,8 @@ fn audit(
         "bundle_revision": bundle.manifest.revision,
         // The work-tree fingerprint the decision used, so that a replay is exact.
         "work": work,
+        // The Definition-of-Done checks the runner ran, with their results.
+        "checks": checks,
         // The whole hook input, so that `agentspec run replay` can replay the log exactly.
         "input": input_record,
     })

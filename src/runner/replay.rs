@@ -60,11 +60,20 @@ pub struct Recorded {
 }
 
 /// The event of a recorded hook input, with the work-tree fingerprint the runner used.
-fn recorded_hook(line: usize, hook: Value, work: Option<&Value>) -> Option<Recorded> {
+fn recorded_hook(
+    line: usize,
+    hook: Value,
+    work: Option<&Value>,
+    checks: Option<&Value>,
+) -> Option<Recorded> {
     let input: HookInput = serde_json::from_value(hook).ok()?;
     let event = input.event().ok()??;
     let work: Option<WorkTree> = work.and_then(|w| serde_json::from_value(w.clone()).ok());
     let event = super::with_work(event, work);
+    let checks: Vec<decide::CheckOutcome> = checks
+        .and_then(|c| serde_json::from_value(c.clone()).ok())
+        .unwrap_or_default();
+    let event = super::with_checks(event, checks);
     Some(Recorded {
         line,
         event,
@@ -90,8 +99,9 @@ pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
             .into_iter()
             .filter_map(|(n, v)| {
                 let work = v.get("work").cloned();
+                let checks = v.get("checks").cloned();
                 let hook = v.get("input").cloned().unwrap_or(v);
-                recorded_hook(n, hook, work.as_ref())
+                recorded_hook(n, hook, work.as_ref(), checks.as_ref())
             })
             .collect();
         return (events, false);
@@ -133,6 +143,7 @@ pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
                                             success: !failed,
                                             summary: String::new(),
                                             work: None,
+                                            background: false,
                                         },
                                     );
                                 }
@@ -200,6 +211,7 @@ pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
                             last_message: last_text.clone(),
                             stop_hook_active: false,
                             work: None,
+                            checks: Vec::new(),
                         },
                     );
                 }
@@ -226,7 +238,7 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
     };
     let main = agent.map(lookup).transpose()?;
     let mut sessions: BTreeMap<String, SessionState> = BTreeMap::new();
-    let mut last: Option<(String, String, String)> = None;
+    let mut last: Option<(String, String, Event)> = None;
     for r in events {
         let subagent = r.agent_id.is_some();
         let policy = match (&r.agent_type, subagent) {
@@ -248,10 +260,8 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             policy,
             parent,
         };
-        if let Event::StopRequested { last_message, .. } = &r.event
-            && policy.is_some()
-        {
-            last = Some((r.session.clone(), key.clone(), last_message.clone()));
+        if matches!(r.event, Event::StopRequested { .. }) && policy.is_some() {
+            last = Some((r.session.clone(), key.clone(), r.event.clone()));
         }
         let state = sessions.entry(r.session.clone()).or_default();
         let (decision, next) = decide::decide(&actor, state, &r.event);
@@ -265,7 +275,16 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             });
         }
     }
-    if let Some((session, key, message)) = last
+    if let Some((
+        session,
+        key,
+        Event::StopRequested {
+            last_message,
+            work,
+            checks,
+            ..
+        },
+    )) = last
         && let Some(state) = sessions.get(&session)
         && let Some(agent_state) = state.agents.get(&key)
         && let Some(policy) = agent_state
@@ -273,7 +292,12 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             .as_deref()
             .and_then(|n| bundle.agents.get(n))
     {
-        report.unmet_at_end = decide::unmet_done(policy, agent_state, &message);
+        let ctx = decide::StopContext {
+            last_message: &last_message,
+            work: work.as_ref(),
+            checks: &checks,
+        };
+        report.unmet_at_end = decide::unmet_done(policy, agent_state, &ctx);
     }
     Ok(report)
 }

@@ -172,12 +172,40 @@ pub struct TaskReport {
     pub commits: usize,
     pub done_met: Vec<String>,
     pub done_unmet: Vec<String>,
+    /// Each Definition-of-Done item with what decided it.
+    pub done: Vec<decide::ItemVerdict>,
+    /// The agent asked for approval and got no answer.
+    pub unanswered: bool,
+    /// The agent's last tool call was denied and it did nothing after it.
+    pub ended_denied: Option<String>,
+}
+
+/// `agentspec run task` exit codes.
+pub mod exit {
+    /// The task ended with the Definition of Done met.
+    pub const DONE: u8 = 0;
+    /// It ended with Definition-of-Done items unmet.
+    pub const UNMET: u8 = 1;
+    /// agentspec or the host failed.
+    pub const FAILURE: u8 = 2;
+    /// The agent asked for approval and got no answer.
+    pub const NO_ANSWER: u8 = 3;
+    /// The agent's last action was denied and it never recovered.
+    pub const DENIED: u8 = 4;
 }
 
 impl TaskReport {
-    /// 0: finished with the Definition of Done met; 1: finished with items unmet.
+    /// See [`exit`].
     pub fn exit_code(&self) -> u8 {
-        u8::from(!self.done_unmet.is_empty())
+        if self.unanswered {
+            exit::NO_ANSWER
+        } else if self.ended_denied.is_some() {
+            exit::DENIED
+        } else if !self.done_unmet.is_empty() {
+            exit::UNMET
+        } else {
+            exit::DONE
+        }
     }
 
     pub fn render(&self) -> String {
@@ -202,8 +230,16 @@ impl TaskReport {
             self.done_met.len(),
             self.done_unmet.len()
         ));
-        for item in &self.done_unmet {
-            s.push_str(&format!("    unmet: {item}\n"));
+        for v in &self.done {
+            let mark = if v.met { "met  " } else { "unmet" };
+            let evidence = v.evidence.replace('\n', "\n           ");
+            s.push_str(&format!("    {mark} {}\n           {evidence}\n", v.text));
+        }
+        if self.unanswered {
+            s.push_str("  ended waiting for the user's approval (no answer)\n");
+        }
+        if let Some(d) = &self.ended_denied {
+            s.push_str(&format!("  ended on a denied action: {d}\n"));
         }
         s
     }
@@ -222,12 +258,30 @@ pub fn report(
         ..TaskReport::default()
     };
     let log = std::fs::read_to_string(state_dir.join("audit.jsonl")).unwrap_or_default();
+    let mut last_stop: Option<Value> = None;
+    let mut last_call: Option<(bool, String)> = None;
     for entry in log
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
     {
         if entry.get("session").and_then(Value::as_str) != Some(session) {
             continue;
+        }
+        match entry["event"].as_str() {
+            Some("Stop") if entry["agent"].as_str() == Some(agent) || entry["agent"].is_null() => {
+                last_stop = Some(entry.clone());
+            }
+            Some("PreToolUse") => {
+                last_call = Some((
+                    entry["decision"].as_str() == Some("deny"),
+                    format!(
+                        "{}: {}",
+                        entry["tool"].as_str().unwrap_or(""),
+                        entry["reason"].as_str().unwrap_or("")
+                    ),
+                ));
+            }
+            _ => {}
         }
         let command = entry
             .pointer("/input/tool_input/command")
@@ -267,15 +321,34 @@ pub fn report(
                 .map(|s| format!("{} ({})", s.step, s.kind))
                 .collect();
         }
-        let unmet = decide::unmet_done(policy, &state, last_message);
-        for item in &policy.done {
-            if unmet.contains(&item.id) {
-                report.done_unmet.push(item.text.clone());
+        // Judged as at the last stop: the message, work tree and checks recorded then.
+        let work: Option<decide::WorkTree> = last_stop
+            .as_ref()
+            .and_then(|e| serde_json::from_value(e["work"].clone()).ok());
+        let checks: Vec<decide::CheckOutcome> = last_stop
+            .as_ref()
+            .and_then(|e| serde_json::from_value(e["checks"].clone()).ok())
+            .unwrap_or_default();
+        let message = last_stop
+            .as_ref()
+            .and_then(|e| e.pointer("/input/last_assistant_message"))
+            .and_then(Value::as_str)
+            .unwrap_or(last_message);
+        let ctx = decide::StopContext {
+            last_message: message,
+            work: work.as_ref(),
+            checks: &checks,
+        };
+        report.done = decide::done_verdicts(policy, &state, &ctx);
+        for v in &report.done {
+            if v.met {
+                report.done_met.push(v.text.clone());
             } else {
-                report.done_met.push(item.text.clone());
+                report.done_unmet.push(v.text.clone());
             }
         }
     }
+    report.ended_denied = last_call.filter(|(denied, _)| *denied).map(|(_, d)| d);
     report
 }
 

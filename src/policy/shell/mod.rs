@@ -212,6 +212,52 @@ pub(crate) fn parser_options() -> brush_parser::ParserOptions {
     brush_parser::ParserOptions::default()
 }
 
+/// Whether the text is one `&&` chain of simple commands run in the foreground, so that its
+/// exit status is non-zero when any of them fails. `;` between commands, `||`, `&`, `!`,
+/// pipes, subshells, groups, loops and function definitions can each hide a failure.
+/// Text that does not parse, or that [`analyze`] finds opaque, is not.
+pub fn exit_status_is_every_commands(text: &str) -> bool {
+    plain_chain(text).is_some()
+}
+
+/// The number of simple commands in text that [`exit_status_is_every_commands`] accepts.
+pub fn plain_chain(text: &str) -> Option<usize> {
+    if analyze(text).is_opaque() {
+        return None;
+    }
+    let parsed = std::panic::catch_unwind(|| {
+        let options = parser_options();
+        let mut parser =
+            brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
+        parser.parse_program()
+    });
+    let Ok(Ok(program)) = parsed else {
+        return None;
+    };
+    let [complete] = program.complete_commands.as_slice() else {
+        return None;
+    };
+    let [ast::CompoundListItem(and_or, separator)] = complete.0.as_slice() else {
+        return None;
+    };
+    if matches!(separator, ast::SeparatorOperator::Async) {
+        return None;
+    }
+    let mut pipelines = vec![&and_or.first];
+    for next in &and_or.additional {
+        match next {
+            ast::AndOr::And(p) => pipelines.push(p),
+            ast::AndOr::Or(_) => return None,
+        }
+    }
+    pipelines
+        .iter()
+        .all(|p| {
+            !p.bang && p.timed.is_none() && matches!(p.seq.as_slice(), [ast::Command::Simple(_)])
+        })
+        .then_some(pipelines.len())
+}
+
 /// Analyses a command as the Bash tool would run it.
 pub fn analyze(text: &str) -> Analysis {
     // The same command is analysed several times for one event (does it need the work tree,

@@ -1,0 +1,331 @@
+//! The Definition-of-Done checks the runner runs itself when an agent stops: the commands
+//! `[done.commands]` and `[done] test` name, each in the project root with a time limit, and
+//! the reports the test command writes. A passing result is cached per command and work
+//! tree, so an unchanged tree is not tested twice.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::policy::decide::{CheckOutcome, CheckStatus, ReportReading};
+use crate::policy::{AgentPolicy, ReportKind};
+
+/// Output kept per command: its end, where test runners print their summary.
+const TAIL_BYTES: usize = 4000;
+/// Lines of output shown to the model.
+const TAIL_LINES: usize = 30;
+/// A report larger than this is not read.
+const MAX_REPORT: u64 = 64 * 1024 * 1024;
+
+/// The commands the runner must run for `policy` ([`AgentPolicy::check_commands`]).
+pub fn commands_for(policy: &AgentPolicy) -> Vec<String> {
+    policy.check_commands()
+}
+
+/// The longest the checks of `policy` can take.
+pub fn budget(policy: &AgentPolicy) -> Duration {
+    Duration::from_secs(policy.check_seconds())
+}
+
+/// Runs (or takes from the cache) every check of `policy` on the work tree `tree`.
+pub fn run(
+    policy: &AgentPolicy,
+    root: &Path,
+    tree: Option<&str>,
+    cache: &Path,
+) -> Vec<CheckOutcome> {
+    let timeout = Duration::from_secs(policy.checks.timeout_secs);
+    commands_for(policy)
+        .into_iter()
+        .map(|command| {
+            let key = cache_key(&command, tree, policy);
+            let file = cache.join(format!("{key}.json"));
+            if let Some(hit) = tree.and_then(|_| cached(&file, &command, tree)) {
+                return hit;
+            }
+            let is_test = policy.checks.test.as_deref() == Some(command.as_str());
+            if is_test {
+                // What the run leaves is what it wrote: reports from before do not count.
+                for path in [&policy.checks.junit, &policy.checks.coverage]
+                    .into_iter()
+                    .flatten()
+                {
+                    let full = root.join(path);
+                    if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file()) {
+                        let _ = std::fs::remove_file(&full);
+                    }
+                }
+            }
+            let mut outcome = run_one(&command, root, timeout);
+            outcome.tree = tree.map(str::to_owned);
+            if is_test {
+                outcome.reports = read_reports(policy, root, outcome.started_at);
+            }
+            let outcome = outcome.into_outcome();
+            if outcome.status == CheckStatus::Passed && tree.is_some() {
+                store(&file, &outcome);
+            }
+            outcome
+        })
+        .collect()
+}
+
+fn cache_key(command: &str, tree: Option<&str>, policy: &AgentPolicy) -> String {
+    let reports = format!("{:?}{:?}", policy.checks.junit, policy.checks.coverage);
+    crate::policy::sha256_hex(
+        format!(
+            "{}\0{command}\0{}\0{reports}",
+            env!("CARGO_PKG_VERSION"),
+            tree.unwrap_or("")
+        )
+        .as_bytes(),
+    )
+}
+
+/// A cached outcome, when it is one for this command and tree; anything else is ignored.
+fn cached(file: &Path, command: &str, tree: Option<&str>) -> Option<CheckOutcome> {
+    let text = crate::fsutil::read_regular(file).ok()?;
+    let outcome: CheckOutcome = serde_json::from_slice(&text).ok()?;
+    (outcome.command == command
+        && outcome.tree.as_deref() == tree
+        && outcome.status == CheckStatus::Passed)
+        .then_some(outcome)
+}
+
+fn store(file: &Path, outcome: &CheckOutcome) {
+    if let Some(dir) = file.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+        && let Ok(text) = serde_json::to_vec(outcome)
+    {
+        // A cache that cannot be written only costs a second run.
+        let _ = crate::fsutil::write_atomic(file, &text, crate::fsutil::Durability::Renamed);
+    }
+}
+
+struct Ran {
+    command: String,
+    status: CheckStatus,
+    exit_code: Option<i32>,
+    tail: String,
+    tree: Option<String>,
+    started_at: SystemTime,
+    reports: Vec<ReportReading>,
+}
+
+impl Ran {
+    fn into_outcome(self) -> CheckOutcome {
+        CheckOutcome {
+            command: self.command,
+            status: self.status,
+            exit_code: self.exit_code,
+            tail: self.tail,
+            tree: self.tree,
+            reports: self.reports,
+        }
+    }
+}
+
+/// Runs one command with `bash -c` in `root`, standard input closed, output captured; the
+/// whole process group is killed at the time limit.
+fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
+    use std::os::unix::process::CommandExt;
+    let started_at = SystemTime::now();
+    let failed = |status, tail: String| Ran {
+        command: command.to_owned(),
+        status,
+        exit_code: None,
+        tail,
+        tree: None,
+        started_at,
+        reports: Vec::new(),
+    };
+    let shell = if Path::new("/bin/bash").exists() {
+        "/bin/bash"
+    } else {
+        "/bin/sh"
+    };
+    let child = Command::new(shell)
+        .arg("-c")
+        .arg(command)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return failed(CheckStatus::Error, format!("cannot run `{shell}`: {e}")),
+    };
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|o| Box::new(o) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|e| Box::new(e) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|mut r| {
+        std::thread::spawn(move || {
+            // Keep the end only; read everything so the command never blocks on a full pipe.
+            let mut kept: Vec<u8> = Vec::new();
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                kept.extend_from_slice(&buf[..n]);
+                if kept.len() > 2 * TAIL_BYTES {
+                    kept.drain(..kept.len() - TAIL_BYTES);
+                }
+            }
+            kept
+        })
+    })
+    .collect();
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) | Err(_) => {
+                kill_group(child.id());
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let mut output = Vec::new();
+    for r in readers {
+        output.extend(r.join().unwrap_or_default());
+    }
+    let tail = tail(&String::from_utf8_lossy(&output));
+    match status {
+        None => failed(
+            CheckStatus::TimedOut,
+            format!(
+                "{tail}\n(stopped after {} s: the time limit, `[done] timeout` in agentspec.toml)",
+                timeout.as_secs()
+            )
+            .trim()
+            .to_owned(),
+        ),
+        Some(s) => Ran {
+            command: command.to_owned(),
+            status: if s.success() {
+                CheckStatus::Passed
+            } else {
+                CheckStatus::Failed
+            },
+            exit_code: s.code(),
+            tail,
+            tree: None,
+            started_at,
+            reports: Vec::new(),
+        },
+    }
+}
+
+/// Kills the command's process group (what it started in the background included).
+fn kill_group(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pid}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+fn tail(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let start = lines.len().saturating_sub(TAIL_LINES);
+    let text = lines[start..].join("\n");
+    let cut = text.len().saturating_sub(TAIL_BYTES);
+    let mut at = cut;
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    text[at..].to_owned()
+}
+
+fn read_reports(policy: &AgentPolicy, root: &Path, started_at: SystemTime) -> Vec<ReportReading> {
+    let mut out = Vec::new();
+    if let Some(path) = &policy.checks.junit {
+        out.push(read_report(ReportKind::Junit, path, root, started_at));
+    }
+    if let Some(path) = &policy.checks.coverage {
+        out.push(read_report(ReportKind::Coverage, path, root, started_at));
+    }
+    out
+}
+
+fn read_report(kind: ReportKind, path: &str, root: &Path, started_at: SystemTime) -> ReportReading {
+    let mut reading = ReportReading {
+        report: kind,
+        path: path.to_owned(),
+        fresh: false,
+        tests: None,
+        failures: None,
+        errors: None,
+        line_percent: None,
+        error: None,
+    };
+    let full: PathBuf = root.join(path);
+    let meta = std::fs::metadata(&full);
+    // The runner removed it before the run; a file system's clock may round the time the
+    // run wrote it down by a few milliseconds.
+    let earliest = started_at
+        .checked_sub(Duration::from_millis(50))
+        .unwrap_or(started_at);
+    reading.fresh = meta
+        .as_ref()
+        .is_ok_and(|m| m.modified().is_ok_and(|t| t >= earliest));
+    if meta.as_ref().is_ok_and(|m| m.len() > MAX_REPORT) {
+        reading.error = Some(format!("larger than {MAX_REPORT} bytes"));
+        return reading;
+    }
+    let text = match crate::fsutil::read_regular(&full) {
+        Ok(t) => String::from_utf8_lossy(&t).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            reading.error = Some("the test command did not write it".to_owned());
+            return reading;
+        }
+        Err(e) => {
+            reading.error = Some(format!("cannot read it: {e}"));
+            return reading;
+        }
+    };
+    let parsed = match kind {
+        ReportKind::Junit => super::reports::junit(&text).map(|c| {
+            reading.tests = Some(c.tests);
+            reading.failures = Some(c.failures);
+            reading.errors = Some(c.errors);
+        }),
+        ReportKind::Coverage => super::reports::line_coverage(&text).map(|p| {
+            reading.line_percent = Some(p);
+        }),
+    };
+    if let Err(e) = parsed {
+        reading.error = Some(e);
+    }
+    reading
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_cut_to_its_end_on_a_character_boundary() {
+        let long = "é".repeat(10_000);
+        let t = tail(&long);
+        assert!(t.len() <= TAIL_BYTES);
+        let many: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        assert!(tail(&many).starts_with("line 70"));
+    }
+}

@@ -1,0 +1,526 @@
+//! The Definition of Done, checked rather than claimed: test evidence only from plain runs of
+//! a known runner on the tree as it is, commands and reports the runner runs and reads
+//! itself (executed for real through the hook), and checklists that mark each item.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use agentspec::policy::AgentPolicy;
+use agentspec::policy::decide::{
+    self, Action, Actor, CheckOutcome, CheckStatus, Decision, Event, SessionState, StopContext,
+    WorkTree, real_test_run,
+};
+use serde_json::{Value, json};
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_agentspec"))
+}
+
+const AGENT: &str = "---
+name: worker
+description: Implements small changes in this repository.
+tools: Bash, Read, Edit, Write
+---
+You implement changes.
+
+## Definition of Done
+- Unit tests pass
+- Line coverage > 80%
+- Lint is clean
+- Changelog updated
+";
+
+#[test]
+fn only_plain_runs_of_the_whole_suite_are_evidence() {
+    for fake in [
+        "npm test || true",
+        "cargo test; true",
+        "true; cargo test",
+        "pytest --collect-only",
+        "pytest --co",
+        "pytest -k nothing",
+        "pytest tests/test_one.py::test_a",
+        "go test -run NONE ./...",
+        "go test -list . ./...",
+        "jest --passWithNoTests",
+        "npx jest --listTests",
+        "npm test -- --help",
+        "npm test -- --passWithNoTests",
+        "npm test --ignore-scripts",
+        "cargo test --no-run",
+        "cargo test -- --list",
+        "cargo test some_filter",
+        "cargo test -- --skip slow",
+        "pytest() { true; }; pytest",
+        "PATH=/fake:$PATH pytest",
+        "PYTEST_ADDOPTS=--collect-only pytest",
+        "npm test &",
+        "npm test | tee out.txt",
+        "npm test 2>&1 | tail -5",
+        "! npm test",
+        "(npm test)",
+        "{ npm test; }",
+        "if npm test; then :; fi",
+        "alias pytest=true && pytest",
+        "export PATH=/fake && pytest",
+        "./node_modules/.bin/jest",
+        "bash -c 'npm test'",
+        "eval npm test",
+        "npm test $EXTRA",
+        "echo npm test",
+        "npm run lint",
+    ] {
+        assert!(real_test_run(fake).is_err(), "counted as evidence: {fake}");
+    }
+    for real in [
+        "cargo test",
+        "cargo test --workspace --all-features",
+        "cargo test -- --test-threads 1",
+        "cargo nextest run",
+        "npm test",
+        "npm run test",
+        "pnpm test",
+        "yarn test",
+        "pytest",
+        "pytest -q",
+        "python3 -m pytest -q --junitxml=junit.xml",
+        "go test ./...",
+        "go test -race -count=1 ./...",
+        "npx jest --ci --coverage",
+        "npx vitest run",
+        "cd backend && npm test",
+        "CI=1 npm test",
+        "timeout 600 cargo test",
+        "npm test;",
+    ] {
+        assert!(
+            real_test_run(real).is_ok(),
+            "{real}: {:?}",
+            real_test_run(real)
+        );
+    }
+}
+
+fn policy() -> AgentPolicy {
+    agentspec::compile::compile_markdown(".claude/agents/worker.md", AGENT)
+}
+
+fn tree(t: &str) -> WorkTree {
+    WorkTree {
+        head: Some("h".into()),
+        tree: t.into(),
+        index_consistent: true,
+    }
+}
+
+fn finished(command: &str, success: bool, background: bool, t: &str) -> Event {
+    Event::ToolFinished {
+        tool: "Bash".into(),
+        action: Action::Shell {
+            command: command.into(),
+        },
+        success,
+        summary: String::new(),
+        work: Some(tree(t)),
+        background,
+    }
+}
+
+fn verdict(policy: &AgentPolicy, events: &[Event], ctx: &StopContext<'_>, id: &str) -> bool {
+    let actor = Actor::main(policy);
+    let mut state = SessionState::default();
+    for e in events {
+        state = decide::decide(&actor, &state, e).1;
+    }
+    let agent = state.agents.get("main").cloned().unwrap_or_default();
+    decide::done_verdicts(policy, &agent, ctx)
+        .into_iter()
+        .find(|v| v.id == id)
+        .unwrap()
+        .met
+}
+
+#[test]
+fn test_evidence_holds_only_for_the_tree_it_ran_on() {
+    let policy = policy();
+    let at = |t: &'static str| StopContext {
+        last_message: "",
+        work: Some(Box::leak(Box::new(tree(t)))),
+        checks: &[],
+    };
+    let id = "done/unit-tests-pass";
+    assert!(verdict(
+        &policy,
+        &[finished("npm test", true, false, "t1")],
+        &at("t1"),
+        id
+    ));
+    // Any change after it, by any tool (`sed -i` included), is another tree.
+    assert!(!verdict(
+        &policy,
+        &[finished("npm test", true, false, "t1")],
+        &at("t2"),
+        id
+    ));
+    assert!(!verdict(
+        &policy,
+        &[finished("npm test", false, false, "t1")],
+        &at("t1"),
+        id
+    ));
+    assert!(!verdict(
+        &policy,
+        &[finished("npm test", true, true, "t1")],
+        &at("t1"),
+        id
+    ));
+    assert!(!verdict(
+        &policy,
+        &[finished("npm test || true", true, false, "t1")],
+        &at("t1"),
+        id
+    ));
+    assert!(!verdict(&policy, &[], &at("t1"), id));
+}
+
+#[test]
+fn checklist_lines_attest_items_one_by_one() {
+    let policy = policy();
+    let id = "done/changelog-updated";
+    let said = |message: &'static str| StopContext {
+        last_message: message,
+        work: None,
+        checks: &[],
+    };
+    for met in [
+        "Done.\n\n- [x] Changelog updated",
+        "* [X] changelog updated.",
+        "- [x] done/changelog-updated",
+    ] {
+        assert!(verdict(&policy, &[], &said(met), id), "{met}");
+    }
+    for unmet in [
+        "- [ ] Changelog updated",
+        "- [x] Changelog updated — not yet",
+        "- [x] Changelog updated: NOT met",
+        "The Definition of Done is met: changelog updated.",
+        "definition of done",
+        "- Changelog updated",
+        "",
+    ] {
+        assert!(!verdict(&policy, &[], &said(unmet), id), "{unmet}");
+    }
+}
+
+#[test]
+fn the_stop_reason_lists_the_lines_to_answer_with() {
+    let policy = policy();
+    let actor = Actor::main(&policy);
+    let stop = Event::StopRequested {
+        last_message: "All done!".into(),
+        stop_hook_active: false,
+        work: Some(tree("t1")),
+        checks: Vec::new(),
+    };
+    let (decision, _) = decide::decide(&actor, &SessionState::default(), &stop);
+    let Decision::Block { reason, .. } = decision else {
+        panic!("{decision:?}")
+    };
+    assert!(reason.contains("- [x] Changelog updated"), "{reason}");
+    assert!(
+        reason.contains("`sh lint.sh`") || reason.contains("Lint is clean"),
+        "{reason}"
+    );
+}
+
+fn outcome(command: &str, status: CheckStatus, t: &str) -> CheckOutcome {
+    CheckOutcome {
+        command: command.into(),
+        status,
+        exit_code: Some(i32::from(status != CheckStatus::Passed)),
+        tail: "1 failed".into(),
+        tree: Some(t.into()),
+        reports: Vec::new(),
+    }
+}
+
+#[test]
+fn a_command_counts_on_the_tree_it_ran_on_only() {
+    let mut policy = policy();
+    for item in &mut policy.done {
+        if item.id == "done/lint-is-clean" {
+            item.verify = agentspec::policy::Verify::Command {
+                command: "make lint".into(),
+            };
+        }
+    }
+    let id = "done/lint-is-clean";
+    let w = tree("t1");
+    let check = |checks: &[CheckOutcome]| {
+        let ctx = StopContext {
+            last_message: "",
+            work: Some(&w),
+            checks,
+        };
+        verdict(&policy, &[], &ctx, id)
+    };
+    assert!(check(&[outcome("make lint", CheckStatus::Passed, "t1")]));
+    assert!(!check(&[outcome("make lint", CheckStatus::Passed, "t0")]));
+    assert!(!check(&[outcome("make lint", CheckStatus::Failed, "t1")]));
+    assert!(!check(&[outcome("make lint", CheckStatus::TimedOut, "t1")]));
+    assert!(!check(&[]));
+}
+
+// ---------------------------------------------------------------------------------------
+// Through the hook, executed: the runner runs the commands and reads the reports itself.
+
+struct Project {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    /// Outside the work tree: what the check commands count.
+    outside: PathBuf,
+    bundle: PathBuf,
+    state_home: PathBuf,
+    home: PathBuf,
+}
+
+impl Project {
+    fn new(config: &str, files: &[(&str, &str)]) -> Project {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("p");
+        let outside = tmp.path().join("outside");
+        let home = tmp.path().join("home");
+        for d in [&dir, &outside, &home] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::create_dir_all(dir.join(".claude/agents")).unwrap();
+        std::fs::write(dir.join(".claude/agents/worker.md"), AGENT).unwrap();
+        std::fs::write(dir.join("agentspec.toml"), config).unwrap();
+        std::fs::write(dir.join(".gitignore"), "junit.xml\nlcov.info\n").unwrap();
+        for (name, text) in files {
+            std::fs::write(
+                dir.join(name),
+                text.replace("{outside}", &outside.display().to_string()),
+            )
+            .unwrap();
+        }
+        let git = |args: &[&str]| {
+            assert!(
+                Command::new("git")
+                    .args(args)
+                    .current_dir(&dir)
+                    .env("GIT_AUTHOR_NAME", "t")
+                    .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                    .env("GIT_COMMITTER_NAME", "t")
+                    .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        };
+        git(&["init", "-q"]);
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "init"]);
+        let out = Command::new(bin())
+            .args(["build", "-o", ".agentspec/bundle"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Project {
+            bundle: dir.join(".agentspec/bundle"),
+            state_home: tmp.path().join("state"),
+            dir,
+            outside,
+            home,
+            _tmp: tmp,
+        }
+    }
+
+    /// Sends one event; the reply's stdout.
+    fn hook(&self, mut event: Value) -> String {
+        event["session_id"] = json!("s1");
+        event["cwd"] = json!(self.dir.display().to_string());
+        event["transcript_path"] = json!("/dev/null");
+        let mut child = Command::new(bin())
+            .args(["run", "hook", "--main-agent", "worker", "--bundle"])
+            .arg(&self.bundle)
+            .current_dir(&self.dir)
+            .env("CLAUDE_PROJECT_DIR", &self.dir)
+            .env("XDG_STATE_HOME", &self.state_home)
+            .env("HOME", &self.home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes())
+            .unwrap();
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The agent stops with `message`: the block reason, or `None` when it may stop.
+    fn stop(&self, message: &str) -> Option<String> {
+        let out = self.hook(json!({
+            "hook_event_name": "Stop",
+            "stop_hook_active": false,
+            "last_assistant_message": message,
+        }));
+        (!out.trim().is_empty()).then(|| {
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["decision"], "block");
+            v["reason"].as_str().unwrap().to_owned()
+        })
+    }
+
+    fn runs(&self, name: &str) -> usize {
+        std::fs::read_to_string(self.outside.join(name))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    }
+}
+
+const CHECKLIST: &str = "Finished.\n\n- [x] Changelog updated\n";
+
+fn config(test: &str, lint: &str, timeout: u64) -> String {
+    format!(
+        "[done]\ntest = {test:?}\ntimeout = {timeout}\n[done.commands]\n\"done/lint-is-clean\" = {lint:?}\n[done.reports]\ncoverage = \"lcov.info\"\njunit = \"junit.xml\"\n"
+    )
+}
+
+const GOOD_TEST: &str = "echo run >> {outside}/test-runs
+printf '<testsuites><testsuite><testcase name=\"a\"/><testcase name=\"b\"/></testsuite></testsuites>' > junit.xml
+printf 'SF:a\\nLF:10\\nLH:9\\nend_of_record\\n' > lcov.info
+";
+
+#[test]
+fn the_runner_runs_the_checks_itself_and_caches_a_pass() {
+    let p = Project::new(
+        &config("sh test.sh", "sh lint.sh", 20),
+        &[
+            ("test.sh", GOOD_TEST),
+            ("lint.sh", "echo run >> {outside}/lint-runs\n"),
+        ],
+    );
+    assert_eq!(p.stop(CHECKLIST), None);
+    assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (1, 1));
+    // The same tree: nothing runs again.
+    assert_eq!(p.stop(CHECKLIST), None);
+    assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (1, 1));
+    // Another tree: both run again.
+    std::fs::write(p.dir.join("new.txt"), "x").unwrap();
+    assert_eq!(p.stop(CHECKLIST), None);
+    assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (2, 2));
+    // Without the checklist line the attested item blocks, and says how to answer.
+    let reason = p.stop("Finished.").unwrap();
+    assert!(reason.contains("- [x] Changelog updated"), "{reason}");
+    // The task report shows each item with its evidence, through replay of the audit log.
+    let audit = p.state_home.join("agentspec");
+    assert!(audit.exists());
+}
+
+#[test]
+fn a_failing_or_hanging_command_blocks_the_stop_with_its_output() {
+    let p = Project::new(
+        &config("sh test.sh", "sh lint.sh", 2),
+        &[
+            ("test.sh", GOOD_TEST),
+            ("lint.sh", "echo 'src/a.rs:3: unused variable'\nexit 1\n"),
+        ],
+    );
+    let reason = p.stop(CHECKLIST).unwrap();
+    assert!(
+        reason.contains("`sh lint.sh` failed (exit code 1)"),
+        "{reason}"
+    );
+    assert!(reason.contains("src/a.rs:3: unused variable"), "{reason}");
+    std::fs::write(p.dir.join("lint.sh"), "sleep 30\n").unwrap();
+    let started = std::time::Instant::now();
+    let reason = p.stop(CHECKLIST).unwrap();
+    assert!(reason.contains("timed out"), "{reason}");
+    assert!(reason.contains("time limit"), "{reason}");
+    // A failure guard, not a benchmark: the process group was killed at the limit.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn reports_are_read_from_the_runners_own_run() {
+    let junit_fail = "printf '<testsuite><testcase name=\"a\"><failure/></testcase></testsuite>' > junit.xml\nprintf 'SF:a\\nLF:10\\nLH:10\\nend_of_record\\n' > lcov.info\n";
+    let low = "printf '<testsuite><testcase name=\"a\"/></testsuite>' > junit.xml\nprintf '<coverage line-rate=\"0.5\"/>' > lcov.info\n";
+    let high = "printf '<testsuite><testcase name=\"a\"/></testsuite>' > junit.xml\nprintf '<coverage line-rate=\"0.95\"/>' > lcov.info\n";
+    let stale = "true\n";
+    for (script, expect) in [
+        (junit_fail, Some("1 tests, 1 failed".to_owned())),
+        (low, Some("line coverage 50.00 %".to_owned())),
+        (high, None),
+        (stale, Some("did not write it".to_owned())),
+    ] {
+        let p = Project::new(&config("sh test.sh", "true", 20), &[("test.sh", script)]);
+        if script == stale {
+            // Reports left from before the run do not count.
+            std::fs::write(
+                p.dir.join("junit.xml"),
+                "<testsuite><testcase name=\"a\"/></testsuite>",
+            )
+            .unwrap();
+            std::fs::write(p.dir.join("lcov.info"), "SF:a\nLF:1\nLH:1\nend_of_record\n").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let result = p.stop(CHECKLIST);
+        match expect {
+            None => assert_eq!(result, None, "{script}"),
+            Some(text) => {
+                let reason = result.unwrap_or_default();
+                assert!(reason.contains(&text), "{script}: {reason}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_approval_request_is_a_pause_and_other_stops_are_the_end() {
+    let text = std::fs::read_to_string("fixtures/backend.md").unwrap();
+    let policy = agentspec::compile::compile_markdown("fixtures/backend.md", &text);
+    let actor = Actor::main(&policy);
+    let stop = |m: &str| Event::StopRequested {
+        last_message: m.into(),
+        stop_hook_active: false,
+        work: Some(tree("t")),
+        checks: Vec::new(),
+    };
+    // Quoting the approval word asks the user: the stop goes through, the Definition of
+    // Done is checked when the work ends.
+    let (d, _) = decide::decide(
+        &actor,
+        &SessionState::default(),
+        &stop("Ready. Reply `yes` to approve the commit."),
+    );
+    assert_eq!(d, Decision::Allow);
+    // Mentioning approval is not asking for it.
+    for m in [
+        "Approved by me. Done.",
+        "Awaiting approval",
+        "approval: granted",
+    ] {
+        let (d, _) = decide::decide(&actor, &SessionState::default(), &stop(m));
+        assert!(matches!(d, Decision::Block { .. }), "{m}: {d:?}");
+    }
+}
