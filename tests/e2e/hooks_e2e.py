@@ -92,8 +92,32 @@ def main_reply(body):
             return bash("git commit --allow-empty -m approved")
         if n == 1:
             return bash("git commit --allow-empty -m second")
-        return [{"type": "text", "text": "Committed. Definition of Done: the commit message describes the change."}]
+        return [{"type": "text", "text": "Committed.\n\n- [x] The commit message describes the change"}]
     return None
+
+
+FINISHER = """---
+name: finisher
+description: Finishes small tasks in this repository and reports them.
+tools: Bash, Read, Write
+---
+You finish small tasks.
+
+## Definition of Done
+- Tests pass
+- Changelog updated
+"""
+
+
+def done_reply(body):
+    """The finisher: says it is done; when a stop is refused, answers with the checklist."""
+    if not body.get("tools"):
+        return None
+    if "FINISH" not in json.dumps(body.get("messages", [])):
+        return None
+    if "The Definition of Done is not met yet" in json.dumps(body.get("messages", [])):
+        return [{"type": "text", "text": "Done.\n\n- [x] Tests pass\n- [x] Changelog updated"}]
+    return [{"type": "text", "text": "All done."}]
 
 
 # What the governed agent does in the self-protection scenario, in order.
@@ -153,7 +177,7 @@ def subagent_reply(body):
         if "COMMIT_APPROVED" in prompt:
             if n == 0:
                 return bash("git commit --allow-empty -m approved-sub")
-            return [{"type": "text", "text": "Committed. Definition of Done: the commit message describes the change."}]
+            return [{"type": "text", "text": "Committed.\n\n- [x] The commit message describes the change"}]
         return None
     if "DELEGATE" in prompt:
         if n == 0:
@@ -289,7 +313,10 @@ def main():
                         "--approve", "--claude", args.claude, "COMMIT_NOW please", "--", "--allowedTools", "Bash"],
                        cwd=t, env=env, stdin=subprocess.DEVNULL, timeout=300)
         print("     " + task.stdout.strip().replace("\n", "\n     "))
-        check(task.returncode == 0, f"agentspec run task finished with the Definition of Done met (exit {task.returncode}; {task.stderr.strip()[-300:]})")
+        # The stand-in tries a second commit, which is denied, and then stops: the run ends on
+        # a denied action (exit 4), with the Definition of Done met.
+        check(task.returncode == 4, f"agentspec run task ended on the denied second commit (exit {task.returncode}; {task.stderr.strip()[-300:]})")
+        check("ended on a denied action: Bash" in task.stdout, "the task report names the denied action it ended on")
         check("denied: Bash `git commit --allow-empty -m early`" in task.stdout, "the task report lists the denied early commit")
         check("approvals: 1, commits: 1" in task.stdout, "the task report lists the approval and the allowed commit")
         check("Definition of Done: 1 met, 0 unmet" in task.stdout, "the task report gives the Definition-of-Done state")
@@ -413,6 +440,39 @@ def main():
                   "the commit after the forged events is still refused")
             check((f / ".claude" / "settings.json").read_text() == fsettings, "the settings file is unchanged")
             check(log_of(f) == [], f"nothing was committed ({log_of(f)})")
+
+        # 7. A Definition of Done checked, not claimed: the runner runs the configured test
+        # command itself; the first stop, with no checklist, is blocked with the unmet item and
+        # the line to answer with; the answer with the checklist goes through.
+        d = tmp / "done"
+        (d / ".claude" / "agents").mkdir(parents=True)
+        (d / ".claude" / "agents" / "finisher.md").write_text(FINISHER)
+        (d / "agentspec.toml").write_text('[done]\ntest = "sh test.sh"\ntimeout = 30\n')
+        counter = tmp / "done-test-runs"
+        (d / "test.sh").write_text(f"echo ran >> {counter}\necho '2 passed'\n")
+        run(["git", "init", "-q"], cwd=d, env=GIT_ENV)
+        dh = home(tmp, "done-home")
+        built = run([agentspec, "build", "-o", ".agentspec/bundle"], cwd=d, env=as_user(dh))
+        check(built.returncode == 0, f"done project: build ({built.stderr.strip()[-200:]})")
+        with StandIn(done_reply) as standin:
+            env = claude_env(dh, standin.url)
+            task = run([agentspec, "run", "task", "--bundle", ".agentspec/bundle", "--agent", "finisher",
+                        "--claude", args.claude, "FINISH please", "--", "--allowedTools", "Bash"],
+                       cwd=d, env=env, stdin=subprocess.DEVNULL, timeout=300)
+            requests = standin.requests
+        print("     " + task.stdout.strip().replace("\n", "\n     "))
+        seen = json.dumps([r.get("messages") for r in requests])
+        check("The Definition of Done is not met yet" in seen and "- [x] Changelog updated" in seen,
+              "the first stop was blocked and the model saw the unmet item with the line to answer with")
+        check(task.returncode == 0, f"run task ended with the Definition of Done met (exit {task.returncode}; {task.stderr.strip()[-300:]})")
+        check("met   Tests pass" in task.stdout and "`sh test.sh` passed" in task.stdout,
+              "the report shows the test item met by the runner's own run of the test command")
+        check("checklist: `- [x] Changelog updated`" in task.stdout, "the report shows the checklist line for the attested item")
+        runs = counter.read_text().count("ran") if counter.exists() else 0
+        check(runs >= 1, f"the runner ran the test command itself ({runs} runs)")
+        stops = [e for e in audit_of(dh) if e.get("event") == "Stop"]
+        check(any(e.get("decision") == "block" for e in stops) and stops and stops[-1].get("decision") == "allow"
+              and stops[-1].get("checks"), "the audit log records the blocked stop, then the allowed one with its checks")
 
     print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
     return 1 if failures else 0
