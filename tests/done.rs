@@ -432,9 +432,34 @@ fn the_runner_runs_the_checks_itself_and_caches_a_pass() {
     // Without the checklist line the attested item blocks, and says how to answer.
     let reason = p.stop("Finished.").unwrap();
     assert!(reason.contains("- [x] Changelog updated"), "{reason}");
-    // The task report shows each item with its evidence, through replay of the audit log.
-    let audit = p.state_home.join("agentspec");
-    assert!(audit.exists());
+    // A replay of the audit log reaches the same verdicts from the recorded work trees and
+    // checks, without running anything: the blocked stop blocks, the last stop is met.
+    let audit = std::fs::read_dir(p.state_home.join("agentspec"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("audit.jsonl"))
+        .find(|a| a.exists())
+        .unwrap();
+    let out = Command::new(bin())
+        .args([
+            "run", "replay", "--agent", "worker", "--format", "json", "--bundle",
+        ])
+        .arg(&p.bundle)
+        .arg(&audit)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1, "{report}");
+    assert!(
+        violations[0].to_string().contains("Changelog updated"),
+        "{report}"
+    );
+    assert_eq!(
+        report["unmet_at_end"],
+        json!(["done/changelog-updated"]),
+        "{report}"
+    );
+    assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (2, 2));
 }
 
 #[test]
