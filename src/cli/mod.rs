@@ -837,9 +837,70 @@ fn inspect(file: &std::path::Path, format: ListFormat, config: Option<PathBuf>) 
             s.push('\n');
             s
         }
-        ListFormat::Human => inspect_human(&inspection),
+        ListFormat::Human => {
+            let unit = crate::compile::Unit {
+                spec: &spec,
+                source: &report.source,
+                path: render::display_path(file),
+            };
+            let policy =
+                crate::compile::compile_agent(&unit, &build_options(&config, String::new()));
+            inspect_human(&inspection) + &done_checks_human(&policy)
+        }
     };
     print(&text).into()
+}
+
+/// What `build` takes from the configuration.
+fn build_options(config: &Config, bundle_dir: String) -> crate::compile::Options {
+    crate::compile::Options {
+        done_commands: config.options.done.commands.clone(),
+        done_checks: crate::policy::DoneChecks {
+            test: config.options.done.test.clone(),
+            timeout_secs: config
+                .options
+                .done
+                .timeout
+                .unwrap_or(crate::policy::DEFAULT_CHECK_TIMEOUT),
+            junit: config.options.done.reports.junit.clone(),
+            coverage: config.options.done.reports.coverage.clone(),
+        },
+        bundle_dir,
+    }
+}
+
+/// How the runner will check each Definition-of-Done item, as `build` compiles it with this
+/// configuration.
+fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
+    use crate::policy::Verify;
+    use std::fmt::Write;
+    let mut s = String::new();
+    if policy.done.is_empty() {
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "\nHow the runner checks each item (agentspec.toml [done])"
+    );
+    for item in &policy.done {
+        let how = match &item.verify {
+            Verify::Command { command } => format!("runs `{command}`"),
+            Verify::Report { .. } => format!(
+                "coverage report from `{}`",
+                policy.checks.test.as_deref().unwrap_or("")
+            ),
+            Verify::Evidence { .. } => match &policy.checks.test {
+                Some(test) => format!("runs `{test}`"),
+                None => "a plain passing test run on the current work tree".to_owned(),
+            },
+            Verify::Attest if !item.thresholds.is_empty() && item.text.to_lowercase().contains("coverage") => {
+                "checklist line (a coverage report could check it: [done] test, [done.reports] coverage)".to_owned()
+            }
+            Verify::Attest => "checklist line `- [x] ...` in the final message".to_owned(),
+        };
+        let _ = writeln!(s, "  {}: {how}", item.id);
+    }
+    s
 }
 
 fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
@@ -1065,20 +1126,7 @@ fn build(args: &BuildArgs) -> ExitCode {
             path,
         });
     }
-    let options = crate::compile::Options {
-        done_commands: config.options.done.commands.clone(),
-        done_checks: crate::policy::DoneChecks {
-            test: config.options.done.test.clone(),
-            timeout_secs: config
-                .options
-                .done
-                .timeout
-                .unwrap_or(crate::policy::DEFAULT_CHECK_TIMEOUT),
-            junit: config.options.done.reports.junit.clone(),
-            coverage: config.options.done.reports.coverage.clone(),
-        },
-        bundle_dir: render::display_path(&args.output),
-    };
+    let options = build_options(&config, render::display_path(&args.output));
     let bundle = crate::compile::build(&units, &options);
     let status = if broken.is_empty() {
         Status::Clean
