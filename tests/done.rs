@@ -75,6 +75,19 @@ fn only_plain_runs_of_the_whole_suite_are_evidence() {
         "npm test $EXTRA",
         "echo npm test",
         "npm run lint",
+        // Found by the review of the Definition of Done.
+        "make test && sed -i s/a/b/ calc.py",
+        "cd /tmp/fake && make test",
+        "cd ../other && npm test",
+        "env -C /tmp/fake make test",
+        "make test -j -n",
+        "cargo test --config 'target.x.runner=\"true\"'",
+        "cargo test --manifest-path /tmp/other/Cargo.toml",
+        "go test -tags=none ./...",
+        "go test -count=0 ./...",
+        "jest -w --listTests",
+        "npx vitest --config /tmp/v.js",
+        "jest --reporters /tmp/r.js",
     ] {
         assert!(real_test_run(fake).is_err(), "counted as evidence: {fake}");
     }
@@ -98,6 +111,8 @@ fn only_plain_runs_of_the_whole_suite_are_evidence() {
         "CI=1 npm test",
         "timeout 600 cargo test",
         "npm test;",
+        "go test -count=1 ./...",
+        "make test -j 4",
     ] {
         assert!(
             real_test_run(real).is_ok(),
@@ -187,6 +202,12 @@ fn test_evidence_holds_only_for_the_tree_it_ran_on() {
         id
     ));
     assert!(!verdict(&policy, &[], &at("t1"), id));
+    // A later failing run of the suite outweighs the pass.
+    let pass_then_fail = [
+        finished("npm test", true, false, "t1"),
+        finished("npm test", false, false, "t1"),
+    ];
+    assert!(!verdict(&policy, &pass_then_fail, &at("t1"), id));
 }
 
 #[test]
@@ -202,6 +223,8 @@ fn checklist_lines_attest_items_one_by_one() {
         "Done.\n\n- [x] Changelog updated",
         "* [X] changelog updated.",
         "- [x] done/changelog-updated",
+        "1. [x] Changelog updated",
+        "- [ ] Changelog updated\n- [x] Changelog updated",
     ] {
         assert!(verdict(&policy, &[], &said(met), id), "{met}");
     }
@@ -213,6 +236,11 @@ fn checklist_lines_attest_items_one_by_one() {
         "definition of done",
         "- Changelog updated",
         "",
+        "```\n- [x] Changelog updated\n```",
+        "<!--\n- [x] Changelog updated\n-->",
+        "- [x] Changelog updated except the release notes",
+        "- [x] ~~Changelog updated~~ deferred",
+        "- [x] Changelog updated\n- [ ] Changelog updated",
     ] {
         assert!(!verdict(&policy, &[], &said(unmet), id), "{unmet}");
     }
@@ -460,6 +488,41 @@ fn the_runner_runs_the_checks_itself_and_caches_a_pass() {
         "{report}"
     );
     assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (2, 2));
+}
+
+#[test]
+fn evidence_goes_stale_on_changes_git_was_told_to_ignore() {
+    // No `[done] test`: the evidence is the agent's own run, tied to the work tree.
+    let p = Project::new(
+        "",
+        &[("Makefile", "test:\n\ttrue\n"), ("calc.txt", "a + b\n")],
+    );
+    let answer = "Done.\n\n- [x] Line coverage > 80%\n- [x] Lint is clean\n- [x] Changelog updated";
+    p.hook(json!({
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "make test"},
+        "tool_response": {"stdout": "", "stderr": "", "interrupted": false},
+    }));
+    assert_eq!(p.stop(answer), None);
+    // The agent hides a change from `git add`, then breaks the code.
+    let git = |args: &[&str]| {
+        assert!(
+            Command::new("git")
+                .args(args)
+                .current_dir(&p.dir)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    git(&["update-index", "--assume-unchanged", "calc.txt"]);
+    std::fs::write(p.dir.join("calc.txt"), "a - b\n").unwrap();
+    let reason = p.stop(answer).unwrap();
+    assert!(
+        reason.contains("the work changed after the tests last passed"),
+        "{reason}"
+    );
 }
 
 #[test]

@@ -384,11 +384,9 @@ const CARGO_VALUED: &[&str] = &[
     "-j",
     "--jobs",
     "--profile",
-    "--manifest-path",
     "--target-dir",
     "--color",
     "--message-format",
-    "--config",
 ];
 const JS_FLAGS: &[&str] = &[
     "--ci",
@@ -402,17 +400,7 @@ const JS_FLAGS: &[&str] = &[
     "--run",
     "--reporter=junit",
 ];
-const JS_VALUED: &[&str] = &[
-    "--maxWorkers",
-    "-w",
-    "--reporters",
-    "--reporter",
-    "--coverageReporters",
-    "--outputFile",
-    "--outputFile.junit",
-    "--config",
-    "-c",
-];
+const JS_VALUED: &[&str] = &["--maxWorkers", "-w", "--coverageReporters", "--outputFile"];
 const PYTEST_FLAGS: &[&str] = &[
     "-q",
     "-qq",
@@ -440,16 +428,14 @@ const PYTEST_VALUED: &[&str] = &[
     "--maxfail",
     "--durations",
 ];
-const GO_FLAGS: &[&str] = &["-v", "-race", "-cover", "-json", "-failfast"];
+const GO_FLAGS: &[&str] = &["-v", "-race", "-cover", "-json", "-failfast", "-count=1"];
 const GO_VALUED: &[&str] = &[
-    "-count",
     "-coverprofile",
     "-covermode",
     "-coverpkg",
     "-timeout",
     "-p",
     "-shuffle",
-    "-tags",
 ];
 
 const TEST_RUNNERS: &[TestRunner] = &[
@@ -638,7 +624,7 @@ const HARMLESS_ENV: &[&str] = &[
 ];
 
 /// Wrappers a test run may have: they run it as it is and pass its exit status on.
-const PLAIN_WRAPPERS: &[&str] = &["timeout", "nice", "time", "command", "env"];
+const PLAIN_WRAPPERS: &[&str] = &["timeout", "nice", "time", "command"];
 
 /// Programs that change the shell itself (what a name runs, the environment), so that a
 /// test runner later in the same command may not be the real one.
@@ -672,6 +658,10 @@ fn whole_suite(runner: &TestRunner, args: &[String]) -> Result<(), String> {
         let name = arg.split_once('=').map_or(arg, |(n, _)| n);
         if valued.contains(&name) {
             if !arg.contains('=') {
+                // A value that looks like a flag is one: `make test -j -n` is a dry run.
+                if args.get(i).is_some_and(|v| v.starts_with('-')) {
+                    return Err(format!("`{arg}` is given no value"));
+                }
                 i += 1;
             }
             continue;
@@ -686,6 +676,14 @@ fn whole_suite(runner: &TestRunner, args: &[String]) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// Whether any command of the analysis starts a known test runner.
+fn runs_test_runner(analysis: &shell::Analysis) -> bool {
+    analysis.commands.iter().any(|c| {
+        let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+        TEST_RUNNERS.iter().any(|r| argv.starts_with(r.words))
+    })
 }
 
 /// Whether a shell command is a plain run of a known test runner over the whole suite,
@@ -727,7 +725,28 @@ pub fn real_test_run(command: &str) -> Result<(), String> {
     }) {
         return Err(format!("`{}` changes the shell it runs in", c.text));
     }
+    // Nothing runs after the suite: the work tree the runner records when the call ends is
+    // the one the tests passed on.
+    if let (Some(last), Some((c, _))) = (analysis.commands.last(), found.last())
+        && !std::ptr::eq(last, *c)
+    {
+        return Err(format!(
+            "`{}` runs after the tests; run the test suite last",
+            last.text
+        ));
+    }
     for (c, runner) in found {
+        // The suite of this project: no `cd` out of it.
+        if let Some(dir) = c.cd.iter().find(|d| {
+            d.as_literal().is_none_or(|t| {
+                t.starts_with('/') || t.starts_with('~') || t.split('/').any(|p| p == "..")
+            })
+        }) {
+            return Err(format!(
+                "it runs the tests in `{}`, which may not be this project",
+                dir.text
+            ));
+        }
         if let Some(w) = c
             .wrappers
             .iter()
@@ -1025,88 +1044,102 @@ struct ChecklistLine {
 }
 
 fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '/'))
+    text.replace(['’', '‘'], "'")
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"%/<>=≤≥'".contains(c)))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
 }
 
+/// The checklist lines of a message, outside code fences and HTML comments: `- [x] text`,
+/// `* [ ] text`, `1. [x] text`.
 fn checklist(message: &str) -> Vec<ChecklistLine> {
-    message
-        .lines()
-        .filter_map(|raw| {
-            let l = raw.trim_start();
-            let l = l
-                .strip_prefix("- ")
+    let mut out = Vec::new();
+    let (mut fence, mut comment) = (false, false);
+    for raw in message.lines() {
+        let l = raw.trim_start();
+        if comment {
+            comment = !l.contains("-->");
+            continue;
+        }
+        if l.starts_with("```") || l.starts_with("~~~") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        if l.starts_with("<!--") {
+            comment = !l.contains("-->");
+            continue;
+        }
+        let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let rest = if digits > 0 {
+            l[digits..]
+                .strip_prefix(". ")
+                .or_else(|| l[digits..].strip_prefix(") "))
+        } else {
+            l.strip_prefix("- ")
                 .or_else(|| l.strip_prefix("* "))
-                .or_else(|| l.strip_prefix("+ "))?
-                .trim_start();
-            let (checked, rest) =
-                if let Some(r) = l.strip_prefix("[x]").or_else(|| l.strip_prefix("[X]")) {
-                    (true, r)
-                } else if let Some(r) = l.strip_prefix("[ ]") {
-                    (false, r)
-                } else {
-                    return None;
-                };
-            Some(ChecklistLine {
-                checked,
-                text: normalise(rest),
-                line: raw.trim().to_owned(),
-            })
-        })
-        .collect()
+                .or_else(|| l.strip_prefix("+ "))
+        };
+        let Some(rest) = rest.map(str::trim_start) else {
+            continue;
+        };
+        let (checked, rest) = if let Some(r) = rest
+            .strip_prefix("[x]")
+            .or_else(|| rest.strip_prefix("[X]"))
+        {
+            (true, r)
+        } else if let Some(r) = rest.strip_prefix("[ ]") {
+            (false, r)
+        } else {
+            continue;
+        };
+        out.push(ChecklistLine {
+            checked,
+            text: normalise(rest),
+            line: raw.trim().to_owned(),
+        });
+    }
+    out
 }
 
-/// Words that undo a ticked box: `- [x] tests pass — not yet`.
-const NEGATIONS: &[&str] = &[
-    "not",
-    "no",
-    "n't",
-    "never",
-    "pending",
-    "todo",
-    "tbd",
-    "skipped",
-    "failed",
-    "failing",
-    "unmet",
-    "partially",
-    "partial",
-];
-
+/// An item is met by its own line, ticked, exactly (case, punctuation and spacing aside): a
+/// note after it (`— not yet`, `except ...`) may take the claim back, so a line with more
+/// text is not taken as the claim.
 fn attest_verdict(lines: &[ChecklistLine], item: &DoneRequirement) -> (bool, String) {
     let wanted = normalise(&item.text);
     let id = item.id.to_lowercase();
-    let line = lines.iter().find(|l| {
-        l.text == wanted
-            || l.text.starts_with(&format!("{wanted} "))
-            || l.text == id
-            || l.text.starts_with(&format!("{id} "))
+    if let Some(line) = lines
+        .iter()
+        .rev()
+        .find(|l| l.text == wanted || l.text == id)
+    {
+        return if line.checked {
+            (true, format!("checklist: `{}`", line.line))
+        } else {
+            (false, format!("marked open: `{}`", line.line))
+        };
+    }
+    let near = lines.iter().find(|l| {
+        l.text.starts_with(&format!("{wanted} ")) || l.text.starts_with(&format!("{id} "))
     });
-    let Some(line) = line else {
-        return (
+    match near {
+        Some(line) => (
+            false,
+            format!(
+                "`{}` adds to the item's text; tick the item's line exactly",
+                line.line
+            ),
+        ),
+        None => (
             false,
             "not ticked in the final message's checklist".to_owned(),
-        );
-    };
-    if !line.checked {
-        return (false, format!("marked open: `{}`", line.line));
+        ),
     }
-    let extra = line
-        .text
-        .strip_prefix(&wanted)
-        .or_else(|| line.text.strip_prefix(&id))
-        .unwrap_or("");
-    let negated = extra
-        .split_whitespace()
-        .any(|w| NEGATIONS.contains(&w) || w.ends_with("n't"));
-    if negated {
-        return (false, format!("ticked but qualified: `{}`", line.line));
-    }
-    (true, format!("checklist: `{}`", line.line))
 }
 
 /// Whether deciding `event` needs the work-tree fingerprint: a gated operation that an
@@ -1711,6 +1744,10 @@ fn finished(
                 agent.last_test_pass = seq;
                 agent.tests_passed_on = work.map(|w| w.tree.clone());
                 mark(agent, actor.policy, "test");
+            } else if !success && runs_test_runner(&analysis) {
+                // A failing run of the suite outweighs an earlier pass.
+                agent.last_test_pass = 0;
+                agent.tests_passed_on = None;
             }
             let commits = analysis.git_operations().contains(&GitOperation::Commit);
             if success && commits {

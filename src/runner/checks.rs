@@ -52,7 +52,9 @@ pub fn run(
                     .flatten()
                 {
                     let full = root.join(path);
-                    if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file()) {
+                    if std::fs::symlink_metadata(&full)
+                        .is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
+                    {
                         let _ = std::fs::remove_file(&full);
                     }
                 }
@@ -275,7 +277,21 @@ fn read_report(kind: ReportKind, path: &str, root: &Path, started_at: SystemTime
         line_percent: None,
         error: None,
     };
+    // Inside the project, and the file itself: a link could name a report written by
+    // anything, at any time.
+    if Path::new(path).is_absolute()
+        || Path::new(path)
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+    {
+        reading.error = Some("the path leaves the project".to_owned());
+        return reading;
+    }
     let full: PathBuf = root.join(path);
+    if std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_symlink()) {
+        reading.error = Some("it is a symbolic link, not the report the run wrote".to_owned());
+        return reading;
+    }
     let meta = std::fs::metadata(&full);
     // The runner removed it before the run; a file system's clock may round the time the
     // run wrote it down by a few milliseconds.

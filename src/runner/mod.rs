@@ -723,7 +723,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 });
             }
             if refused.is_none() && decide::needs_work_tree(&actor, &stored.core, &event) {
-                let cwd = PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()));
+                // A stop is judged on the project, wherever the agent's shell is.
+                let cwd = if matches!(event, Event::StopRequested { .. }) {
+                    project_of(&stored.core, &input)
+                } else {
+                    PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()))
+                };
                 match work_tree_for(&event, &cwd, &options.state_dir) {
                     Ok(mut work) => {
                         if matches!(event, Event::ToolFinished { .. })
@@ -742,6 +747,16 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                         refused = Some(Decision::Deny {
                             reason: format!(
                                 "agentspec could not check the work tree for this command: {e}"
+                            ),
+                            rule: "work-tree".to_owned(),
+                        });
+                    }
+                    Err(e) if matches!(event, Event::StopRequested { .. }) => {
+                        // Fail closed: a Definition of Done judged without the work tree
+                        // would fall back to weaker evidence.
+                        refused = Some(Decision::Block {
+                            reason: format!(
+                                "agentspec could not check the work tree to judge the Definition of Done: {e}"
                             ),
                             rule: "work-tree".to_owned(),
                         });

@@ -248,6 +248,31 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
         }
         Err(e) => return Err(format!("cannot copy the index: {e}")),
     }
+    // `git update-index --assume-unchanged` / `--skip-worktree` make `git add` skip a file's
+    // changes: the copy loses those marks, so every change counts.
+    let listed = git_ok(
+        loc,
+        &["ls-files", "-v", "-z", "--", ":(top)"],
+        Index::Temp(&temp_path),
+        deadline,
+    )?;
+    let marked: Vec<&str> = listed
+        .split('\0')
+        .filter_map(|entry| {
+            let (tag, path) = entry.split_once(' ')?;
+            (tag.chars().any(|c| c.is_ascii_lowercase()) || tag == "S").then_some(path)
+        })
+        .collect();
+    for chunk in marked.chunks(200) {
+        let mut args = vec![
+            "update-index",
+            "--no-assume-unchanged",
+            "--no-skip-worktree",
+            "--",
+        ];
+        args.extend(chunk.iter().copied());
+        git_ok(loc, &args, Index::Temp(&temp_path), deadline)?;
+    }
     git_ok(
         loc,
         &["add", "-A", "--", ":(top)"],
