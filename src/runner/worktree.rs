@@ -212,12 +212,17 @@ pub fn differing(
 /// The fingerprint at `loc`; `Ok(None)` outside a git repository.
 pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
     let deadline = Instant::now() + GIT_TIMEOUT;
-    let (ok, out, err) = git(
+    let (ok, out, err) = match git(
         loc,
         &["rev-parse", "--git-path", "index"],
         Index::Default,
         deadline,
-    )?;
+    ) {
+        Ok(found) => found,
+        // No git to ask, and no repository for it to read: there is no work tree.
+        Err(_) if !loc.dir.ancestors().any(|d| d.join(".git").exists()) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     if !ok {
         if err.contains("not a git repository") {
             return Ok(None);
