@@ -160,7 +160,10 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
         Ok(c) => c,
         Err(e) => return failed(CheckStatus::Error, format!("cannot run `{shell}`: {e}")),
     };
-    let readers: Vec<_> = [
+    // Each reader sends what it kept; a process the command left behind may hold the pipe
+    // open, so the runner waits for the readers only briefly.
+    let (sender, received) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+    let readers: usize = [
         child
             .stdout
             .take()
@@ -172,7 +175,9 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
     ]
     .into_iter()
     .flatten()
-    .map(|mut r| {
+    .enumerate()
+    .map(|(i, mut r)| {
+        let sender = sender.clone();
         std::thread::spawn(move || {
             // Keep the end only; read everything so the command never blocks on a full pipe.
             let mut kept: Vec<u8> = Vec::new();
@@ -186,10 +191,11 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
                     kept.drain(..kept.len() - TAIL_BYTES);
                 }
             }
-            kept
+            let _ = sender.send((i, kept));
         })
     })
-    .collect();
+    .count();
+    drop(sender);
     let deadline = Instant::now() + timeout;
     let status = loop {
         match child.try_wait() {
@@ -203,10 +209,17 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
             }
         }
     };
-    let mut output = Vec::new();
-    for r in readers {
-        output.extend(r.join().unwrap_or_default());
+    let mut parts: Vec<(usize, Vec<u8>)> = Vec::new();
+    let until = Instant::now() + Duration::from_secs(2);
+    while parts.len() < readers {
+        let left = until.saturating_duration_since(Instant::now());
+        match received.recv_timeout(left) {
+            Ok(part) => parts.push(part),
+            Err(_) => break,
+        }
     }
+    parts.sort_by_key(|(i, _)| *i);
+    let output: Vec<u8> = parts.into_iter().flat_map(|(_, p)| p).collect();
     let tail = tail(&String::from_utf8_lossy(&output));
     match status {
         None => failed(
