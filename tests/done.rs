@@ -241,6 +241,8 @@ fn checklist_lines_attest_items_one_by_one() {
         "- [x] Changelog updated except the release notes",
         "- [x] ~~Changelog updated~~ deferred",
         "- [x] Changelog updated\n- [ ] Changelog updated",
+        "- [x] ~~Changelog updated~~",
+        "- [x] Changelog updated ❌",
     ] {
         assert!(!verdict(&policy, &[], &said(unmet), id), "{unmet}");
     }
@@ -511,6 +513,10 @@ fn evidence_goes_stale_on_changes_git_was_told_to_ignore() {
             Command::new("git")
                 .args(args)
                 .current_dir(&p.dir)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
                 .status()
                 .unwrap()
                 .success()
@@ -518,6 +524,23 @@ fn evidence_goes_stale_on_changes_git_was_told_to_ignore() {
     };
     git(&["update-index", "--assume-unchanged", "calc.txt"]);
     std::fs::write(p.dir.join("calc.txt"), "a - b\n").unwrap();
+    let reason = p.stop(answer).unwrap();
+    assert!(
+        reason.contains("the work changed after the tests last passed"),
+        "{reason}"
+    );
+    // The same with skip-worktree, on a fresh pass.
+    git(&["update-index", "--no-assume-unchanged", "calc.txt"]);
+    git(&["commit", "-qam", "b"]);
+    p.hook(json!({
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "make test"},
+        "tool_response": {"stdout": "", "stderr": "", "interrupted": false},
+    }));
+    assert_eq!(p.stop(answer), None);
+    git(&["update-index", "--skip-worktree", "calc.txt"]);
+    std::fs::write(p.dir.join("calc.txt"), "a * b\n").unwrap();
     let reason = p.stop(answer).unwrap();
     assert!(
         reason.contains("the work changed after the tests last passed"),

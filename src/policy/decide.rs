@@ -1088,11 +1088,13 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
         let Some(rest) = rest.map(str::trim_start) else {
             continue;
         };
+        // Struck through or crossed out is not done.
+        let crossed = rest.contains("~~") || rest.contains(['❌', '✗', '✘', '✖']);
         let (checked, rest) = if let Some(r) = rest
             .strip_prefix("[x]")
             .or_else(|| rest.strip_prefix("[X]"))
         {
-            (true, r)
+            (!crossed, r)
         } else if let Some(r) = rest.strip_prefix("[ ]") {
             (false, r)
         } else {

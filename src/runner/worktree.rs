@@ -261,22 +261,26 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
         Index::Temp(&temp_path),
         deadline,
     )?;
-    let marked: Vec<&str> = listed
-        .split('\0')
-        .filter_map(|entry| {
-            let (tag, path) = entry.split_once(' ')?;
-            (tag.chars().any(|c| c.is_ascii_lowercase()) || tag == "S").then_some(path)
-        })
-        .collect();
-    for chunk in marked.chunks(200) {
-        let mut args = vec![
-            "update-index",
-            "--no-assume-unchanged",
-            "--no-skip-worktree",
-            "--",
-        ];
-        args.extend(chunk.iter().copied());
-        git_ok(loc, &args, Index::Temp(&temp_path), deadline)?;
+    // One flag per call: git applies only one of `--no-assume-unchanged` and
+    // `--no-skip-worktree` when both are given.
+    let assumed: fn(&str) -> bool = |tag| tag.chars().any(|c| c.is_ascii_lowercase());
+    let skipped: fn(&str) -> bool = |tag| tag == "S" || tag == "s";
+    for (flag, marked) in [
+        ("--no-assume-unchanged", assumed),
+        ("--no-skip-worktree", skipped),
+    ] {
+        let paths: Vec<&str> = listed
+            .split('\0')
+            .filter_map(|entry| {
+                let (tag, path) = entry.split_once(' ')?;
+                marked(tag).then_some(path)
+            })
+            .collect();
+        for chunk in paths.chunks(200) {
+            let mut args = vec!["update-index", flag, "--"];
+            args.extend(chunk.iter().copied());
+            git_ok(loc, &args, Index::Temp(&temp_path), deadline)?;
+        }
     }
     git_ok(
         loc,
