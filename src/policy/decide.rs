@@ -360,6 +360,21 @@ struct TestRunner {
     after_dashes: Option<(&'static [&'static str], &'static [&'static str])>,
 }
 
+/// A runner that takes no other arguments and nothing after `--`.
+const fn runner(
+    words: &'static [&'static str],
+    flags: &'static [&'static str],
+    valued: &'static [&'static str],
+) -> TestRunner {
+    TestRunner {
+        words,
+        flags,
+        valued,
+        positional: &[],
+        after_dashes: None,
+    }
+}
+
 const CARGO_FLAGS: &[&str] = &[
     "--release",
     "--workspace",
@@ -449,55 +464,13 @@ const TEST_RUNNERS: &[TestRunner] = &[
             &["--test-threads", "--color"],
         )),
     },
-    TestRunner {
-        words: &["cargo", "nextest", "run"],
-        flags: CARGO_FLAGS,
-        valued: CARGO_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["npm", "test"],
-        flags: &["--silent", "-s"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["npm", "run", "test"],
-        flags: &["--silent", "-s"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["yarn", "test"],
-        flags: &["--silent", "-s"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["pnpm", "test"],
-        flags: &["--silent", "-s"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["npx", "jest"],
-        flags: JS_FLAGS,
-        valued: JS_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["jest"],
-        flags: JS_FLAGS,
-        valued: JS_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
+    runner(&["cargo", "nextest", "run"], CARGO_FLAGS, CARGO_VALUED),
+    runner(&["npm", "test"], &["--silent", "-s"], &[]),
+    runner(&["npm", "run", "test"], &["--silent", "-s"], &[]),
+    runner(&["yarn", "test"], &["--silent", "-s"], &[]),
+    runner(&["pnpm", "test"], &["--silent", "-s"], &[]),
+    runner(&["npx", "jest"], JS_FLAGS, JS_VALUED),
+    runner(&["jest"], JS_FLAGS, JS_VALUED),
     TestRunner {
         words: &["npx", "vitest"],
         flags: JS_FLAGS,
@@ -512,27 +485,9 @@ const TEST_RUNNERS: &[TestRunner] = &[
         positional: &["run"],
         after_dashes: None,
     },
-    TestRunner {
-        words: &["pytest"],
-        flags: PYTEST_FLAGS,
-        valued: PYTEST_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["python", "-m", "pytest"],
-        flags: PYTEST_FLAGS,
-        valued: PYTEST_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["python3", "-m", "pytest"],
-        flags: PYTEST_FLAGS,
-        valued: PYTEST_VALUED,
-        positional: &[],
-        after_dashes: None,
-    },
+    runner(&["pytest"], PYTEST_FLAGS, PYTEST_VALUED),
+    runner(&["python", "-m", "pytest"], PYTEST_FLAGS, PYTEST_VALUED),
+    runner(&["python3", "-m", "pytest"], PYTEST_FLAGS, PYTEST_VALUED),
     TestRunner {
         words: &["go", "test"],
         flags: GO_FLAGS,
@@ -540,69 +495,31 @@ const TEST_RUNNERS: &[TestRunner] = &[
         positional: &["./..."],
         after_dashes: None,
     },
-    TestRunner {
-        words: &["make", "test"],
-        flags: &["-s", "--silent"],
-        valued: &["-j", "--jobs"],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["mvn", "test"],
-        flags: &["-q", "--quiet", "-B", "--batch-mode", "-e", "--errors"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["gradle", "test"],
-        flags: &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["./gradlew", "test"],
-        flags: &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["bundle", "exec", "rspec"],
-        flags: &[],
-        valued: &["--format", "-f"],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["rspec"],
-        flags: &[],
-        valued: &["--format", "-f"],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["dotnet", "test"],
-        flags: &["--no-restore", "--nologo"],
-        valued: &["-v", "--verbosity", "-c", "--configuration"],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["deno", "test"],
-        flags: &["-A", "--allow-all"],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
-    TestRunner {
-        words: &["bun", "test"],
-        flags: &[],
-        valued: &[],
-        positional: &[],
-        after_dashes: None,
-    },
+    runner(&["make", "test"], &["-s", "--silent"], &["-j", "--jobs"]),
+    runner(
+        &["mvn", "test"],
+        &["-q", "--quiet", "-B", "--batch-mode", "-e", "--errors"],
+        &[],
+    ),
+    runner(
+        &["gradle", "test"],
+        &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
+        &[],
+    ),
+    runner(
+        &["./gradlew", "test"],
+        &["-q", "--quiet", "--info", "--no-daemon", "--console=plain"],
+        &[],
+    ),
+    runner(&["bundle", "exec", "rspec"], &[], &["--format", "-f"]),
+    runner(&["rspec"], &[], &["--format", "-f"]),
+    runner(
+        &["dotnet", "test"],
+        &["--no-restore", "--nologo"],
+        &["-v", "--verbosity", "-c", "--configuration"],
+    ),
+    runner(&["deno", "test"], &["-A", "--allow-all"], &[]),
+    runner(&["bun", "test"], &[], &[]),
 ];
 
 /// Environment variables a test run may set and still count: none of them changes which
@@ -678,12 +595,18 @@ fn whole_suite(runner: &TestRunner, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The known test runner a command starts (the longest match: `cargo nextest run`).
+fn test_runner(c: &shell::Command) -> Option<&'static TestRunner> {
+    let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+    TEST_RUNNERS
+        .iter()
+        .filter(|r| argv.starts_with(r.words))
+        .max_by_key(|r| r.words.len())
+}
+
 /// Whether any command of the analysis starts a known test runner.
 fn runs_test_runner(analysis: &shell::Analysis) -> bool {
-    analysis.commands.iter().any(|c| {
-        let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
-        TEST_RUNNERS.iter().any(|r| argv.starts_with(r.words))
-    })
+    analysis.commands.iter().any(|c| test_runner(c).is_some())
 }
 
 /// Whether a shell command is a plain run of a known test runner over the whole suite,
@@ -693,14 +616,7 @@ pub fn real_test_run(command: &str) -> Result<(), String> {
     let found: Vec<(&shell::Command, &TestRunner)> = analysis
         .commands
         .iter()
-        .filter_map(|c| {
-            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
-            TEST_RUNNERS
-                .iter()
-                .filter(|r| argv.starts_with(r.words))
-                .max_by_key(|r| r.words.len())
-                .map(|r| (c, r))
-        })
+        .filter_map(|c| test_runner(c).map(|r| (c, r)))
         .collect();
     if found.is_empty() {
         return Err("it runs no known test runner".to_owned());

@@ -18,16 +18,6 @@ const TAIL_LINES: usize = 30;
 /// A report larger than this is not read.
 const MAX_REPORT: u64 = 64 * 1024 * 1024;
 
-/// The commands the runner must run for `policy` ([`AgentPolicy::check_commands`]).
-pub fn commands_for(policy: &AgentPolicy) -> Vec<String> {
-    policy.check_commands()
-}
-
-/// The longest the checks of `policy` can take.
-pub fn budget(policy: &AgentPolicy) -> Duration {
-    Duration::from_secs(policy.check_seconds())
-}
-
 /// Runs (or takes from the cache) every check of `policy` on the work tree `tree`.
 pub fn run(
     policy: &AgentPolicy,
@@ -36,7 +26,8 @@ pub fn run(
     cache: &Path,
 ) -> Vec<CheckOutcome> {
     let timeout = Duration::from_secs(policy.checks.timeout_secs);
-    commands_for(policy)
+    policy
+        .check_commands()
         .into_iter()
         .map(|command| {
             let key = cache_key(&command, tree, policy);
@@ -59,12 +50,11 @@ pub fn run(
                     }
                 }
             }
-            let mut outcome = run_one(&command, root, timeout);
+            let (mut outcome, started_at) = run_one(&command, root, timeout);
             outcome.tree = tree.map(str::to_owned);
             if is_test {
-                outcome.reports = read_reports(policy, root, outcome.started_at);
+                outcome.reports = read_reports(policy, root, started_at);
             }
-            let outcome = outcome.into_outcome();
             if outcome.status == CheckStatus::Passed && tree.is_some() {
                 store(&file, &outcome);
             }
@@ -105,42 +95,21 @@ fn store(file: &Path, outcome: &CheckOutcome) {
     }
 }
 
-struct Ran {
-    command: String,
-    status: CheckStatus,
-    exit_code: Option<i32>,
-    tail: String,
-    tree: Option<String>,
-    started_at: SystemTime,
-    reports: Vec<ReportReading>,
-}
-
-impl Ran {
-    fn into_outcome(self) -> CheckOutcome {
-        CheckOutcome {
-            command: self.command,
-            status: self.status,
-            exit_code: self.exit_code,
-            tail: self.tail,
-            tree: self.tree,
-            reports: self.reports,
-        }
-    }
-}
-
 /// Runs one command with `bash -c` in `root`, standard input closed, output captured; the
-/// whole process group is killed at the time limit.
-fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
+/// whole process group is killed at the time limit. The outcome, and when the run started.
+fn run_one(command: &str, root: &Path, timeout: Duration) -> (CheckOutcome, SystemTime) {
     use std::os::unix::process::CommandExt;
     let started_at = SystemTime::now();
-    let failed = |status, tail: String| Ran {
-        command: command.to_owned(),
-        status,
-        exit_code: None,
-        tail,
-        tree: None,
-        started_at,
-        reports: Vec::new(),
+    let outcome = |status, exit_code, tail: String| {
+        let outcome = CheckOutcome {
+            command: command.to_owned(),
+            status,
+            exit_code,
+            tail,
+            tree: None,
+            reports: Vec::new(),
+        };
+        (outcome, started_at)
     };
     let shell = if Path::new("/bin/bash").exists() {
         "/bin/bash"
@@ -158,7 +127,13 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return failed(CheckStatus::Error, format!("cannot run `{shell}`: {e}")),
+        Err(e) => {
+            return outcome(
+                CheckStatus::Error,
+                None,
+                format!("cannot run `{shell}`: {e}"),
+            );
+        }
     };
     // Each reader sends what it kept; a process the command left behind may hold the pipe
     // open, so the runner waits for the readers only briefly.
@@ -222,8 +197,9 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
     let output: Vec<u8> = parts.into_iter().flat_map(|(_, p)| p).collect();
     let tail = tail(&String::from_utf8_lossy(&output));
     match status {
-        None => failed(
+        None => outcome(
             CheckStatus::TimedOut,
+            None,
             format!(
                 "{tail}\n(stopped after {} s: the time limit, `[done] timeout` in agentspec.toml)",
                 timeout.as_secs()
@@ -231,19 +207,8 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> Ran {
             .trim()
             .to_owned(),
         ),
-        Some(s) => Ran {
-            command: command.to_owned(),
-            status: if s.success() {
-                CheckStatus::Passed
-            } else {
-                CheckStatus::Failed
-            },
-            exit_code: s.code(),
-            tail,
-            tree: None,
-            started_at,
-            reports: Vec::new(),
-        },
+        Some(s) if s.success() => outcome(CheckStatus::Passed, s.code(), tail),
+        Some(s) => outcome(CheckStatus::Failed, s.code(), tail),
     }
 }
 

@@ -772,11 +772,11 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     },
                 ) = (policy, &event)
                 && !decide::is_pause(&actor, last_message)
-                && !checks::commands_for(policy).is_empty()
+                && !policy.check_commands().is_empty()
             {
                 // The agent ends its work: the runner runs the Definition of Done's commands
                 // itself, on the tree as it is now.
-                let budget = checks::budget(policy) + Duration::from_secs(5);
+                let budget = Duration::from_secs(policy.check_seconds() + 5);
                 EXTRA_TIME_MS.store(
                     u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
                     std::sync::atomic::Ordering::SeqCst,

@@ -212,15 +212,10 @@ pub(crate) fn parser_options() -> brush_parser::ParserOptions {
     brush_parser::ParserOptions::default()
 }
 
-/// Whether the text is one `&&` chain of simple commands run in the foreground, so that its
-/// exit status is non-zero when any of them fails. `;` between commands, `||`, `&`, `!`,
+/// The number of simple commands when the text is one `&&` chain of simple commands run in
+/// the foreground, so that its exit status is non-zero when any of them fails. `;` between commands, `||`, `&`, `!`,
 /// pipes, subshells, groups, loops and function definitions can each hide a failure.
-/// Text that does not parse, or that [`analyze`] finds opaque, is not.
-pub fn exit_status_is_every_commands(text: &str) -> bool {
-    plain_chain(text).is_some()
-}
-
-/// The number of simple commands in text that [`exit_status_is_every_commands`] accepts.
+/// `None` for anything else, text that does not parse or that [`analyze`] finds opaque.
 pub fn plain_chain(text: &str) -> Option<usize> {
     if analyze(text).is_opaque() {
         return None;
