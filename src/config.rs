@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::Severity;
+use crate::release::Target;
 use crate::model::protocol::{StepKind, Vocabulary};
 use crate::rules::{self, RULES};
 
@@ -17,6 +18,10 @@ pub const FILE_NAME: &str = "agentspec.toml";
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Options {
+    /// The Claude Code release(s) the project runs: a version (`2.1.332`) or a range
+    /// (`>=2.1.328`). agentspec predicts what each of them does and reports a file that fails
+    /// in any. Default: the newest release agentspec knows.
+    pub claude_code: Option<String>,
     /// Rules to run, by code (`AS101`), code prefix (`AS1`), name (`unknown-key`), category
     /// (`tools`) or `ALL`. Default: every rule.
     pub select: Option<Vec<String>>,
@@ -175,6 +180,8 @@ pub struct FileSettings {
     pub required_steps: Vec<StepKind>,
     pub done_required: bool,
     pub vocabulary: Vocabulary,
+    /// The Claude Code releases whose behaviour is predicted.
+    pub claude_code: Target,
 }
 
 impl Default for FileSettings {
@@ -189,6 +196,7 @@ impl Default for FileSettings {
             required_steps: Vec::new(),
             done_required: false,
             vocabulary: Vocabulary::default(),
+            claude_code: Target::default(),
         }
     }
 }
@@ -214,6 +222,9 @@ pub struct Config {
     /// Selectors given on the command line, applied after the file's.
     pub cli_select: Option<Vec<String>>,
     pub cli_ignore: Vec<String>,
+    /// The Claude Code releases: `--claude-code`, else `claude-code` in the file, else the
+    /// newest known.
+    pub claude_code: Target,
 }
 
 impl Config {
@@ -235,6 +246,10 @@ impl Config {
         let options: Options =
             toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e)))?;
         validate(&options).map_err(invalid)?;
+        let claude_code = match &options.claude_code {
+            Some(text) => Target::parse(text).map_err(|e| invalid(format!("`claude-code`: {e}")))?,
+            None => Target::default(),
+        };
         let overrides = options
             .overrides
             .iter()
@@ -258,6 +273,7 @@ impl Config {
             overrides,
             cli_select: None,
             cli_ignore: Vec::new(),
+            claude_code,
         })
     }
 
@@ -285,6 +301,7 @@ impl Config {
         settings.known_models.clone_from(&o.known.models);
         settings.required_steps = step_kinds(o.protocol.required.as_deref().unwrap_or_default());
         settings.done_required = o.done.required.unwrap_or(false);
+        settings.claude_code = self.claude_code.clone();
         settings.vocabulary = Vocabulary::new(
             o.protocol.headings.clone(),
             o.done.headings.clone(),

@@ -9,7 +9,12 @@
 //!   frontmatter opens on line 1 and has a top-level `name:` key, except `SKILL.md` files and
 //!   files under `skills/` or `commands/` folders (skills and slash commands share the format
 //!   but are not agents); an `agents` folder inside a `skills/` or `commands/` folder holds a
-//!   skill's prompt files, not agents, and follows that exception.
+//!   skill's prompt files, not agents, and follows that exception. Under `.claude/agents/`
+//!   there is no exception: Claude Code reads every `.md` file there at any depth (measured:
+//!   `.claude/agents/x/skills/y/agents/z.md` is loaded), and the agents tree of such a file is
+//!   `.claude/agents/` itself.
+//! - Claude Code settings files (`.claude/settings.json`, `.claude/settings.local.json`): their
+//!   `hooks` are checked as the selected release reads them.
 //! - A file under `<plugin>/agents/` where `<plugin>/.claude-plugin/plugin.json` exists follows
 //!   plugin rules.
 //! - The order is sorted by path, so output is deterministic.
@@ -88,9 +93,16 @@ pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
 /// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
 /// open with named frontmatter; skills and commands are never agents.
 fn select(path: &Path) -> Option<Candidate> {
-    if !is_md(path) {
+    if crate::model::settings::is_settings_file(path) {
+        Some(Candidate {
+            tree: None,
+            ..candidate(path)
+        })
+    } else if !is_md(path) {
         None
-    } else if agents_dir(path).is_some_and(|a| !under_skill_or_command(a)) {
+    } else if project_agents_dir(path).is_some()
+        || agents_dir(path).is_some_and(|a| !under_skill_or_command(a))
+    {
         Some(candidate(path))
     } else if !is_skill_or_command(path) {
         Some(Candidate {
@@ -107,10 +119,23 @@ fn is_md(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
+/// The `.claude/agents` folder the file is in, at any depth.
+fn project_agents_dir(path: &Path) -> Option<&Path> {
+    path.parent()?.ancestors().find(|a| {
+        a.file_name().is_some_and(|n| n == "agents")
+            && a.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == ".claude")
+    })
+}
+
+/// The agents folder the file belongs to: its `.claude/agents`, else the nearest `agents`.
 fn agents_dir(path: &Path) -> Option<&Path> {
-    path.parent()?
-        .ancestors()
-        .find(|a| a.file_name().is_some_and(|n| n == "agents"))
+    project_agents_dir(path).or_else(|| {
+        path.parent()?
+            .ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == "agents"))
+    })
 }
 
 fn is_skill_or_command(path: &Path) -> bool {

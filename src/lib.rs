@@ -18,6 +18,7 @@ pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod policy;
+pub mod release;
 pub mod runner;
 pub mod source;
 pub mod vocab;

@@ -168,6 +168,19 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
         );
     }
     let source = SourceFile::from_bytes(input.path, bytes);
+    if crate::model::settings::is_settings_file(&source.path) {
+        let diagnostics = rules::loading::settings_skipped::check(&source.text, &settings.claude_code)
+            .into_iter()
+            .filter(|d| settings.severity_of(d.code).is_some())
+            .collect();
+        return Checked {
+            source,
+            spec: None,
+            settings,
+            tree: input.tree,
+            diagnostics,
+        };
+    }
     let role = FileRole {
         plugin: input.plugin,
         markdown: source
@@ -176,7 +189,10 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             .is_some_and(|e| e.eq_ignore_ascii_case("md")),
     };
     let doc = parse::parse(&source.text);
-    let spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
+    let mut spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
+    if settings.claude_code != crate::release::Target::default() {
+        spec.predict(&doc, &settings.claude_code);
+    }
     let mut diagnostics = Vec::new();
     {
         let cx = FileContext {
@@ -243,6 +259,7 @@ fn project_diagnostics(checked: &[&Checked]) -> Vec<(usize, Diagnostic)> {
                 path: &c.source.path,
                 spec,
                 tree: c.tree.as_deref(),
+                target: &c.settings.claude_code,
             })
         })
         .collect();

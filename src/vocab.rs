@@ -1,14 +1,25 @@
-//! The runtime's vocabularies in one versioned table.
+//! The runtime's vocabularies that every known Claude Code release shares.
 //!
-//! Each list is a snapshot of what Claude Code accepts. When the runtime changes, this file
-//! changes; nothing else should hard-code these names.
+//! Each list is a snapshot of what Claude Code accepts, compared with the names each
+//! release's program knows (`vocab.json` of the shared loader notes) and, for tools, measured:
+//! an agent whose `tools` names the tool, run by the real CLI, and the tools its subagent
+//! request really carries. What differs between releases lives in [`crate::release`]; nothing
+//! else should hard-code these names.
 
-/// The Claude Code version these tables were checked against.
-pub const CLAUDE_CODE_VERSION: &str = "2.1.328";
+/// The releases these tables were checked against.
+pub const CHECKED_RELEASES: &str = "2.1.328, 2.1.332";
 /// The date the tables were last checked against the runtime and its documentation.
-pub const CHECKED: &str = "2026-11-26";
+pub const CHECKED: &str = "2026-12-03";
 
-/// Built-in tool names.
+/// Built-in tool names an agent's `tools` can grant. Measured granted to a subagent in a
+/// headless session: Agent, Bash, Edit, EnterWorktree, Glob, Grep, Monitor, NotebookEdit,
+/// Read, SendMessage, Skill, TaskStop, TodoWrite, ToolSearch, WebFetch, WebSearch, Write, and
+/// the rest of the classic set. Documented but granted only where their feature is on (not in
+/// the measured session): CronCreate/CronDelete/CronList, LSP (a language server),
+/// PowerShell (Windows), PushNotification, RemoteTrigger, TaskCreate/TaskGet/TaskList/
+/// TaskUpdate (interactive sessions), the MCP resource tools (an MCP server).
+/// `TaskOutput`, `TeamCreate` and `TeamDelete` are retired in both releases: see
+/// [`RETIRED_TOOLS`].
 pub const TOOLS: &[&str] = &[
     "Agent",
     "AskUserQuestion",
@@ -37,11 +48,8 @@ pub const TOOLS: &[&str] = &[
     "TaskCreate",
     "TaskGet",
     "TaskList",
-    "TaskOutput",
     "TaskStop",
     "TaskUpdate",
-    "TeamCreate",
-    "TeamDelete",
     "TodoWrite",
     "ToolSearch",
     "WebFetch",
@@ -103,16 +111,10 @@ pub const TOOL_SUMMARIES: &[(&str, &str)] = &[
     ("TaskGet", "Reads one item of the task list."),
     ("TaskList", "Lists the task list (replaces `TodoRead`)."),
     (
-        "TaskOutput",
-        "Reads the output of a background task (deprecated).",
-    ),
-    (
         "TaskStop",
         "Stops a background task (replaces `KillShell`).",
     ),
     ("TaskUpdate", "Updates an item of the task list."),
-    ("TeamCreate", "Creates an agent team."),
-    ("TeamDelete", "Deletes an agent team."),
     ("TodoWrite", "Writes the session's todo list (deprecated)."),
     ("ToolSearch", "Finds and loads deferred tools."),
     (
@@ -131,20 +133,73 @@ pub fn tool_summary(name: &str) -> Option<&'static str> {
 }
 
 /// Old tool names still seen in agent files, with the tool that does the job today.
-/// `Task` is still accepted as an alias of `Agent`.
 pub const LEGACY_TOOLS: &[(&str, &str)] = &[
     ("Task", "Agent"),
     ("MultiEdit", "Edit"),
     ("LS", "Glob"),
     ("NotebookRead", "Read"),
     ("TodoRead", "TaskList"),
-    ("BashOutput", "TaskOutput"),
     ("KillShell", "TaskStop"),
+    ("KillBash", "TaskStop"),
     ("SlashCommand", "Skill"),
+    ("ListMcpResources", "ListMcpResourcesTool"),
+    ("ReadMcpResource", "ReadMcpResourceTool"),
 ];
 
-/// Legacy names the runtime still resolves to a tool.
-pub const LEGACY_ALIASES: &[&str] = &["Task"];
+/// Legacy names the runtime still resolves to a tool (its alias table; `Task`, `KillShell` and
+/// `KillBash` measured granted as `Agent` and `TaskStop`).
+pub const LEGACY_ALIASES: &[&str] = &[
+    "Task",
+    "KillShell",
+    "KillBash",
+    "ListMcpResources",
+    "ReadMcpResource",
+];
+
+/// Names the runtime has retired: they grant nothing (measured, both releases).
+pub const RETIRED_TOOLS: &[&str] = &[
+    "TaskOutput",
+    "BashOutput",
+    "AgentOutput",
+    "AgentOutputTool",
+    "BashOutputTool",
+    "TeamCreate",
+    "TeamDelete",
+    "Frame",
+    "FrameRead",
+    "SuggestBackgroundPR",
+    "AutofixPr",
+];
+
+/// Names the runtime's program knows but that no agent was granted in a measured session:
+/// internal tools and tools behind feature flags, with the aliases that lead to them.
+/// (`vocab.json` lists 54 tool names; these are the ones not in [`TOOLS`] or [`RETIRED_TOOLS`].)
+pub const INTERNAL_TOOLS: &[&str] = &[
+    "Artifact",
+    "ClaudeDesign",
+    "EndConversation",
+    "ListAgents",
+    "OfferChromeSetup",
+    "Projects",
+    "propose_skills",
+    "ReadMcpResourceDirTool",
+    "ReadNotifications",
+    "ReportFindings",
+    "ScheduleWakeup",
+    "SendFeedback",
+    "SendUserFile",
+    "SendUserMessage",
+    "SetGoal",
+    "ShareOnboardingGuide",
+    "ShowOnboardingRolePicker",
+    "SubagentHandback",
+    "WaitForMcpServers",
+    "Workflow",
+    "ListPeers",
+    "Brief",
+    "ReadMcpResourceDir",
+    "ProposeGoal",
+];
 
 /// Model aliases accepted in `model`; full `claude-*` model IDs are accepted too.
 pub const MODEL_ALIASES: &[&str] = &[
@@ -182,31 +237,6 @@ pub const MEMORY_SCOPES: &[&str] = &["user", "project", "local"];
 
 pub const ISOLATION_MODES: &[&str] = &["worktree", "remote"];
 
-/// Hook events Claude Code accepts in `hooks`.
-pub const HOOK_EVENTS: &[&str] = &[
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "PostToolBatch",
-    "PermissionRequest",
-    "PermissionDenied",
-    "UserPromptSubmit",
-    "Stop",
-    "StopFailure",
-    "SubagentStart",
-    "SubagentStop",
-    "SessionStart",
-    "SessionEnd",
-    "Notification",
-    "PreCompact",
-    "PostCompact",
-    "InstructionsLoaded",
-];
-
-/// Hook events that, written as top-level frontmatter keys holding hook definitions, make
-/// Claude Code refuse the agent.
-pub const FATAL_TOP_LEVEL_EVENTS: &[&str] = &["PreToolUse", "PermissionRequest"];
-
 /// The frontmatter keys Claude Code reads in an agent file.
 pub const FRONTMATTER_KEYS: &[&str] = &[
     "name",
@@ -228,6 +258,10 @@ pub const FRONTMATTER_KEYS: &[&str] = &[
     "omitClaudeMd",
     "experimental",
     "autoCompactWindow",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
+    "observeSubagents",
 ];
 
 /// Skill keys that mean nothing in an agent file.

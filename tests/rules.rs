@@ -32,6 +32,8 @@ fn config_for(dir: &Path, code: &str) -> Config {
     config
 }
 
+/// The fixture files of a rule folder whose names start with `prefix`; a folder stands for
+/// the settings file it holds (`invalid-x/.claude/settings.json`).
 fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("fixture folder exists")
@@ -40,6 +42,13 @@ fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
             p.file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with(prefix) && n != "agentspec.toml")
+        })
+        .map(|p| {
+            if p.is_dir() {
+                p.join(".claude").join("settings.json")
+            } else {
+                p
+            }
         })
         .collect();
     out.sort();

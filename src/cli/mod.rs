@@ -289,6 +289,10 @@ struct CheckArgs {
     /// Ignore every `agentspec.toml`.
     #[arg(long, conflicts_with = "config")]
     isolated: bool,
+    /// The Claude Code release(s) to predict: a version (`2.1.328`) or a range (`>=2.1.328`);
+    /// overrides `claude-code` in `agentspec.toml`. Default: the newest release agentspec knows.
+    #[arg(long, value_name = "VERSION", value_parser = crate::release::Target::parse)]
+    claude_code: Option<crate::release::Target>,
     /// Only these rules (codes, prefixes, names or categories; comma-separated).
     #[arg(long, value_delimiter = ',')]
     select: Option<Vec<String>>,
@@ -428,8 +432,26 @@ pub fn main() -> ExitCode {
             } else {
                 project
             };
-            let findings = crate::runner::install::doctor(&settings, &project);
+            // The releases the project runs, from its `agentspec.toml` (the newest known when
+            // there is none or it does not load; `check` reports a broken configuration).
+            let target = Config::discover(&project)
+                .and_then(|p| Config::load(&p).ok())
+                .map(|c| c.claude_code)
+                .unwrap_or_default();
+            let findings = crate::runner::install::doctor(&settings, &project, &target);
             let mut text = String::new();
+            let newest = crate::release::newest().version;
+            match crate::runner::install::installed_claude_version() {
+                Some(v) if v > newest => text.push_str(&format!(
+                    "WARN claude --version is {v}, newer than the newest release agentspec knows ({newest}): its predictions may be wrong for it; update agentspec\n"
+                )),
+                Some(v) => text.push_str(&format!(
+                    "ok   claude --version is {v} (agentspec checks for Claude Code {target})\n"
+                )),
+                None => text.push_str(&format!(
+                    "note claude is not on PATH or did not answer `--version` (agentspec checks for Claude Code {target})\n"
+                )),
+            }
             for f in &findings {
                 text.push_str(&format!(
                     "{} {}\n",
@@ -513,6 +535,9 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
     }
     config.cli_select.clone_from(&args.select);
     config.cli_ignore.clone_from(&args.ignore);
+    if let Some(target) = &args.claude_code {
+        config.claude_code = target.clone();
+    }
     Ok(config)
 }
 

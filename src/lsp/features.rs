@@ -133,7 +133,7 @@ fn tool_doc(word: &str) -> Option<String> {
             .unwrap_or_default();
         return Some(format!(
             "**{word}**\n\nNot a tool Claude Code {} knows.{hint}",
-            vocab::CLAUDE_CODE_VERSION
+            vocab::CHECKED_RELEASES
         ));
     }
     None

@@ -2,8 +2,10 @@
 //! Claude Code loads the file.
 
 pub mod frontmatter_schema;
+pub mod hooks;
 pub mod inspect;
 pub mod protocol;
+pub mod settings;
 pub mod tools;
 
 use unicode_normalization::UnicodeNormalization;
@@ -12,7 +14,7 @@ use crate::parse::ParsedDoc;
 use crate::parse::frontmatter::NoFrontmatter;
 use crate::parse::yaml::{Node, Outcome, Value};
 use crate::source::{Span, Spanned};
-use crate::vocab;
+use crate::release::{Release, Target, Version};
 use tools::ToolList;
 
 /// Where a file sits, which changes how Claude Code treats it.
@@ -64,7 +66,10 @@ pub struct AgentSpec {
     pub protocols: Vec<protocol::Protocol>,
     /// Every Definition of Done found in the body.
     pub done: Vec<protocol::DefinitionOfDone>,
+    /// The prediction for the target releases: skipped if any of them skips the file.
     pub load: Load,
+    /// The target releases that skip the file (empty when it loads in all of them).
+    pub skipped_in: Vec<Version>,
     pub role: FileRole,
 }
 
@@ -96,7 +101,10 @@ pub enum Skip {
     EmptyDescription,
     DescriptionNotString,
     HooksNotMap,
-    TopLevelHookEvent,
+    /// A guard event's hook entry is malformed.
+    InvalidGuardHook,
+    /// A guard hook is written outside `hooks`.
+    StrayGuardHook,
 }
 
 impl Load {
@@ -166,6 +174,7 @@ impl AgentSpec {
             protocols: Vec::new(),
             done: Vec::new(),
             load: Load::Loads,
+            skipped_in: Vec::new(),
             role,
             recovered,
             fields,
@@ -223,8 +232,24 @@ impl AgentSpec {
             .field("disallowedTools")
             .filter(|f| f.value.value != Value::Null)
             .map(|f| ToolList::from_node(&f.value, text));
-        spec.load = predict_load(doc, &spec);
+        spec.predict(doc, &Target::default());
         spec
+    }
+
+    /// Predicts what each release of `target` does with the file.
+    pub fn predict(&mut self, doc: &ParsedDoc, target: &Target) {
+        let mut load = None;
+        self.skipped_in.clear();
+        for release in target.releases() {
+            let verdict = predict_load(doc, self, release);
+            if !verdict.loads() {
+                self.skipped_in.push(release.version);
+            }
+            if load.as_ref().is_none_or(|l: &Load| l.loads()) {
+                load = Some(verdict);
+            }
+        }
+        self.load = load.unwrap_or(Load::Loads);
     }
 
     /// The entry Claude Code reads for `key` (the last one, when a key is repeated).
@@ -258,11 +283,11 @@ pub(crate) fn key_text(node: &Node) -> String {
     }
 }
 
-fn predict_load(doc: &ParsedDoc, spec: &AgentSpec) -> Load {
+fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
     if !spec.role.markdown {
         return Load::Skipped(Skip::NotMarkdown);
     }
-    match agent_skip(doc, spec) {
+    match agent_skip(doc, spec, release) {
         None => Load::Loads,
         // Plugin agents load even without usable frontmatter, under their file name.
         Some(skip) if spec.role.plugin && skip_allows_plugin_fallback(&skip) => {
@@ -287,7 +312,7 @@ fn skip_allows_plugin_fallback(skip: &Skip) -> bool {
 }
 
 /// Why Claude Code skips the file as a project agent, if it does.
-pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec) -> Option<Skip> {
+pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Option<Skip> {
     match &doc.frontmatter {
         Err(NoFrontmatter::Absent) => return Some(Skip::NoFrontmatter),
         Err(NoFrontmatter::NotOnFirstLine { .. }) => return Some(Skip::NotOnFirstLine),
@@ -302,7 +327,7 @@ pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec) -> Option<Skip> {
     }
     agent_skip_name(spec)
         .or_else(|| description_skip(spec))
-        .or_else(|| hooks_skip(spec))
+        .or_else(|| hooks_skip(spec, release))
 }
 
 pub fn agent_skip_name(spec: &AgentSpec) -> Option<Skip> {
@@ -332,94 +357,21 @@ fn description_skip(spec: &AgentSpec) -> Option<Skip> {
     }
 }
 
-fn hooks_skip(spec: &AgentSpec) -> Option<Skip> {
-    if spec
-        .field("hooks")
-        .and_then(|f| hooks_problem(&f.value))
-        .is_some()
-    {
-        return Some(Skip::HooksNotMap);
-    }
-    spec.fields
-        .iter()
-        .any(|f| {
-            vocab::FATAL_TOP_LEVEL_EVENTS.contains(&f.key.value.as_str())
-                && is_hook_definition_list(&f.value)
-        })
-        .then_some(Skip::TopLevelHookEvent)
-}
-
-/// Why a `hooks` value makes Claude Code refuse the agent: it must be a map, and each known
-/// event must hold a list of matcher groups, each a map with a `hooks` list of maps.
-pub fn hooks_problem(node: &Node) -> Option<(Span, String)> {
-    let entries = match &node.value {
-        Value::Null => return None,
-        Value::Map(entries) => entries,
-        other => {
-            return Some((
-                node.span,
-                format!("`hooks` is {}, not a map of events", other.a_kind()),
-            ));
-        }
-    };
-    for entry in entries {
-        let Some(event) = entry
-            .key
-            .key_str()
-            .filter(|e| vocab::HOOK_EVENTS.contains(e))
-        else {
-            continue;
-        };
-        let groups = match &entry.value.value {
-            Value::Null => continue,
-            Value::Seq(groups) => groups,
-            other => {
-                return Some((
-                    entry.value.span,
-                    format!(
-                        "`hooks.{event}` is {}, not a list of matcher groups",
-                        other.a_kind()
-                    ),
-                ));
-            }
-        };
-        for group in groups {
-            let Value::Map(fields) = &group.value else {
-                return Some((
-                    group.span,
-                    format!(
-                        "a `hooks.{event}` entry is {}, not a matcher group",
-                        group.value.a_kind()
-                    ),
-                ));
-            };
-            let hooks = fields.iter().find(|f| f.key.key_str() == Some("hooks"));
-            match hooks.map(|h| &h.value.value) {
-                Some(Value::Seq(items))
-                    if items.iter().all(|i| matches!(i.value, Value::Map(_))) => {}
-                Some(_) => {
-                    return Some((
-                        group.span,
-                        format!(
-                            "a `hooks.{event}` matcher group's `hooks` is not a list of hook maps"
-                        ),
-                    ));
-                }
-                None => {
-                    return Some((
-                        group.span,
-                        format!("a `hooks.{event}` matcher group has no `hooks` list"),
-                    ));
-                }
-            }
+fn hooks_skip(spec: &AgentSpec, release: &Release) -> Option<Skip> {
+    if let Some(field) = spec.field("hooks") {
+        let problems = hooks::hooks_section(&field.value, release);
+        if let Some(p) = problems
+            .iter()
+            .find(|p| p.effect == hooks::Effect::Refused)
+        {
+            return Some(if p.span == field.value.span {
+                Skip::HooksNotMap
+            } else {
+                Skip::InvalidGuardHook
+            });
         }
     }
-    None
-}
-
-/// A non-empty list of matcher groups (maps), as a `hooks` event would hold.
-pub fn is_hook_definition_list(node: &Node) -> bool {
-    matches!(&node.value, Value::Seq(items) if !items.is_empty() && items.iter().all(|i| matches!(i.value, Value::Map(_))))
+    hooks::stray_guard(&spec.fields, release).map(|_| Skip::StrayGuardHook)
 }
 
 impl Skip {
@@ -442,7 +394,8 @@ impl Skip {
             Skip::EmptyDescription => "`description` is empty",
             Skip::DescriptionNotString => "`description` is not a string",
             Skip::HooksNotMap => "`hooks` is not a map of events",
-            Skip::TopLevelHookEvent => "a hook event is written as a top-level key",
+            Skip::InvalidGuardHook => "a guard hook (`PreToolUse`, `PermissionRequest`, ...) is malformed",
+            Skip::StrayGuardHook => "a guard hook is written outside `hooks`",
         }
     }
 }

@@ -201,6 +201,8 @@ pub struct ProjectEntry<'a> {
     pub path: &'a Path,
     pub spec: &'a AgentSpec,
     pub tree: Option<&'a Path>,
+    /// The Claude Code releases the file's settings select.
+    pub target: &'a crate::release::Target,
 }
 
 pub type FileCheck = fn(&FileContext, &mut Vec<Diagnostic>);
@@ -250,6 +252,10 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(loading::duplicate_name::check),
     },
     file_rule!(loading::not_markdown),
+    Rule {
+        meta: &loading::settings_skipped::RULE,
+        check: Check::Engine,
+    },
     file_rule!(frontmatter::unknown_key),
     file_rule!(frontmatter::skill_tools_key),
     file_rule!(frontmatter::invalid_value_type),
@@ -259,6 +265,7 @@ pub static RULES: &[Rule] = &[
     file_rule!(frontmatter::duplicate_key),
     file_rule!(frontmatter::frontmatter_closed_mid_line),
     file_rule!(frontmatter::unknown_hook_event),
+    file_rule!(frontmatter::ignored_hook_entry),
     file_rule!(tools::unknown_tool),
     file_rule!(tools::legacy_tool_name),
     file_rule!(tools::duplicate_tool),

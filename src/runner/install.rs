@@ -395,37 +395,43 @@ fn sh_words(command: &str) -> Vec<String> {
 
 /// Claude Code's guard events: a malformed entry under one of them makes 2.1.332 skip the
 /// whole settings file (measured: `loader-truth-2.1.332/README.md` §3).
-const GUARD_EVENTS: &[&str] = &["PreToolUse", "PermissionRequest", "PreSkillShellCommand"];
-
-/// Why a hooks entry is malformed, if it is.
-fn malformed(groups: &Value) -> Option<String> {
-    if groups.is_null() {
-        return None;
-    }
-    let Some(groups) = groups.as_array() else {
-        return Some("is not a list".to_owned());
-    };
-    for group in groups {
-        let Some(hooks) = group.get("hooks").and_then(Value::as_array) else {
-            return Some("has an entry without a `hooks` list".to_owned());
-        };
-        for hook in hooks {
-            match hook.get("type").and_then(Value::as_str) {
-                None => return Some("has a hook without a `type`".to_owned()),
-                Some("command") if !hook.get("command").is_some_and(Value::is_string) => {
-                    return Some("has a command hook without a `command` string".to_owned());
-                }
-                _ => {}
+/// The version `claude --version` prints, if Claude Code is on `PATH` and answers within
+/// 10 seconds.
+pub fn installed_claude_version() -> Option<crate::release::Version> {
+    let mut child = std::process::Command::new("claude")
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
             }
         }
     }
-    None
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
+    crate::release::Version::parse(&out)
 }
 
 /// Checks what the hooks depend on, one finding per problem: the settings file as Claude Code
 /// loads it, every agentspec hook's binary, bundle and main agent, the state directory, the
 /// bundle against its agent files, and the git hooks.
-pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
+pub fn doctor(
+    settings_path: &Path,
+    project: &Path,
+    target: &crate::release::Target,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let fail = |message: String| Finding { ok: false, message };
     let settings = match read_json(settings_path) {
@@ -446,27 +452,24 @@ pub fn doctor(settings_path: &Path, project: &Path) -> Vec<Finding> {
         ok: true,
         message: format!("{} is valid JSON", settings_path.display()),
     });
+    let text = std::fs::read_to_string(settings_path).unwrap_or_default();
+    let mut skipped = false;
+    for d in crate::rules::loading::settings_skipped::check(&text, target) {
+        skipped |= d.code == crate::rules::loading::settings_skipped::RULE.code;
+        out.push(fail(format!(
+            "{}: {}; {}",
+            settings_path.display(),
+            d.message,
+            d.help.unwrap_or_default()
+        )));
+    }
+    if skipped {
+        return out;
+    }
     let hooks = settings.get("hooks").and_then(Value::as_object);
     let mut commands: Vec<&str> = Vec::new();
     let mut events: Vec<&str> = Vec::new();
     for (event, groups) in hooks.into_iter().flatten() {
-        if let Some(why) = malformed(groups) {
-            out.push(fail(if GUARD_EVENTS.contains(&event.as_str()) {
-                format!(
-                    "`hooks.{event}` {why}: Claude Code 2.1.332 skips the whole settings file, so no hook in it runs, agentspec's included; fix or remove that entry"
-                )
-            } else {
-                format!("`hooks.{event}` {why}: Claude Code drops this event's hooks; fix or remove that entry")
-            }));
-            continue;
-        }
-        if !crate::vocab::HOOK_EVENTS.contains(&event.as_str())
-            && !GUARD_EVENTS.contains(&event.as_str())
-        {
-            out.push(fail(format!(
-                "unknown hook event `{event}`: Claude Code ignores it"
-            )));
-        }
         for command in groups
             .as_array()
             .into_iter()

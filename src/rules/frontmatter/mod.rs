@@ -2,6 +2,7 @@
 
 pub mod duplicate_key;
 pub mod frontmatter_closed_mid_line;
+pub mod ignored_hook_entry;
 pub mod invalid_field_value;
 pub mod invalid_value_type;
 pub mod lenient_yaml;

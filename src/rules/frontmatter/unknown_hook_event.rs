@@ -37,21 +37,52 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     let Some(Value::Map(entries)) = cx.spec.field("hooks").map(|f| &f.value.value) else {
         return;
     };
+    let target = &cx.settings.claude_code;
+    let newest = crate::release::newest();
     for entry in entries {
         let Some(event) = entry.key.key_str() else {
             continue;
         };
-        if vocab::HOOK_EVENTS.contains(&event) {
+        if target.knows_event(event) {
+            continue;
+        }
+        let unknown_in: Vec<_> = target
+            .releases()
+            .iter()
+            .filter(|r| !r.hook_events.contains(&event))
+            .map(|r| r.version)
+            .collect();
+        if let Some(which) = target.qualifier(&unknown_in) {
+            out.push(
+                RULE.diag(
+                    entry.key.span,
+                    format!("`{event}` is not a hook event {which}"),
+                )
+                .with_help("that release ignores this entry; the others run it"),
+            );
             continue;
         }
         let diag = RULE.diag(entry.key.span, format!("unknown hook event `{event}`"));
-        out.push(
-            match vocab::did_you_mean(event, vocab::HOOK_EVENTS.iter().copied()) {
-                Some(s) => diag.with_help(format!(
-                    "did you mean `{s}`? Claude Code ignores this entry"
-                )),
-                None => diag.with_help("Claude Code ignores this entry"),
-            },
-        );
+        let help = if newest.hook_events.contains(&event) {
+            format!(
+                "Claude Code {} and later know it; the releases selected by `claude-code` ignore this entry",
+                first_with(event)
+            )
+        } else {
+            match vocab::did_you_mean(event, newest.hook_events.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? Claude Code ignores this entry"),
+                None => "Claude Code ignores this entry".to_owned(),
+            }
+        };
+        out.push(diag.with_help(help));
     }
+}
+
+/// The first known release that has `event`.
+fn first_with(event: &str) -> String {
+    crate::release::RELEASES
+        .iter()
+        .find(|r| r.hook_events.contains(&event))
+        .map(|r| r.version.to_string())
+        .unwrap_or_default()
 }

@@ -41,8 +41,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         if vocab::FRONTMATTER_KEYS.contains(&key)
             || vocab::SKILL_TOOL_KEYS.contains(&key)
             || cx.settings.known_keys.iter().any(|k| k == key)
-            || (vocab::FATAL_TOP_LEVEL_EVENTS.contains(&key)
-                && crate::model::is_hook_definition_list(&field.value))
+            || cx.settings.claude_code.releases().iter().any(|r| {
+                r.guard_events.contains(&key)
+                    && crate::model::hooks::stray_guard(std::slice::from_ref(field), r).is_some()
+            })
         {
             continue;
         }
@@ -53,7 +55,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         let suggestion = vocab::did_you_mean(key, vocab::FRONTMATTER_KEYS.iter().copied());
         diag = match suggestion {
             Some(s) => diag.with_help(format!("did you mean `{s}`?")),
-            None if vocab::HOOK_EVENTS.contains(&key) => {
+            None if cx.settings.claude_code.some_knows_event(key) => {
                 diag.with_help("hook events belong under `hooks:`")
             }
             None => diag.with_help("it is ignored; declare keys you use on purpose in `agentspec.toml` under `[known] keys`"),

@@ -1,4 +1,5 @@
 use crate::diagnostics::{Diagnostic, Related};
+use crate::release::Duplicates;
 use crate::rules::ProjectEntry;
 
 declare_rule! {
@@ -9,9 +10,12 @@ declare_rule! {
     /// collide as soon as they are installed side by side, as agent collections usually are.
     ///
     /// ## Why is this bad?
-    /// `name` is the agent's identity. With two files of the same name only one is active,
-    /// chosen by file-system order; which one is not specified, so the other agent silently
-    /// never runs.
+    /// `name` is the agent's identity. With two files of the same name only one is active and
+    /// the other silently never runs. Which one depends on the release: Claude Code 2.1.332
+    /// and later keep the file whose path (relative to the agents folder) sorts last, compared
+    /// as JavaScript compares strings (`a.md` beats `B.md`, `x.md` beats `x-v2.md`); 2.1.328
+    /// keeps the one the file system lists last, which can differ from one machine to the
+    /// next. The message names the file that wins in each selected release.
     ///
     /// ## Example
     /// `.claude/agents/review.md` and `.claude/agents/old/review-v1.md` both with
@@ -59,8 +63,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
                 d.severity = crate::diagnostics::Severity::Warning;
                 d.with_help("installed side by side, only one of them loads; give each agent its own `name`")
             } else {
+                let mut group: Vec<usize> = same_tree.clone();
+                group.push(i);
                 RULE.diag(span, format!("agent name `{name}` is used by {} files in this agents folder", same_tree.len() + 1))
-                    .with_help("only one of them loads, and which one is not specified; give each agent its own `name`")
+                    .with_help(format!("{}; give each agent its own `name`", winners(entries, &group, i)))
             };
             for j in others {
                 let other = &entries[j];
@@ -76,4 +82,47 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
         }
     }
     out
+}
+
+/// Which file of `group` (one agents folder) each selected release keeps, said from the point
+/// of view of `this`.
+fn winners(entries: &[ProjectEntry], group: &[usize], this: usize) -> String {
+    let mut parts = Vec::new();
+    for release in entries[this].target.releases() {
+        let part = match release.duplicates {
+            Duplicates::ListingOrder => format!(
+                "in Claude Code {} the file the file system lists last loads, which can differ from one machine to the next",
+                release.version
+            ),
+            Duplicates::SortedPathLast => {
+                let relative = |j: usize| {
+                    let e = &entries[j];
+                    e.tree
+                        .and_then(|t| e.path.strip_prefix(t).ok())
+                        .unwrap_or(e.path)
+                        .to_string_lossy()
+                        .replace(std::path::MAIN_SEPARATOR, "/")
+                };
+                let Some(winner) = group
+                    .iter()
+                    .copied()
+                    .max_by(|&a, &b| relative(a).encode_utf16().cmp(relative(b).encode_utf16()))
+                else {
+                    continue;
+                };
+                let verdict = if winner == this {
+                    "this file loads".to_owned()
+                } else {
+                    "this file is skipped".to_owned()
+                };
+                format!(
+                    "in Claude Code {} `{}` loads (its path sorts last): {verdict}",
+                    release.version,
+                    relative(winner)
+                )
+            }
+        };
+        parts.push(part);
+    }
+    format!("only one of them loads: {}", parts.join("; "))
 }

@@ -1,26 +1,38 @@
 use crate::diagnostics::Diagnostic;
-use crate::model::{hooks_problem, is_hook_definition_list};
+use crate::model::hooks::{Effect, hooks_section, stray_guard};
+use crate::release::Version;
 use crate::rules::FileContext;
-use crate::vocab;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `hooks` value that is not a map of events (`hooks: []`, `hooks: "x"`), an
-    /// event that does not hold a list of matcher groups with `hooks` lists, and
-    /// `PreToolUse` or `PermissionRequest` hook definitions written as top-level keys instead
-    /// of inside `hooks`.
+    /// Reports hook definitions that make Claude Code refuse the agent: a `hooks` value that is
+    /// not a map of events (`hooks: []`, `hooks: "x"`); a malformed entry of a *guard* event
+    /// (`PreToolUse`, `PermissionRequest`, and from 2.1.332 on `PreSkillShellCommand`): not a
+    /// list of matcher groups, a group without a `hooks` list, a hook without a `type` or with
+    /// a field of the wrong type; a guard event's key inside another event's entry; and guard
+    /// hooks written outside `hooks` (as a top-level key, or nested under another key).
     ///
     /// ## Why is this bad?
-    /// Claude Code validates `hooks` as a map from event to matcher groups. Anything else
-    /// makes it refuse the whole agent ("Invalid hooks in agent"). An empty list is the
-    /// common slip: `hooks: {}` is the empty form that loads.
+    /// A guard hook may be what enforces the permissions declared beside it, so Claude Code
+    /// does not load an agent whose guard hook it cannot read: the whole agent is missing
+    /// ("Agent '...' not loaded: hooks.PreToolUse.0: ..."). Which events guard depends on the
+    /// release: with `claude-code` set to a range, the message says in which releases the agent
+    /// does not load. A malformed entry of any other event only drops that entry (see
+    /// `ignored-hook-entry`).
     ///
     /// ## Example
     /// ```markdown
     /// ---
     /// name: reviewer
     /// description: Reviews pull requests
-    /// hooks: []
+    /// hooks:
+    ///   PreToolUse:
+    ///     - matcher: Bash
+    ///       hooks:
+    ///         - type: command
+    ///           command: ./check.sh
+    ///           timeout: "30"
     /// ---
     /// ```
     ///
@@ -29,7 +41,13 @@ declare_rule! {
     /// ---
     /// name: reviewer
     /// description: Reviews pull requests
-    /// hooks: {}
+    /// hooks:
+    ///   PreToolUse:
+    ///     - matcher: Bash
+    ///       hooks:
+    ///         - type: command
+    ///           command: ./check.sh
+    ///           timeout: 30
     /// ---
     /// ```
     pub RULE = { code: "AS008", name: "invalid-hooks", category: Loading, severity: Error, fix: None }
@@ -39,25 +57,32 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     if cx.spec.recovered {
         return;
     }
-    if let Some((span, message)) = cx.spec.field("hooks").and_then(|f| hooks_problem(&f.value)) {
-        out.push(RULE.diag(span, message).with_help(
-            "Claude Code refuses the agent; `hooks` maps events to lists like `- matcher: Bash` with `hooks: [{type: command, command: ...}]`; `hooks: {}` is the empty form",
-        ));
-    }
-    for field in &cx.spec.fields {
-        if vocab::FATAL_TOP_LEVEL_EVENTS.contains(&field.key.value.as_str())
-            && is_hook_definition_list(&field.value)
-        {
-            out.push(
-                RULE.diag(
-                    field.key.span,
-                    format!(
-                        "`{}` hook definitions are written as a top-level key",
-                        field.key.value
-                    ),
-                )
-                .with_help("Claude Code refuses the agent; move them under `hooks:`"),
-            );
+    let target = &cx.settings.claude_code;
+    // Each problem with the releases that refuse the agent for it, in the order found.
+    let mut found: Vec<(Span, String, Vec<Version>)> = Vec::new();
+    for release in target.releases() {
+        let hooks = cx
+            .spec
+            .field("hooks")
+            .map(|f| hooks_section(&f.value, release))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.effect == Effect::Refused)
+            .map(|p| (p.span, p.message));
+        for (span, message) in hooks.chain(stray_guard(&cx.spec.fields, release)) {
+            match found.iter_mut().find(|(s, m, _)| *s == span && *m == message) {
+                Some((_, _, versions)) => versions.push(release.version),
+                None => found.push((span, message, vec![release.version])),
+            }
         }
+    }
+    for (span, message, versions) in found {
+        let refuses = match target.qualifier(&versions) {
+            Some(which) => format!("the agent does not load {which}"),
+            None => "Claude Code does not load the agent".to_owned(),
+        };
+        out.push(RULE.diag(span, message).with_help(format!(
+            "{refuses}; hook definitions belong under `hooks:` as `EVENT: [{{matcher: Bash, hooks: [{{type: command, command: ...}}]}}]`; `hooks: {{}}` is the empty form"
+        )));
     }
 }

@@ -9,5 +9,6 @@ pub mod missing_description;
 pub mod missing_name;
 pub mod no_frontmatter;
 pub mod not_markdown;
+pub mod settings_skipped;
 pub mod unclosed_frontmatter;
 pub mod unreadable_file;

@@ -44,6 +44,27 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
+            let name = entry.name.as_str();
+            if vocab::RETIRED_TOOLS.contains(&name) {
+                out.push(
+                    RULE.diag(
+                        entry.name_span,
+                        format!("`{name}` in `{key}` is a retired tool"),
+                    )
+                    .with_help("Claude Code no longer has it: it grants nothing; remove it"),
+                );
+                continue;
+            }
+            if vocab::INTERNAL_TOOLS.contains(&name) {
+                out.push(
+                    RULE.diag(
+                        entry.name_span,
+                        format!("`{name}` in `{key}` is an internal Claude Code tool"),
+                    )
+                    .with_help("Claude Code knows the name, but does not grant it to agents (internal, or behind a feature flag); it most likely grants nothing"),
+                );
+                continue;
+            }
             let diag = RULE.diag(
                 entry.name_span,
                 format!("unknown tool `{}` in `{key}`", entry.name),

@@ -1,0 +1,358 @@
+//! How a Claude Code release reads hook definitions, in an agent's frontmatter and in a
+//! settings file, as measured with the real CLIs (`fixtures/loader-hooks/`, both releases).
+//!
+//! - A *guard* event's entry (see [`Release::guard_events`]) is validated strictly: a
+//!   malformed one refuses the agent, and skips a settings file whole. `null` is ignored.
+//! - Any other event's malformed entry is dropped with a log line; the file loads. An entry
+//!   of any event that holds a guard event's key anywhere inside refuses the agent too.
+//! - Outside `hooks` (anywhere in the frontmatter except under `metadata` and `mcpServers`): a
+//!   guard event's key with a value other than `null` or `[]`, or a map that looks like a
+//!   matcher group (a `hooks` key holding a non-empty list) anywhere but directly under a known
+//!   event's key, refuses the agent ("declared at the frontmatter top level, outside hooks").
+//!
+//! The matcher-group schema (every field below measured: a wrong type refuses a guard entry):
+//! `matcher` a string if present; `hooks` a list of maps, each with a `type` of `command`
+//! (`command` a string; `args` a list; `if`, `statusMessage` strings; `shell` `bash` or
+//! `powershell`; `timeout` a number above 0; `once`, `async` booleans; `onFailure`
+//! `continue` or `block`), `prompt` (`prompt` a string; `model` a string), `agent` (`prompt` a
+//! string) or `http` (`url` a string). Unknown keys are accepted (`holdsTools` among them).
+//! Not measured, so not checked: the other command-hook keys' types, and the fields of
+//! `http` and `agent` hooks beyond the required one.
+
+use crate::parse::yaml::{Node, Value};
+use crate::release::Release;
+use crate::source::Span;
+
+/// What the release does about one problem in hook definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The agent is not loaded; a settings file is skipped whole.
+    Refused,
+    /// The entry is dropped; everything else loads.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookProblem {
+    pub span: Span,
+    pub message: String,
+    pub effect: Effect,
+}
+
+/// Problems with the `hooks` value of an agent file or a settings file, as `release` reads it.
+/// Unknown events are left to the caller (they are dropped, which is a warning of its own).
+pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
+    let entries = match &hooks.value {
+        Value::Null => return Vec::new(),
+        Value::Map(entries) => entries,
+        other => {
+            return vec![HookProblem {
+                span: hooks.span,
+                message: format!("`hooks` is {}, not a map of events", other.a_kind()),
+                effect: Effect::Refused,
+            }];
+        }
+    };
+    let mut problems = Vec::new();
+    for entry in entries {
+        let Some(event) = entry.key.key_str() else {
+            continue;
+        };
+        let guard = release.guard_events.contains(&event);
+        if guard && entry.value.value == Value::Null {
+            continue;
+        }
+        if !guard && let Some((span, key)) = guard_key_inside(&entry.value, release) {
+            problems.push(HookProblem {
+                span,
+                message: format!(
+                    "`hooks.{event}` holds a `{key}` hook where a matcher group was expected"
+                ),
+                effect: Effect::Refused,
+            });
+            continue;
+        }
+        if !release.hook_events.contains(&event) {
+            continue;
+        }
+        if let Some((span, message)) = matcher_groups_problem(&entry.value, event) {
+            problems.push(HookProblem {
+                span,
+                message,
+                effect: if guard {
+                    Effect::Refused
+                } else {
+                    Effect::Ignored
+                },
+            });
+        }
+    }
+    problems
+}
+
+/// Guard hooks written outside `hooks` in an agent's frontmatter: the first one found.
+pub fn stray_guard(fields: &[super::Field], release: &Release) -> Option<(Span, String)> {
+    for field in fields {
+        let key = field.key.value.as_str();
+        if matches!(key, "hooks" | "metadata" | "mcpServers") {
+            continue;
+        }
+        if release.guard_events.contains(&key) && present(&field.value) {
+            return Some((
+                field.key.span,
+                format!("`{key}` hook definitions are written outside `hooks`"),
+            ));
+        }
+        if let Some(found) = stray_inside(&field.value, key, release) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn stray_inside(node: &Node, parent_key: &str, release: &Release) -> Option<(Span, String)> {
+    match &node.value {
+        Value::Map(entries) => {
+            let looks_like_group = entries.iter().any(|e| {
+                e.key.key_str() == Some("hooks")
+                    && matches!(&e.value.value, Value::Seq(items) if !items.is_empty())
+            });
+            if looks_like_group && !release.hook_events.contains(&parent_key) {
+                return Some((
+                    node.span,
+                    format!("a hook matcher group is written under `{parent_key}`, outside `hooks`"),
+                ));
+            }
+            for e in entries {
+                let key = e.key.key_str().unwrap_or("");
+                if release.guard_events.contains(&key) && present(&e.value) {
+                    return Some((
+                        e.key.span,
+                        format!("`{key}` hook definitions are written outside `hooks`"),
+                    ));
+                }
+                if let Some(found) = stray_inside(&e.value, key, release) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+        Value::Seq(items) => items
+            .iter()
+            .find_map(|i| stray_inside(i, parent_key, release)),
+        _ => None,
+    }
+}
+
+/// A value the release takes as a declaration: anything but `null` and `[]`.
+fn present(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => false,
+        Value::Seq(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// A guard event's key (with a declaring value) anywhere inside `node`: its span and name.
+fn guard_key_inside<'a>(node: &'a Node, release: &Release) -> Option<(Span, &'a str)> {
+    match &node.value {
+        Value::Map(entries) => entries.iter().find_map(|e| {
+            let key = e.key.key_str().unwrap_or("");
+            if release.guard_events.contains(&key) && present(&e.value) {
+                Some((e.key.span, key))
+            } else {
+                guard_key_inside(&e.value, release)
+            }
+        }),
+        Value::Seq(items) => items.iter().find_map(|i| guard_key_inside(i, release)),
+        _ => None,
+    }
+}
+
+/// Why an event's value is not a list of valid matcher groups.
+pub fn matcher_groups_problem(node: &Node, event: &str) -> Option<(Span, String)> {
+    let groups = match &node.value {
+        Value::Seq(groups) => groups,
+        other => {
+            return Some((
+                node.span,
+                format!(
+                    "`hooks.{event}` is {}, not a list of matcher groups",
+                    other.a_kind()
+                ),
+            ));
+        }
+    };
+    for (g, group) in groups.iter().enumerate() {
+        let at = format!("`hooks.{event}[{g}]`");
+        let Value::Map(fields) = &group.value else {
+            return Some((
+                group.span,
+                format!("{at} is {}, not a matcher group", group.value.a_kind()),
+            ));
+        };
+        if let Some(m) = field(fields, "matcher")
+            && !matches!(m.value, Value::Str(_))
+        {
+            return Some((
+                m.span,
+                format!("{at}: `matcher` is {}, not a string", m.value.a_kind()),
+            ));
+        }
+        let Some(hooks) = field(fields, "hooks") else {
+            return Some((group.span, format!("{at} has no `hooks` list")));
+        };
+        let Value::Seq(items) = &hooks.value else {
+            return Some((
+                hooks.span,
+                format!("{at}: `hooks` is {}, not a list", hooks.value.a_kind()),
+            ));
+        };
+        for (h, item) in items.iter().enumerate() {
+            if let Some((span, why)) = hook_entry_problem(item) {
+                return Some((span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}")));
+            }
+        }
+    }
+    None
+}
+
+fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a Node> {
+    fields
+        .iter()
+        .rev()
+        .find(|e| e.key.key_str() == Some(key))
+        .map(|e| &e.value)
+}
+
+/// What a hook entry's `type` requires, and the types of the fields measured.
+fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
+    let Value::Map(fields) = &item.value else {
+        return Some((item.span, format!("the entry is {}, not a hook map", item.value.a_kind())));
+    };
+    let Some(kind) = field(fields, "type") else {
+        return Some((item.span, "no `type`".to_owned()));
+    };
+    let required = match kind.value.as_str() {
+        Some("command") => "command",
+        Some("prompt" | "agent") => "prompt",
+        Some("http") => "url",
+        _ => {
+            return Some((
+                kind.span,
+                format!(
+                    "unknown `type` {} (Claude Code knows `command`, `prompt`, `agent` and `http`)",
+                    type_text(&kind.value)
+                ),
+            ));
+        }
+    };
+    let expect = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| {
+        field(fields, key)
+            .filter(|v| !ok(&v.value))
+            .map(|v| (v.span, format!("`{key}` is {}, not {what}", v.value.a_kind())))
+    };
+    let string = |v: &Value| matches!(v, Value::Str(_));
+    if field(fields, required).is_none() {
+        return Some((item.span, format!("no `{required}`")));
+    }
+    if let Some(p) = expect(required, &string, "a string") {
+        return Some(p);
+    }
+    match kind.value.as_str() {
+        Some("command") => {
+            let boolean = |v: &Value| matches!(v, Value::Bool(_));
+            expect("args", &|v| matches!(v, Value::Seq(_)), "a list")
+                .or_else(|| expect("if", &string, "a string"))
+                .or_else(|| expect("statusMessage", &string, "a string"))
+                .or_else(|| expect("once", &boolean, "a boolean"))
+                .or_else(|| expect("async", &boolean, "a boolean"))
+                .or_else(|| {
+                    expect(
+                        "shell",
+                        &|v| matches!(v.as_str(), Some("bash" | "powershell")),
+                        "`bash` or `powershell`",
+                    )
+                })
+                .or_else(|| {
+                    expect(
+                        "onFailure",
+                        &|v| matches!(v.as_str(), Some("continue" | "block")),
+                        "`continue` or `block`",
+                    )
+                })
+                .or_else(|| {
+                    expect(
+                        "timeout",
+                        &|v| match v {
+                            Value::Int(n) => *n > 0,
+                            Value::Float(f) => *f > 0.0,
+                            _ => false,
+                        },
+                        "a number above 0",
+                    )
+                })
+        }
+        Some("prompt") => expect("model", &string, "a string"),
+        _ => None,
+    }
+}
+
+fn type_text(value: &Value) -> String {
+    match value {
+        Value::Str(s) => format!("`{s}`"),
+        other => other.a_kind().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::release::RELEASES;
+
+    fn frontmatter(yaml: &str) -> Vec<super::super::Field> {
+        let text = format!("---\nname: x\ndescription: d\n{yaml}---\n");
+        let doc = crate::parse::parse(&text);
+        super::super::AgentSpec::build(&doc, &text, Default::default()).fields
+    }
+
+    fn refused(yaml: &str, release: usize) -> bool {
+        let fields = frontmatter(yaml);
+        let r = &RELEASES[release];
+        stray_guard(&fields, r).is_some()
+            || fields
+                .iter()
+                .filter(|f| f.key.value == "hooks")
+                .flat_map(|f| hooks_section(&f.value, r))
+                .any(|p| p.effect == Effect::Refused)
+    }
+
+    const GROUP: &str = "    - matcher: Bash\n      hooks:\n        - type: command\n          command: \"true\"\n";
+
+    #[test]
+    fn guard_entries_are_strict_and_others_are_dropped() {
+        assert!(refused("hooks:\n  PreToolUse: x\n", 0));
+        assert!(!refused("hooks:\n  Stop: x\n", 0));
+        assert!(!refused("hooks:\n  PreSkillShellCommand: x\n", 0));
+        assert!(refused("hooks:\n  PreSkillShellCommand: x\n", 1));
+        assert!(!refused("hooks:\n  PreSkillShellCommand:\n", 1));
+        assert!(refused("hooks:\n  Stop:\n    PreToolUse: x\n", 0));
+        assert!(refused(
+            "hooks:\n  PreToolUse:\n    - hooks:\n        - type: command\n          command: x\n          timeout: -1\n",
+            0
+        ));
+        assert!(!refused(&format!("hooks:\n  PreToolUse:\n{GROUP}"), 1));
+    }
+
+    #[test]
+    fn guards_outside_hooks_refuse_the_agent() {
+        assert!(refused("PreToolUse: x\n", 0));
+        assert!(!refused("PreToolUse: []\n", 0));
+        assert!(refused(&format!("foo:\n{GROUP}"), 0));
+        assert!(!refused(&format!("Stop:\n{GROUP}"), 0));
+        assert!(refused(&format!("PreSkillShellCommand:\n{GROUP}"), 0));
+        assert!(!refused("metadata:\n  PreToolUse: x\n", 0));
+        assert!(!refused("extra:\n  PreSkillShellCommand: x\n", 0));
+        assert!(refused("extra:\n  PreSkillShellCommand: x\n", 1));
+    }
+}
