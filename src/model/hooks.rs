@@ -250,7 +250,7 @@ fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
     let expect = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| {
         field(fields, key)
             .filter(|v| !ok(&v.value))
-            .map(|v| (v.span, format!("`{key}` is {}, not {what}", v.value.a_kind())))
+            .map(|v| (v.span, format!("`{key}` is {}, not {what}", shown(&v.value))))
     };
     let string = |v: &Value| matches!(v, Value::Str(_));
     if field(fields, required).is_none() {
@@ -295,6 +295,17 @@ fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
         }
         Some("prompt") => expect("model", &string, "a string"),
         _ => None,
+    }
+}
+
+/// A scalar as written (`0`, `the string "30"`), anything else by its kind.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Int(n) => n.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Str(s) if s.chars().count() <= 40 => format!("the string \"{s}\""),
+        other => other.a_kind().to_owned(),
     }
 }
 
