@@ -6,7 +6,17 @@ real `claude -p` runs there against the stand-in model API on 127.0.0.1, and the
 offers (the "Available agent types" list it sends to the model) are compared with what
 `agentspec check --format json` predicts for each file. Exit status 1 on any disagreement.
 
-Usage: loader_diff.py --claude PATH --agentspec PATH [--write-verdicts] FOLDER [FOLDER ...]
+For agents that share a name, the file Claude Code kept is found by its description. Where
+agentspec predicts the winner (2.1.332 and later: the path that sorts last), the prediction
+named in the duplicate-name diagnostic is compared too; 2.1.328 keeps the file the file system
+lists last, which is not predicted.
+
+`--claude-code VERSION` is passed to agentspec (`check --claude-code`), so that each release
+is compared with agentspec's model of that release. `--write-verdicts` records what Claude Code
+did in FOLDER/../verdicts-VERSION.json, with the CLI's `--version`.
+
+Usage: loader_diff.py --claude PATH --agentspec PATH [--claude-code VERSION] [--write-verdicts]
+       FOLDER [FOLDER ...]
 """
 import argparse
 import json
@@ -37,7 +47,8 @@ def strings(value):
 
 
 def offered_agents(requests):
-    """Names from the first 'Available agent types' list any request carried.
+    """Name -> description text from the first 'Available agent types' list any request
+    carried.
 
     The list runs from the marker line to the first blank line; an entry is a line
     `- NAME: DESCRIPTION (Tools: ...)`, and a description may span several lines.
@@ -47,7 +58,32 @@ def offered_agents(requests):
             if MARKER not in text:
                 continue
             section = text.split(MARKER, 1)[1].split("\n", 1)[-1].split("\n\n", 1)[0]
-            return {m.group(1) for m in re.finditer(r"^- ([^:\n]*):", section, re.MULTILINE)}
+            entries = list(re.finditer(r"^- ([^:\n]*):", section, re.MULTILINE))
+            offered = {}
+            for i, m in enumerate(entries):
+                end = entries[i + 1].start() if i + 1 < len(entries) else len(section)
+                offered[m.group(1)] = section[m.end():end]
+            return offered
+    return None
+
+
+def description_of(path):
+    """The one-line `description:` of a fixture file, as written (quotes stripped)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = re.search(r"^description:[ \t]*(.+)$", text, re.MULTILINE)
+    return m.group(1).strip().strip("\"'") if m else None
+
+
+def predicted_winner(group):
+    """The relative path agentspec's duplicate-name diagnostic says loads, if it says one."""
+    for f in group:
+        for d in f["diagnostics"]:
+            m = re.search(r"`([^`]+)` loads \(its path sorts last\)", d.get("help") or "")
+            if d["code"] == "AS009" and m:
+                return m.group(1)
     return None
 
 
@@ -73,7 +109,7 @@ def run_claude(claude, project, home, url):
     )
 
 
-def check_folder(folder, claude, agentspec, write_verdicts=False):
+def check_folder(folder, claude, agentspec, version=None, write_verdicts=False):
     problems = []
     with tempfile.TemporaryDirectory(prefix="agentspec-diff-") as tmp:
         tmp = Path(tmp)
@@ -87,36 +123,59 @@ def check_folder(folder, claude, agentspec, write_verdicts=False):
             offered = offered_agents(standin.requests)
         if offered is None:
             return [f"{folder}: Claude Code sent no agent list (exit {result.returncode}): {result.stderr[-500:]}"]
-        offered -= BUILTIN
+        for name in BUILTIN:
+            offered.pop(name, None)
+        pin = ["--claude-code", version] if version else []
         report = subprocess.run(
-            [agentspec, "check", str(agents), "--format", "json", "--isolated"],
+            [agentspec, "check", str(agents), "--format", "json", "--isolated", *pin],
             capture_output=True, text=True,
         )
         files = json.loads(report.stdout)["files"]
+        for f in files:
+            f["description"] = description_of(f["path"])
     by_name = {}
     for f in files:
         if f["agent"] is not None:
             by_name.setdefault(f["agent"], []).append(f)
+    def rel_of(f):
+        return f["path"].split("/.claude/agents/", 1)[-1]
+
+    def kept(f):
+        """Whether Claude Code offers this very file (for a shared name: by its description)."""
+        name = f["agent"]
+        if name is None or name not in offered:
+            return False
+        if len(by_name[name]) == 1:
+            return True
+        return f["description"] is not None and offered[name].strip().startswith(f["description"])
+
     verdicts = {}
     for f in files:
-        rel = f["path"].split("/.claude/agents/", 1)[-1]
+        rel = rel_of(f)
         name = f["agent"]
-        verdicts[rel] = {"loads": name is not None and name in offered, "agent": name}
+        verdicts[rel] = {"loads": kept(f), "agent": name}
         if name is not None and len(by_name[name]) > 1:
-            # Duplicate names: one of them loads, which one is not specified.
             continue
         actual = name is not None and name in offered
         if f["loads"] != actual:
             problems.append(f"{folder.name}/{rel}: agentspec predicts loads={f['loads']}, Claude Code {'loads' if actual else 'skips'} it")
     for name, group in by_name.items():
-        if len(group) > 1 and (name in offered) != any(f["loads"] for f in group):
+        if len(group) < 2:
+            continue
+        if (name in offered) != any(f["loads"] for f in group):
             problems.append(f"{folder.name}: duplicate name `{name}`: agentspec and Claude Code disagree")
+        winner = predicted_winner(group)
+        actual = [rel_of(f) for f in group if kept(f)]
+        if winner is not None and actual != [winner]:
+            problems.append(f"{folder.name}: duplicate name `{name}`: agentspec says `{winner}` loads, Claude Code kept {actual}")
     predicted = {n for n, g in by_name.items() if any(f["loads"] for f in g)}
-    for name in sorted(offered - predicted):
+    for name in sorted(set(offered) - predicted):
         problems.append(f"{folder.name}: Claude Code offers `{name}`, which agentspec does not predict")
     if write_verdicts:
-        target = folder.parent / "verdicts.json"
-        target.write_text(json.dumps(dict(sorted(verdicts.items())), indent=1) + "\n")
+        cli = subprocess.run([claude, "--version"], capture_output=True, text=True).stdout.strip()
+        target = folder.parent / f"verdicts-{cli.split()[0]}.json"
+        record = {"claude_code": cli, "files": dict(sorted(verdicts.items()))}
+        target.write_text(json.dumps(record, indent=1) + "\n")
         print(f"wrote {target} from what Claude Code did")
     print(f"{folder}: {len(files)} files, {len(offered)} agents offered, {len(problems)} disagreements")
     return problems
@@ -126,13 +185,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--claude", required=True)
     parser.add_argument("--agentspec", required=True)
+    parser.add_argument("--claude-code", help="the release agentspec predicts (check --claude-code)")
     parser.add_argument("--write-verdicts", action="store_true",
-                        help="record Claude Code's verdicts in FOLDER/../verdicts.json")
+                        help="record Claude Code's verdicts in FOLDER/../verdicts-VERSION.json")
     parser.add_argument("folders", nargs="+", type=Path)
     args = parser.parse_args()
     problems = []
     for folder in args.folders:
-        problems += check_folder(folder, args.claude, args.agentspec, args.write_verdicts)
+        problems += check_folder(folder, args.claude, args.agentspec, args.claude_code,
+                                 args.write_verdicts)
     for p in problems:
         print("DISAGREE:", p)
     print(f"{0 if problems else 1} passed, {1 if problems else 0} failed")
