@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::Severity;
-use crate::release::Target;
 use crate::model::protocol::{StepKind, Vocabulary};
+use crate::release::Target;
 use crate::rules::{self, RULES};
 
 pub const FILE_NAME: &str = "agentspec.toml";
@@ -247,7 +247,9 @@ impl Config {
             toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e)))?;
         validate(&options).map_err(invalid)?;
         let claude_code = match &options.claude_code {
-            Some(text) => Target::parse(text).map_err(|e| invalid(format!("`claude-code`: {e}")))?,
+            Some(text) => {
+                Target::parse(text).map_err(|e| invalid(format!("`claude-code`: {e}")))?
+            }
             None => Target::default(),
         };
         let overrides = options

@@ -169,10 +169,11 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
     }
     let source = SourceFile::from_bytes(input.path, bytes);
     if crate::model::settings::is_settings_file(&source.path) {
-        let diagnostics = rules::loading::settings_skipped::check(&source.text, &settings.claude_code)
-            .into_iter()
-            .filter(|d| settings.severity_of(d.code).is_some())
-            .collect();
+        let diagnostics =
+            rules::loading::settings_skipped::check(&source.text, &settings.claude_code)
+                .into_iter()
+                .filter(|d| settings.severity_of(d.code).is_some())
+                .collect();
         return Checked {
             source,
             spec: None,

@@ -268,7 +268,9 @@ impl Target {
 
     /// Whether `event` is a guard event in some release of the target.
     pub fn some_guards(&self, event: &str) -> bool {
-        self.releases.iter().any(|r| r.guard_events.contains(&event))
+        self.releases
+            .iter()
+            .any(|r| r.guard_events.contains(&event))
     }
 
     /// Says in which releases of the target something holds, given the versions where it does;
@@ -281,7 +283,8 @@ impl Target {
         let newest_known = newest().version;
         let listed: Vec<String> = holds.iter().map(Version::to_string).collect();
         let last = self.releases.last().map(|r| r.version);
-        let suffix = holds.len() == 1 && holds.last().copied() == last && last == Some(newest_known);
+        let suffix =
+            holds.len() == 1 && holds.last().copied() == last && last == Some(newest_known);
         Some(if suffix {
             format!("in Claude Code {} and later", listed.join(", "))
         } else {
@@ -335,7 +338,14 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        for bad in ["", "latest", "2.1", ">=2.1.332, <2.1.328", "2.1.332.1", "~2.1.0"] {
+        for bad in [
+            "",
+            "latest",
+            "2.1",
+            ">=2.1.332, <2.1.328",
+            "2.1.332.1",
+            "~2.1.0",
+        ] {
             assert!(Target::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(
@@ -347,7 +357,10 @@ mod tests {
     #[test]
     fn qualifiers_name_the_releases() {
         let both = Target::parse(">=2.1.328").unwrap();
-        assert_eq!(both.qualifier(&[Version(2, 1, 328), Version(2, 1, 332)]), None);
+        assert_eq!(
+            both.qualifier(&[Version(2, 1, 328), Version(2, 1, 332)]),
+            None
+        );
         assert_eq!(
             both.qualifier(&[Version(2, 1, 332)]).as_deref(),
             Some("in Claude Code 2.1.332 and later")

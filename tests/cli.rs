@@ -45,55 +45,203 @@ fn run_json(args: &[&str], dir: &Path) -> (Value, i32) {
     (json_of(&out), out.status.code().unwrap_or(-1))
 }
 
-/// `loads` must agree with what the real Claude Code did (recorded in `verdicts.json`).
-fn assert_verdicts(folder: &str) {
-    let verdicts: Value = serde_json::from_str(
-        &fs::read_to_string(format!("{folder}/verdicts.json")).expect("verdicts"),
-    )
-    .expect("json");
-    let out = agentspec()
-        .args([
-            "check",
-            &format!("{folder}/agents"),
-            "--format",
-            "json",
-            "--isolated",
-        ])
-        .output()
-        .expect("runs");
-    let report = json_of(&out);
-    let files = report["files"].as_array().expect("files");
-    let mut checked = 0;
-    for file in files {
-        let path = file["path"].as_str().expect("path");
-        let rel = path.split("/agents/").nth(1).expect("under agents/");
-        let truth = &verdicts[rel];
-        assert!(truth.is_object(), "{rel} is not in verdicts.json");
-        let same_name = files
-            .iter()
-            .filter(|f| !f["agent"].is_null() && f["agent"] == file["agent"])
-            .count();
-        if same_name > 1 {
-            // Claude Code keeps one of several agents with the same name; which is unspecified.
-            continue;
-        }
-        assert_eq!(
-            file["loads"], truth["loads"],
-            "{rel}: loads disagrees with Claude Code"
+/// The releases a fixture folder has verdicts for (`verdicts-VERSION.json`).
+fn recorded_versions(folder: &str) -> Vec<String> {
+    let mut versions: Vec<String> = fs::read_dir(folder)
+        .expect("fixture folder")
+        .filter_map(|e| {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            Some(
+                name.strip_prefix("verdicts-")?
+                    .strip_suffix(".json")?
+                    .to_owned(),
+            )
+        })
+        .collect();
+    versions.sort();
+    versions
+}
+
+/// How a release is selected: `--claude-code` on the command line, or `claude-code` in an
+/// `agentspec.toml`.
+#[derive(Clone, Copy)]
+enum Select {
+    Flag,
+    Config,
+}
+
+/// `loads` must agree with what each real Claude Code release did (recorded in
+/// `verdicts-VERSION.json`); for agents that share a name, the file the release kept must be
+/// the one the duplicate-name diagnostic names (where the release's choice is predictable).
+fn assert_verdicts(folder: &str, select: Select) {
+    let versions = recorded_versions(folder);
+    assert!(!versions.is_empty(), "{folder}: no verdict files");
+    for version in versions {
+        let verdicts: Value = serde_json::from_str(
+            &fs::read_to_string(format!("{folder}/verdicts-{version}.json")).expect("verdicts"),
+        )
+        .expect("json");
+        assert!(
+            verdicts["claude_code"]
+                .as_str()
+                .is_some_and(|v| v.starts_with(&version)),
+            "{folder}: verdicts-{version}.json names another CLI version"
         );
-        checked += 1;
+        let verdicts = &verdicts["files"];
+        let config = tempfile::tempdir().expect("tempdir");
+        let config_path = config.path().join("agentspec.toml");
+        fs::write(&config_path, format!("claude-code = \"{version}\"\n")).expect("write");
+        let mut command = agentspec();
+        command.args(["check", &format!("{folder}/agents"), "--format", "json"]);
+        match select {
+            Select::Flag => command.args(["--isolated", "--claude-code", &version]),
+            Select::Config => command.args(["--config", config_path.to_str().expect("utf-8")]),
+        };
+        let report = json_of(&command.output().expect("runs"));
+        let files = report["files"].as_array().expect("files");
+        let mut checked = 0;
+        for file in files {
+            let path = file["path"].as_str().expect("path");
+            let rel = path.split("/agents/").nth(1).expect("under agents/");
+            let truth = &verdicts[rel];
+            assert!(truth.is_object(), "{rel} is not in verdicts-{version}.json");
+            let same_name: Vec<&Value> = files
+                .iter()
+                .filter(|f| !f["agent"].is_null() && f["agent"] == file["agent"])
+                .collect();
+            if same_name.len() > 1 {
+                // The release keeps one of them: the one the diagnostic names, if it names one
+                // (2.1.328 keeps the one the file system lists last, which is not predicted).
+                let help: Vec<&str> = file["diagnostics"]
+                    .as_array()
+                    .expect("diagnostics")
+                    .iter()
+                    .filter(|d| d["code"] == "AS009")
+                    .filter_map(|d| d["help"].as_str())
+                    .collect();
+                let named = help.iter().any(|h| h.contains(&format!("`{rel}` loads")));
+                let predicted = help
+                    .iter()
+                    .any(|h| h.contains("loads (its path sorts last)"));
+                if predicted {
+                    assert_eq!(
+                        named,
+                        truth["loads"] == true,
+                        "{rel}: Claude Code {version} kept another file of the same name"
+                    );
+                    checked += 1;
+                }
+                continue;
+            }
+            assert_eq!(
+                file["loads"], truth["loads"],
+                "{rel}: loads disagrees with Claude Code {version}"
+            );
+            checked += 1;
+        }
+        assert!(
+            checked >= 15,
+            "{folder} {version}: only {checked} files compared"
+        );
     }
-    assert!(checked >= 30, "only {checked} files compared");
 }
 
 #[test]
 fn loads_agrees_with_claude_code_on_the_loader_truth_table() {
-    assert_verdicts("fixtures/loader-truth");
+    assert_verdicts("fixtures/loader-truth", Select::Flag);
 }
 
 #[test]
 fn loads_agrees_with_claude_code_on_the_extra_cases() {
-    assert_verdicts("fixtures/loader-extra");
+    assert_verdicts("fixtures/loader-extra", Select::Flag);
+}
+
+#[test]
+fn loads_agrees_with_claude_code_on_the_hook_probes() {
+    assert_verdicts("fixtures/loader-hooks", Select::Flag);
+}
+
+#[test]
+fn loads_agrees_with_both_releases_on_the_drift_probes_by_flag_and_by_config() {
+    assert_verdicts("fixtures/loader-drift", Select::Flag);
+    assert_verdicts("fixtures/loader-drift", Select::Config);
+    assert_verdicts("fixtures/loader-truth", Select::Config);
+}
+
+#[test]
+fn a_range_reports_a_file_that_fails_in_any_release_and_says_which() {
+    let dir = Path::new("fixtures/loader-drift/agents");
+    let (report, code) = run_json(
+        &[
+            "check",
+            "pssc-string.md",
+            "pssc-valid.md",
+            "--isolated",
+            "--claude-code",
+            ">=2.1.328",
+        ],
+        dir,
+    );
+    assert_eq!(code, 1);
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files[0]["loads"], false);
+    assert_eq!(files[1]["loads"], true);
+    let help = files[0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "AS008")
+        .and_then(|d| d["help"].as_str())
+        .expect("AS008 with help");
+    assert!(
+        help.contains("does not load in Claude Code 2.1.332 and later"),
+        "{help}"
+    );
+    // One release only: the older one loads it, with a note that the event is unknown there.
+    let (report, code) = run_json(
+        &[
+            "check",
+            "pssc-string.md",
+            "--isolated",
+            "--claude-code",
+            "2.1.328",
+        ],
+        dir,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(report["files"][0]["loads"], true);
+    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "AS109");
+}
+
+#[test]
+fn a_bad_claude_code_version_is_a_clear_error() {
+    let out = agentspec()
+        .args([
+            "check",
+            "--isolated",
+            "--claude-code",
+            "latest",
+            "fixtures/loader-drift/agents",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a Claude Code version"), "{err}");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        tmp.path().join("agentspec.toml"),
+        "claude-code = \">=3, <2\"\n",
+    )
+    .expect("write");
+    let out = agentspec()
+        .args(["check"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("claude-code"), "{err}");
 }
 
 #[test]

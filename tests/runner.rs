@@ -1304,7 +1304,10 @@ fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_
     let doctor = run(&["doctor"]);
     assert_eq!(doctor.status.code(), Some(1));
     let text = String::from_utf8_lossy(&doctor.stdout);
-    assert!(text.contains("this whole settings file is skipped"), "{text}");
+    assert!(
+        text.contains("this whole settings file is skipped"),
+        "{text}"
+    );
     // One line per problem, not one per event.
     assert_eq!(
         text.lines().filter(|l| l.starts_with("FAIL")).count(),

@@ -120,7 +120,9 @@ fn stray_inside(node: &Node, parent_key: &str, release: &Release) -> Option<(Spa
             if looks_like_group && !release.hook_events.contains(&parent_key) {
                 return Some((
                     node.span,
-                    format!("a hook matcher group is written under `{parent_key}`, outside `hooks`"),
+                    format!(
+                        "a hook matcher group is written under `{parent_key}`, outside `hooks`"
+                    ),
                 ));
             }
             for e in entries {
@@ -228,7 +230,10 @@ fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a N
 /// What a hook entry's `type` requires, and the types of the fields measured.
 fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
     let Value::Map(fields) = &item.value else {
-        return Some((item.span, format!("the entry is {}, not a hook map", item.value.a_kind())));
+        return Some((
+            item.span,
+            format!("the entry is {}, not a hook map", item.value.a_kind()),
+        ));
     };
     let Some(kind) = field(fields, "type") else {
         return Some((item.span, "no `type`".to_owned()));
@@ -248,9 +253,12 @@ fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
         }
     };
     let expect = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| {
-        field(fields, key)
-            .filter(|v| !ok(&v.value))
-            .map(|v| (v.span, format!("`{key}` is {}, not {what}", shown(&v.value))))
+        field(fields, key).filter(|v| !ok(&v.value)).map(|v| {
+            (
+                v.span,
+                format!("`{key}` is {}, not {what}", shown(&v.value)),
+            )
+        })
     };
     let string = |v: &Value| matches!(v, Value::Str(_));
     if field(fields, required).is_none() {
@@ -338,7 +346,8 @@ mod tests {
                 .any(|p| p.effect == Effect::Refused)
     }
 
-    const GROUP: &str = "    - matcher: Bash\n      hooks:\n        - type: command\n          command: \"true\"\n";
+    const GROUP: &str =
+        "    - matcher: Bash\n      hooks:\n        - type: command\n          command: \"true\"\n";
 
     #[test]
     fn guard_entries_are_strict_and_others_are_dropped() {

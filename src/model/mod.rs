@@ -13,8 +13,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::parse::ParsedDoc;
 use crate::parse::frontmatter::NoFrontmatter;
 use crate::parse::yaml::{Node, Outcome, Value};
-use crate::source::{Span, Spanned};
 use crate::release::{Release, Target, Version};
+use crate::source::{Span, Spanned};
 use tools::ToolList;
 
 /// Where a file sits, which changes how Claude Code treats it.
@@ -360,10 +360,7 @@ fn description_skip(spec: &AgentSpec) -> Option<Skip> {
 fn hooks_skip(spec: &AgentSpec, release: &Release) -> Option<Skip> {
     if let Some(field) = spec.field("hooks") {
         let problems = hooks::hooks_section(&field.value, release);
-        if let Some(p) = problems
-            .iter()
-            .find(|p| p.effect == hooks::Effect::Refused)
-        {
+        if let Some(p) = problems.iter().find(|p| p.effect == hooks::Effect::Refused) {
             return Some(if p.span == field.value.span {
                 Skip::HooksNotMap
             } else {
@@ -394,7 +391,9 @@ impl Skip {
             Skip::EmptyDescription => "`description` is empty",
             Skip::DescriptionNotString => "`description` is not a string",
             Skip::HooksNotMap => "`hooks` is not a map of events",
-            Skip::InvalidGuardHook => "a guard hook (`PreToolUse`, `PermissionRequest`, ...) is malformed",
+            Skip::InvalidGuardHook => {
+                "a guard hook (`PreToolUse`, `PermissionRequest`, ...) is malformed"
+            }
             Skip::StrayGuardHook => "a guard hook is written outside `hooks`",
         }
     }

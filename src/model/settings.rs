@@ -82,19 +82,17 @@ pub fn check(text: &str, target: &Target) -> Vec<Finding> {
         })
         .unwrap_or_else(|| from_json(hooks_json));
     let mut found: Vec<Finding> = Vec::new();
-    let mut add = |span: Span, message: String, kind: Kind, version: Version| {
-        match found
-            .iter_mut()
-            .find(|f| f.span == span && f.message == message && f.kind == kind)
-        {
-            Some(f) => f.versions.push(version),
-            None => found.push(Finding {
-                span,
-                message,
-                kind,
-                versions: vec![version],
-            }),
-        }
+    let mut add = |span: Span, message: String, kind: Kind, version: Version| match found
+        .iter_mut()
+        .find(|f| f.span == span && f.message == message && f.kind == kind)
+    {
+        Some(f) => f.versions.push(version),
+        None => found.push(Finding {
+            span,
+            message,
+            kind,
+            versions: vec![version],
+        }),
     };
     for release in target.releases() {
         for p in hooks_section(&hooks, release) {
@@ -180,9 +178,15 @@ mod tests {
             ]
         );
         let pre = r#"{"hooks": {"PreToolUse": ["nope"]}}"#;
-        assert_eq!(kinds(pre, "2.1.328"), [(Kind::Skipped, "2.1.328".to_owned())]);
+        assert_eq!(
+            kinds(pre, "2.1.328"),
+            [(Kind::Skipped, "2.1.328".to_owned())]
+        );
         let stop = r#"{"hooks": {"Stop": "nope"}}"#;
-        assert_eq!(kinds(stop, "2.1.332"), [(Kind::EntryIgnored, "2.1.332".to_owned())]);
+        assert_eq!(
+            kinds(stop, "2.1.332"),
+            [(Kind::EntryIgnored, "2.1.332".to_owned())]
+        );
         assert_eq!(kinds("{", "2.1.332")[0].0, Kind::Skipped);
         assert!(kinds(r#"{"hooks": {"Stop": []}}"#, ">=2.1.328").is_empty());
     }

@@ -65,8 +65,17 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             } else {
                 let mut group: Vec<usize> = same_tree.clone();
                 group.push(i);
-                RULE.diag(span, format!("agent name `{name}` is used by {} files in this agents folder", same_tree.len() + 1))
-                    .with_help(format!("{}; give each agent its own `name`", winners(entries, &group, i)))
+                RULE.diag(
+                    span,
+                    format!(
+                        "agent name `{name}` is used by {} files in this agents folder",
+                        same_tree.len() + 1
+                    ),
+                )
+                .with_help(format!(
+                    "{}; give each agent its own `name`",
+                    winners(entries, &group, i)
+                ))
             };
             for j in others {
                 let other = &entries[j];

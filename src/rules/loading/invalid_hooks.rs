@@ -70,7 +70,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             .filter(|p| p.effect == Effect::Refused)
             .map(|p| (p.span, p.message));
         for (span, message) in hooks.chain(stray_guard(&cx.spec.fields, release)) {
-            match found.iter_mut().find(|(s, m, _)| *s == span && *m == message) {
+            match found
+                .iter_mut()
+                .find(|(s, m, _)| *s == span && *m == message)
+            {
                 Some((_, _, versions)) => versions.push(release.version),
                 None => found.push((span, message, vec![release.version])),
             }
