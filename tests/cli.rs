@@ -213,6 +213,43 @@ fn a_range_reports_a_file_that_fails_in_any_release_and_says_which() {
     assert_eq!(report["files"][0]["diagnostics"][0]["code"], "AS109");
 }
 
+/// Whether each release skips a settings file whole must agree with what it did
+/// (`fixtures/settings/verdicts-VERSION.json`, recorded by `tests/differential/settings_diff.py`).
+#[test]
+fn settings_skipped_agrees_with_each_release() {
+    for version in recorded_versions("fixtures/settings") {
+        let verdicts: Value = serde_json::from_str(
+            &fs::read_to_string(format!("fixtures/settings/verdicts-{version}.json"))
+                .expect("verdicts"),
+        )
+        .expect("json");
+        let cases = verdicts["cases"].as_object().expect("cases");
+        assert!(cases.len() >= 15);
+        for (case, truth) in cases {
+            let (report, _) = run_json(
+                &[
+                    "check",
+                    &format!("fixtures/settings/{case}/.claude/settings.json"),
+                    "--isolated",
+                    "--claude-code",
+                    &version,
+                ],
+                Path::new("."),
+            );
+            let skipped = report["files"][0]["diagnostics"]
+                .as_array()
+                .expect("diagnostics")
+                .iter()
+                .any(|d| d["code"] == "AS011");
+            assert_eq!(
+                skipped,
+                truth["skipped"] == true,
+                "{case}: Claude Code {version} did otherwise"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_bad_claude_code_version_is_a_clear_error() {
     let out = agentspec()
