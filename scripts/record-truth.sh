@@ -40,7 +40,7 @@ for folder in sorted(Path("fixtures").iterdir()):
         continue
     a, b = json.loads(old.read_text()), json.loads(new.read_text())
     key = "files" if "files" in a else "cases"
-    for name in sorted(set(a[key]) | set(b[key])):
+    for name in sorted(set(a[key]) & set(b[key])):
         x, y = a[key].get(name, {}), b[key].get(name, {})
         fields = ("loads", "skipped")
         if any(x.get(f) != y.get(f) for f in fields):

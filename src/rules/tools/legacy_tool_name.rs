@@ -6,11 +6,15 @@ use crate::vocab;
 declare_rule! {
     /// ## What it does
     /// Reports an old tool name (`Task`, `MultiEdit`, `LS`, `NotebookRead`, `TodoRead`,
-    /// `BashOutput`, `KillShell`, `SlashCommand`) and names the tool that does the job today.
+    /// `KillShell`, `KillBash`, `SlashCommand`, `ListMcpResources`, `ReadMcpResource`) and names
+    /// the tool that does the job today. (Retired names with no successor, such as
+    /// `BashOutput`, `TaskOutput` and `TeamCreate`, are reported by `unknown-tool`.)
     ///
     /// ## Why is this bad?
-    /// Only `Task` is still accepted, as an alias of `Agent`; the others grant nothing, so the
-    /// agent lacks a capability its author expected.
+    /// Some are still accepted as aliases (`Task` of `Agent`, `KillShell` and `KillBash` of
+    /// `TaskStop`, measured with Claude Code 2.1.328 and 2.1.332; `ListMcpResources` and
+    /// `ReadMcpResource` of the MCP resource tools); the others grant nothing, so the agent
+    /// lacks a capability its author expected.
     ///
     /// ## Example
     /// ```markdown
@@ -31,8 +35,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Renaming `Task` to `Agent` is safe: Claude Code treats them as the same tool. The other
-    /// names have no fix, because their replacement grants a different capability.
+    /// Renaming an alias to its tool (`Task` to `Agent`, `KillShell` to `TaskStop`) is safe:
+    /// Claude Code treats them as the same tool. The other names have no fix, because their
+    /// replacement grants a different capability.
     pub RULE = { code: "AS202", name: "legacy-tool-name", category: Tools, severity: Warning, fix: Sometimes }
 }
 
