@@ -406,7 +406,7 @@ def main():
         broken["hooks"]["PreSkillShellCommand"] = ["nope"]
         settings.write_text(json.dumps(broken, indent=2))
         doctor = run([agentspec, "doctor"], cwd=q, env=as_user(qh))
-        check(doctor.returncode == 1 and "skips the whole settings file" in doctor.stdout,
+        check(doctor.returncode == 1 and "whole settings file is skipped" in doctor.stdout,
               "doctor reports the malformed PreSkillShellCommand entry: " + doctor.stdout.strip().replace("\n", "; ")[:300])
 
         # 5. The sandbox against project code.
