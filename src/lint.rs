@@ -394,6 +394,13 @@ fn finish(mut c: Checked) -> FileReport {
             };
             (name, spec.load.loads())
         }
+        // A settings file "loads" when Claude Code reads it rather than skipping it whole.
+        None if crate::model::settings::is_settings_file(&c.source.path) => (
+            None,
+            !diagnostics
+                .iter()
+                .any(|d| d.code == rules::loading::settings_skipped::RULE.code),
+        ),
         None => (None, false),
     };
     FileReport {

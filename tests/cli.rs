@@ -554,6 +554,15 @@ fn discovery_follows_the_documented_rules() {
     write(d, "plug/agents/README.md", "# About these agents\n");
     // A skill's own prompt files: Claude Code never loads them as agents.
     write(d, "plug/skills/s/agents/grader.md", "# Grader\n");
+    // Under `.claude/agents/` every `.md` counts, at any depth, skill folders included
+    // (measured with 2.1.328 and 2.1.332: both load it).
+    write(
+        d,
+        ".claude/agents/x/skills/y/agents/z.md",
+        GOOD.replace("good", "z-nested"),
+    );
+    // A settings file is checked too.
+    write(d, ".claude/settings.json", "{\"hooks\": {\"Stop\": []}}\n");
     let (report, _) = run_json(&["check"], d);
     let files: Vec<(String, Value, Value)> = report["files"]
         .as_array()
@@ -572,12 +581,18 @@ fn discovery_follows_the_documented_rules() {
         vec![
             (".claude/agents/b.md".into(), "b".into(), true.into()),
             (".claude/agents/nested/a.md".into(), "a".into(), true.into()),
+            (
+                ".claude/agents/x/skills/y/agents/z.md".into(),
+                "z-nested".into(),
+                true.into()
+            ),
+            (".claude/settings.json".into(), Value::Null, true.into()),
             ("docs/agent.md".into(), "loose".into(), true.into()),
             ("plug/agents/README.md".into(), "README".into(), true.into()),
         ]
     );
     // A plugin agent without frontmatter loads under its file name, and is still reported.
-    let readme = &report["files"][3]["diagnostics"][0];
+    let readme = &report["files"][5]["diagnostics"][0];
     assert_eq!(readme["code"], "AS001");
     assert!(
         readme["help"]
@@ -972,4 +987,45 @@ fn output_does_not_depend_on_the_order_of_the_files() {
     ]);
     assert_eq!(forward.stdout, backward.stdout);
     assert!(String::from_utf8_lossy(&forward.stdout).contains("AS009"));
+}
+
+/// `doctor` reports the installed `claude --version` and warns when it is newer than the newest
+/// release agentspec knows.
+#[test]
+fn doctor_reports_the_installed_claude_code_and_warns_when_it_is_newer() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(tmp.path(), ".claude/settings.json", "{}\n");
+    let bin = tmp.path().join("bin");
+    fs::create_dir_all(&bin).expect("mkdir");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for (version, expect) in [
+        (
+            "9.9.9",
+            "WARN claude --version is 9.9.9, newer than the newest release",
+        ),
+        ("2.1.330", "ok   claude --version is 2.1.330"),
+    ] {
+        let claude = bin.join("claude");
+        fs::write(
+            &claude,
+            format!("#!/bin/sh\necho '{version} (Claude Code)'\n"),
+        )
+        .expect("write");
+        fs::set_permissions(&claude, fs::Permissions::from_mode(0o755)).expect("chmod");
+        let out = agentspec()
+            .args(["doctor"])
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .env("HOME", tmp.path())
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(expect), "{text}");
+    }
 }
