@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests against the real Claude Code, every release agentspec knows (2.1.328 and 2.1.332), run
 # headless against a stand-in model API on 127.0.0.1: the differential test of `loads` and of the
-# settings-file check per release (`--claude-code`), and the runner end to end on the newest.
+# settings-file check per release (`--claude-code`), and the runner end to end on each.
 # Installs each pinned CLI from npm once (into $AGENTSPEC_CLAUDE_CACHE/claude-code-VERSION,
 # default ~/.cache/agentspec).
 set -euo pipefail
@@ -18,8 +18,7 @@ for version in "${versions[@]}"; do
         fixtures/loader-drift/agents
     python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
         --claude-code "$version" fixtures/settings
+    # The runner end to end: hooks installed by `agentspec hooks install` deny an early commit
+    # and allow it after the user's `yes`.
+    python3 tests/e2e/hooks_e2e.py --claude "$claude" --agentspec target/release/agentspec
 done
-# The runner end to end: hooks installed by `agentspec hooks install` deny an early commit and
-# allow it after the user's `yes`.
-python3 tests/e2e/hooks_e2e.py --claude "$cache/claude-code-2.1.328/node_modules/.bin/claude" \
-    --agentspec target/release/agentspec
