@@ -51,109 +51,97 @@ pub enum Duplicates {
     SortedPathLast,
 }
 
+const V2_1_328: Version = Version(2, 1, 328);
+const V2_1_332: Version = Version(2, 1, 332);
+
 /// What one release does, where releases differ.
 #[derive(Debug)]
 pub struct Release {
     pub version: Version,
-    /// Hook events the release knows, in `hooks` of an agent file and of a settings file.
-    pub hook_events: &'static [&'static str],
-    /// Hook events whose malformed entry makes the agent that holds it unloadable and the
-    /// settings file that holds it skipped whole (an unloadable guard may be what enforces the
-    /// permissions beside it). Written outside `hooks` anywhere in the frontmatter (except under
-    /// `metadata` and `mcpServers`), a guard event refuses the agent too.
-    pub guard_events: &'static [&'static str],
     pub duplicates: Duplicates,
 }
 
-/// The 33 hook events of 2.1.328 (`vocab.json`, read from its program; each one measured in a
-/// settings file and an agent file: an unknown event is logged as such, these are not).
-const EVENTS_2_1_328: &[&str] = &[
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "PostToolBatch",
-    "Notification",
-    "UserPromptSubmit",
-    "UserPromptExpansion",
-    "SessionStart",
-    "SessionEnd",
-    "Stop",
-    "StopFailure",
-    "SubagentStart",
-    "SubagentStop",
-    "PreCompact",
-    "PostCompact",
-    "PreModelSwitch",
-    "PostModelSwitch",
-    "PermissionRequest",
-    "PermissionDenied",
-    "Setup",
-    "TeammateIdle",
-    "TaskCreated",
-    "TaskCompleted",
-    "Elicitation",
-    "ElicitationResult",
-    "ConfigChange",
-    "WorktreeCreate",
-    "WorktreeRemove",
-    "InstructionsLoaded",
-    "CwdChanged",
-    "FileChanged",
-    "DirectoryAdded",
-    "MessageDisplay",
+/// Every hook event, with the first release that knows it (in `hooks` of an agent file and of a
+/// settings file). 2.1.328's 33 come from `vocab.json` (read from its program); each was
+/// measured in a settings file and an agent file: an unknown event is logged as such, these are
+/// not. 2.1.332 adds `PreSkillShellCommand`.
+static HOOK_EVENTS: &[(&str, Version)] = &[
+    ("PreToolUse", V2_1_328),
+    ("PostToolUse", V2_1_328),
+    ("PostToolUseFailure", V2_1_328),
+    ("PostToolBatch", V2_1_328),
+    ("Notification", V2_1_328),
+    ("UserPromptSubmit", V2_1_328),
+    ("UserPromptExpansion", V2_1_328),
+    ("SessionStart", V2_1_328),
+    ("SessionEnd", V2_1_328),
+    ("Stop", V2_1_328),
+    ("StopFailure", V2_1_328),
+    ("SubagentStart", V2_1_328),
+    ("SubagentStop", V2_1_328),
+    ("PreCompact", V2_1_328),
+    ("PostCompact", V2_1_328),
+    ("PreModelSwitch", V2_1_328),
+    ("PostModelSwitch", V2_1_328),
+    ("PermissionRequest", V2_1_328),
+    ("PermissionDenied", V2_1_328),
+    ("Setup", V2_1_328),
+    ("TeammateIdle", V2_1_328),
+    ("TaskCreated", V2_1_328),
+    ("TaskCompleted", V2_1_328),
+    ("Elicitation", V2_1_328),
+    ("ElicitationResult", V2_1_328),
+    ("ConfigChange", V2_1_328),
+    ("WorktreeCreate", V2_1_328),
+    ("WorktreeRemove", V2_1_328),
+    ("InstructionsLoaded", V2_1_328),
+    ("CwdChanged", V2_1_328),
+    ("FileChanged", V2_1_328),
+    ("DirectoryAdded", V2_1_328),
+    ("MessageDisplay", V2_1_328),
+    ("PreSkillShellCommand", V2_1_332),
 ];
 
-/// 2.1.332 adds `PreSkillShellCommand`, a guard event.
-const EVENTS_2_1_332: &[&str] = &[
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "PostToolBatch",
-    "Notification",
-    "UserPromptSubmit",
-    "UserPromptExpansion",
-    "SessionStart",
-    "SessionEnd",
-    "Stop",
-    "StopFailure",
-    "SubagentStart",
-    "SubagentStop",
-    "PreCompact",
-    "PostCompact",
-    "PreModelSwitch",
-    "PostModelSwitch",
-    "PermissionRequest",
-    "PermissionDenied",
-    "Setup",
-    "TeammateIdle",
-    "TaskCreated",
-    "TaskCompleted",
-    "Elicitation",
-    "ElicitationResult",
-    "ConfigChange",
-    "WorktreeCreate",
-    "WorktreeRemove",
-    "InstructionsLoaded",
-    "CwdChanged",
-    "FileChanged",
-    "DirectoryAdded",
-    "MessageDisplay",
-    "PreSkillShellCommand",
+/// *Guard* events, with the first release in which they guard: a malformed entry makes whatever
+/// holds it unloadable (the agent) or skipped whole (a settings file), since an unloadable guard
+/// may be what enforces the permissions beside it. Written outside `hooks` anywhere in the
+/// frontmatter (except under `metadata` and `mcpServers`), a guard event refuses the agent too.
+static GUARD_EVENTS: &[(&str, Version)] = &[
+    ("PreToolUse", V2_1_328),
+    ("PermissionRequest", V2_1_328),
+    ("PreSkillShellCommand", V2_1_332),
 ];
+
+impl Release {
+    /// The hook events this release knows.
+    pub fn hook_events(&self) -> impl Iterator<Item = &'static str> + '_ {
+        HOOK_EVENTS
+            .iter()
+            .filter(|(_, since)| *since <= self.version)
+            .map(|(e, _)| *e)
+    }
+
+    pub fn knows_event(&self, event: &str) -> bool {
+        self.hook_events().any(|e| e == event)
+    }
+
+    /// Whether `event` is a guard event in this release.
+    pub fn guards(&self, event: &str) -> bool {
+        GUARD_EVENTS
+            .iter()
+            .any(|(e, since)| *e == event && *since <= self.version)
+    }
+}
 
 /// Every release agentspec knows, oldest first. The knowledge of a release holds from its
 /// version up to the next one's; the oldest also stands for anything before it.
 pub static RELEASES: &[Release] = &[
     Release {
-        version: Version(2, 1, 328),
-        hook_events: EVENTS_2_1_328,
-        guard_events: &["PreToolUse", "PermissionRequest"],
+        version: V2_1_328,
         duplicates: Duplicates::ListingOrder,
     },
     Release {
-        version: Version(2, 1, 332),
-        hook_events: EVENTS_2_1_332,
-        guard_events: &["PreToolUse", "PermissionRequest", "PreSkillShellCommand"],
+        version: V2_1_332,
         duplicates: Duplicates::SortedPathLast,
     },
 ];
@@ -258,19 +246,12 @@ impl Target {
 
     /// Whether `event` is a hook event in every release of the target.
     pub fn knows_event(&self, event: &str) -> bool {
-        self.releases.iter().all(|r| r.hook_events.contains(&event))
+        self.releases.iter().all(|r| r.knows_event(event))
     }
 
     /// Whether `event` is a hook event in some release of the target.
     pub fn some_knows_event(&self, event: &str) -> bool {
-        self.releases.iter().any(|r| r.hook_events.contains(&event))
-    }
-
-    /// Whether `event` is a guard event in some release of the target.
-    pub fn some_guards(&self, event: &str) -> bool {
-        self.releases
-            .iter()
-            .any(|r| r.guard_events.contains(&event))
+        self.releases.iter().any(|r| r.knows_event(event))
     }
 
     /// Says in which releases of the target something holds, given the versions where it does;
@@ -375,10 +356,12 @@ mod tests {
     #[test]
     fn each_release_knows_its_guards_as_events() {
         for r in RELEASES {
-            for g in r.guard_events {
-                assert!(r.hook_events.contains(g), "{g} in {}", r.version);
+            for (g, _) in GUARD_EVENTS.iter().filter(|(g, _)| r.guards(g)) {
+                assert!(r.knows_event(g), "{g} in {}", r.version);
             }
         }
+        assert_eq!(RELEASES[0].hook_events().count(), 33);
+        assert_eq!(RELEASES[1].hook_events().count(), 34);
         assert!(RELEASES.windows(2).all(|w| w[0].version < w[1].version));
     }
 }

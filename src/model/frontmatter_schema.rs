@@ -40,7 +40,7 @@ pub fn frontmatter_schema() -> Value {
             "maxTurns": {"type": "integer", "minimum": 1},
             "skills": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
             "mcpServers": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "minProperties": 1, "maxProperties": 1}]}},
-            "hooks": {"type": "object", "propertyNames": {"enum": one_of(crate::release::newest().hook_events)},
+            "hooks": {"type": "object", "propertyNames": {"enum": one_of(&crate::release::newest().hook_events().collect::<Vec<_>>())},
                        "additionalProperties": {"type": ["array", "null"], "items": {"type": "object", "required": ["hooks"],
                            "properties": {"matcher": {"type": "string"}, "hooks": {"type": "array", "items": {"type": "object"}}}}}},
             "memory": {"enum": one_of(vocab::MEMORY_SCOPES)},

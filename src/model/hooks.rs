@@ -1,7 +1,7 @@
 //! How a Claude Code release reads hook definitions, in an agent's frontmatter and in a
 //! settings file, as measured with the real CLIs (`fixtures/loader-hooks/`, both releases).
 //!
-//! - A *guard* event's entry (see [`Release::guard_events`]) is validated strictly: a
+//! - A *guard* event's entry (see [`Release::guards`]) is validated strictly: a
 //!   malformed one refuses the agent, and skips a settings file whole. `null` is ignored.
 //! - Any other event's malformed entry is dropped with a log line; the file loads. An entry
 //!   of any event that holds a guard event's key anywhere inside refuses the agent too.
@@ -58,7 +58,7 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
         let Some(event) = entry.key.key_str() else {
             continue;
         };
-        let guard = release.guard_events.contains(&event);
+        let guard = release.guards(event);
         if guard && entry.value.value == Value::Null {
             continue;
         }
@@ -72,7 +72,7 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
             });
             continue;
         }
-        if !release.hook_events.contains(&event) {
+        if !release.knows_event(event) {
             continue;
         }
         if let Some((span, message)) = matcher_groups_problem(&entry.value, event) {
@@ -97,7 +97,7 @@ pub fn stray_guard(fields: &[super::Field], release: &Release) -> Option<(Span, 
         if matches!(key, "hooks" | "metadata" | "mcpServers") {
             continue;
         }
-        if release.guard_events.contains(&key) && present(&field.value) {
+        if release.guards(key) && present(&field.value) {
             return Some((
                 field.key.span,
                 format!("`{key}` hook definitions are written outside `hooks`"),
@@ -117,7 +117,7 @@ fn stray_inside(node: &Node, parent_key: &str, release: &Release) -> Option<(Spa
                 e.key.key_str() == Some("hooks")
                     && matches!(&e.value.value, Value::Seq(items) if !items.is_empty())
             });
-            if looks_like_group && !release.hook_events.contains(&parent_key) {
+            if looks_like_group && !release.knows_event(parent_key) {
                 return Some((
                     node.span,
                     format!(
@@ -127,7 +127,7 @@ fn stray_inside(node: &Node, parent_key: &str, release: &Release) -> Option<(Spa
             }
             for e in entries {
                 let key = e.key.key_str().unwrap_or("");
-                if release.guard_events.contains(&key) && present(&e.value) {
+                if release.guards(key) && present(&e.value) {
                     return Some((
                         e.key.span,
                         format!("`{key}` hook definitions are written outside `hooks`"),
@@ -160,7 +160,7 @@ fn guard_key_inside<'a>(node: &'a Node, release: &Release) -> Option<(Span, &'a 
     match &node.value {
         Value::Map(entries) => entries.iter().find_map(|e| {
             let key = e.key.key_str().unwrap_or("");
-            if release.guard_events.contains(&key) && present(&e.value) {
+            if release.guards(key) && present(&e.value) {
                 Some((e.key.span, key))
             } else {
                 guard_key_inside(&e.value, release)

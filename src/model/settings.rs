@@ -105,7 +105,7 @@ pub fn check(text: &str, target: &Target) -> Vec<Finding> {
         if let Value::Map(entries) = &hooks.value {
             for entry in entries {
                 if let Some(event) = entry.key.key_str()
-                    && !release.hook_events.contains(&event)
+                    && !release.knows_event(event)
                 {
                     add(
                         entry.key.span,

@@ -49,7 +49,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         let unknown_in: Vec<_> = target
             .releases()
             .iter()
-            .filter(|r| !r.hook_events.contains(&event))
+            .filter(|r| !r.knows_event(event))
             .map(|r| r.version)
             .collect();
         if let Some(which) = target.qualifier(&unknown_in) {
@@ -63,13 +63,13 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let diag = RULE.diag(entry.key.span, format!("unknown hook event `{event}`"));
-        let help = if newest.hook_events.contains(&event) {
+        let help = if newest.knows_event(event) {
             format!(
                 "Claude Code {} and later know it; the releases selected by `claude-code` ignore this entry",
                 first_with(event)
             )
         } else {
-            match vocab::did_you_mean(event, newest.hook_events.iter().copied()) {
+            match vocab::did_you_mean(event, newest.hook_events()) {
                 Some(s) => format!("did you mean `{s}`? Claude Code ignores this entry"),
                 None => "Claude Code ignores this entry".to_owned(),
             }
@@ -82,7 +82,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
 fn first_with(event: &str) -> String {
     crate::release::RELEASES
         .iter()
-        .find(|r| r.hook_events.contains(&event))
+        .find(|r| r.knows_event(event))
         .map(|r| r.version.to_string())
         .unwrap_or_default()
 }

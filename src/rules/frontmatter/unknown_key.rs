@@ -42,7 +42,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             || vocab::SKILL_TOOL_KEYS.contains(&key)
             || cx.settings.known_keys.iter().any(|k| k == key)
             || cx.settings.claude_code.releases().iter().any(|r| {
-                r.guard_events.contains(&key)
+                r.guards(key)
                     && crate::model::hooks::stray_guard(std::slice::from_ref(field), r).is_some()
             })
         {
