@@ -13,8 +13,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 version="${1:?usage: scripts/record-truth.sh VERSION}"
-claude="$(scripts/install-claude.sh "$version")" || exit 2
-"$claude" --version
+claude="$(scripts/install-claude.sh "$version" "${AGENTSPEC_CLAUDE_CACHE:-$HOME/.cache/agentspec}")" || exit 2
+if ! "$claude" --version | grep -q "^$version "; then
+    echo "record-truth: \`claude --version\` is not $version: give a released version (x.y.z)" >&2
+    exit 2
+fi
 cargo build --release --quiet || exit 2
 status=0
 python3 tests/differential/loader_diff.py --claude "$claude" --agentspec target/release/agentspec \

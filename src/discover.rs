@@ -59,6 +59,14 @@ pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, V
 }
 
 fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
+    // The project's own settings files are checked even when `.gitignore` lists them, as it
+    // usually lists `settings.local.json`: Claude Code reads them all the same.
+    for name in ["settings.json", "settings.local.json"] {
+        let path = root.join(".claude").join(name);
+        if path.is_file() {
+            found.extend(select(&path));
+        }
+    }
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)

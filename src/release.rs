@@ -25,7 +25,12 @@ impl Version {
     /// Reads `2.1.332` (a trailing ` (Claude Code)`, as `claude --version` prints, is allowed).
     pub fn parse(text: &str) -> Option<Version> {
         let word = text.split_whitespace().next()?;
-        let mut parts = word.split('.').map(|p| p.parse::<u32>().ok());
+        let number = |p: &str| {
+            (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        };
+        let mut parts = word.split('.').map(number);
         let version = Version(parts.next()??, parts.next()??, parts.next()??);
         parts.next().is_none().then_some(version)
     }
@@ -157,6 +162,8 @@ pub struct Target {
     /// As written (`2.1.332`, `>=2.1.328`); empty for the default.
     written: String,
     releases: Vec<&'static Release>,
+    /// No upper bound: the target reaches past the newest known release.
+    open_ended: bool,
 }
 
 impl Default for Target {
@@ -165,6 +172,7 @@ impl Default for Target {
         Target {
             written: String::new(),
             releases: vec![newest()],
+            open_ended: false,
         }
     }
 }
@@ -190,6 +198,9 @@ impl Target {
             return Err("a Claude Code version or range is empty".to_owned());
         }
         for part in text.split(',').map(str::trim) {
+            if part.is_empty() {
+                return Err(format!("`{text}` has an empty comparison"));
+            }
             let (op, rest) = [">=", "<=", ">", "<", "="]
                 .iter()
                 .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
@@ -232,6 +243,7 @@ impl Target {
         Ok(Target {
             written: text.to_owned(),
             releases,
+            open_ended: high.is_none(),
         })
     }
 
@@ -254,6 +266,24 @@ impl Target {
         self.releases.iter().any(|r| r.knows_event(event))
     }
 
+    /// What `find` reports for each release of the target: each distinct finding once, in the
+    /// order first found, with the releases it holds in.
+    pub fn gather<T: PartialEq>(
+        &self,
+        mut find: impl FnMut(&Release) -> Vec<T>,
+    ) -> Vec<(T, Vec<Version>)> {
+        let mut found: Vec<(T, Vec<Version>)> = Vec::new();
+        for release in &self.releases {
+            for item in find(release) {
+                match found.iter_mut().find(|(f, _)| *f == item) {
+                    Some((_, versions)) => versions.push(release.version),
+                    None => found.push((item, vec![release.version])),
+                }
+            }
+        }
+        found
+    }
+
     /// Says in which releases of the target something holds, given the versions where it does;
     /// `None` when it holds in all of them (nothing to qualify).
     /// `in Claude Code 2.1.332 and later`, `in Claude Code 2.1.328`, ...
@@ -264,8 +294,10 @@ impl Target {
         let newest_known = newest().version;
         let listed: Vec<String> = holds.iter().map(Version::to_string).collect();
         let last = self.releases.last().map(|r| r.version);
-        let suffix =
-            holds.len() == 1 && holds.last().copied() == last && last == Some(newest_known);
+        let suffix = self.open_ended
+            && holds.len() == 1
+            && holds.last().copied() == last
+            && last == Some(newest_known);
         Some(if suffix {
             format!("in Claude Code {} and later", listed.join(", "))
         } else {
@@ -322,6 +354,8 @@ mod tests {
         for bad in [
             "",
             "latest",
+            "+2.+1.+332",
+            "2.1.332,",
             "2.1",
             ">=2.1.332, <2.1.328",
             "2.1.332.1",
@@ -351,6 +385,11 @@ mod tests {
             Some("in Claude Code 2.1.328")
         );
         assert_eq!(Target::default().qualifier(&[Version(2, 1, 332)]), None);
+        let bounded = Target::parse(">=2.1.328, <2.1.400").unwrap();
+        assert_eq!(
+            bounded.qualifier(&[Version(2, 1, 332)]).as_deref(),
+            Some("in Claude Code 2.1.332")
+        );
     }
 
     #[test]

@@ -146,15 +146,11 @@ pub const LEGACY_TOOLS: &[(&str, &str)] = &[
     ("ReadMcpResource", "ReadMcpResourceTool"),
 ];
 
-/// Legacy names the runtime still resolves to a tool (its alias table; `Task`, `KillShell` and
-/// `KillBash` measured granted as `Agent` and `TaskStop`).
-pub const LEGACY_ALIASES: &[&str] = &[
-    "Task",
-    "KillShell",
-    "KillBash",
-    "ListMcpResources",
-    "ReadMcpResource",
-];
+/// Legacy names the runtime still resolves to a tool, measured granted as that tool (`Agent`,
+/// `TaskStop`). The program's alias table also maps `ListMcpResources` and `ReadMcpResource` to
+/// the MCP resource tools, which were not granted in the measured session (no MCP server): they
+/// stay legacy names without a safe fix until measured.
+pub const LEGACY_ALIASES: &[&str] = &["Task", "KillShell", "KillBash"];
 
 /// Names the runtime has retired: they grant nothing (measured, both releases).
 pub const RETIRED_TOOLS: &[&str] = &[

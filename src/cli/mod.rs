@@ -1101,6 +1101,11 @@ fn build(args: &BuildArgs) -> ExitCode {
         args.paths.clone()
     };
     let (candidates, _) = discover::discover(&paths, false);
+    // Agents only: settings files are `check`'s and `doctor`'s business, not the bundle's.
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| !crate::model::settings::is_settings_file(&c.path))
+        .collect();
     let reports = lint::check_inputs(discover::read_all(candidates), &config);
     let broken: Vec<&lint::FileReport> = reports
         .iter()

@@ -32,11 +32,40 @@ pub enum Effect {
     Ignored,
 }
 
+/// What is wrong, for the advice that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `hooks` itself is not a map.
+    NotAMap,
+    /// A guard event's key inside another event's entry.
+    GuardInside,
+    /// An event's entry is not a list of valid matcher groups.
+    Entry,
+}
+
+impl Kind {
+    /// How to write it instead.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Kind::NotAMap => {
+                "`hooks` maps events to lists of matcher groups; `hooks: {}` is the empty form"
+            }
+            Kind::GuardInside => {
+                "give the guard hook its own event under `hooks:`; a matcher group holds `matcher` and `hooks`"
+            }
+            Kind::Entry => {
+                "an event holds a list of matcher groups: `- matcher: Bash` with `hooks: [{type: command, command: ./check.sh}]`"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookProblem {
     pub span: Span,
     pub message: String,
     pub effect: Effect,
+    pub kind: Kind,
 }
 
 /// Problems with the `hooks` value of an agent file or a settings file, as `release` reads it.
@@ -50,14 +79,22 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
                 span: hooks.span,
                 message: format!("`hooks` is {}, not a map of events", other.a_kind()),
                 effect: Effect::Refused,
+                kind: Kind::NotAMap,
             }];
         }
     };
     let mut problems = Vec::new();
-    for entry in entries {
+    for (i, entry) in entries.iter().enumerate() {
         let Some(event) = entry.key.key_str() else {
             continue;
         };
+        // Of a repeated event, only the last entry is read (YAML and JSON.parse alike).
+        if entries[i + 1..]
+            .iter()
+            .any(|e| e.key.key_str() == Some(event))
+        {
+            continue;
+        }
         let guard = release.guards(event);
         if guard && entry.value.value == Value::Null {
             continue;
@@ -66,9 +103,10 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
             problems.push(HookProblem {
                 span,
                 message: format!(
-                    "`hooks.{event}` holds a `{key}` hook where a matcher group was expected"
+                    "`hooks.{event}` holds a `{key}` key (a guard hook event) inside its entry"
                 ),
                 effect: Effect::Refused,
+                kind: Kind::GuardInside,
             });
             continue;
         }
@@ -84,6 +122,7 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
                 } else {
                     Effect::Ignored
                 },
+                kind: Kind::Entry,
             });
         }
     }

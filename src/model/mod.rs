@@ -361,7 +361,7 @@ fn hooks_skip(spec: &AgentSpec, release: &Release) -> Option<Skip> {
     if let Some(field) = spec.field("hooks") {
         let problems = hooks::hooks_section(&field.value, release);
         if let Some(p) = problems.iter().find(|p| p.effect == hooks::Effect::Refused) {
-            return Some(if p.span == field.value.span {
+            return Some(if p.kind == hooks::Kind::NotAMap {
                 Skip::HooksNotMap
             } else {
                 Skip::InvalidGuardHook

@@ -40,6 +40,8 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub kind: Kind,
+    /// How to write it instead (empty when there is nothing to add).
+    pub advice: &'static str,
     /// The releases of the target that do this.
     pub versions: Vec<Version>,
 }
@@ -54,6 +56,7 @@ pub fn check(text: &str, target: &Target) -> Vec<Finding> {
                 span: Span::empty(offset_of(text, e.line(), e.column())),
                 message: format!("the file is not valid JSON: {e}"),
                 kind: Kind::Skipped,
+                advice: "",
                 versions: all,
             }];
         }
@@ -63,6 +66,7 @@ pub fn check(text: &str, target: &Target) -> Vec<Finding> {
             span: Span::new(0, text.len()),
             message: "the file is not a JSON object".to_owned(),
             kind: Kind::Skipped,
+            advice: "",
             versions: all,
         }];
     };
@@ -81,43 +85,43 @@ pub fn check(text: &str, target: &Target) -> Vec<Finding> {
             _ => None,
         })
         .unwrap_or_else(|| from_json(hooks_json));
-    let mut found: Vec<Finding> = Vec::new();
-    let mut add = |span: Span, message: String, kind: Kind, version: Version| match found
-        .iter_mut()
-        .find(|f| f.span == span && f.message == message && f.kind == kind)
-    {
-        Some(f) => f.versions.push(version),
-        None => found.push(Finding {
-            span,
-            message,
-            kind,
-            versions: vec![version],
-        }),
-    };
-    for release in target.releases() {
-        for p in hooks_section(&hooks, release) {
-            let kind = match p.effect {
-                Effect::Refused => Kind::Skipped,
-                Effect::Ignored => Kind::EntryIgnored,
-            };
-            add(p.span, p.message, kind, release.version);
-        }
+    let found = target.gather(|release| {
+        let mut found: Vec<(Span, String, Kind, &'static str)> = hooks_section(&hooks, release)
+            .into_iter()
+            .map(|p| {
+                let kind = match p.effect {
+                    Effect::Refused => Kind::Skipped,
+                    Effect::Ignored => Kind::EntryIgnored,
+                };
+                (p.span, p.message, kind, p.kind.advice())
+            })
+            .collect();
         if let Value::Map(entries) = &hooks.value {
             for entry in entries {
                 if let Some(event) = entry.key.key_str()
                     && !release.knows_event(event)
                 {
-                    add(
+                    found.push((
                         entry.key.span,
                         format!("unknown hook event `{event}`"),
                         Kind::UnknownEvent,
-                        release.version,
-                    );
+                        "",
+                    ));
                 }
             }
         }
-    }
+        found
+    });
     found
+        .into_iter()
+        .map(|((span, message, kind, advice), versions)| Finding {
+            span,
+            message,
+            kind,
+            advice,
+            versions,
+        })
+        .collect()
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> usize {

@@ -393,8 +393,6 @@ fn sh_words(command: &str) -> Vec<String> {
     words
 }
 
-/// Claude Code's guard events: a malformed entry under one of them makes 2.1.332 skip the
-/// whole settings file (measured: `loader-truth-2.1.332/README.md` §3).
 /// The version `claude --version` prints, if Claude Code is on `PATH` and answers within
 /// 10 seconds.
 pub fn installed_claude_version() -> Option<crate::release::Version> {

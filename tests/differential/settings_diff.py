@@ -44,8 +44,18 @@ def main():
             home = tmp / "home"
             home.mkdir()
             with StandIn() as standin:
-                run_claude(args.claude, project, home, standin.url)
+                result = run_claude(args.claude, project, home, standin.url)
+                asked = bool(standin.requests)
+            if result.returncode != 0 or not asked:
+                # No verdict from a run that did not reach the model: a broken CLI or stand-in
+                # must not read as "skipped".
+                problems.append(f"{case.name}: Claude Code did not run (exit {result.returncode}, "
+                                f"{'a' if asked else 'no'} model request): {result.stderr[-300:]}")
+                continue
             skipped = not (project / "hook-ran").exists()
+            if case.name.startswith("valid") and skipped:
+                problems.append(f"{case.name}: the hook of a valid settings file did not run; "
+                                "the test cannot tell a skipped file from a hook that never runs")
         report = subprocess.run(
             [args.agentspec, "check", str(case / ".claude" / "settings.json"), "--isolated",
              "--claude-code", args.claude_code, "--format", "json"],
@@ -57,7 +67,7 @@ def main():
         if predicted != skipped:
             problems.append(f"{case.name}: agentspec predicts skipped={predicted}, Claude Code "
                             f"{'skipped' if skipped else 'read'} it")
-    if args.write_verdicts:
+    if args.write_verdicts and not problems:
         cli = subprocess.run([args.claude, "--version"], capture_output=True, text=True).stdout.strip()
         target = args.folder / f"verdicts-{cli.split()[0]}.json"
         target.write_text(json.dumps({"claude_code": cli, "cases": verdicts}, indent=1) + "\n")

@@ -1,8 +1,6 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::hooks::{Effect, hooks_section};
-use crate::release::Version;
 use crate::rules::FileContext;
-use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -47,27 +45,19 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         return;
     };
     let target = &cx.settings.claude_code;
-    let mut found: Vec<(Span, String, Vec<Version>)> = Vec::new();
-    for release in target.releases() {
-        for p in hooks_section(&hooks.value, release) {
-            if p.effect != Effect::Ignored {
-                continue;
-            }
-            match found
-                .iter_mut()
-                .find(|(s, m, _)| *s == p.span && *m == p.message)
-            {
-                Some((_, _, versions)) => versions.push(release.version),
-                None => found.push((p.span, p.message, vec![release.version])),
-            }
-        }
-    }
-    for (span, message, versions) in found {
+    let found = target.gather(|release| {
+        hooks_section(&hooks.value, release)
+            .into_iter()
+            .filter(|p| p.effect == Effect::Ignored)
+            .map(|p| (p.span, p.message, p.kind.advice()))
+            .collect()
+    });
+    for ((span, message, advice), versions) in found {
         let by = target
             .qualifier(&versions)
             .unwrap_or_else(|| "by Claude Code".to_owned());
         out.push(RULE.diag(span, message).with_help(format!(
-            "this entry is dropped {by} and its hooks never run; write `- hooks: [{{type: command, command: ...}}]`"
+            "this entry is dropped {by} and its hooks never run; {advice}"
         )));
     }
 }

@@ -58,7 +58,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                     entry.key.span,
                     format!("`{event}` is not a hook event {which}"),
                 )
-                .with_help("there, this entry is ignored"),
+                .with_help(format!("Claude Code ignores this entry {which}")),
             );
             continue;
         }

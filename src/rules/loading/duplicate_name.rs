@@ -29,8 +29,11 @@ declare_rule! {
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, entry) in entries.iter().enumerate() {
+        // A file counts if some selected release loads it.
+        let loads_somewhere =
+            entry.spec.load.loads() || entry.spec.skipped_in.len() < entry.target.releases().len();
         if let Some(name) = &entry.spec.name
-            && entry.spec.load.loads()
+            && loads_somewhere
         {
             by_name.entry(name.value.as_str()).or_default().push(i);
         }

@@ -1,6 +1,5 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::hooks::{Effect, hooks_section, stray_guard};
-use crate::release::Version;
 use crate::rules::FileContext;
 use crate::source::Span;
 
@@ -58,34 +57,30 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let target = &cx.settings.claude_code;
-    // Each problem with the releases that refuse the agent for it, in the order found.
-    let mut found: Vec<(Span, String, Vec<Version>)> = Vec::new();
-    for release in target.releases() {
-        let hooks = cx
+    let found = target.gather(|release| {
+        let mut problems: Vec<(Span, String, &'static str)> = cx
             .spec
             .field("hooks")
             .map(|f| hooks_section(&f.value, release))
             .unwrap_or_default()
             .into_iter()
             .filter(|p| p.effect == Effect::Refused)
-            .map(|p| (p.span, p.message));
-        for (span, message) in hooks.chain(stray_guard(&cx.spec.fields, release)) {
-            match found
-                .iter_mut()
-                .find(|(s, m, _)| *s == span && *m == message)
-            {
-                Some((_, _, versions)) => versions.push(release.version),
-                None => found.push((span, message, vec![release.version])),
-            }
-        }
-    }
-    for (span, message, versions) in found {
+            .map(|p| (p.span, p.message, p.kind.advice()))
+            .collect();
+        problems.extend(
+            stray_guard(&cx.spec.fields, release)
+                .map(|(span, message)| (span, message, "hook definitions belong under `hooks:`")),
+        );
+        problems
+    });
+    for ((span, message, advice), versions) in found {
         let refuses = match target.qualifier(&versions) {
             Some(which) => format!("the agent does not load {which}"),
             None => "Claude Code does not load the agent".to_owned(),
         };
-        out.push(RULE.diag(span, message).with_help(format!(
-            "{refuses}; hook definitions belong under `hooks:` as `EVENT: [{{matcher: Bash, hooks: [{{type: command, command: ...}}]}}]`; `hooks: {{}}` is the empty form"
-        )));
+        out.push(
+            RULE.diag(span, message)
+                .with_help(format!("{refuses}; {advice}")),
+        );
     }
 }

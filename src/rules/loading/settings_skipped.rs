@@ -37,13 +37,18 @@ pub fn check(text: &str, target: &Target) -> Vec<Diagnostic> {
             let by = target
                 .qualifier(&f.versions)
                 .unwrap_or_else(|| "by Claude Code".to_owned());
+            let advice = if f.advice.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", f.advice)
+            };
             match f.kind {
                 Kind::Skipped => RULE.diag(f.span, f.message).with_help(format!(
-                    "this whole settings file is skipped {by}: none of its settings apply and none of its hooks run, agentspec's included"
+                    "this whole settings file is skipped {by}: none of its settings apply and none of its hooks run, agentspec's included{advice}"
                 )),
                 Kind::EntryIgnored => crate::rules::frontmatter::ignored_hook_entry::RULE
                     .diag(f.span, f.message)
-                    .with_help(format!("this entry is dropped {by} and its hooks never run")),
+                    .with_help(format!("this entry is dropped {by} and its hooks never run{advice}")),
                 Kind::UnknownEvent => crate::rules::frontmatter::unknown_hook_event::RULE
                     .diag(f.span, f.message)
                     .with_help(format!("this entry is ignored {by}")),

@@ -12,9 +12,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Some are still accepted as aliases (`Task` of `Agent`, `KillShell` and `KillBash` of
-    /// `TaskStop`, measured with Claude Code 2.1.328 and 2.1.332; `ListMcpResources` and
-    /// `ReadMcpResource` of the MCP resource tools); the others grant nothing, so the agent
-    /// lacks a capability its author expected.
+    /// `TaskStop`, measured with Claude Code 2.1.328 and 2.1.332); the others grant nothing
+    /// (or, for `ListMcpResources` and `ReadMcpResource`, were not measured), so the agent may
+    /// lack a capability its author expected.
     ///
     /// ## Example
     /// ```markdown
