@@ -23,7 +23,7 @@ status=0
 python3 tests/differential/loader_diff.py --claude "$claude" --agentspec target/release/agentspec \
     --claude-code "$version" --write-verdicts \
     fixtures/loader-truth/agents fixtures/loader-extra/agents fixtures/loader-hooks/agents \
-    fixtures/loader-drift/agents || status=1
+    fixtures/loader-drift/agents fixtures/loader-continuation/agents || status=1
 python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
     --claude-code "$version" --write-verdicts fixtures/settings || status=1
 python3 - "$version" <<'PY'

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use crate::diagnostics::Severity;
 use crate::model::protocol::{StepKind, Vocabulary};
 use crate::release::Target;
+pub use crate::rules::settings::FileSettings;
 use crate::rules::{self, RULES};
+use crate::source::Span;
 
 pub const FILE_NAME: &str = "agentspec.toml";
 
@@ -162,52 +164,40 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("{}: {message}", location(path, text, *span))]
+    Invalid {
+        path: PathBuf,
+        message: String,
+        /// Where in the file, when known.
+        span: Option<Span>,
+        /// The file's text, for a snippet.
+        text: String,
+    },
 }
 
-/// What applies to one file.
-#[derive(Debug, Clone)]
-pub struct FileSettings {
-    /// Effective severity per rule (index into [`RULES`]); `None` = the rule is off.
-    pub rules: Vec<Option<Severity>>,
-    pub tools_allow: Option<Vec<String>>,
-    pub require_explicit: bool,
-    pub known_tools: Vec<String>,
-    pub known_keys: Vec<String>,
-    pub known_models: Vec<String>,
-    /// Step kinds the protocol must have.
-    pub required_steps: Vec<StepKind>,
-    pub done_required: bool,
-    pub vocabulary: Vocabulary,
-    /// The Claude Code releases whose behaviour is predicted.
-    pub claude_code: Target,
-}
-
-impl Default for FileSettings {
-    fn default() -> Self {
-        Self {
-            rules: RULES.iter().map(|r| Some(r.meta.severity)).collect(),
-            tools_allow: None,
-            require_explicit: false,
-            known_tools: Vec::new(),
-            known_keys: Vec::new(),
-            known_models: Vec::new(),
-            required_steps: Vec::new(),
-            done_required: false,
-            vocabulary: Vocabulary::default(),
-            claude_code: Target::default(),
+/// `path:line:column`, or the path alone.
+fn location(path: &Path, text: &str, span: Option<Span>) -> String {
+    match span {
+        Some(span) => {
+            let at = crate::source::LineIndex::new(text).line_col(text, span.start);
+            format!("{}:{}:{}", path.display(), at.line, at.column)
         }
+        None => path.display().to_string(),
     }
 }
 
-impl FileSettings {
-    pub fn severity_of(&self, code: &str) -> Option<Severity> {
-        RULES
-            .iter()
-            .position(|r| r.meta.code == code)
-            .and_then(|i| self.rules.get(i).copied().flatten())
-    }
+/// Where a validation message's first backticked word (`AS999`, `reqired`) is written in
+/// `text`, as a string value or a key.
+fn locate(text: &str, message: &str) -> Option<Span> {
+    let word = message.split('`').nth(1).filter(|w| !w.is_empty())?;
+    let quoted = format!("\"{word}\"");
+    text.find(&quoted)
+        .map(|i| Span::new(i, i + quoted.len()))
+        .or_else(|| {
+            text.match_indices(word)
+                .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+                .map(|(i, _)| Span::new(i, i + word.len()))
+        })
 }
 
 /// A loaded configuration.
@@ -241,10 +231,16 @@ impl Config {
     pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
+            span: locate(text, &message),
             message,
+            text: text.to_owned(),
         };
-        let options: Options =
-            toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e)))?;
+        let options: Options = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: describe_toml_error(&e),
+            span: e.span().map(|s| Span::new(s.start, s.end)),
+            text: text.to_owned(),
+        })?;
         validate(&options).map_err(invalid)?;
         let claude_code = match &options.claude_code {
             Some(text) => {
@@ -445,10 +441,6 @@ fn validate(options: &Options) -> Result<(), String> {
 /// Adds "did you mean" to serde's unknown-field errors and keeps toml's location.
 fn describe_toml_error(error: &toml::de::Error) -> String {
     let message = error.message();
-    let location = error
-        .span()
-        .map(|s| format!(" (at byte {})", s.start))
-        .unwrap_or_default();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest
@@ -475,9 +467,9 @@ fn describe_toml_error(error: &toml::de::Error) -> String {
                     )
                 }
             });
-        return format!("unknown key `{field}`{hint}{location}");
+        return format!("unknown key `{field}`{hint}");
     }
-    format!("{}{location}", message.trim())
+    message.trim().to_owned()
 }
 
 #[cfg(test)]
@@ -493,7 +485,7 @@ mod tests {
         let err = parse("selct = []").err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("agentspec.toml: unknown key `selct`; did you mean `select`? (at byte 0)")
+            Some("agentspec.toml:1:1: unknown key `selct`; did you mean `select`?")
         );
     }
 
@@ -505,7 +497,7 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some(
-                "agentspec.toml: unknown rule `unknown-tol` in `ignore`; did you mean `unknown-tool`?"
+                "agentspec.toml:1:11: unknown rule `unknown-tol` in `ignore`; did you mean `unknown-tool`?"
             )
         );
     }

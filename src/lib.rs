@@ -20,5 +20,6 @@ pub mod parse;
 pub mod policy;
 pub mod release;
 pub mod runner;
+pub mod schemas;
 pub mod source;
 pub mod vocab;

@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, FileSettings};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::model::{AgentSpec, FileRole, Load};
 use crate::parse;
+use crate::rules::FileSettings;
 use crate::rules::{self, Check, FileContext, ProjectEntry, RULES};
 use crate::source::{LineIndex, SourceFile, Span};
 
@@ -209,12 +210,70 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             }
         }
     }
+    root_cause_first(&doc, &spec, &mut diagnostics);
     Checked {
         source,
         spec: Some(spec),
         settings,
         tree: input.tree,
         diagnostics,
+    }
+}
+
+/// Keeps the findings that stay true once the root cause is fixed.
+///
+/// - A description continued on unindented lines (AS111, or AS004 when it breaks the YAML)
+///   makes the lost lines look like keys: what other rules say about those lines (unknown,
+///   duplicate or lenient keys, tool names) goes away with the fix.
+/// - Frontmatter that does not parse (AS004) has no fields: findings about what Claude Code
+///   does with its fields would be about a reading it never makes. They are left out, and
+///   AS004's help says how many; the body's findings stay.
+fn root_cause_first(
+    doc: &crate::parse::ParsedDoc,
+    spec: &crate::model::AgentSpec,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    const OWN: &[&str] = &["AS004", "AS111"];
+    if let Some(c) = &spec.continuation {
+        let region = c.region();
+        let lines = region.start..=region.end;
+        let owned = diagnostics
+            .iter()
+            .any(|d| OWN.contains(&d.code) && lines.contains(&d.span.start));
+        if owned {
+            diagnostics.retain(|d| OWN.contains(&d.code) || !lines.contains(&d.span.start));
+        }
+    }
+    let failed = matches!(
+        doc.yaml.as_ref().map(|y| &y.outcome),
+        Some(crate::parse::yaml::Outcome::Failed { .. })
+    );
+    let Ok(frontmatter) = &doc.frontmatter else {
+        return;
+    };
+    if !failed || !diagnostics.iter().any(|d| d.code == "AS004") {
+        return;
+    }
+    let inside = frontmatter.open.start..=frontmatter.close.end;
+    let before = diagnostics.len();
+    diagnostics.retain(|d| {
+        d.code == "AS004"
+            || !inside.contains(&d.span.start)
+            || rules::find(d.code).is_some_and(|r| r.meta.category == rules::Category::Encoding)
+    });
+    let left_out = before - diagnostics.len();
+    if left_out > 0
+        && let Some(d) = diagnostics.iter_mut().find(|d| d.code == "AS004")
+    {
+        let note = format!(
+            "{} about its fields {} reported once it parses",
+            crate::diagnostics::render::plural(left_out, "more finding"),
+            if left_out == 1 { "is" } else { "are" }
+        );
+        d.help = Some(match d.help.take() {
+            Some(help) => format!("{help}\n{note}"),
+            None => note,
+        });
     }
 }
 

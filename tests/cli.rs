@@ -139,9 +139,10 @@ fn assert_verdicts(folder: &str, select: Select) {
             );
             checked += 1;
         }
+        let recorded = verdicts.as_object().map_or(0, serde_json::Map::len);
         assert!(
-            checked >= 15,
-            "{folder} {version}: only {checked} files compared"
+            checked >= 5 && checked + 5 >= recorded,
+            "{folder} {version}: only {checked} of {recorded} files compared"
         );
     }
 }
@@ -159,6 +160,12 @@ fn loads_agrees_with_claude_code_on_the_extra_cases() {
 #[test]
 fn loads_agrees_with_claude_code_on_the_hook_probes() {
     assert_verdicts("fixtures/loader-hooks", Select::Flag);
+}
+
+#[test]
+fn loads_agrees_with_claude_code_on_continued_descriptions() {
+    assert_verdicts("fixtures/loader-continuation", Select::Flag);
+    assert_verdicts("fixtures/loader-continuation", Select::Config);
 }
 
 #[test]
@@ -906,7 +913,10 @@ fn output_file_quiet_silent_and_statistics() {
         .unwrap();
     let human = String::from_utf8_lossy(&human.stdout);
     let quiet = String::from_utf8_lossy(&quiet.stdout);
-    assert!(human.contains("Found 0 errors, 2 warnings"));
+    assert!(
+        human.contains("Found 1 warning and 1 info in 2 files.\n1 fixable with `--fix`.\n"),
+        "{human}"
+    );
     assert!(!quiet.contains("Found"));
     assert!(
         quiet.contains("AS202") || quiet.contains("AS201"),

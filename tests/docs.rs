@@ -10,7 +10,6 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use agentspec::cli::explain;
 use agentspec::rules::RULES;
 
 fn expected() -> Vec<(String, String)> {
@@ -35,7 +34,7 @@ fn expected() -> Vec<(String, String)> {
             m.severity.as_str(),
             m.summary().replace('|', "\\|")
         );
-        pages.push((file, explain(m)));
+        pages.push((file, m.explain()));
     }
     pages.push(("README.md".to_owned(), index));
     pages

@@ -218,7 +218,8 @@ fn github_annotations_carry_the_span_and_escape_paths() {
 #[test]
 fn junit_reads_back_with_an_xml_parser() {
     // Markup, quotes and a control character in a tool name end up in the messages.
-    let text = "---\nname: a\ndescription: d\ntools: Read, <b>&\"x'\u{1}\n---\nBody.\n";
+    // (A control character would break the YAML; AS004 would then be the only finding.)
+    let text = "---\nname: a\ndescription: d\ntools: Read, <b>&\"x'\n---\nBody.\n";
     let mut reports = check(".claude/agents/a.md", text);
     reports.extend(check(
         ".claude/agents/good.md",

@@ -37,7 +37,7 @@ fn regression_inputs_are_checked_without_panics() {
             assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
         }
     }
-    assert!(!render::human(&reports, false).is_empty());
+    assert!(!render::human(&reports, render::Style::PLAIN).is_empty());
     assert!(!render::concise(&reports).is_empty());
     let json: serde_json::Value = serde_json::from_str(&render::json(&reports)).expect("json");
     assert_eq!(json["summary"]["files"], paths.len());

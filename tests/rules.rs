@@ -86,7 +86,7 @@ fn every_rule_fires_on_invalid_and_not_on_valid() {
         let rendering = format!(
             "{}\n{}",
             render::concise(&reports),
-            render::human(&reports, false)
+            render::human(&reports, render::Style::PLAIN)
         );
         insta::assert_snapshot!(format!("{}_{}", meta.code, meta.name), rendering);
         for report in lint(&dir, &valid, meta.code) {
@@ -351,4 +351,16 @@ fn fixes_keep_crlf_line_endings() {
         }
     }
     assert!(changed >= 5, "only {changed} CRLF fixtures were fixed");
+}
+
+#[test]
+fn every_rule_has_its_own_label() {
+    for r in RULES {
+        assert_ne!(
+            r.meta.label(),
+            r.meta.name.replace('-', " "),
+            "{} has no label of its own",
+            r.meta.code
+        );
+    }
 }

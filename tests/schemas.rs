@@ -7,7 +7,7 @@
     reason = "test code panics on broken fixtures"
 )]
 
-use agentspec::cli::schema_json;
+use agentspec::schemas::schema_json;
 
 #[test]
 fn schemas_are_up_to_date() {

@@ -67,6 +67,10 @@ impl Edit {
 pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// What the fix does, in the imperative (`Quote the description`), for fixes whose edit
+    /// is too long to describe by itself; see [`Fix::title`].
+    #[serde(skip)]
+    pub title: Option<String>,
 }
 
 impl Fix {
@@ -74,7 +78,46 @@ impl Fix {
         Self {
             applicability: Applicability::Safe,
             edits,
+            title: None,
         }
+    }
+
+    /// A fix that changes what the runtime does (applied with `--unsafe-fixes`).
+    pub fn changes_behaviour(edits: Vec<Edit>) -> Self {
+        Self {
+            applicability: Applicability::Unsafe,
+            edits,
+            title: None,
+        }
+    }
+
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// What the fix does, for a code action or a list of fixes: its own title, else the edit
+    /// described from `text` (the file it applies to): "Replace `MultiEdit` with `Edit`",
+    /// "Remove `, Read`", "Insert `tools: Read`".
+    pub fn title(&self, text: &str) -> String {
+        if let Some(title) = &self.title {
+            return title.clone();
+        }
+        const SHORT: usize = 40;
+        let short = |s: &str| !s.is_empty() && s.chars().count() <= SHORT && !s.contains('\n');
+        if let [edit] = self.edits.as_slice() {
+            let old = text.get(edit.start..edit.end).unwrap_or("");
+            let new = edit.content.as_str();
+            match (old.is_empty(), new.is_empty()) {
+                (false, false) if short(old) && short(new) => {
+                    return format!("Replace `{}` with `{}`", old.trim(), new.trim());
+                }
+                (false, true) if short(old) => return format!("Remove `{}`", old.trim()),
+                (true, false) if short(new) => return format!("Insert `{}`", new.trim()),
+                _ => {}
+            }
+        }
+        "Apply the suggested fix".to_owned()
     }
 }
 
@@ -94,6 +137,9 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub span: Span,
+    /// What is wrong at the span, in a few words, for the label under it (default: the rule's
+    /// name in words).
+    pub label: Option<String>,
     pub fix: Option<Fix>,
     pub related: Vec<Related>,
 }
@@ -101,6 +147,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
         self
     }
 

@@ -173,7 +173,7 @@ pub fn hover(text: &str, offset: usize, lines: &Lines) -> Option<Hover> {
         && let Some(rule) = rules::find(word)
     {
         return Some(Hover {
-            contents: markdown(crate::cli::explain(rule.meta)),
+            contents: markdown(rule.meta.explain()),
             range,
         });
     }
@@ -507,9 +507,9 @@ pub fn code_actions(
                 .collect();
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!(
-                    "Fix {} ({}){}",
+                    "{} ({}){}",
+                    fix.title(text),
                     d.code,
-                    d.name,
                     if safe { "" } else { " — unsafe: review it" }
                 ),
                 kind: Some(CodeActionKind::QUICKFIX),

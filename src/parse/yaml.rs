@@ -120,7 +120,7 @@ pub fn parse(text: &str, base: usize) -> YamlDoc {
             root: root.map(|n| n.shifted(base)),
             outcome: Outcome::Strict,
         },
-        Err(first) => {
+        Err(_) => {
             let rewrite = rewrite_for_retry(text);
             match parse_strict(&rewrite.text) {
                 Ok(root) => {
@@ -136,18 +136,49 @@ pub fn parse(text: &str, base: usize) -> YamlDoc {
                         outcome: Outcome::Lenient { changes },
                     }
                 }
-                Err(_) => YamlDoc {
-                    root: Some(recover(text, base)),
-                    outcome: Outcome::Failed {
-                        error: YamlError {
-                            message: first.message,
-                            span: first.span.shifted(base),
+                Err(second) => {
+                    // Where the retry broke is what stops Claude Code; the first parse's error
+                    // may be one the retry repairs (a `: ` in a plain value).
+                    let at = rewrite.map_offset(break_offset(&rewrite.text, second.span.start));
+                    YamlDoc {
+                        root: Some(recover(text, base)),
+                        outcome: Outcome::Failed {
+                            error: YamlError {
+                                message: second.message,
+                                span: Span::new(at, at).shifted(base),
+                            },
                         },
-                    },
-                },
+                    }
+                }
             }
         }
     }
+}
+
+/// Where a YAML text that does not parse breaks: the start of the first line after the
+/// longest run of whole lines that does parse (the parser's own position when it is on that
+/// line). The parser places some errors at the start of the enclosing mapping (`simple key
+/// expected ':'` on the first key), which points at a line that is fine.
+fn break_offset(text: &str, reported: usize) -> usize {
+    const MAX_LINES: usize = 400;
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    if starts.len() > MAX_LINES {
+        return reported;
+    }
+    let parsed_through = (1..starts.len())
+        .rev()
+        .find(|&k| parse_strict(&text[..starts[k]]).is_ok());
+    let line = parsed_through.unwrap_or(0);
+    let start = starts[line];
+    let end = starts.get(line + 1).copied().unwrap_or(text.len());
+    if (start..end).contains(&reported) {
+        return reported;
+    }
+    let line_text = &text[start..end];
+    start + (line_text.len() - line_text.trim_start().len()).min(line_text.trim_end().len())
 }
 
 /// Whether `text` is valid YAML for a strict YAML 1.2 parser (used to check fixes).

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::FileSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::AgentSpec;
 use crate::parse::ParsedDoc;
 use crate::source::{SourceFile, Span};
+pub use settings::FileSettings;
 
 /// Declares a rule's metadata; the doc comment becomes its documentation.
 macro_rules! declare_rule {
@@ -40,6 +40,7 @@ pub mod encoding;
 pub mod frontmatter;
 pub mod loading;
 pub mod protocol;
+pub mod settings;
 pub mod suppression;
 pub mod team;
 pub mod tools;
@@ -102,7 +103,69 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+/// What the label under a diagnostic's span says when the rule gives none: what is wrong at
+/// that spot, in a few words.
+const LABELS: &[(&str, &str)] = &[
+    ("AS000", "cannot be read"),
+    ("AS001", "no frontmatter starts here"),
+    ("AS002", "the frontmatter must start on line 1"),
+    ("AS003", "never closed"),
+    ("AS004", "the YAML breaks here"),
+    ("AS005", "no `name` in this frontmatter"),
+    ("AS006", "not a valid agent name"),
+    ("AS007", "no `description` in this frontmatter"),
+    ("AS008", "Claude Code refuses this"),
+    ("AS009", "another agent has this name"),
+    ("AS010", "not a Markdown file"),
+    ("AS011", "Claude Code skips this file"),
+    ("AS101", "Claude Code ignores this key"),
+    ("AS102", "a skill's key, not an agent's"),
+    ("AS103", "wrong type"),
+    ("AS104", "not a model Claude Code knows"),
+    ("AS105", "not an accepted value"),
+    ("AS106", "only Claude Code's retry reads this"),
+    ("AS107", "this one wins"),
+    ("AS108", "the frontmatter closes here"),
+    ("AS109", "not a hook event"),
+    ("AS110", "Claude Code drops this entry"),
+    ("AS111", "the description is only this line"),
+    ("AS201", "not a tool Claude Code has"),
+    ("AS202", "an old name"),
+    ("AS203", "listed again"),
+    ("AS204", "not a valid permission rule"),
+    ("AS205", "deprecated `:*`"),
+    ("AS206", "both allowed and disallowed"),
+    ("AS207", "has no effect here"),
+    ("AS208", "no tool is granted"),
+    ("AS209", "not a valid MCP tool name"),
+    ("AS210", "empty"),
+    ("AS301", "mis-decoded text"),
+    ("AS302", "U+FFFD"),
+    ("AS303", "not UTF-8"),
+    ("AS401", "not in the allowed tools"),
+    ("AS402", "every tool is granted"),
+    ("AS501", "this protocol lacks a step"),
+    ("AS502", "numbered out of order"),
+    ("AS503", "no such step"),
+    ("AS504", "out of order"),
+    ("AS505", "differs from the other protocol"),
+    ("AS506", "not classified"),
+    ("AS507", "needs a tool the agent lacks"),
+    ("AS601", "no Definition of Done"),
+    ("AS602", "an empty group"),
+    ("AS603", "listed again"),
+    ("AS901", "suppresses nothing"),
+];
+
 impl RuleMeta {
+    /// The default label under a diagnostic's span.
+    pub fn label(&self) -> String {
+        LABELS
+            .iter()
+            .find(|(code, _)| *code == self.code)
+            .map_or_else(|| self.name.replace('-', " "), |(_, l)| (*l).to_owned())
+    }
+
     /// A diagnostic of this rule at its default severity.
     pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
@@ -112,6 +175,7 @@ impl RuleMeta {
             message: message.into(),
             help: None,
             span,
+            label: None,
             fix: None,
             related: Vec::new(),
         }
@@ -124,6 +188,24 @@ impl RuleMeta {
             .map(|l| l.strip_prefix(' ').unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// The whole documentation as Markdown, as `agentspec explain`, the LSP's hover and
+    /// `docs/rules/` show it.
+    pub fn explain(&self) -> String {
+        let fix = match self.fix {
+            FixAvailability::None => "no fix",
+            FixAvailability::Sometimes => "fix sometimes available",
+            FixAvailability::Always => "fix available",
+        };
+        format!(
+            "# {} ({})\n\nCategory: {} · default severity: {} · {fix}\n\n{}\n",
+            self.name,
+            self.code,
+            self.category.as_str(),
+            self.severity.as_str(),
+            self.doc_text().trim_end()
+        )
     }
 
     /// Where the rule's documentation is published (`docs/rules/` in the repository).
@@ -266,6 +348,7 @@ pub static RULES: &[Rule] = &[
     file_rule!(frontmatter::frontmatter_closed_mid_line),
     file_rule!(frontmatter::unknown_hook_event),
     file_rule!(frontmatter::ignored_hook_entry),
+    file_rule!(frontmatter::description_continuation),
     file_rule!(tools::unknown_tool),
     file_rule!(tools::legacy_tool_name),
     file_rule!(tools::duplicate_tool),

@@ -47,22 +47,24 @@ def strings(value):
 
 
 def offered_agents(requests):
-    """Name -> description text from the first 'Available agent types' list any request
-    carried.
+    """Name -> description text (with its `(Tools: ...)` tail) from the first 'Available agent
+    types' list any request carried.
 
-    The list runs from the marker line to the first blank line; an entry is a line
-    `- NAME: DESCRIPTION (Tools: ...)`, and a description may span several lines.
+    An entry is `- NAME: DESCRIPTION (Tools: ...)`; a description may span several lines, blank
+    ones included, so an entry ends at the first line that ends with `(Tools: ...)`, and the
+    list ends at the first entry not followed by another.
     """
+    entry = re.compile(r"- ([^:\n]*):(.*?\(Tools: [^\n]*\))(?:\n|$)", re.DOTALL)
     for body in requests:
         for text in strings(body):
             if MARKER not in text:
                 continue
-            section = text.split(MARKER, 1)[1].split("\n", 1)[-1].split("\n\n", 1)[0]
-            entries = list(re.finditer(r"^- ([^:\n]*):", section, re.MULTILINE))
+            rest = text.split(MARKER, 1)[1].split("\n", 1)[-1]
             offered = {}
-            for i, m in enumerate(entries):
-                end = entries[i + 1].start() if i + 1 < len(entries) else len(section)
-                offered[m.group(1)] = section[m.end():end]
+            at = 0
+            while (m := entry.match(rest, at)) is not None:
+                offered[m.group(1)] = m.group(2)
+                at = m.end()
             return offered
     return None
 

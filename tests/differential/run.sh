@@ -15,7 +15,10 @@ for version in "${versions[@]}"; do
     python3 tests/differential/loader_diff.py --claude "$claude" --agentspec target/release/agentspec \
         --claude-code "$version" \
         fixtures/loader-truth/agents fixtures/loader-extra/agents fixtures/loader-hooks/agents \
-        fixtures/loader-drift/agents
+        fixtures/loader-drift/agents fixtures/loader-continuation/agents
+    # The unsafe fix of a description continued on unindented lines: loads, with every line.
+    python3 tests/differential/fix_diff.py --claude "$claude" --agentspec target/release/agentspec \
+        fixtures/loader-continuation/agents
     python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
         --claude-code "$version" fixtures/settings
     # The runner end to end: hooks installed by `agentspec hooks install` deny an early commit

@@ -6,24 +6,56 @@ use miette::{
 };
 
 use super::{Summary, display_path};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Applicability, Severity};
 use crate::lint::FileReport;
 
-/// miette's graphical report for every diagnostic, then a summary line.
-pub fn human(reports: &[FileReport], color: bool) -> String {
-    let mut out = human_diagnostics(reports, color);
+/// How the human output looks: colour, and the width no line may exceed.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// Output lines are at most this many columns: source lines longer than fits are cut
+    /// around the span with `…`, and messages are wrapped.
+    pub width: usize,
+}
+
+impl Style {
+    /// No colour, 200 columns: for output that is not a terminal.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: 200,
+    };
+}
+
+/// miette's graphical report for every diagnostic, then a summary.
+pub fn human(reports: &[FileReport], style: Style) -> String {
+    let mut out = human_diagnostics(reports, style);
     out.push_str(&human_summary(reports));
     out
 }
 
+/// The label under a diagnostic's span: what is wrong there, and whether `--fix` mends it.
+fn label(d: &crate::diagnostics::Diagnostic) -> String {
+    let what = d.label.clone().unwrap_or_else(|| {
+        crate::rules::find(d.code).map_or_else(|| d.name.replace('-', " "), |r| r.meta.label())
+    });
+    match d.fix.as_ref().map(|f| f.applicability) {
+        Some(Applicability::Safe) => format!("{what} (fixable)"),
+        Some(Applicability::Unsafe) => format!("{what} (fixable with --unsafe-fixes)"),
+        None => what,
+    }
+}
+
 /// miette's graphical report for every diagnostic.
-pub fn human_diagnostics(reports: &[FileReport], color: bool) -> String {
-    let theme = if color {
+pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
+    let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(style.width)
+        .without_primary_span_start();
     let mut out = String::new();
     for report in reports {
         if report.diagnostics.is_empty() {
@@ -31,16 +63,11 @@ pub fn human_diagnostics(reports: &[FileReport], color: bool) -> String {
         }
         let path = display_path(&report.path);
         for d in &report.diagnostics {
-            let len = d.span.len();
-            let label = if d.fix.is_some() { "fixable" } else { "here" };
-            let mut diag = MietteDiagnostic::new(d.message.clone())
-                .with_code(format!("{}({})", d.code, d.name))
-                .with_severity(match d.severity {
-                    Severity::Error => miette::Severity::Error,
-                    Severity::Warning => miette::Severity::Warning,
-                    Severity::Info => miette::Severity::Advice,
-                })
-                .with_label(LabeledSpan::new(Some(label.to_owned()), d.span.start, len));
+            let severity = match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            };
             let mut help = d.help.clone().unwrap_or_default();
             for rel in &d.related {
                 let at = report.line_col(rel.span.start);
@@ -54,69 +81,187 @@ pub fn human_diagnostics(reports: &[FileReport], color: bool) -> String {
                 }
                 let _ = write!(help, "{} ({where_})", rel.message);
             }
+            // Nothing to show (an unreadable or empty file): the path goes in the message
+            // instead of an empty snippet.
+            let no_source = report.source.text.is_empty();
+            let message = if no_source {
+                format!("{path}: {}", d.message)
+            } else {
+                d.message.clone()
+            };
+            let mut diag = MietteDiagnostic::new(message)
+                .with_code(format!("{}({})", d.code, d.name))
+                .with_severity(severity);
             if !help.is_empty() {
                 diag = diag.with_help(help);
             }
-            let source = NamedSource::new(path.clone(), Window::around(report, d.span));
-            let report = miette::Report::new(diag).with_source_code(source);
-            let _ = handler.render_report(&mut out, report.as_ref());
+            let rendered = if no_source {
+                handler.render_report(&mut out, &diag)
+            } else {
+                let window = Window::around(report, d.span, style.width);
+                let diag = diag.with_label(LabeledSpan::new(
+                    Some(label(d)),
+                    window.span.0,
+                    window.span.1 - window.span.0,
+                ));
+                let source =
+                    NamedSource::new(format!("{path}:{}:{}", window.line, window.column), window);
+                let report = miette::Report::new(diag).with_source_code(source);
+                handler.render_report(&mut out, report.as_ref())
+            };
+            let _ = rendered;
             out.push('\n');
         }
     }
     out
 }
 
-/// `Found N errors, ...` or `All checks passed`.
+/// `Found 1 error and 2 warnings in 3 files (1 will not load).`, then what `--fix` would
+/// fix; or `All checks passed: 3 files.`
 pub fn human_summary(reports: &[FileReport]) -> String {
     let mut out = String::new();
     let s = Summary::of(reports);
-    let loads = reports.iter().filter(|r| !r.loads).count();
+    let skipped = reports.iter().filter(|r| !r.loads).count();
     if s.errors + s.warnings + s.infos == 0 {
-        let _ = writeln!(out, "All checks passed: {} files.", s.files);
-    } else {
         let _ = writeln!(
             out,
-            "Found {}, {}, {} in {} ({} will not load).",
-            super::plural(s.errors, "error"),
-            super::plural(s.warnings, "warning"),
-            super::plural(s.infos, "info"),
-            super::plural(s.files, "file"),
-            loads
+            "All checks passed: {}.",
+            super::plural(s.files, "file")
         );
+        return out;
+    }
+    let counts: Vec<String> = [
+        (s.errors, "error"),
+        (s.warnings, "warning"),
+        (s.infos, "info"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, noun)| super::plural(n, noun))
+    .collect();
+    let counts = match counts.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let not_loading = if skipped > 0 {
+        format!(" ({skipped} will not load)")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "Found {counts} in {}{not_loading}.",
+        super::plural(s.files, "file")
+    );
+    let fixes = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter_map(|d| d.fix.as_ref().map(|f| f.applicability));
+    let (safe, unsafe_) = fixes.fold((0, 0), |(s, u), a| match a {
+        Applicability::Safe => (s + 1, u),
+        Applicability::Unsafe => (s, u + 1),
+    });
+    match (safe, unsafe_) {
+        (0, 0) => {}
+        (0, u) => {
+            let _ = writeln!(out, "{u} fixable with `--fix --unsafe-fixes`.");
+        }
+        (s, 0) => {
+            let _ = writeln!(out, "{s} fixable with `--fix`.");
+        }
+        (s, u) => {
+            let _ = writeln!(
+                out,
+                "{s} fixable with `--fix` ({u} more with `--unsafe-fixes`)."
+            );
+        }
     }
     out
 }
 
-/// The lines around a span, so that rendering a diagnostic costs the size of its snippet, not of
-/// the file. Spans given to it are in file coordinates.
+/// The lines around a span, each cut to the output width around the span, so that a
+/// diagnostic on an 8 KB description line shows the part that matters, and rendering costs
+/// the size of the snippet, not of the file.
 struct Window {
     text: String,
-    /// Byte offset of `text` in the file.
-    offset: usize,
     /// 0-based line of `text`'s first line in the file.
     first_line: usize,
+    /// The span in `text`'s offsets.
+    span: (usize, usize),
+    /// 1-based line and column of the span's start in the file.
+    line: usize,
+    column: usize,
+}
+
+/// A line cut to at most `budget` characters, keeping `focus` (a byte offset in the line)
+/// in view; `…` marks each cut. Returns the text and a map from byte offsets in the line to
+/// byte offsets in the text (clamped to what is shown).
+fn cut_line(line: &str, budget: usize, focus: Option<usize>) -> (String, impl Fn(usize) -> usize) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let n = chars.len();
+    let (first, last) = if n <= budget {
+        (0, n)
+    } else {
+        let keep = budget.saturating_sub(2).max(1);
+        let focus_char = focus.map_or(0, |f| chars.partition_point(|&(b, _)| b < f));
+        let first = focus_char.saturating_sub(keep / 4).min(n - keep);
+        (first, first + keep)
+    };
+    let byte_at = |c: usize| chars.get(c).map_or(line.len(), |&(b, _)| b);
+    let (from, to) = (byte_at(first), byte_at(last));
+    let lead = if first > 0 { "…" } else { "" };
+    let tail = if last < n { "…" } else { "" };
+    let text = format!("{lead}{}{tail}", &line[from..to]);
+    let map = move |b: usize| lead.len() + b.clamp(from, to) - from;
+    (text, map)
 }
 
 impl Window {
     /// Context lines shown around a span (the handler shows one; keep a margin).
     const MARGIN: usize = 2;
+    /// Columns taken by the gutter (`123 │ `) and the frame.
+    const GUTTER: usize = 12;
 
-    fn around(report: &FileReport, span: crate::source::Span) -> Window {
+    fn around(report: &FileReport, span: crate::source::Span, width: usize) -> Window {
         let index = report.line_index();
         let text = &report.source.text;
-        let first_line = index.line_of(span.start).saturating_sub(Self::MARGIN);
-        let last_line = index.line_of(span.end) + Self::MARGIN + 1;
-        let offset = index.line_start(first_line).min(text.len());
-        let end = if last_line < index.line_count() {
-            index.line_start(last_line)
-        } else {
-            text.len()
-        };
-        let end = crate::source::clamp_to_char_boundary(text, end.max(offset));
+        let start = crate::source::clamp_to_char_boundary(text, span.start.min(text.len()));
+        let end = crate::source::clamp_to_char_boundary(text, span.end.clamp(start, text.len()));
+        let start_line = index.line_of(start);
+        let end_line = index.line_of(end);
+        let first_line = start_line.saturating_sub(Self::MARGIN);
+        let last_line = (end_line + Self::MARGIN).min(index.line_count().saturating_sub(1));
+        let budget = width.saturating_sub(Self::GUTTER).max(20);
+        let mut out = String::new();
+        let mut local = (0, 0);
+        for line in first_line..=last_line {
+            let from = index.line_start(line).min(text.len());
+            let to = if line + 1 < index.line_count() {
+                index.line_start(line + 1)
+            } else {
+                text.len()
+            };
+            let raw = text.get(from..to.max(from)).unwrap_or("");
+            let content = raw.trim_end_matches('\n').trim_end_matches('\r');
+            let focus = (line == start_line).then(|| start - from);
+            let (shown, map) = cut_line(content, budget, focus);
+            if line == start_line {
+                local.0 = out.len() + map(start - from);
+            }
+            if line == end_line {
+                local.1 = out.len() + map(end.saturating_sub(from).min(content.len()));
+            }
+            out.push_str(&shown);
+            out.push('\n');
+        }
+        let at = report.line_col(start);
         Window {
-            text: text[offset..end].to_owned(),
-            offset,
+            text: out,
             first_line,
+            span: (local.0, local.1.max(local.0)),
+            line: at.line,
+            column: at.column,
         }
     }
 }
@@ -128,16 +273,48 @@ impl SourceCode for Window {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
-        let contents = self.text.as_str().read_span(&local, before, after)?;
-        let data = contents.data();
-        let start = contents.span().offset() + self.offset;
+        let contents = self.text.as_str().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new(
-            data,
-            SourceSpan::new(start.into(), contents.span().len()),
+            contents.data(),
+            *contents.span(),
             contents.line() + self.first_line,
             contents.column(),
             contents.line_count(),
         )))
     }
+}
+
+/// A source snippet of `text` (the file at `path`) with `label` under `span`, for errors
+/// outside agent files (`agentspec.toml`). The message itself is the caller's to print.
+pub fn snippet(
+    path: &str,
+    text: &str,
+    span: crate::source::Span,
+    label: &str,
+    style: Style,
+) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(style.width);
+    let start = crate::source::clamp_to_char_boundary(text, span.start.min(text.len()));
+    let end = crate::source::clamp_to_char_boundary(text, span.end.clamp(start, text.len()));
+    let diag = MietteDiagnostic::new("").with_label(LabeledSpan::new(
+        Some(label.to_owned()),
+        start,
+        end - start,
+    ));
+    let report =
+        miette::Report::new(diag).with_source_code(NamedSource::new(path, text.to_owned()));
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, report.as_ref());
+    // Drop the empty message line.
+    out.lines()
+        .skip_while(|l| l.trim().is_empty() || l.trim() == "×")
+        .collect::<Vec<_>>()
+        .join("\n")
 }

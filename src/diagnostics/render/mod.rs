@@ -12,7 +12,7 @@ mod statistics;
 pub use concise::concise;
 pub use github::{escape_data, escape_property, github};
 pub use gitlab::gitlab;
-pub use human::{human, human_diagnostics, human_summary};
+pub use human::{Style, human, human_diagnostics, human_summary, snippet};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::sarif;

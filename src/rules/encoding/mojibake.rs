@@ -42,7 +42,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             Some(restored) => RULE
                 .diag(run.span, format!("garbled text `{garbled}` is mojibake for `{restored}`"))
                 .with_help("the file was once decoded as Windows-1252; restore the original characters")
-                .with_fix(Fix::safe(vec![Edit::replace(run.span, restored)])),
+                .with_fix(Fix::safe(vec![Edit::replace(run.span, restored)]).titled("Restore the mis-decoded characters")),
             None => RULE
                 .diag(run.span, format!("garbled text `{garbled}` is a damaged character"))
                 .with_help("the file was once decoded as Windows-1252 and one byte of this character was lost; retype it"),

@@ -1,5 +1,6 @@
 //! Rules for frontmatter keys and values.
 
+pub mod description_continuation;
 pub mod duplicate_key;
 pub mod frontmatter_closed_mid_line;
 pub mod ignored_hook_entry;

@@ -54,10 +54,9 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             )
             .with_help(help);
         if !has_tools && cx.slice(field.key.span) == key {
-            diag = diag.with_fix(crate::diagnostics::Fix {
-                applicability: crate::diagnostics::Applicability::Unsafe,
-                edits: vec![crate::diagnostics::Edit::replace(field.key.span, "tools")],
-            });
+            diag = diag.with_fix(crate::diagnostics::Fix::changes_behaviour(vec![
+                crate::diagnostics::Edit::replace(field.key.span, "tools"),
+            ]));
         }
         out.push(diag);
     }

@@ -46,10 +46,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         .diag(*fence, "the frontmatter does not start on line 1")
         .with_help("Claude Code only reads frontmatter whose `---` is the first line of the file; it skips this agent silently");
     if before.trim().is_empty() {
-        diag = diag.with_fix(Fix::safe(vec![Edit::replace(
-            Span::new(start, fence.start),
-            "",
-        )]));
+        diag = diag.with_fix(
+            Fix::safe(vec![Edit::replace(Span::new(start, fence.start), "")])
+                .titled("Remove the blank lines before `---`"),
+        );
     }
     out.push(diag);
 }

@@ -1,6 +1,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::parse::yaml::Outcome;
 use crate::rules::FileContext;
+use crate::rules::frontmatter::description_continuation;
 
 declare_rule! {
     /// ## What it does
@@ -34,17 +35,46 @@ declare_rule! {
     ///   </example>
     /// ---
     /// ```
-    pub RULE = { code: "AS004", name: "invalid-yaml", category: Loading, severity: Error, fix: None }
+    ///
+    /// The diagnostic points at the line where the parse breaks (after Claude Code's retry).
+    ///
+    /// ## Fix safety
+    /// Only for a description continued on unindented lines (see AS111): the unsafe fix indents
+    /// them under `description: |`, and is offered only when the result parses as strict YAML
+    /// and reads back with every line as written. It is unsafe because the agent starts to
+    /// load.
+    pub RULE = { code: "AS004", name: "invalid-yaml", category: Loading, severity: Error, fix: Sometimes }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     let Some(yaml) = &cx.doc.yaml else {
         return;
     };
-    if let Outcome::Failed { error } = &yaml.outcome {
-        out.push(
-            RULE.diag(cx.rest_of_line(error.span.start), format!("the frontmatter is not valid YAML: {}", error.message))
-                .with_help("Claude Code reads no field of this frontmatter and skips the agent; multi-line values need indented continuation lines or a `|` block"),
-        );
+    let Outcome::Failed { error } = &yaml.outcome else {
+        return;
+    };
+    let span = cx.rest_of_line(error.span.start);
+    // The continued description is the usual cause: say so, with the fix.
+    if let Some(c) = &cx.spec.continuation
+        && (c.region().start..=c.region().end).contains(&span.start)
+    {
+        let (line, range) = description_continuation::line_range(cx, c);
+        let mut d = RULE
+            .diag(
+                span,
+                format!(
+                    "the frontmatter is not valid YAML: the description ends at line {line}, and {range} not indented under it"
+                ),
+            )
+            .with_help("Claude Code reads no field of this frontmatter and skips the agent; indent the lines under `description: |` to keep them in the description");
+        if let Some(fix) = description_continuation::block_fix(cx, c) {
+            d = d.with_fix(fix);
+        }
+        out.push(d);
+        return;
     }
+    out.push(
+        RULE.diag(span, format!("the frontmatter is not valid YAML: {}", error.message))
+            .with_help("Claude Code reads no field of this frontmatter and skips the agent; multi-line values need indented continuation lines or a `|` block"),
+    );
 }

@@ -36,8 +36,10 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Renaming an alias to its tool (`Task` to `Agent`, `KillShell` to `TaskStop`) is safe:
-    /// Claude Code treats them as the same tool. The other names have no fix, because their
-    /// replacement grants a different capability.
+    /// Claude Code treats them as the same tool. Renaming a name that grants nothing to the
+    /// tool that does its job today (`MultiEdit` to `Edit`, `NotebookRead` to `Read`) is an
+    /// unsafe fix: the agent gains a tool it did not have, which is what its author meant,
+    /// but review it. There is no fix when the replacement is already in the list.
     pub RULE = { code: "AS202", name: "legacy-tool-name", category: Tools, severity: Warning, fix: Sometimes }
 }
 
@@ -65,8 +67,16 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                     format!("`{}` in `{key}` is a legacy tool name", entry.name),
                 )
                 .with_help(help);
-            if alias && cx.slice(entry.name_span) == entry.name {
-                diag = diag.with_fix(Fix::safe(vec![Edit::replace(entry.name_span, replacement)]));
+            let listed = list.entries.iter().any(|e| e.name == replacement);
+            if cx.slice(entry.name_span) == entry.name && !listed {
+                let edits = vec![Edit::replace(entry.name_span, replacement)];
+                let fix = if alias {
+                    Fix::safe(edits)
+                } else {
+                    Fix::changes_behaviour(edits)
+                };
+                diag = diag
+                    .with_fix(fix.titled(format!("Rename `{}` to `{replacement}`", entry.name)));
             }
             out.push(diag);
         }

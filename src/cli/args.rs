@@ -1,0 +1,292 @@
+//! The command line's arguments, as clap reads them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "agentspec",
+    version,
+    about = "Lint, compile and enforce Markdown agent definitions"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Check agent files and report problems.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Show what agentspec understood of one agent file: frontmatter, effective tools,
+    /// protocol steps, Definition of Done.
+    Inspect {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Use this configuration file instead of the nearest `agentspec.toml`.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Compile agents into a policy bundle (manifest, one policy per agent, and a Claude Code
+    /// settings fragment with the runner's hooks).
+    Build(BuildArgs),
+    /// Enforce a bundle.
+    Run {
+        #[command(subcommand)]
+        command: RunCommand,
+    },
+    /// Install the bundle's hooks into Claude Code's settings.
+    Hooks {
+        #[command(subcommand)]
+        command: HooksCommand,
+    },
+    /// Check that the installed hooks can enforce: binary, bundle and settings file.
+    Doctor {
+        /// The settings file to check.
+        #[arg(long, default_value = ".claude/settings.json")]
+        settings: PathBuf,
+    },
+    /// Print a JSON Schema: bundle, config, frontmatter, inspect, event or decision.
+    Schema {
+        #[arg(value_enum)]
+        name: SchemaName,
+    },
+    /// Run the language server on stdin/stdout (diagnostics, quick fixes, hover, completion,
+    /// document symbols).
+    Lsp,
+    /// Print one rule's documentation.
+    Explain {
+        /// A rule code (`AS101`) or name (`unknown-key`).
+        rule: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RunCommand {
+    /// The Claude Code hook: one event on stdin, Claude Code's answer on stdout. Fails closed:
+    /// any error exits 2 with the reason on stderr.
+    Hook {
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Where session state and the audit log live (default: `$XDG_STATE_HOME/agentspec/<hash>`,
+        /// outside the project).
+        #[arg(long)]
+        state_dir: Option<PathBuf>,
+        /// The agent whose policy governs the main session.
+        #[arg(long)]
+        main_agent: Option<String>,
+    },
+    /// Replay a recorded session (the runner's audit log, captured hook events, or a Claude
+    /// Code transcript) and report every violation; exit 1 if any.
+    Replay {
+        #[arg(long, required_unless_present = "verify")]
+        bundle: Option<PathBuf>,
+        /// Check the audit log's hash chain and its recorded end instead of replaying: exit 1
+        /// when a line was removed, changed or moved, or the end was cut off.
+        #[arg(long)]
+        verify: bool,
+        /// The agent whose policy applies when the recording does not name one.
+        #[arg(long)]
+        agent: Option<String>,
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// The git hooks' backstop (installed by `hooks install` through the settings' `env`):
+    /// refuses a commit or push the session has not approved, then runs the repository's own
+    /// hook. Fails closed: any error exits 1, which makes git abort.
+    #[command(name = "git-hook")]
+    GitHook {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        state_dir: PathBuf,
+        #[arg(long)]
+        main_agent: Option<String>,
+        /// The hook's name (`pre-commit`, `pre-push`, `reference-transaction`, ...).
+        name: String,
+        /// The arguments git gave the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Line-delimited JSON events on stdin, one JSON decision per line on stdout.
+    Events {
+        #[arg(long)]
+        bundle: PathBuf,
+    },
+    /// Handle one task end to end with Claude Code, enforced by the bundle; asks the person at
+    /// the terminal when the agent stops for approval.
+    ///
+    /// Prints a report with each Definition-of-Done item, met or not, and its evidence.
+    /// Exit codes: 0 the Definition of Done is met; 1 items are unmet; 2 agentspec or Claude
+    /// Code failed; 3 the agent asked for approval and got no answer; 4 the agent's last
+    /// action was denied and it did nothing after it.
+    Task {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        agent: String,
+        /// Answer `yes` to every approval request without asking.
+        #[arg(long)]
+        approve: bool,
+        /// The Claude Code binary.
+        #[arg(long, default_value = "claude")]
+        claude: PathBuf,
+        /// Approval rounds before giving up.
+        #[arg(long, default_value_t = 5)]
+        max_rounds: u32,
+        prompt: String,
+        /// Extra arguments for the host, after `--`.
+        #[arg(last = true)]
+        host_args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HooksCommand {
+    /// Merge the bundle's hooks and permissions.deny rules into a settings file.
+    Install(InstallArgs),
+}
+
+#[derive(clap::Args)]
+pub(crate) struct InstallArgs {
+    #[arg(long, default_value = ".agentspec/bundle")]
+    pub(crate) bundle: PathBuf,
+    #[arg(long, default_value = ".claude/settings.json")]
+    pub(crate) settings: PathBuf,
+    /// The agentspec command the hooks run (default: `agentspec` from PATH).
+    #[arg(long, default_value = "agentspec")]
+    pub(crate) binary: String,
+    /// The agent whose policy governs the main session (events without `agent_type`).
+    #[arg(long)]
+    pub(crate) main_agent: Option<String>,
+    /// Also turn on Claude Code's sandbox with writes to agentspec's files denied, so that
+    /// project code the agent runs cannot change them either (needs bubblewrap and socat
+    /// on Linux; without them Claude Code runs commands unsandboxed, with a warning).
+    #[arg(long)]
+    pub(crate) sandbox: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum SchemaName {
+    Bundle,
+    Config,
+    Frontmatter,
+    Inspect,
+    Event,
+    Decision,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct BuildArgs {
+    /// Files or directories to build (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// The bundle directory.
+    #[arg(short, long, default_value = ".agentspec/bundle")]
+    pub(crate) output: PathBuf,
+    /// Build the agents without errors even when other files have errors (still exits 1).
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+    /// Write nothing; exit 1 when the bundle on disk differs from what would be built.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Use this configuration file instead of the nearest `agentspec.toml`.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Ignore every `agentspec.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) isolated: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Each diagnostic with its source snippet, then a summary.
+    Human,
+    /// One line per diagnostic: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// agentspec's JSON report.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// JUnit XML, one test suite per file.
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human, alias = "output-format")]
+    pub(crate) format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub(crate) output_file: Option<PathBuf>,
+    /// Print diagnostics, but no summary line and no fix report.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Print nothing; only the exit status tells.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub(crate) silent: bool,
+    /// Print how many diagnostics each rule produced instead of the diagnostics.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// Apply safe fixes, then report what remains.
+    #[arg(long)]
+    pub(crate) fix: bool,
+    /// Apply unsafe fixes too (with `--fix` or `--diff`).
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long, conflicts_with = "fix")]
+    pub(crate) diff: bool,
+    /// Apply the discovery rules to files named on the command line too, so that Markdown
+    /// files that are not agents are skipped (for pre-commit and other tools that pass every
+    /// changed file).
+    #[arg(long)]
+    pub(crate) only_agent_files: bool,
+    /// Use this configuration file instead of the nearest `agentspec.toml`.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Ignore every `agentspec.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) isolated: bool,
+    /// The Claude Code release(s) to predict: a version (`2.1.328`) or a range (`>=2.1.328`);
+    /// overrides `claude-code` in `agentspec.toml`. Default: the newest release agentspec knows.
+    #[arg(long, value_name = "VERSION", value_parser = crate::release::Target::parse)]
+    pub(crate) claude_code: Option<crate::release::Target>,
+    /// Only these rules (codes, prefixes, names or categories; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) select: Option<Vec<String>>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+    /// Fail when there are more than this many warnings.
+    #[arg(long)]
+    pub(crate) max_warnings: Option<usize>,
+    /// Fail on any warning.
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Check the document on standard input as if it were at this path.
+    #[arg(long)]
+    pub(crate) stdin_filename: Option<PathBuf>,
+    /// Never color the human output.
+    #[arg(long)]
+    pub(crate) no_color: bool,
+}

@@ -1,0 +1,147 @@
+//! `agentspec build`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::args::BuildArgs;
+use crate::cli::{Status, config_for, relative_display};
+use crate::config::Config;
+use crate::diagnostics::render;
+use crate::discover;
+use crate::lint;
+
+/// What `build` takes from the configuration.
+pub(crate) fn build_options(config: &Config, bundle_dir: String) -> crate::compile::Options {
+    crate::compile::Options {
+        done_commands: config.options.done.commands.clone(),
+        done_checks: crate::policy::DoneChecks {
+            test: config.options.done.test.clone(),
+            timeout_secs: config
+                .options
+                .done
+                .timeout
+                .unwrap_or(crate::policy::DEFAULT_CHECK_TIMEOUT),
+            junit: config.options.done.reports.junit.clone(),
+            coverage: config.options.done.reports.coverage.clone(),
+        },
+        bundle_dir,
+    }
+}
+
+pub(crate) fn build(args: &BuildArgs) -> ExitCode {
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = match config_for(args.config.as_deref(), args.isolated, &start) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (candidates, _) = discover::discover(&paths, false);
+    // Agents only: settings files are `check`'s and `doctor`'s business, not the bundle's.
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| !crate::model::settings::is_settings_file(&c.path))
+        .collect();
+    let reports = lint::check_inputs(discover::read_all(candidates), &config);
+    let broken: Vec<&lint::FileReport> = reports
+        .iter()
+        .filter(|r| r.count(crate::diagnostics::Severity::Error) > 0)
+        .collect();
+    if !broken.is_empty() {
+        let errors: Vec<lint::FileReport> = broken
+            .iter()
+            .map(|r| {
+                let mut r = (*r).clone();
+                r.diagnostics
+                    .retain(|d| d.severity == crate::diagnostics::Severity::Error);
+                r
+            })
+            .collect();
+        eprint!("{}", render::concise(&errors));
+        if !args.keep_going {
+            eprintln!(
+                "agentspec: not building: {} files have errors (--keep-going builds the others)",
+                broken.len()
+            );
+            return Status::Problems.into();
+        }
+    }
+    let mut names = std::collections::BTreeMap::new();
+    let mut units = Vec::new();
+    for report in &reports {
+        let Some(spec) = report.spec.as_ref() else {
+            continue;
+        };
+        if report.count(crate::diagnostics::Severity::Error) > 0
+            || spec.load != crate::model::Load::Loads
+        {
+            continue;
+        }
+        let Some(name) = spec.name.as_ref().map(|n| n.value.clone()) else {
+            continue;
+        };
+        let path = relative_display(&report.path);
+        if let Some(first) = names.get(&name) {
+            eprintln!("agentspec: skipping {path}: agent `{name}` is already built from {first}");
+            continue;
+        }
+        names.insert(name, path.clone());
+        units.push(crate::compile::Unit {
+            spec,
+            source: &report.source,
+            path,
+        });
+    }
+    let options = build_options(&config, render::display_path(&args.output));
+    let bundle = crate::compile::build(&units, &options);
+    let status = if broken.is_empty() {
+        Status::Clean
+    } else {
+        Status::Problems
+    };
+    if args.check {
+        let diffs = crate::compile::differences(&args.output, &bundle);
+        if diffs.is_empty() {
+            eprintln!("agentspec: {} is up to date", args.output.display());
+            return status.into();
+        }
+        for d in &diffs {
+            eprintln!("agentspec: {}: {d}", args.output.display());
+        }
+        eprintln!("agentspec: the bundle is stale; run `agentspec build` to update it");
+        return Status::Problems.into();
+    }
+    if let Err(e) = crate::compile::write_atomically(&args.output, &bundle) {
+        eprintln!("agentspec: cannot write {}: {e}", args.output.display());
+        return Status::Failure.into();
+    }
+    let revision = bundle
+        .files
+        .get("manifest.json")
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
+        .and_then(|m| {
+            m["revision"]
+                .as_str()
+                .map(|r| r.chars().take(12).collect::<String>())
+        })
+        .unwrap_or_default();
+    eprintln!(
+        "agentspec: built {} agents into {} (revision {revision})",
+        units.len(),
+        args.output.display()
+    );
+    for note in crate::compile::check_notes(&bundle, &options.done_checks) {
+        eprintln!("agentspec: note: {note}");
+    }
+    status.into()
+}

@@ -1,0 +1,206 @@
+//! `agentspec inspect`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::args::ListFormat;
+use crate::cli::{Status, config_for, print};
+use crate::diagnostics::render;
+use crate::discover;
+use crate::lint;
+
+use super::build::build_options;
+
+pub(crate) fn inspect(
+    file: &std::path::Path,
+    format: ListFormat,
+    config: Option<PathBuf>,
+) -> ExitCode {
+    let config = match config_for(config.as_deref(), false, file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    // The same reading, roles and model as `check`.
+    let (candidates, _) = discover::discover(&[file.to_path_buf()], false);
+    let mut reports = lint::check_inputs(discover::read_all(candidates), &config);
+    let Some(report) = reports.pop() else {
+        eprintln!("agentspec: nothing to inspect at {}", file.display());
+        return Status::Failure.into();
+    };
+    let Some(spec) = report.spec else {
+        let why = report
+            .diagnostics
+            .first()
+            .map_or("unreadable", |d| d.message.as_str());
+        eprintln!("agentspec: cannot inspect {}: {why}", file.display());
+        return Status::Failure.into();
+    };
+    let inspection = crate::model::inspect::inspect(&render::display_path(file), &spec);
+    let text = match format {
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&inspection).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Human => {
+            let unit = crate::compile::Unit {
+                spec: &spec,
+                source: &report.source,
+                path: render::display_path(file),
+            };
+            let policy =
+                crate::compile::compile_agent(&unit, &build_options(&config, String::new()));
+            inspect_human(&inspection) + &done_checks_human(&policy)
+        }
+    };
+    print(&text).into()
+}
+
+/// How the runner will check each Definition-of-Done item, as `build` compiles it with this
+/// configuration.
+fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
+    use crate::policy::Verify;
+    use std::fmt::Write;
+    let mut s = String::new();
+    if policy.done.is_empty() {
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "\nHow the runner checks each item (agentspec.toml [done])"
+    );
+    for item in &policy.done {
+        let how = match &item.verify {
+            Verify::Command { command } => format!("runs `{command}`"),
+            Verify::Report { .. } => format!(
+                "coverage report from `{}`",
+                policy.checks.test.as_deref().unwrap_or("")
+            ),
+            Verify::Evidence { .. } => match &policy.checks.test {
+                Some(test) => format!("runs `{test}`"),
+                None => "a plain passing test run on the current work tree".to_owned(),
+            },
+            Verify::Attest if !item.thresholds.is_empty() && item.text.to_lowercase().contains("coverage") => {
+                "checklist line (a coverage report could check it: [done] test, [done.reports] coverage)".to_owned()
+            }
+            Verify::Attest => "checklist line `- [x] ...` in the final message".to_owned(),
+        };
+        let _ = writeln!(s, "  {}: {how}", item.id);
+    }
+    s
+}
+
+fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", i.path);
+    match (&i.agent, &i.skipped_because) {
+        (Some(agent), _) => {
+            let _ = writeln!(s, "  loads as agent `{agent}`");
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(s, "  does not load: {why}");
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(s, "\nFrontmatter");
+    for f in &i.frontmatter {
+        let mut value = f.value.to_string();
+        if value.chars().count() > 80 {
+            value = value.chars().take(77).collect::<String>() + "...";
+        }
+        let unknown = if f.known {
+            ""
+        } else {
+            "   (not read by Claude Code)"
+        };
+        let _ = writeln!(s, "  {}: {value}{unknown}", f.key);
+    }
+    let _ = writeln!(s, "\nTools");
+    let t = &i.tools;
+    if t.inherits_all {
+        let _ = writeln!(s, "  every tool of the session");
+    }
+    if !t.allowed.is_empty() {
+        let _ = writeln!(s, "  allowed:    {}", t.allowed.join(", "));
+    }
+    if !t.removed.is_empty() {
+        let _ = writeln!(s, "  removed:    {}", t.removed.join(", "));
+    }
+    if !t.unresolved.is_empty() {
+        let _ = writeln!(s, "  unresolved: {}", t.unresolved.join(", "));
+    }
+    if !t.inherits_all && t.allowed.is_empty() {
+        let _ = writeln!(s, "  none");
+    }
+    for p in &i.protocols {
+        let _ = writeln!(s, "\nProtocol: {} ({} steps)", p.title, p.steps.len());
+        for step in &p.steps {
+            let mut extra = String::new();
+            if let Some(token) = &step.token {
+                let _ = write!(extra, " token={token}");
+            }
+            if let Some(to) = step.returns_to {
+                let _ = write!(extra, " returns-to={to}");
+            }
+            let _ = writeln!(
+                s,
+                "  {:>2}. {:<17} {}{extra}",
+                step.number,
+                step.kind.as_str(),
+                step.lead
+            );
+        }
+    }
+    for d in &i.definitions_of_done {
+        let items: usize = d.groups.iter().map(|g| g.items.len()).sum();
+        let _ = writeln!(
+            s,
+            "\nDefinition of Done: {} ({} groups, {items} items)",
+            d.title,
+            d.groups.len()
+        );
+        for g in &d.groups {
+            let _ = writeln!(s, "  {}", g.name.as_deref().unwrap_or("(ungrouped)"));
+            for item in &g.items {
+                let box_ = match item.checked {
+                    Some(true) => "[x] ",
+                    Some(false) => "[ ] ",
+                    None => "",
+                };
+                let thresholds: Vec<String> = item
+                    .thresholds
+                    .iter()
+                    .map(|t| {
+                        let op = serde_json::to_value(t.comparison)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        format!(
+                            "{} {op} {}{}",
+                            t.metric.as_deref().unwrap_or("?"),
+                            t.value,
+                            t.unit.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                let th = if thresholds.is_empty() {
+                    String::new()
+                } else {
+                    format!("   [{}]", thresholds.join("; "))
+                };
+                let _ = writeln!(s, "    - {box_}{}{th}", item.text);
+            }
+        }
+    }
+    if i.protocols.is_empty() {
+        let _ = writeln!(s, "\nNo protocol found.");
+    }
+    if i.definitions_of_done.is_empty() {
+        let _ = writeln!(s, "No Definition of Done found.");
+    }
+    s
+}

@@ -1,0 +1,449 @@
+//! `agentspec run`: the hook, the git hook, replay, events and task.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::args::{ListFormat, RunCommand};
+use crate::cli::{Status, print};
+
+pub(crate) fn run(command: RunCommand) -> ExitCode {
+    match command {
+        RunCommand::Hook {
+            bundle,
+            state_dir,
+            main_agent,
+        } => run_hook(bundle, state_dir, main_agent),
+        RunCommand::Replay {
+            bundle,
+            verify,
+            agent,
+            file,
+            format,
+        } => match bundle {
+            Some(bundle) if !verify => run_replay(&bundle, agent.as_deref(), &file, format),
+            _ => verify_audit(&file),
+        },
+        RunCommand::Events { bundle } => run_events(&bundle),
+        RunCommand::GitHook {
+            bundle,
+            state_dir,
+            main_agent,
+            name,
+            args,
+        } => run_git_hook(
+            crate::runner::githooks::GitHookOptions {
+                bundle,
+                state_dir,
+                main_agent,
+            },
+            &name,
+            &args,
+        ),
+        RunCommand::Task {
+            bundle,
+            agent,
+            approve,
+            claude,
+            max_rounds,
+            prompt,
+            host_args,
+        } => run_task(
+            &bundle, &agent, approve, claude, max_rounds, &prompt, host_args,
+        ),
+    }
+}
+
+/// A hook that has not answered by then exits 2 (blocked): well under the `timeout` the
+/// installed hook entries give Claude Code, after which Claude Code would let the action
+/// through.
+const HOOK_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Exits 2 with `message` once `deadline` has passed, whatever the hook is waiting for.
+/// The runner may extend it while it runs Definition-of-Done checks
+/// ([`crate::runner::EXTRA_TIME_MS`]), within the time the installed Stop hooks allow.
+fn watchdog(deadline: std::time::Duration, message: &'static str) {
+    let start = std::time::Instant::now();
+    std::thread::spawn(move || {
+        loop {
+            let extra = crate::runner::EXTRA_TIME_MS.load(std::sync::atomic::Ordering::SeqCst);
+            if start.elapsed() >= deadline + std::time::Duration::from_millis(extra) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        eprintln!("{message}");
+        std::process::exit(2);
+    });
+}
+
+/// The hook's deadline: [`HOOK_DEADLINE`], or shorter when `AGENTSPEC_HOOK_DEADLINE_MS` says
+/// so (never longer: past Claude Code's own timeout the action would go through).
+fn hook_deadline() -> std::time::Duration {
+    std::env::var("AGENTSPEC_HOOK_DEADLINE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis)
+        .map_or(HOOK_DEADLINE, |d| d.min(HOOK_DEADLINE))
+}
+
+fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<String>) -> ExitCode {
+    watchdog(
+        hook_deadline(),
+        "agentspec: blocked because the policy check did not finish in time",
+    );
+    // Fail closed: whatever goes wrong, answer exit 2 (Claude Code treats exit 1, crashes and
+    // bad JSON as "allow").
+    let result = std::panic::catch_unwind(|| {
+        let mut input = Vec::new();
+        if let Err(e) = std::io::stdin()
+            .take(crate::runner::MAX_INPUT as u64 + 1)
+            .read_to_end(&mut input)
+        {
+            return Err(format!("cannot read the hook input: {e}"));
+        }
+        if input.len() > crate::runner::MAX_INPUT {
+            return Err(format!(
+                "the hook input is larger than {} bytes",
+                crate::runner::MAX_INPUT
+            ));
+        }
+        let input =
+            String::from_utf8(input).map_err(|_| "the hook input is not UTF-8".to_owned())?;
+        let state_dir = match state_dir {
+            Some(dir) => dir,
+            None => crate::runner::default_state_dir(&bundle).map_err(|e| e.to_string())?,
+        };
+        let options = crate::runner::HookOptions {
+            bundle: bundle.clone(),
+            state_dir,
+            main_agent,
+        };
+        crate::runner::handle_hook(&input, &options).map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(Ok(reply)) => {
+            if !reply.stdout.is_empty() && print(&(reply.stdout + "\n")) == Status::Failure {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(u8::try_from(reply.exit_code).unwrap_or(2))
+        }
+        Ok(Err(message)) => {
+            eprintln!("agentspec: blocked because the policy could not be checked: {message}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("agentspec: blocked because the runner failed internally");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_git_hook(
+    options: crate::runner::githooks::GitHookOptions,
+    name: &str,
+    args: &[String],
+) -> ExitCode {
+    use crate::runner::githooks;
+    watchdog(
+        hook_deadline(),
+        "agentspec: refused because the git hook did not finish in time",
+    );
+    // Fail closed: a non-zero exit makes git abort the commit or push.
+    let result = std::panic::catch_unwind(|| {
+        let mut stdin = Vec::new();
+        // Only some hooks get input; the others get an empty or closed stdin.
+        if githooks::READS_INPUT.contains(&name) {
+            std::io::stdin()
+                .read_to_end(&mut stdin)
+                .map_err(|e| format!("cannot read the hook input: {e}"))?;
+        }
+        let text = String::from_utf8_lossy(&stdin).into_owned();
+        githooks::check(name, args, &text, &githooks::Caller::from_env(), &options)?;
+        githooks::chain(name, args, &stdin, &githooks::hooks_dir(&options.state_dir))
+    });
+    match result {
+        Ok(Ok(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ok(Err(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+        Err(_) => {
+            eprintln!("agentspec: refused because the git hook failed internally");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode> {
+    crate::policy::Bundle::load(dir).map_err(|e| {
+        eprintln!("agentspec: {e}");
+        ExitCode::from(Status::Failure as u8)
+    })
+}
+
+fn verify_audit(file: &std::path::Path) -> ExitCode {
+    match crate::runner::replay::verify_audit(file) {
+        Ok(check) if check.problems.is_empty() => print(&format!(
+            "{}: {} {}, chain intact, ends where the head record says\n",
+            file.display(),
+            check.lines,
+            if check.lines == 1 { "line" } else { "lines" }
+        ))
+        .into(),
+        Ok(check) => {
+            let mut text = String::new();
+            for p in &check.problems {
+                text.push_str(&format!("{}: {p}\n", file.display()));
+            }
+            let _ = print(&text);
+            Status::Problems.into()
+        }
+        Err(e) => {
+            eprintln!("agentspec: cannot verify the audit log: {e}");
+            Status::Failure.into()
+        }
+    }
+}
+
+fn run_replay(
+    bundle: &std::path::Path,
+    agent: Option<&str>,
+    file: &std::path::Path,
+    format: ListFormat,
+) -> ExitCode {
+    let bundle = match load_bundle(bundle) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("agentspec: cannot read {}: {e}", file.display());
+            return Status::Failure.into();
+        }
+    };
+    let report = match crate::runner::replay::replay(&bundle, &text, agent) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    let out = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        ListFormat::Human => {
+            use std::fmt::Write as _;
+            let mut s = String::new();
+            for v in &report.violations {
+                let (what, reason) = match &v.decision {
+                    crate::policy::decide::Decision::Deny { reason, rule } => {
+                        ("denied", format!("{reason} ({rule})"))
+                    }
+                    crate::policy::decide::Decision::Block { reason, rule } => {
+                        ("blocked", format!("{reason} ({rule})"))
+                    }
+                    crate::policy::decide::Decision::Ask { reason } => ("asked", reason.clone()),
+                    crate::policy::decide::Decision::Allow => ("allowed", String::new()),
+                };
+                let _ = writeln!(
+                    s,
+                    "{}:{}: {} {what}: {reason}",
+                    file.display(),
+                    v.line,
+                    v.event
+                );
+            }
+            if !report.unmet_at_end.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "finished with the Definition of Done unmet: {}",
+                    report.unmet_at_end.join(", ")
+                );
+            }
+            let _ = writeln!(
+                s,
+                "{} events replayed{}, {} violations",
+                report.events,
+                if report.approximate {
+                    " (from a transcript: approximate)"
+                } else {
+                    ""
+                },
+                report.violations.len()
+            );
+            s
+        }
+    };
+    let _ = print(&out);
+    if report.violations.is_empty() {
+        Status::Clean.into()
+    } else {
+        Status::Problems.into()
+    }
+}
+
+fn run_events(bundle: &std::path::Path) -> ExitCode {
+    let bundle = match load_bundle(bundle) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("agentspec: cannot read standard input: {e}");
+        return Status::Failure.into();
+    }
+    print(&crate::runner::replay::stream(&bundle, &input)).into()
+}
+
+fn run_task(
+    bundle_dir: &std::path::Path,
+    agent: &str,
+    approve: bool,
+    claude: PathBuf,
+    max_rounds: u32,
+    prompt: &str,
+    host_args: Vec<String>,
+) -> ExitCode {
+    use crate::runner::task::{self, Host, Progress};
+    let bundle = match load_bundle(bundle_dir) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    if !bundle.agents.contains_key(agent) {
+        eprintln!("agentspec: the bundle has no agent `{agent}`");
+        return Status::Failure.into();
+    }
+    let absolute = std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf());
+    let state_dir = match crate::runner::default_state_dir(&absolute) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    if let Err(e) = crate::runner::create_state_dir(&state_dir) {
+        eprintln!("agentspec: {e}");
+        return Status::Failure.into();
+    }
+    let exe = std::env::current_exe()
+        .map_or_else(|_| "agentspec".to_owned(), |p| p.display().to_string());
+    let stop_checks = bundle
+        .agents
+        .values()
+        .map(crate::policy::AgentPolicy::check_seconds)
+        .max()
+        .unwrap_or(0);
+    let fragment = crate::compile::settings_fragment(
+        &Default::default(),
+        &absolute.display().to_string(),
+        stop_checks,
+    );
+    let mut settings = serde_json::Map::new();
+    let command = crate::runner::install::hook_command(
+        &exe,
+        &crate::runner::githooks::sh_quote(&absolute.display().to_string()),
+        Some(agent),
+    );
+    let project = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let protection = crate::runner::install::protection_rules(&project, &absolute, &state_dir);
+    crate::runner::install::merge(&mut settings, &fragment, &command, &protection);
+    let hooks = crate::runner::githooks::hooks_dir(&state_dir);
+    if let Err(e) =
+        crate::runner::githooks::write_hooks(&hooks, &exe, &absolute, &state_dir, Some(agent))
+    {
+        eprintln!(
+            "agentspec: cannot write the git hooks in {}: {e}",
+            hooks.display()
+        );
+        return Status::Failure.into();
+    }
+    crate::runner::githooks::merge_env(&mut settings, &hooks);
+    let settings_file = match tempfile::Builder::new()
+        .prefix("agentspec-task-")
+        .suffix(".json")
+        .tempfile()
+    {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("agentspec: cannot create the settings file: {e}");
+            return Status::Failure.into();
+        }
+    };
+    if let Err(e) = std::fs::write(
+        settings_file.path(),
+        serde_json::Value::Object(settings).to_string(),
+    ) {
+        eprintln!("agentspec: cannot write the settings file: {e}");
+        return Status::Failure.into();
+    }
+    let host = task::ClaudeCode {
+        binary: claude,
+        agent: agent.to_owned(),
+        settings: settings_file.path().to_path_buf(),
+        workdir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        extra_args: host_args,
+    };
+    let mut last_message = String::new();
+    let mut session = String::new();
+    let mut answer = prompt.to_owned();
+    let mut unanswered = false;
+    for round in 0..=max_rounds {
+        let mut show = |p: Progress| match p {
+            Progress::Session(id) => eprintln!("agentspec: session {id}"),
+            Progress::ToolCall { tool, summary } => eprintln!("  → {tool} {summary}"),
+            Progress::ToolResult {
+                denied_by_agentspec: true,
+                text,
+            } => {
+                eprintln!(
+                    "  ✗ denied: {}",
+                    text.trim_start_matches(|c: char| c != ':')
+                        .trim_start_matches(':')
+                        .trim()
+                );
+            }
+            Progress::ToolResult { .. } => {}
+            Progress::Message(m) => {
+                eprintln!("  {}", m.lines().next().unwrap_or(""));
+                last_message = m;
+            }
+        };
+        match host.turn(&answer, round > 0, &mut show) {
+            Ok(id) => {
+                // `--continue` reports a new session id, but the hooks keep the first one.
+                if session.is_empty() {
+                    session = id;
+                }
+            }
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                return Status::Failure.into();
+            }
+        }
+        if !task::awaiting_approval(&state_dir, &session) {
+            break;
+        }
+        eprintln!(
+            "agentspec: the agent asks for approval:\n  {}",
+            last_message.replace('\n', "\n  ")
+        );
+        answer = if approve {
+            eprintln!("agentspec: answering `yes` (--approve)");
+            "yes".to_owned()
+        } else {
+            eprint!("your answer> ");
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() || line.trim().is_empty() {
+                eprintln!("agentspec: no answer; stopping");
+                unanswered = true;
+                break;
+            }
+            line.trim().to_owned()
+        };
+    }
+    let mut report = task::report(&bundle, agent, &state_dir, &session, &last_message);
+    report.unanswered = unanswered || task::awaiting_approval(&state_dir, &session);
+    let _ = print(&report.render());
+    ExitCode::from(report.exit_code())
+}

@@ -1,0 +1,21 @@
+//! The JSON Schemas agentspec publishes (committed in `schemas/`).
+
+/// The text of a JSON Schema, as committed in `schemas/`.
+pub fn schema_json(name: &str) -> Option<String> {
+    let value = match name {
+        "bundle" => crate::policy::bundle_schema(),
+        "config" => serde_json::to_value(schemars::schema_for!(crate::config::Options)).ok()?,
+        "frontmatter" => crate::model::frontmatter_schema::frontmatter_schema(),
+        "inspect" => {
+            serde_json::to_value(schemars::schema_for!(crate::model::inspect::Inspection)).ok()?
+        }
+        "event" => {
+            serde_json::to_value(schemars::schema_for!(crate::runner::replay::StreamEvent)).ok()?
+        }
+        "decision" => {
+            serde_json::to_value(schemars::schema_for!(crate::policy::decide::Decision)).ok()?
+        }
+        _ => return None,
+    };
+    Some(serde_json::to_string_pretty(&value).ok()? + "\n")
+}
