@@ -16,6 +16,9 @@ use crate::source::Span;
 
 pub const FILE_NAME: &str = "agentspec.toml";
 
+/// The `agentspec.toml` that `agentspec init` writes: every option, commented out.
+pub const TEMPLATE: &str = include_str!("agentspec.template.toml");
+
 /// The contents of `agentspec.toml`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

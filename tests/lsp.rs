@@ -436,6 +436,28 @@ fn hover_completion_and_symbols() {
             .contains("# unknown-key (AS101)")
     );
 
+    // Every key Claude Code reads has its documentation, the same as `check` accepts it.
+    let mut keys_doc = String::from("---\n");
+    for key in agentspec::vocab::FRONTMATTER_KEYS {
+        keys_doc.push_str(&format!("{key}: x\n"));
+    }
+    keys_doc.push_str("---\n");
+    let keys_uri = file_uri(&root.join(".claude/agents/keys.md"));
+    client.open(&keys_uri, &keys_doc);
+    client.diagnostics(&keys_uri);
+    assert_eq!(agentspec::vocab::FRONTMATTER_KEYS.len(), 23);
+    for (line, key) in agentspec::vocab::FRONTMATTER_KEYS.iter().enumerate() {
+        let hover = client.hover(&keys_uri, line as u32 + 1, 1);
+        assert!(
+            hover.starts_with(&format!("**{key}**\n\n")),
+            "{key}: {hover}"
+        );
+        assert!(
+            !hover.contains("does not read") && hover.len() > key.len() + 20,
+            "{key}: {hover}"
+        );
+    }
+
     // Completion: keys not yet present, tools, and values.
     let doc = "---\nname: c\nmo\nmodel: \ncolor: \ntools: Read, \n---\n";
     let doc_uri = file_uri(&root.join(".claude/agents/c.md"));

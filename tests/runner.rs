@@ -992,6 +992,16 @@ fn replay_of_the_audit_log_captured_events_and_a_transcript() {
     .join("\n");
     let path = tmp.path().join("transcript.jsonl");
     std::fs::write(&path, transcript).unwrap();
+    // Without `--agent` no policy applies to a transcript: an error that says so, not a clean
+    // "0 events" report.
+    let out = replay(&path, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pass --agent NAME") && err.contains("backend"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
     let out = replay(&path, &["--agent", "backend"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["approximate"], true);

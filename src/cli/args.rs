@@ -61,6 +61,19 @@ pub(crate) enum Command {
     /// Run the language server on stdin/stdout (diagnostics, quick fixes, hover, completion,
     /// document symbols).
     Lsp,
+    /// Start using agentspec in the current directory: write a commented `agentspec.toml`
+    /// with every option, and with `--hooks` build the bundle and install the runner's hooks.
+    Init {
+        /// Also build the bundle (`.agentspec/bundle`) and install its hooks into
+        /// `.claude/settings.json`.
+        #[arg(long)]
+        hooks: bool,
+    },
+    /// Print a shell completion script: `agentspec completions bash > ~/.local/share/bash-completion/completions/agentspec`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print one rule's documentation.
     Explain {
         /// A rule code (`AS101`) or name (`unknown-key`).

@@ -58,6 +58,17 @@ pub fn main() -> ExitCode {
         } => commands::hooks::install(&args),
         Command::Doctor { settings } => commands::doctor::doctor(&settings),
         Command::Schema { name } => print(&commands::schema::text(name)).into(),
+        Command::Init { hooks } => commands::init::init(hooks),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "agentspec",
+                &mut out,
+            );
+            print(&String::from_utf8_lossy(&out)).into()
+        }
         Command::Lsp => ExitCode::from(u8::try_from(crate::lsp::run_stdio()).unwrap_or(1)),
     }
 }

@@ -1,6 +1,6 @@
 //! Finding the frontmatter block exactly as Claude Code 2.1.328 finds it.
 //!
-//! The rules (`docs/claude-code-loader-2.1.328.md` §1): a leading BOM is dropped; the block
+//! The rules (`docs/claude-code-loader.md` §1): a leading BOM is dropped; the block
 //! opens with `---` at the very start, followed by optional whitespace (line breaks included)
 //! and a line break; it closes at the first later `---` anywhere, even in the middle of a line;
 //! whitespace and a line break after the closing `---` belong to it.

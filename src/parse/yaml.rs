@@ -2,7 +2,7 @@
 //!
 //! Claude Code 2.1.328 parses the frontmatter with a YAML 1.2 parser and, when that fails,
 //! retries once on a rewritten text (values with risky characters quoted, leading tabs turned
-//! into spaces; `docs/claude-code-loader-2.1.328.md` §2). [`parse`] does the same and records
+//! into spaces; `docs/claude-code-loader.md` §2). [`parse`] does the same and records
 //! what the retry had to change. When both parses fail, a line-based reader recovers the
 //! top-level keys so that the other rules can still look at them.
 

@@ -68,11 +68,19 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
             })
             .collect();
         eprint!("{}", render::concise(&errors));
+        let files = render::plural(broken.len(), "file");
+        let have = if broken.len() == 1 { "has" } else { "have" };
         if !args.keep_going {
-            eprintln!(
-                "agentspec: not building: {} files have errors (--keep-going builds the others)",
-                broken.len()
-            );
+            if args.check {
+                eprintln!(
+                    "agentspec: cannot check {} against the agents: {files} {have} errors (fix them; --keep-going compares the agents without errors)",
+                    args.output.display()
+                );
+            } else {
+                eprintln!(
+                    "agentspec: not building: {files} {have} errors (--keep-going builds the others)"
+                );
+            }
             return Status::Problems.into();
         }
     }
@@ -111,14 +119,39 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
     };
     if args.check {
         let diffs = crate::compile::differences(&args.output, &bundle);
-        if diffs.is_empty() {
-            eprintln!("agentspec: {} is up to date", args.output.display());
-            return status.into();
+        let out = args.output.display();
+        if diffs.is_empty() && broken.is_empty() {
+            eprintln!("agentspec: {out} is up to date");
+            return Status::Clean.into();
         }
         for d in &diffs {
-            eprintln!("agentspec: {}: {d}", args.output.display());
+            eprintln!("agentspec: {out}: {d}");
         }
-        eprintln!("agentspec: the bundle is stale; run `agentspec build` to update it");
+        let stale: Vec<&str> = diffs
+            .iter()
+            .filter_map(|d| d.strip_prefix("agents/"))
+            .filter_map(|d| d.split(".json").next())
+            .collect();
+        if !diffs.is_empty() {
+            let which = if stale.is_empty() {
+                String::new()
+            } else {
+                format!(" (agents: {})", stale.join(", "))
+            };
+            eprintln!("agentspec: the bundle is stale{which}; run `agentspec build` to update it");
+        }
+        if !broken.is_empty() {
+            let note = if diffs.is_empty() {
+                format!("; {out} matches the agents without errors")
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "agentspec: {} with errors {} left out of the comparison{note}",
+                render::plural(broken.len(), "file"),
+                if broken.len() == 1 { "was" } else { "were" },
+            );
+        }
         return Status::Problems.into();
     }
     if let Err(e) = crate::compile::write_atomically(&args.output, &bundle) {

@@ -11,12 +11,14 @@ use crate::lint;
 
 use super::build::build_options;
 
+/// Inspects one agent file, or each agent file under a directory (found as `check` finds
+/// them).
 pub(crate) fn inspect(
-    file: &std::path::Path,
+    path: &std::path::Path,
     format: ListFormat,
     config: Option<PathBuf>,
 ) -> ExitCode {
-    let config = match config_for(config.as_deref(), false, file) {
+    let config = match config_for(config.as_deref(), false, path) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("agentspec: {e}");
@@ -24,39 +26,63 @@ pub(crate) fn inspect(
         }
     };
     // The same reading, roles and model as `check`.
-    let (candidates, _) = discover::discover(&[file.to_path_buf()], false);
-    let mut reports = lint::check_inputs(discover::read_all(candidates), &config);
-    let Some(report) = reports.pop() else {
-        eprintln!("agentspec: nothing to inspect at {}", file.display());
-        return Status::Failure.into();
-    };
-    let Some(spec) = report.spec else {
-        let why = report
-            .diagnostics
-            .first()
-            .map_or("unreadable", |d| d.message.as_str());
-        eprintln!("agentspec: cannot inspect {}: {why}", file.display());
-        return Status::Failure.into();
-    };
-    let inspection = crate::model::inspect::inspect(&render::display_path(file), &spec);
-    let text = match format {
-        ListFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&inspection).unwrap_or_default();
-            s.push('\n');
-            s
+    let (candidates, _) = discover::discover(&[path.to_path_buf()], false);
+    let candidates: Vec<_> = candidates
+        .into_iter()
+        .filter(|c| !crate::model::settings::is_settings_file(&c.path))
+        .collect();
+    let reports = lint::check_inputs(discover::read_all(candidates), &config);
+    if reports.is_empty() {
+        if path.is_dir() {
+            eprintln!(
+                "agentspec: no agent files under {}: agents are the `.md` files under `.claude/agents/` and plugins' `agents/` folders; name a file to inspect it anyway",
+                path.display()
+            );
+        } else {
+            eprintln!("agentspec: nothing to inspect at {}", path.display());
         }
-        ListFormat::Human => {
+        return Status::Failure.into();
+    }
+    let mut inspections = Vec::new();
+    let mut human = Vec::new();
+    let mut status = Status::Clean;
+    for report in &reports {
+        let shown = render::display_path(&report.path);
+        let Some(spec) = &report.spec else {
+            let why = report
+                .diagnostics
+                .first()
+                .map_or("unreadable", |d| d.message.as_str());
+            eprintln!("agentspec: cannot inspect {shown}: {why}");
+            status = Status::Failure;
+            continue;
+        };
+        let inspection = crate::model::inspect::inspect(&shown, spec);
+        if matches!(format, ListFormat::Human) {
             let unit = crate::compile::Unit {
-                spec: &spec,
+                spec,
                 source: &report.source,
-                path: render::display_path(file),
+                path: shown.clone(),
             };
             let policy =
                 crate::compile::compile_agent(&unit, &build_options(&config, String::new()));
-            inspect_human(&inspection) + &done_checks_human(&policy)
+            human.push(inspect_human(&inspection) + &done_checks_human(&policy));
         }
+        inspections.push(inspection);
+    }
+    let text = match format {
+        // One file: its inspection; a directory: the list of them.
+        ListFormat::Json if !path.is_dir() => inspections
+            .first()
+            .and_then(|i| serde_json::to_string_pretty(i).ok())
+            .map_or_else(String::new, |s| s + "\n"),
+        ListFormat::Json => serde_json::to_string_pretty(&inspections).unwrap_or_default() + "\n",
+        ListFormat::Human => human.join("\n"),
     };
-    print(&text).into()
+    if !text.is_empty() && print(&text) == Status::Failure {
+        return Status::Failure.into();
+    }
+    status.into()
 }
 
 /// How the runner will check each Definition-of-Done item, as `build` compiles it with this
@@ -121,20 +147,24 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
     }
     let _ = writeln!(s, "\nTools");
     let t = &i.tools;
-    if t.inherits_all {
-        let _ = writeln!(s, "  every tool of the session");
-    }
-    if !t.allowed.is_empty() {
-        let _ = writeln!(s, "  allowed:    {}", t.allowed.join(", "));
-    }
-    if !t.removed.is_empty() {
-        let _ = writeln!(s, "  removed:    {}", t.removed.join(", "));
-    }
-    if !t.unresolved.is_empty() {
-        let _ = writeln!(s, "  unresolved: {}", t.unresolved.join(", "));
-    }
-    if !t.inherits_all && t.allowed.is_empty() {
-        let _ = writeln!(s, "  none");
+    if !i.loads {
+        let _ = writeln!(s, "  none: Claude Code does not load the agent");
+    } else {
+        if t.inherits_all {
+            let _ = writeln!(s, "  every tool of the session");
+        }
+        if !t.allowed.is_empty() {
+            let _ = writeln!(s, "  allowed:    {}", t.allowed.join(", "));
+        }
+        if !t.removed.is_empty() {
+            let _ = writeln!(s, "  removed:    {}", t.removed.join(", "));
+        }
+        if !t.unresolved.is_empty() {
+            let _ = writeln!(s, "  unresolved: {}", t.unresolved.join(", "));
+        }
+        if !t.inherits_all && t.allowed.is_empty() {
+            let _ = writeln!(s, "  none");
+        }
     }
     for p in &i.protocols {
         let _ = writeln!(s, "\nProtocol: {} ({} steps)", p.title, p.steps.len());

@@ -5,6 +5,7 @@ pub(super) mod build;
 pub(super) mod check;
 pub(super) mod doctor;
 pub(super) mod hooks;
+pub(super) mod init;
 pub(super) mod inspect;
 pub(super) mod rules;
 pub(super) mod run;

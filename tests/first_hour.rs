@@ -1,0 +1,421 @@
+//! A new user's first hour: root causes instead of cascades, output a person reads, commands
+//! that say what they did, and the first run (`init`, completions). Every test runs the real
+//! binary.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code panics on broken fixtures"
+)]
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn agentspec() -> Command {
+    let mut cmd = Command::cargo_bin("agentspec").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, content).expect("write");
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The human output of `check` on the continued-description fixtures, every rule on: one
+/// finding per file, the loading error first.
+#[test]
+fn a_continued_description_is_one_finding_per_file() {
+    let out = agentspec()
+        .args(["check", "--isolated", "fixtures/loader-continuation/agents"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    insta::assert_snapshot!("continued_descriptions_human", text);
+    let json = agentspec()
+        .args([
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "fixtures/loader-continuation/agents",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    for file in report["files"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        let codes: Vec<&str> = file["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        if path.contains("/cont-") {
+            assert_eq!(codes.len(), 1, "{path}: {codes:?}");
+            assert!(
+                codes[0] == "AS004" || codes[0] == "AS111",
+                "{path}: {codes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_unsafe_fix_keeps_every_line_of_the_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let original =
+        fs::read_to_string("fixtures/loader-continuation/agents/cont-broken.md").unwrap();
+    write(dir.path(), ".claude/agents/cont-broken.md", &original);
+    // Safe fixes alone leave it: the fix changes what Claude Code does (the agent loads).
+    agentspec()
+        .args(["check", "--isolated", "--fix"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    agentspec()
+        .args(["check", "--isolated", "--fix", "--unsafe-fixes"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
+    let fixed = fs::read_to_string(dir.path().join(".claude/agents/cont-broken.md")).unwrap();
+    insta::assert_snapshot!("continued_description_fixed", fixed);
+    let out = agentspec()
+        .args([
+            "inspect",
+            ".claude/agents/cont-broken.md",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let inspection: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inspection["loads"], true);
+    let description = inspection["frontmatter"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "description")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Every line the author wrote, in order.
+    let start = original.find("description: ").unwrap() + "description: ".len();
+    let end = original.find("\ntools:").unwrap();
+    assert_eq!(
+        description,
+        format!("{}\n", &original[start..end].trim_end())
+    );
+}
+
+/// An 8 KB description line: the snippet is cut around the span with `…`, and no output line
+/// is wider than 200 columns when the output is not a terminal.
+#[test]
+fn long_lines_are_cut_around_the_span() {
+    let out = agentspec()
+        .args(["check", "--isolated", "fixtures/output/long-line.md"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 200, "a line of {widest} columns:\n{text}");
+    assert!(text.contains('…'), "{text}");
+    insta::assert_snapshot!("long_line_human", text);
+}
+
+#[test]
+fn the_summary_counts_severities_and_fixes_with_plurals() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: Use when: asked\ntools: Read, KillShell, MultiEdit\n---\nBody.\n",
+    );
+    let out = agentspec()
+        .args(["check", "--isolated"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.ends_with("Found 2 warnings and 1 info in 1 file.\n2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
+        "{text}"
+    );
+    // Labels say what is wrong at the spot.
+    assert!(
+        text.contains("╰── an old name (fixable with --unsafe-fixes)"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    let out = agentspec()
+        .args(["check", "--isolated"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+}
+
+#[test]
+fn an_unreadable_file_shows_no_empty_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = agentspec()
+        .args(["check", "--isolated", "nonexistent.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("× nonexistent.md: "), "{text}");
+    assert!(!text.contains('╭'), "{text}");
+}
+
+#[test]
+fn configuration_errors_point_at_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agentspec.toml",
+        "claude-code = \"2.1.332\"\n[rules]\nAS101 = \"off\"\n",
+    );
+    let out = agentspec()
+        .args(["check"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("agentspec.toml:2:2: unknown key `rules`"),
+        "{err}"
+    );
+    assert!(err.contains(" 2 │ [rules]"), "{err}");
+    assert!(!err.contains("at byte"), "{err}");
+}
+
+#[test]
+fn inspect_a_directory_inspects_each_agent() {
+    let out = agentspec()
+        .args([
+            "inspect",
+            "fixtures/loader-continuation/agents",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    // A directory with no agent files is refused with a hint.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes/readme.md", "# Notes\n");
+    let out = agentspec()
+        .args(["inspect", "notes"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no agent files under notes"));
+}
+
+#[test]
+fn inspect_of_a_file_that_does_not_load_says_so_first() {
+    let out = agentspec()
+        .args([
+            "inspect",
+            "fixtures/loader-continuation/agents/cont-broken.md",
+        ])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("  does not load:"), "{text}");
+    assert!(
+        text.contains("Tools\n  none: Claude Code does not load the agent\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn build_check_tells_stale_from_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "---\nname: good\ndescription: A good agent\ntools: Read\n---\nBody.\n";
+    write(dir.path(), ".claude/agents/good.md", good);
+    let build = |args: &[&str]| {
+        agentspec()
+            .arg("build")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(build(&[]).status.code(), Some(0));
+    let fresh = build(&["--check"]);
+    assert_eq!(fresh.status.code(), Some(0));
+    assert!(stderr(&fresh).contains("is up to date"));
+    // Stale: exit 1, which agent.
+    write(
+        dir.path(),
+        ".claude/agents/good.md",
+        good.replace("tools: Read", "tools: Read, Grep"),
+    );
+    let stale = build(&["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stderr(&stale).contains("the bundle is stale (agents: good)"),
+        "{}",
+        stderr(&stale)
+    );
+    // Errors: exit 1 with the errors, and never "up to date".
+    assert_eq!(build(&[]).status.code(), Some(0));
+    write(
+        dir.path(),
+        ".claude/agents/bad.md",
+        "---\ndescription: no name\n---\n",
+    );
+    for args in [&["--check"][..], &["--check", "--keep-going"][..]] {
+        let broken = build(args);
+        let err = stderr(&broken);
+        assert_eq!(broken.status.code(), Some(1), "{err}");
+        assert!(err.contains("bad.md"), "{err}");
+        assert!(!err.contains("is up to date"), "{err}");
+    }
+    assert!(
+        stderr(&build(&["--check"])).contains("cannot check .agentspec/bundle against the agents")
+    );
+    assert!(
+        stderr(&build(&["--check", "--keep-going"]))
+            .contains("1 file with errors was left out of the comparison")
+    );
+}
+
+#[test]
+fn init_then_check_build_and_doctor_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("agentspec");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        agentspec()
+            .args(args)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("XDG_STATE_HOME", state.path())
+            .env("HOME", state.path())
+            .output()
+            .unwrap()
+    };
+    std::process::Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    let init = run(&["init", "--hooks"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let config = fs::read_to_string(dir.path().join("agentspec.toml")).unwrap();
+    assert_eq!(config, agentspec::config::TEMPLATE);
+    for args in [&["check"][..], &["build"][..], &["doctor"][..]] {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+    // A second init leaves the configuration alone.
+    fs::write(dir.path().join("agentspec.toml"), "select = [\"AS1\"]\n").unwrap();
+    assert_eq!(run(&["init"]).status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("agentspec.toml")).unwrap(),
+        "select = [\"AS1\"]\n"
+    );
+}
+
+/// Every option of the template, uncommented, is a valid configuration: the template cannot
+/// name an option that does not exist.
+#[test]
+fn the_init_template_names_only_real_options() {
+    let uncommented: String = agentspec::config::TEMPLATE
+        .lines()
+        .map(|l| {
+            let body = l.strip_prefix("# ").unwrap_or(l);
+            let option = body.starts_with('[')
+                || body
+                    .split_once(" = ")
+                    .is_some_and(|(k, _)| !k.contains(' ') && !k.is_empty());
+            if option { body } else { "" }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = agentspec::config::Config::parse(
+        &uncommented,
+        Path::new("agentspec.toml"),
+        std::path::PathBuf::from("."),
+    );
+    assert!(config.is_ok(), "{:?}\n{uncommented}", config.err());
+    let schema: Value =
+        serde_json::from_str(&agentspec::schemas::schema_json("config").unwrap()).unwrap();
+    for key in schema["properties"].as_object().unwrap().keys() {
+        assert!(
+            agentspec::config::TEMPLATE.contains(&format!("{key} = "))
+                || agentspec::config::TEMPLATE.contains(&format!("[{key}]"))
+                || agentspec::config::TEMPLATE.contains(&format!("[[{key}]]")),
+            "the template lacks `{key}`"
+        );
+    }
+}
+
+#[test]
+fn completions_for_three_shells() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef agentspec"),
+        ("fish", "complete -c agentspec"),
+    ] {
+        let out = agentspec().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let script = stdout(&out);
+        assert!(script.contains(marker), "{shell}");
+        assert!(
+            script.contains("inspect") && script.contains("check"),
+            "{shell}"
+        );
+    }
+    // The bash script is valid bash.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agentspec.bash");
+    fs::write(
+        &file,
+        stdout(&agentspec().args(["completions", "bash"]).output().unwrap()),
+    )
+    .unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
