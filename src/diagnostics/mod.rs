@@ -206,3 +206,24 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     out.push_str(text.get(pos..).unwrap_or(""));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fix_title_describes_its_edit() {
+        let text = "tools: Read, MultiEdit, Grep";
+        let span = |s: &str| {
+            let start = text.find(s).unwrap();
+            Span::new(start, start + s.len())
+        };
+        let rename = Fix::safe(vec![Edit::replace(span("MultiEdit"), "Edit")]);
+        assert_eq!(rename.title(text), "Replace `MultiEdit` with `Edit`");
+        let remove = Fix::safe(vec![Edit::replace(span(", Grep"), "")]);
+        assert_eq!(remove.title(text), "Remove `, Grep`");
+        let insert = Fix::safe(vec![Edit::replace(Span::new(0, 0), "name: a\n")]);
+        assert_eq!(insert.title(text), "Apply the suggested fix");
+        assert_eq!(rename.titled("Rename it").title(text), "Rename it");
+    }
+}

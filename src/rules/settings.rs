@@ -1,5 +1,5 @@
 //! The settings that apply to one file, resolved from `agentspec.toml` by
-//! [`crate::config::Config::for_path`]: what the rules read.
+//! `Config::for_path` in the configuration module: what the rules read.
 
 use crate::diagnostics::Severity;
 use crate::model::protocol::{StepKind, Vocabulary};

@@ -54,7 +54,7 @@ grep -q "AS007" "$work/check.out" || fail "the missing-description diagnostic is
 grep -q "broken.md" "$work/check.out" || fail "the broken file is not named"
 grep -q "good.md" "$work/check.out" && fail "the good file was reported"
 grep -q "README.md" "$work/check.out" && fail "README.md was checked as an agent"
-grep -q "Found 1 error, 1 warning, 0 infos in 2 files" "$work/check.out" \
+grep -q "Found 1 error and 1 warning in 2 files." "$work/check.out" \
     || fail "unexpected summary"
 
 set +e
