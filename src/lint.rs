@@ -100,6 +100,69 @@ struct Checked {
     settings: FileSettings,
     tree: Option<PathBuf>,
     diagnostics: Vec<Diagnostic>,
+    /// Findings a root cause holds back (see [`HoldBack`]).
+    hold_back: HoldBack,
+}
+
+/// Where findings stay hidden behind their root cause, so that the report shows the cause and
+/// only what stays true once it is fixed.
+///
+/// - A description continued on unindented lines (AS111, or AS004 when it breaks the YAML)
+///   makes the lost lines look like keys: what other rules say about those lines (unknown,
+///   duplicate or lenient keys, tool names) goes away with the fix.
+/// - Frontmatter that does not parse (AS004) has no fields: findings about what Claude Code
+///   does with its fields would be about a reading it never makes. AS004's help says how many
+///   were held back; the body's findings stay.
+///
+/// Held-back findings still count for suppression comments (a comment that suppresses one is
+/// not unused), and encoding findings, AS108 (the frontmatter closed mid-line, itself a cause)
+/// and AS901 are never held back.
+#[derive(Debug, Clone, Default)]
+struct HoldBack {
+    /// The description and its lost lines.
+    continuation: Option<Span>,
+    /// The frontmatter, fences included, when its YAML does not parse.
+    unparsed: Option<Span>,
+}
+
+impl HoldBack {
+    const CAUSES: &[&str] = &["AS004", "AS111", "AS108", "AS901"];
+
+    fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let kept = |d: &Diagnostic| {
+            Self::CAUSES.contains(&d.code)
+                || rules::find(d.code).is_some_and(|r| r.meta.category == rules::Category::Encoding)
+        };
+        let within = |span: Option<Span>, d: &Diagnostic| {
+            span.is_some_and(|s| (s.start..=s.end).contains(&d.span.start))
+        };
+        if let Some(region) = self.continuation
+            && diagnostics
+                .iter()
+                .any(|d| matches!(d.code, "AS004" | "AS111") && within(Some(region), d))
+        {
+            diagnostics.retain(|d| kept(d) || !within(self.continuation, d));
+        }
+        if self.unparsed.is_none() || !diagnostics.iter().any(|d| d.code == "AS004") {
+            return;
+        }
+        let before = diagnostics.len();
+        diagnostics.retain(|d| kept(d) || !within(self.unparsed, d));
+        let held = before - diagnostics.len();
+        if held > 0
+            && let Some(d) = diagnostics.iter_mut().find(|d| d.code == "AS004")
+        {
+            let note = format!(
+                "{} about its fields {} reported once it parses",
+                crate::diagnostics::render::plural(held, "more finding"),
+                if held == 1 { "is" } else { "are" }
+            );
+            d.help = Some(match d.help.take() {
+                Some(help) => format!("{help}\n{note}"),
+                None => note,
+            });
+        }
+    }
 }
 
 /// Checks every input (in parallel) and runs the cross-file rules; reports keep input order.
@@ -181,6 +244,7 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             settings,
             tree: input.tree,
             diagnostics,
+            hold_back: HoldBack::default(),
         };
     }
     let role = FileRole {
@@ -195,6 +259,9 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
     if settings.claude_code != crate::release::Target::default() {
         spec.predict(&doc, &settings.claude_code);
     }
+    let continuation = doc.frontmatter.as_ref().ok().and_then(|fm| {
+        crate::model::continuation::find(&source.text, fm.content, &settings.known_keys)
+    });
     let mut diagnostics = Vec::new();
     {
         let cx = FileContext {
@@ -203,6 +270,7 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             spec: &spec,
             settings: &settings,
             tree: input.tree.as_deref(),
+            continuation: continuation.as_ref(),
         };
         for (i, rule) in RULES.iter().enumerate() {
             if let (Check::File(check), Some(_)) = (rule.check, settings.rules[i]) {
@@ -210,70 +278,24 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             }
         }
     }
-    root_cause_first(&doc, &spec, &mut diagnostics);
+    let hold_back = HoldBack {
+        continuation: continuation
+            .as_ref()
+            .map(crate::model::continuation::Continuation::region),
+        unparsed: match (&doc.frontmatter, doc.yaml.as_ref().map(|y| &y.outcome)) {
+            (Ok(fm), Some(parse::yaml::Outcome::Failed { .. })) => {
+                Some(Span::new(fm.open.start, fm.close.end))
+            }
+            _ => None,
+        },
+    };
     Checked {
         source,
         spec: Some(spec),
         settings,
         tree: input.tree,
         diagnostics,
-    }
-}
-
-/// Keeps the findings that stay true once the root cause is fixed.
-///
-/// - A description continued on unindented lines (AS111, or AS004 when it breaks the YAML)
-///   makes the lost lines look like keys: what other rules say about those lines (unknown,
-///   duplicate or lenient keys, tool names) goes away with the fix.
-/// - Frontmatter that does not parse (AS004) has no fields: findings about what Claude Code
-///   does with its fields would be about a reading it never makes. They are left out, and
-///   AS004's help says how many; the body's findings stay.
-fn root_cause_first(
-    doc: &crate::parse::ParsedDoc,
-    spec: &crate::model::AgentSpec,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    const OWN: &[&str] = &["AS004", "AS111"];
-    if let Some(c) = &spec.continuation {
-        let region = c.region();
-        let lines = region.start..=region.end;
-        let owned = diagnostics
-            .iter()
-            .any(|d| OWN.contains(&d.code) && lines.contains(&d.span.start));
-        if owned {
-            diagnostics.retain(|d| OWN.contains(&d.code) || !lines.contains(&d.span.start));
-        }
-    }
-    let failed = matches!(
-        doc.yaml.as_ref().map(|y| &y.outcome),
-        Some(crate::parse::yaml::Outcome::Failed { .. })
-    );
-    let Ok(frontmatter) = &doc.frontmatter else {
-        return;
-    };
-    if !failed || !diagnostics.iter().any(|d| d.code == "AS004") {
-        return;
-    }
-    let inside = frontmatter.open.start..=frontmatter.close.end;
-    let before = diagnostics.len();
-    diagnostics.retain(|d| {
-        d.code == "AS004"
-            || !inside.contains(&d.span.start)
-            || rules::find(d.code).is_some_and(|r| r.meta.category == rules::Category::Encoding)
-    });
-    let left_out = before - diagnostics.len();
-    if left_out > 0
-        && let Some(d) = diagnostics.iter_mut().find(|d| d.code == "AS004")
-    {
-        let note = format!(
-            "{} about its fields {} reported once it parses",
-            crate::diagnostics::render::plural(left_out, "more finding"),
-            if left_out == 1 { "is" } else { "are" }
-        );
-        d.help = Some(match d.help.take() {
-            Some(help) => format!("{help}\n{note}"),
-            None => note,
-        });
+        hold_back,
     }
 }
 
@@ -296,6 +318,7 @@ fn unreadable(
         },
         settings,
         tree,
+        hold_back: HoldBack::default(),
     }
 }
 
@@ -430,6 +453,7 @@ fn finish(mut c: Checked) -> FileReport {
     if c.settings.severity_of("AS901").is_some() {
         diagnostics.extend(suppressions.unused());
     }
+    c.hold_back.apply(&mut diagnostics);
     for d in &mut diagnostics {
         if let Some(meta) = rules::find(d.code).map(|r| r.meta)
             && let Some(severity) = c.settings.severity_of(d.code)

@@ -419,3 +419,59 @@ fn completions_for_three_shells() {
         .unwrap();
     assert!(status.success());
 }
+
+/// Review findings: a suppression comment whose finding is held back behind AS004 is not
+/// "unused" (and `--fix` does not delete it); encoding findings and AS108 are never held back.
+#[test]
+fn held_back_findings_still_count_for_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\nname: x\ndescription: ok\n# agentspec-disable-next-line AS201\ntools: Read, Bogus\nmodel: \"a\" b\n---\nBody.\n";
+    write(dir.path(), ".claude/agents/x.md", text);
+    let out = agentspec()
+        .args(["check", "--isolated", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout(&out);
+    assert!(report.contains("AS004"), "{report}");
+    assert!(!report.contains("AS901"), "{report}");
+    agentspec()
+        .args(["check", "--isolated", "--fix"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".claude/agents/x.md")).unwrap(),
+        text
+    );
+    write(
+        dir.path(),
+        ".claude/agents/x.md",
+        "---\nname: r\ndescription: \"Reviews cafÃ© code---fast\"\ntools: Read\n---\n",
+    );
+    let out = agentspec()
+        .args(["check", "--isolated", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout(&out);
+    assert!(report.contains("AS108"), "{report}");
+}
+
+/// A legacy name in `disallowedTools` is not renamed: that would take its replacement away.
+#[test]
+fn legacy_names_in_disallowed_tools_are_not_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\nname: x\ndescription: ok\ntools: Read, MultiEdit, MultiEdit\ndisallowedTools: MultiEdit\n---\nBody.\n";
+    write(dir.path(), ".claude/agents/x.md", text);
+    agentspec()
+        .args(["check", "--isolated", "--fix", "--unsafe-fixes"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let fixed = fs::read_to_string(dir.path().join(".claude/agents/x.md")).unwrap();
+    assert!(
+        fixed.contains("tools: Read, Edit, MultiEdit\ndisallowedTools: MultiEdit\n"),
+        "{fixed}"
+    );
+}

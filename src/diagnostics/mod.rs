@@ -97,8 +97,8 @@ impl Fix {
     }
 
     /// What the fix does, for a code action or a list of fixes: its own title, else the edit
-    /// described from `text` (the file it applies to): "Replace `MultiEdit` with `Edit`",
-    /// "Remove `, Read`", "Insert `tools: Read`".
+    /// described from `text` (the file it applies to) when it is one short edit on one line:
+    /// "Replace `MultiEdit` with `Edit`", "Remove `, Read`", "Insert ` *`".
     pub fn title(&self, text: &str) -> String {
         if let Some(title) = &self.title {
             return title.clone();
@@ -137,9 +137,6 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub span: Span,
-    /// What is wrong at the span, in a few words, for the label under it (default: the rule's
-    /// name in words).
-    pub label: Option<String>,
     pub fix: Option<Fix>,
     pub related: Vec<Related>,
 }
@@ -147,11 +144,6 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
         self
     }
 

@@ -41,8 +41,6 @@ pub struct AgentSpec {
     pub fields: Vec<Field>,
     /// The frontmatter's YAML did not parse and `fields` were recovered line by line.
     pub recovered: bool,
-    /// A one-line description continued on unindented lines (see [`continuation`]).
-    pub continuation: Option<continuation::Continuation>,
     pub name: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
     pub tools: Option<ToolList>,
@@ -180,11 +178,6 @@ impl AgentSpec {
             skipped_in: Vec::new(),
             role,
             recovered,
-            continuation: doc
-                .frontmatter
-                .as_ref()
-                .ok()
-                .and_then(|fm| continuation::find(text, fm.content)),
             fields,
         };
         spec.name = spec.string_field("name");

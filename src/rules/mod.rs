@@ -175,7 +175,6 @@ impl RuleMeta {
             message: message.into(),
             help: None,
             span,
-            label: None,
             fix: None,
             related: Vec::new(),
         }
@@ -256,6 +255,8 @@ pub struct FileContext<'a> {
     pub settings: &'a FileSettings,
     /// The agents tree the file belongs to, for cross-file rules.
     pub tree: Option<&'a Path>,
+    /// A description continued on unindented lines, if the frontmatter has one.
+    pub continuation: Option<&'a crate::model::continuation::Continuation>,
 }
 
 impl FileContext<'_> {

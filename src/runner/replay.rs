@@ -237,16 +237,20 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             .ok_or_else(|| format!("the bundle has no agent `{name}`"))
     };
     let main = agent.map(lookup).transpose()?;
-    if events.is_empty() {
+    if events.is_empty() && !text.trim().is_empty() {
         return Err("the recording holds no event: not an audit log, captured hook events or a Claude Code transcript".to_owned());
     }
     // A recording none of whose events names an agent (a transcript of the main session) is
     // governed only by `--agent`: without it nothing would be checked.
-    if main.is_none() && events.iter().all(|r| r.agent_type.is_none()) {
+    if main.is_none() && !events.is_empty() && events.iter().all(|r| r.agent_type.is_none()) {
         let names: Vec<&str> = bundle.agents.keys().map(String::as_str).collect();
+        let has = if names.is_empty() {
+            "the bundle has no agents".to_owned()
+        } else {
+            format!("the bundle has: {}", names.join(", "))
+        };
         return Err(format!(
-            "no event in the recording names an agent, so no policy applies to it; pass --agent NAME with the agent that ran it (the bundle has: {})",
-            names.join(", ")
+            "no event in the recording names an agent, so no policy applies to it; pass --agent NAME with the agent that ran it ({has})"
         ));
     }
     let mut sessions: BTreeMap<String, SessionState> = BTreeMap::new();

@@ -138,7 +138,14 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
             } else {
                 format!(" (agents: {})", stale.join(", "))
             };
-            eprintln!("agentspec: the bundle is stale{which}; run `agentspec build` to update it");
+            let output = if args.output == std::path::Path::new(".agentspec/bundle") {
+                String::new()
+            } else {
+                format!(" -o {}", args.output.display())
+            };
+            eprintln!(
+                "agentspec: the bundle is stale{which}; run `agentspec build{output}` to update it"
+            );
         }
         if !broken.is_empty() {
             let note = if diffs.is_empty() {
@@ -169,8 +176,8 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
         })
         .unwrap_or_default();
     eprintln!(
-        "agentspec: built {} agents into {} (revision {revision})",
-        units.len(),
+        "agentspec: built {} into {} (revision {revision})",
+        render::plural(units.len(), "agent"),
         args.output.display()
     );
     for note in crate::compile::check_notes(&bundle, &options.done_checks) {

@@ -132,7 +132,14 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
         }
         (None, None) => {}
     }
-    let _ = writeln!(s, "\nFrontmatter");
+    if i.loads {
+        let _ = writeln!(s, "\nFrontmatter");
+    } else {
+        let _ = writeln!(
+            s,
+            "\nFrontmatter (what agentspec made of it; Claude Code skips the file)"
+        );
+    }
     for f in &i.frontmatter {
         let mut value = f.value.to_string();
         if value.chars().count() > 80 {

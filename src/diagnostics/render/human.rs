@@ -35,9 +35,8 @@ pub fn human(reports: &[FileReport], style: Style) -> String {
 
 /// The label under a diagnostic's span: what is wrong there, and whether `--fix` mends it.
 fn label(d: &crate::diagnostics::Diagnostic) -> String {
-    let what = d.label.clone().unwrap_or_else(|| {
-        crate::rules::find(d.code).map_or_else(|| d.name.replace('-', " "), |r| r.meta.label())
-    });
+    let what =
+        crate::rules::find(d.code).map_or_else(|| d.name.replace('-', " "), |r| r.meta.label());
     match d.fix.as_ref().map(|f| f.applicability) {
         Some(Applicability::Safe) => format!("{what} (fixable)"),
         Some(Applicability::Unsafe) => format!("{what} (fixable with --unsafe-fixes)"),
@@ -98,14 +97,19 @@ pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
             let rendered = if no_source {
                 handler.render_report(&mut out, &diag)
             } else {
-                let window = Window::around(report, d.span, style.width);
+                let label = label(d);
+                let reserve = label.chars().count() + 6;
+                let window = Window::around(report, d.span, style.width, reserve);
                 let diag = diag.with_label(LabeledSpan::new(
-                    Some(label(d)),
+                    Some(label),
                     window.span.0,
                     window.span.1 - window.span.0,
                 ));
-                let source =
-                    NamedSource::new(format!("{path}:{}:{}", window.line, window.column), window);
+                let location = cut_path(
+                    &format!("{path}:{}:{}", window.line, window.column),
+                    style.width.saturating_sub(Window::GUTTER),
+                );
+                let source = NamedSource::new(location, window);
                 let report = miette::Report::new(diag).with_source_code(source);
                 handler.render_report(&mut out, report.as_ref())
             };
@@ -194,19 +198,43 @@ struct Window {
     column: usize,
 }
 
-/// A line cut to at most `budget` characters, keeping `focus` (a byte offset in the line)
-/// in view; `…` marks each cut. Returns the text and a map from byte offsets in the line to
-/// byte offsets in the text (clamped to what is shown).
+/// Columns a character takes in the output: miette expands a tab to 4, wide characters
+/// take 2.
+fn columns(c: char) -> usize {
+    if c == '\t' {
+        4
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    }
+}
+
+/// A line cut to at most `budget` columns, keeping `focus` (a byte offset in the line) in
+/// view near the left; `…` marks each cut. Returns the text and a map from byte offsets in
+/// the line to byte offsets in the text (clamped to what is shown).
 fn cut_line(line: &str, budget: usize, focus: Option<usize>) -> (String, impl Fn(usize) -> usize) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let n = chars.len();
-    let (first, last) = if n <= budget {
+    let width = |i: usize| chars.get(i).map_or(0, |&(_, c)| columns(c));
+    let total: usize = (0..n).map(width).sum();
+    let (first, last) = if total <= budget {
         (0, n)
     } else {
         let keep = budget.saturating_sub(2).max(1);
         let focus_char = focus.map_or(0, |f| chars.partition_point(|&(b, _)| b < f));
-        let first = focus_char.saturating_sub(keep / 4).min(n - keep);
-        (first, first + keep)
+        // A quarter of the room before the focus, the rest after it.
+        let mut first = focus_char.min(n);
+        let mut used = 0;
+        while first > 0 && used + width(first - 1) <= keep / 4 {
+            first -= 1;
+            used += width(first);
+        }
+        let mut last = first;
+        used = 0;
+        while last < n && used + width(last) <= keep {
+            used += width(last);
+            last += 1;
+        }
+        (first, last)
     };
     let byte_at = |c: usize| chars.get(c).map_or(line.len(), |&(b, _)| b);
     let (from, to) = (byte_at(first), byte_at(last));
@@ -217,13 +245,30 @@ fn cut_line(line: &str, budget: usize, focus: Option<usize>) -> (String, impl Fn
     (text, map)
 }
 
+/// `path` cut from the left to at most `max` characters.
+fn cut_path(path: &str, max: usize) -> String {
+    let n = path.chars().count();
+    if n <= max {
+        return path.to_owned();
+    }
+    let tail: String = path.chars().skip(n - max.saturating_sub(1)).collect();
+    format!("…{tail}")
+}
+
 impl Window {
     /// Context lines shown around a span (the handler shows one; keep a margin).
     const MARGIN: usize = 2;
     /// Columns taken by the gutter (`123 │ `) and the frame.
     const GUTTER: usize = 12;
 
-    fn around(report: &FileReport, span: crate::source::Span, width: usize) -> Window {
+    /// `reserve` columns are kept free to the right of every line for the label, which miette
+    /// draws from the middle of the underline.
+    fn around(
+        report: &FileReport,
+        span: crate::source::Span,
+        width: usize,
+        reserve: usize,
+    ) -> Window {
         let index = report.line_index();
         let text = &report.source.text;
         let start = crate::source::clamp_to_char_boundary(text, span.start.min(text.len()));
@@ -232,7 +277,7 @@ impl Window {
         let end_line = index.line_of(end);
         let first_line = start_line.saturating_sub(Self::MARGIN);
         let last_line = (end_line + Self::MARGIN).min(index.line_count().saturating_sub(1));
-        let budget = width.saturating_sub(Self::GUTTER).max(20);
+        let budget = width.saturating_sub(Self::GUTTER + reserve).max(20);
         let mut out = String::new();
         let mut local = (0, 0);
         for line in first_line..=last_line {

@@ -64,7 +64,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// The description's line, and the continuation's lines as `lines 4–9 are` (or `line 4 is`).
 pub fn line_range(cx: &FileContext, c: &Continuation) -> (usize, String) {
     let index = LineIndex::new(cx.text());
-    let description = index.line_of(c.description_line.start) + 1;
+    let description = index.line_of(c.description_line.end) + 1;
     let first = index.line_of(c.lines.start) + 1;
     let last = index.line_of(c.lines.end) + 1;
     let range = if first == last {
@@ -85,7 +85,7 @@ pub fn block_fix(cx: &FileContext, c: &Continuation) -> Option<Fix> {
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
-    let Some(c) = &cx.spec.continuation else {
+    let Some(c) = cx.continuation else {
         return;
     };
     if matches!(
@@ -107,10 +107,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             c.value,
             format!(
                 "the description ends at line {line}; {range} read as {} instead",
-                if keys.is_empty() {
-                    "other keys".to_owned()
-                } else {
-                    format!("the keys {}", keys.join(", "))
+                match keys.len() {
+                    0 => "other keys".to_owned(),
+                    1 => format!("the key {}", keys[0]),
+                    _ => format!("the keys {}", keys.join(", ")),
                 }
             ),
         )

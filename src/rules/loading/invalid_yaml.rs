@@ -55,7 +55,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     };
     let span = cx.rest_of_line(error.span.start);
     // The continued description is the usual cause: say so, with the fix.
-    if let Some(c) = &cx.spec.continuation
+    if let Some(c) = cx.continuation
         && (c.region().start..=c.region().end).contains(&span.start)
     {
         let (line, range) = description_continuation::line_range(cx, c);

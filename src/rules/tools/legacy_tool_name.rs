@@ -39,7 +39,9 @@ declare_rule! {
     /// Claude Code treats them as the same tool. Renaming a name that grants nothing to the
     /// tool that does its job today (`MultiEdit` to `Edit`, `NotebookRead` to `Read`) is an
     /// unsafe fix: the agent gains a tool it did not have, which is what its author meant,
-    /// but review it. There is no fix when the replacement is already in the list.
+    /// but review it. There is no fix when the replacement is already in the list, for a
+    /// repeated name after its first occurrence, or in `disallowedTools` (where it would take
+    /// the replacement away).
     pub RULE = { code: "AS202", name: "legacy-tool-name", category: Tools, severity: Warning, fix: Sometimes }
 }
 
@@ -68,7 +70,15 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help(help);
             let listed = list.entries.iter().any(|e| e.name == replacement);
-            if cx.slice(entry.name_span) == entry.name && !listed {
+            let first = list
+                .entries
+                .iter()
+                .position(|e| e.name == entry.name)
+                .is_some_and(|i| std::ptr::eq(&list.entries[i], entry));
+            // Renaming a name that grants nothing in `disallowedTools` would take the
+            // replacement away: only aliases (the same tool) are renamed there.
+            let renames = alias || key == "tools";
+            if cx.slice(entry.name_span) == entry.name && !listed && first && renames {
                 let edits = vec![Edit::replace(entry.name_span, replacement)];
                 let fix = if alias {
                     Fix::safe(edits)
