@@ -44,17 +44,21 @@ fn label(d: &crate::diagnostics::Diagnostic) -> String {
     }
 }
 
-/// miette's graphical report for every diagnostic.
-pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
+/// miette's graphical handler in `style`, with one line of context around a snippet.
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
         .with_width(style.width)
-        .without_primary_span_start();
+}
+
+/// miette's graphical report for every diagnostic.
+pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
+    let handler = handler(style).without_primary_span_start();
     let mut out = String::new();
     for report in reports {
         if report.diagnostics.is_empty() {
@@ -338,14 +342,7 @@ pub fn snippet(
     label: &str,
     style: Style,
 ) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_context_lines(1)
-        .with_width(style.width);
+    let handler = handler(style);
     let start = crate::source::clamp_to_char_boundary(text, span.start.min(text.len()));
     let end = crate::source::clamp_to_char_boundary(text, span.end.clamp(start, text.len()));
     let diag = MietteDiagnostic::new("").with_label(LabeledSpan::new(
