@@ -26,6 +26,11 @@ fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
     fs::write(path, content).expect("write");
 }
 
+/// Runs agentspec with `args` in `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    agentspec().args(args).current_dir(dir).output().unwrap()
+}
+
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -92,16 +97,15 @@ fn the_unsafe_fix_keeps_every_line_of_the_description() {
         .code(0);
     let fixed = fs::read_to_string(dir.path().join(".claude/agents/cont-broken.md")).unwrap();
     insta::assert_snapshot!("continued_description_fixed", fixed);
-    let out = agentspec()
-        .args([
+    let out = run_in(
+        dir.path(),
+        &[
             "inspect",
             ".claude/agents/cont-broken.md",
             "--format",
             "json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+        ],
+    );
     let inspection: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(inspection["loads"], true);
     let description = inspection["frontmatter"]
@@ -145,11 +149,7 @@ fn the_summary_counts_severities_and_fixes_with_plurals() {
         ".claude/agents/a.md",
         "---\nname: a\ndescription: Use when: asked\ntools: Read, KillShell, MultiEdit\n---\nBody.\n",
     );
-    let out = agentspec()
-        .args(["check", "--isolated"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated"]);
     let text = stdout(&out);
     assert!(
         text.ends_with("Found 2 warnings and 1 info in 1 file.\n2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
@@ -165,22 +165,14 @@ fn the_summary_counts_severities_and_fixes_with_plurals() {
         ".claude/agents/a.md",
         "---\nname: a\ndescription: d\n---\nBody.\n",
     );
-    let out = agentspec()
-        .args(["check", "--isolated"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated"]);
     assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
 }
 
 #[test]
 fn an_unreadable_file_shows_no_empty_snippet() {
     let dir = tempfile::tempdir().unwrap();
-    let out = agentspec()
-        .args(["check", "--isolated", "nonexistent.md"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated", "nonexistent.md"]);
     let text = stdout(&out);
     assert!(text.contains("× nonexistent.md: "), "{text}");
     assert!(!text.contains('╭'), "{text}");
@@ -194,11 +186,7 @@ fn configuration_errors_point_at_line_and_column() {
         "agentspec.toml",
         "claude-code = \"2.1.332\"\n[rules]\nAS101 = \"off\"\n",
     );
-    let out = agentspec()
-        .args(["check"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -226,11 +214,7 @@ fn inspect_a_directory_inspects_each_agent() {
     // A directory with no agent files is refused with a hint.
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "notes/readme.md", "# Notes\n");
-    let out = agentspec()
-        .args(["inspect", "notes"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["inspect", "notes"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no agent files under notes"));
 }
@@ -427,11 +411,7 @@ fn held_back_findings_still_count_for_suppressions() {
     let dir = tempfile::tempdir().unwrap();
     let text = "---\nname: x\ndescription: ok\n# agentspec-disable-next-line AS201\ntools: Read, Bogus\nmodel: \"a\" b\n---\nBody.\n";
     write(dir.path(), ".claude/agents/x.md", text);
-    let out = agentspec()
-        .args(["check", "--isolated", "--format", "concise"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated", "--format", "concise"]);
     let report = stdout(&out);
     assert!(report.contains("AS004"), "{report}");
     assert!(!report.contains("AS901"), "{report}");
@@ -449,11 +429,7 @@ fn held_back_findings_still_count_for_suppressions() {
         ".claude/agents/x.md",
         "---\nname: r\ndescription: \"Reviews cafÃ© code---fast\"\ntools: Read\n---\n",
     );
-    let out = agentspec()
-        .args(["check", "--isolated", "--format", "concise"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated", "--format", "concise"]);
     let report = stdout(&out);
     assert!(report.contains("AS108"), "{report}");
 }
@@ -464,11 +440,10 @@ fn legacy_names_in_disallowed_tools_are_not_renamed() {
     let dir = tempfile::tempdir().unwrap();
     let text = "---\nname: x\ndescription: ok\ntools: Read, MultiEdit, MultiEdit\ndisallowedTools: MultiEdit\n---\nBody.\n";
     write(dir.path(), ".claude/agents/x.md", text);
-    agentspec()
-        .args(["check", "--isolated", "--fix", "--unsafe-fixes"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    run_in(
+        dir.path(),
+        &["check", "--isolated", "--fix", "--unsafe-fixes"],
+    );
     let fixed = fs::read_to_string(dir.path().join(".claude/agents/x.md")).unwrap();
     assert!(
         fixed.contains("tools: Read, Edit, MultiEdit\ndisallowedTools: MultiEdit\n"),
