@@ -293,6 +293,26 @@ impl Config {
 
     /// The settings that apply to `path`.
     pub fn for_path(&self, path: &Path) -> FileSettings {
+        self.for_overrides(&self.overrides_for(path))
+    }
+
+    /// Which `[[overrides]]` apply to `path`, by index: all that decides its settings.
+    pub fn overrides_for(&self, path: &Path) -> Vec<usize> {
+        if self.overrides.is_empty() {
+            return Vec::new();
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        self.overrides
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| set.is_match(relative))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The settings with the overrides `matched` (from [`Config::overrides_for`]) applied.
+    pub fn for_overrides(&self, matched: &[usize]) -> FileSettings {
         let mut settings = FileSettings::default();
         let o = &self.options;
         apply_selection(&mut settings, o.select.as_deref(), &o.ignore, &o.severity);
@@ -313,25 +333,19 @@ impl Config {
                 .flat_map(|(k, v)| v.iter().map(move |p| (k, p.to_lowercase())))
                 .collect(),
         );
-        if !self.overrides.is_empty() {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-            let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
-            for (set, over) in self.overrides.iter().zip(&o.overrides) {
-                if set.is_match(relative) {
-                    apply_selection(
-                        &mut settings,
-                        over.select.as_deref(),
-                        &over.ignore,
-                        &over.severity,
-                    );
-                    apply_tools(&mut settings, &over.tools);
-                    if let Some(required) = &over.protocol.required {
-                        settings.required_steps = step_kinds(required);
-                    }
-                    if let Some(required) = over.done.required {
-                        settings.done_required = required;
-                    }
-                }
+        for over in matched.iter().filter_map(|&i| o.overrides.get(i)) {
+            apply_selection(
+                &mut settings,
+                over.select.as_deref(),
+                &over.ignore,
+                &over.severity,
+            );
+            apply_tools(&mut settings, &over.tools);
+            if let Some(required) = &over.protocol.required {
+                settings.required_steps = step_kinds(required);
+            }
+            if let Some(required) = over.done.required {
+                settings.done_required = required;
             }
         }
         apply_selection(

@@ -43,14 +43,15 @@ pub struct WalkError {
 pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, Vec<WalkError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let mut roots = PluginRoots::default();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found, &mut errors);
+            walk(path, &mut found, &mut errors, &mut roots);
         } else if only_agent_files {
-            found.extend(select(path));
+            found.extend(select(path, &mut roots));
         } else {
             // Named files are always checked, even when missing (that is reported).
-            found.push(candidate(path));
+            found.push(candidate(path, &mut roots));
         }
     }
     found.sort();
@@ -58,64 +59,89 @@ pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, V
     (found, errors)
 }
 
-fn walk(root: &Path, found: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
+fn walk(
+    root: &Path,
+    found: &mut Vec<Candidate>,
+    errors: &mut Vec<WalkError>,
+    roots: &mut PluginRoots,
+) {
     // The project's own settings files are checked even when `.gitignore` lists them, as it
     // usually lists `settings.local.json`: Claude Code reads them all the same.
     for name in ["settings.json", "settings.local.json"] {
         let path = root.join(".claude").join(name);
         if path.is_file() {
-            found.extend(select(&path));
+            found.extend(select(&path, roots));
         }
     }
-    let walker = ignore::WalkBuilder::new(root)
+    // Walked on every core: a large tree has thousands of folders, and each costs a few
+    // look-ups for ignore files. The files are sorted afterwards, so the order they are found
+    // in does not matter.
+    let files = std::sync::Mutex::new(Vec::new());
+    let failures = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                let is_file = entry
-                    .file_type()
-                    .is_some_and(|t| t.is_file() || t.is_symlink());
-                if is_file {
-                    found.extend(select(path));
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry
+                            .file_type()
+                            .is_some_and(|t| t.is_file() || t.is_symlink());
+                        if is_file && let Ok(mut files) = files.lock() {
+                            files.push(entry.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        if let Ok(mut failures) = failures.lock() {
+                            failures.push(err.to_string());
+                        }
+                    }
                 }
-            }
-            Err(err) => errors.push(WalkError {
-                path: root.to_path_buf(),
-                message: err.to_string(),
-            }),
-        }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort();
+    for path in files {
+        found.extend(select(&path, roots));
     }
+    let mut failures = failures.into_inner().unwrap_or_default();
+    failures.sort();
+    errors.extend(failures.into_iter().map(|message| WalkError {
+        path: root.to_path_buf(),
+        message,
+    }));
 }
 
 /// Whether a document (an editor buffer, say) is an agent file by the discovery rules, given
 /// its path and content; the candidate carries its plugin role and agents tree.
 pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
-    select(path).filter(|c| !c.needs_name || opens_with_named_frontmatter(content))
+    select(path, &mut PluginRoots::default())
+        .filter(|c| !c.needs_name || opens_with_named_frontmatter(content))
 }
 
 /// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
 /// open with named frontmatter; skills and commands are never agents.
-fn select(path: &Path) -> Option<Candidate> {
+fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
     if crate::model::settings::is_settings_file(path) {
         Some(Candidate {
             tree: None,
-            ..candidate(path)
+            ..candidate(path, roots)
         })
     } else if !is_md(path) {
         None
     } else if project_agents_dir(path).is_some()
         || agents_dir(path).is_some_and(|a| !under_skill_or_command(a))
     {
-        Some(candidate(path))
+        Some(candidate(path, roots))
     } else if !is_skill_or_command(path) {
         Some(Candidate {
             needs_name: true,
-            ..candidate(path)
+            ..candidate(path, roots)
         })
     } else {
         None
@@ -161,8 +187,24 @@ fn under_skill_or_command(dir: &Path) -> bool {
     })
 }
 
+/// Which folders are plugin roots (hold `.claude-plugin/plugin.json`), asked once per folder
+/// in one discovery, as every agent file of an agents folder asks about the same folder.
+#[derive(Default)]
+struct PluginRoots(std::collections::HashMap<PathBuf, bool>);
+
+impl PluginRoots {
+    fn is_plugin_root(&mut self, dir: &Path) -> bool {
+        if let Some(known) = self.0.get(dir) {
+            return *known;
+        }
+        let is = dir.join(".claude-plugin").join("plugin.json").is_file();
+        self.0.insert(dir.to_path_buf(), is);
+        is
+    }
+}
+
 /// Frontmatter on line 1 with a top-level `name:` key.
-fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
+pub(crate) fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     let text = String::from_utf8_lossy(head);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
@@ -181,11 +223,11 @@ fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
     false
 }
 
-fn candidate(path: &Path) -> Candidate {
+fn candidate(path: &Path, roots: &mut PluginRoots) -> Candidate {
     let agents = agents_dir(path);
     let plugin = agents
         .and_then(Path::parent)
-        .is_some_and(|p| p.join(".claude-plugin").join("plugin.json").is_file());
+        .is_some_and(|p| roots.is_plugin_root(p));
     let tree = agents.or_else(|| path.parent()).map(Path::to_path_buf);
     Candidate {
         path: path.to_path_buf(),

@@ -6,6 +6,7 @@
 #[macro_use]
 pub mod rules;
 
+pub mod cache;
 pub mod cli;
 pub mod compile;
 pub mod config;

@@ -1,6 +1,7 @@
 //! Checking files: parse, model, run the enabled rules, apply suppressions and severities.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -46,7 +47,9 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     if meta.is_dir() {
         return Err("is a directory".to_owned());
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata (one read, no regrowth); `take` still bounds a file that grows.
+    let size = usize::try_from(meta.len().min(MAX_FILE_SIZE + 1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size + 1);
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
@@ -97,11 +100,56 @@ impl FileReport {
 struct Checked {
     source: SourceFile,
     spec: Option<AgentSpec>,
-    settings: FileSettings,
+    settings: Arc<FileSettings>,
     tree: Option<PathBuf>,
     diagnostics: Vec<Diagnostic>,
     /// Findings a root cause holds back (see [`HoldBack`]).
     hold_back: HoldBack,
+    /// The agent's name as Claude Code registers it and whether it loads; `None` for a
+    /// settings file, which [`finish`] judges by its findings.
+    identity: Option<(Option<String>, bool)>,
+}
+
+/// What [`finish`] needs of a checked file besides its text and settings: what the cache keeps,
+/// and what a run keeps of a file a cross-file rule may still report on.
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    /// Findings before suppressions, hold-backs and severities.
+    pub diagnostics: Vec<Diagnostic>,
+    pub continuation: Option<Span>,
+    pub unparsed: Option<Span>,
+    pub identity: Option<(Option<String>, bool)>,
+}
+
+impl Checked {
+    fn raw(&self) -> Raw {
+        Raw {
+            diagnostics: self.diagnostics.clone(),
+            continuation: self.hold_back.continuation,
+            unparsed: self.hold_back.unparsed,
+            identity: self.identity.clone(),
+        }
+    }
+
+    fn from_raw(
+        source: SourceFile,
+        settings: Arc<FileSettings>,
+        tree: Option<PathBuf>,
+        raw: Raw,
+    ) -> Checked {
+        Checked {
+            source,
+            spec: None,
+            settings,
+            tree,
+            diagnostics: raw.diagnostics,
+            hold_back: HoldBack {
+                continuation: raw.continuation,
+                unparsed: raw.unparsed,
+            },
+            identity: raw.identity,
+        }
+    }
 }
 
 /// Where findings stay hidden behind their root cause, so that the report shows the cause and
@@ -166,12 +214,14 @@ impl HoldBack {
 }
 
 /// Checks every input (in parallel) and runs the cross-file rules; reports keep input order.
+/// Every report is held until the end: for a library caller or a few files. `agentspec check`
+/// uses [`check_streamed`], which keeps only each file's rendered output.
 pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
     let work = move || {
         let mut checked: Vec<Checked> = inputs
             .into_par_iter()
             .map(|input| {
-                let settings = config.for_path(&input.path);
+                let settings = Arc::new(config.for_path(&input.path));
                 check_one(input, settings)
             })
             .collect();
@@ -179,6 +229,409 @@ pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
         checked.into_par_iter().map(finish).collect()
     };
     on_pool(work)
+}
+
+/// A file for [`check_streamed`]: read from disk by the checking pool, or given.
+#[derive(Debug)]
+pub enum Job {
+    /// Read from disk; with `needs_name`, kept only if its frontmatter has a `name:` key.
+    Read {
+        path: PathBuf,
+        plugin: bool,
+        tree: Option<PathBuf>,
+        needs_name: bool,
+    },
+    /// Content already in memory (standard input, fixed files).
+    Given(Input),
+}
+
+impl Job {
+    fn input(&self) -> Option<Input> {
+        match self {
+            Job::Read {
+                path,
+                plugin,
+                tree,
+                needs_name,
+            } => {
+                let input = Input::read(path.clone(), *plugin, tree.clone());
+                let keep = !needs_name
+                    || input
+                        .content
+                        .as_deref()
+                        .is_ok_and(crate::discover::opens_with_named_frontmatter);
+                keep.then_some(input)
+            }
+            Job::Given(input) => Some(input.clone()),
+        }
+    }
+}
+
+/// What cross-file rules need of one file; the rest of a checked file can go.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub path: PathBuf,
+    pub tree: Option<PathBuf>,
+    pub target: crate::release::Target,
+    /// The agent's `name` and where it is written.
+    pub name: Option<(String, Span)>,
+    /// Some selected release loads the file.
+    pub loads_somewhere: bool,
+    /// Which cross-file rules the file's settings enable, by index into [`RULES`].
+    pub project_rules: Vec<usize>,
+}
+
+impl Facts {
+    fn of(c: &Checked) -> Facts {
+        let (name, loads_somewhere) = match &c.spec {
+            Some(spec) => (
+                spec.name.as_ref().map(|n| (n.value.clone(), n.span)),
+                spec.load.loads()
+                    || spec.skipped_in.len() < c.settings.claude_code.releases().len(),
+            ),
+            None => (None, false),
+        };
+        Facts {
+            path: c.source.path.clone(),
+            tree: c.tree.clone(),
+            target: c.settings.claude_code.clone(),
+            name,
+            loads_somewhere,
+            project_rules: RULES
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| {
+                    matches!(r.check, Check::Project(_)) && c.settings.rules[*i].is_some()
+                })
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+}
+
+/// A file a cross-file rule reported on, to finish again with that rule's findings.
+struct Redo<'j> {
+    index: usize,
+    job: &'j Job,
+    first_hash: u128,
+    raw: Option<Raw>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Settings resolved for one set of matching overrides, with their fingerprint.
+type Shared = (Arc<FileSettings>, u128);
+
+/// One file's outcome in [`check_streamed`] until the cross-file rules have run.
+struct Held<T> {
+    facts: Facts,
+    output: T,
+    /// Hash of the content checked, to tell whether a second read sees the same file.
+    hash: u128,
+    /// What finishing the file again needs, kept only for a file a cross-file rule may report
+    /// on (an agent with a name that loads).
+    raw: Option<Raw>,
+}
+
+/// Checks every job on the checking pool and turns each file's final report into `render`'s
+/// output as soon as the file is checked, so that a run holds per file only its [`Facts`] and
+/// its output, never its text or model. The cross-file rules then run over the facts; the few
+/// files they report on are read and checked again (a file that changed in between is reported
+/// as unreadable rather than with stale positions) and rendered anew. Outputs keep job order;
+/// jobs filtered out (files outside agents folders without `name:`) give none.
+///
+/// With a cache, a file whose content, path and settings match an entry is not checked again:
+/// its report is rebuilt from the entry and its text.
+pub fn check_streamed<T: Send>(
+    jobs: Vec<Job>,
+    config: &Config,
+    cache: Option<&crate::cache::Cache>,
+    render: &(dyn Fn(&FileReport) -> T + Sync),
+) -> Vec<T> {
+    let settings = Resolved::new(config);
+    let config = &settings;
+    on_pool(|| {
+        let mut held: Vec<(usize, Held<T>)> = jobs
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, job)| Some((i, first_pass(job, config, cache, render)?)))
+            .collect();
+        let facts: Vec<&Facts> = held.iter().map(|(_, h)| &h.facts).collect();
+        let mut found: std::collections::BTreeMap<usize, Vec<Diagnostic>> = Default::default();
+        for (i, diag) in project_diagnostics(&facts) {
+            found.entry(i).or_default().push(diag);
+        }
+        let redo: Vec<Redo> = found
+            .into_iter()
+            .filter_map(|(i, diagnostics)| {
+                let (j, h) = held.get_mut(i)?;
+                Some(Redo {
+                    index: i,
+                    job: &jobs[*j],
+                    first_hash: h.hash,
+                    raw: h.raw.take(),
+                    diagnostics,
+                })
+            })
+            .collect();
+        let redone: Vec<(usize, T)> = redo
+            .into_par_iter()
+            .map(|redo| {
+                let Redo {
+                    index: i,
+                    job,
+                    first_hash,
+                    raw,
+                    diagnostics,
+                } = redo;
+                let changed = |path: PathBuf, tree: Option<PathBuf>, settings| {
+                    let message = "the file changed while it was being checked; check it again";
+                    render(&finish(unreadable(
+                        path,
+                        tree,
+                        settings,
+                        message.to_owned(),
+                    )))
+                };
+                let Some(input) = job.input() else {
+                    // Read again, it is no longer an agent (it lost its `name:`).
+                    let (path, tree) = match job {
+                        Job::Read { path, tree, .. } => (path.clone(), tree.clone()),
+                        Job::Given(input) => (input.path.clone(), input.tree.clone()),
+                    };
+                    let (settings, _) = config.for_path(&path);
+                    return (i, changed(path, tree, settings));
+                };
+                let (settings, _) = config.for_path(&input.path);
+                let same = input
+                    .content
+                    .as_deref()
+                    .is_ok_and(|b| hash(b) == first_hash);
+                let mut checked = match (same, raw, input.content) {
+                    (true, Some(raw), Ok(bytes)) => Checked::from_raw(
+                        SourceFile::from_bytes(input.path, bytes),
+                        settings,
+                        input.tree,
+                        raw,
+                    ),
+                    (true, None, content) => check_one(Input { content, ..input }, settings),
+                    (_, _, _) => return (i, changed(input.path, input.tree, settings)),
+                };
+                checked.diagnostics.extend(diagnostics);
+                (i, render(&finish(checked)))
+            })
+            .collect();
+        for (i, output) in redone {
+            if let Some((_, h)) = held.get_mut(i) {
+                h.output = output;
+            }
+        }
+        held.into_iter().map(|(_, h)| h.output).collect()
+    })
+}
+
+/// xxh3-128 of a file's bytes.
+pub(crate) fn hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The settings of each distinct set of matching overrides, resolved once per run (with their
+/// fingerprint for the cache), so that files share them and what they build on first use.
+struct Resolved<'c> {
+    config: &'c Config,
+    memo: std::sync::Mutex<std::collections::HashMap<Vec<usize>, Shared>>,
+}
+
+impl<'c> Resolved<'c> {
+    fn new(config: &'c Config) -> Resolved<'c> {
+        Resolved {
+            config,
+            memo: Default::default(),
+        }
+    }
+
+    fn for_path(&self, path: &Path) -> Shared {
+        let matched = self.config.overrides_for(path);
+        if let Ok(memo) = self.memo.lock()
+            && let Some(found) = memo.get(&matched)
+        {
+            return found.clone();
+        }
+        let settings = Arc::new(self.config.for_overrides(&matched));
+        let resolved = (settings.clone(), settings.fingerprint());
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert(matched, resolved.clone());
+        }
+        resolved
+    }
+}
+
+/// Checks one job, or rebuilds its report from the cache; `None` for a job filtered out.
+fn first_pass<T>(
+    job: &Job,
+    config: &Resolved,
+    cache: Option<&crate::cache::Cache>,
+    render: &(dyn Fn(&FileReport) -> T + Sync),
+) -> Option<Held<T>> {
+    let path = match job {
+        Job::Read { path, .. } => path,
+        Job::Given(input) => &input.path,
+    };
+    let (settings, fingerprint) = config.for_path(path);
+    // The file's signature before it is read (and the time before that): what a later run may
+    // trust instead of reading it.
+    let recorded_ns = crate::cache::now_ns();
+    let stat = match (cache, job) {
+        (Some(_), Job::Read { path, .. }) => crate::cache::Stat::of(path),
+        _ => None,
+    };
+    if let (
+        Some(cache),
+        Some(stat),
+        Job::Read {
+            path,
+            plugin,
+            tree,
+            needs_name,
+        },
+    ) = (cache, &stat, job)
+        && let Some(hit) = cache.by_stat(
+            path,
+            *plugin,
+            tree.as_deref(),
+            stat,
+            (&settings, fingerprint),
+        )
+    {
+        if *needs_name && !hit.named {
+            // Found outside an agents folder, and its content has no `name:`: not an agent,
+            // as reading it would find.
+            return None;
+        }
+        let keep = keeps_raw(&hit.facts).then(|| hit.raw.clone());
+        if hit.finished_empty {
+            // Nothing to show: the report needs no text, and the file is not read.
+            let shown = Raw {
+                diagnostics: Vec::new(),
+                ..hit.raw
+            };
+            let source = SourceFile::new(path.clone(), String::new());
+            let report = finish(Checked::from_raw(source, settings, tree.clone(), shown));
+            return Some(Held {
+                output: render(&report),
+                facts: hit.facts,
+                hash: hit.content,
+                raw: keep,
+            });
+        }
+        // The report shows text: read it, and use the entry only for the content it is about.
+        let input = job.input()?;
+        if let Ok(bytes) = &input.content
+            && hash(bytes) == hit.content
+        {
+            let source = SourceFile::from_bytes(input.path, bytes.clone());
+            let report = finish(Checked::from_raw(source, settings, input.tree, hit.raw));
+            return Some(Held {
+                output: render(&report),
+                facts: hit.facts,
+                hash: hit.content,
+                raw: keep,
+            });
+        }
+        return Some(check_fresh(
+            input,
+            (settings, fingerprint),
+            Some(cache),
+            (Some(*stat), recorded_ns),
+            render,
+        ));
+    }
+    let input = job.input()?;
+    Some(check_fresh(
+        input,
+        (settings, fingerprint),
+        cache,
+        (stat, recorded_ns),
+        render,
+    ))
+}
+
+/// Whether a run keeps a file's raw findings for the cross-file rules' second look: only for
+/// an agent with a name that loads, which the cross-file rules may report on.
+fn keeps_raw(facts: &Facts) -> bool {
+    facts.name.is_some() && facts.loads_somewhere && !facts.project_rules.is_empty()
+}
+
+/// Checks a file read from disk or given, using a cache entry for the same content if there
+/// is one, and records the outcome (with the signature `stat` taken before reading).
+fn check_fresh<T>(
+    input: Input,
+    (settings, fingerprint): (Arc<FileSettings>, u128),
+    cache: Option<&crate::cache::Cache>,
+    (stat, recorded_ns): (Option<crate::cache::Stat>, i128),
+    render: &(dyn Fn(&FileReport) -> T + Sync),
+) -> Held<T> {
+    let content_hash = input.content.as_deref().map_or(0, hash);
+    let key = cache.and_then(|c| c.key(&input, content_hash, fingerprint));
+    let hit = match (cache, key) {
+        (Some(cache), Some(key)) => cache.get(&input, key, &settings),
+        _ => None,
+    };
+    let path = input.path.clone();
+    let (checked, facts, fresh) = match hit {
+        Some(hit) => {
+            let Input {
+                path,
+                content,
+                tree,
+                ..
+            } = input;
+            let source = SourceFile::from_bytes(path, content.unwrap_or_default());
+            (
+                Checked::from_raw(source, settings, tree, hit.raw),
+                hit.facts,
+                false,
+            )
+        }
+        None => {
+            let checked = check_one(input, settings);
+            let facts = Facts::of(&checked);
+            (checked, facts, true)
+        }
+    };
+    // A new entry, or a known one with the signature a later run can trust. Content that is
+    // not UTF-8 is not kept: its findings point into the decoded text, which the cache cannot
+    // check against the bytes.
+    let named = crate::discover::opens_with_named_frontmatter(checked.source.text.as_bytes());
+    let record = if checked.source.invalid_utf8_at.is_some() {
+        None
+    } else if fresh || stat.is_some() {
+        cache.zip(key)
+    } else {
+        None
+    };
+    let raw = (record.is_some() || keeps_raw(&facts)).then(|| checked.raw());
+    let report = finish(checked);
+    if let (Some((cache, key)), Some(raw)) = (record, &raw) {
+        cache.put(
+            &path,
+            crate::cache::Record {
+                key,
+                raw,
+                facts: &facts,
+                content: content_hash,
+                stat,
+                recorded_ns,
+                finished_empty: report.diagnostics.is_empty(),
+                named,
+            },
+        );
+    }
+    Held {
+        output: render(&report),
+        raw: raw.filter(|_| keeps_raw(&facts)),
+        facts,
+        hash: content_hash,
+    }
 }
 
 /// Runs `work` on the checking pool, whose threads have stacks deep enough for any input.
@@ -213,10 +666,10 @@ pub fn check_text(path: &Path, text: &str, plugin: bool, config: &Config) -> Fil
         plugin,
         tree: None,
     };
-    finish(check_one(input, config.for_path(path)))
+    finish(check_one(input, Arc::new(config.for_path(path))))
 }
 
-fn check_one(input: Input, settings: FileSettings) -> Checked {
+fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     let bytes = match input.content {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -245,6 +698,7 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             tree: input.tree,
             diagnostics,
             hold_back: HoldBack::default(),
+            identity: None,
         };
     }
     let role = FileRole {
@@ -289,6 +743,14 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
             _ => None,
         },
     };
+    let name = match spec.load {
+        Load::LoadsUnderFileName => source
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned()),
+        _ => spec.name.as_ref().map(|n| n.value.clone()),
+    };
+    let identity = Some((name, spec.load.loads()));
     Checked {
         source,
         spec: Some(spec),
@@ -296,13 +758,14 @@ fn check_one(input: Input, settings: FileSettings) -> Checked {
         tree: input.tree,
         diagnostics,
         hold_back,
+        identity,
     }
 }
 
 fn unreadable(
     path: PathBuf,
     tree: Option<PathBuf>,
-    settings: FileSettings,
+    settings: Arc<FileSettings>,
     message: String,
 ) -> Checked {
     let diagnostics = rules::loading::unreadable_file::RULE
@@ -319,39 +782,35 @@ fn unreadable(
         settings,
         tree,
         hold_back: HoldBack::default(),
+        identity: Some((None, false)),
     }
 }
 
 fn run_project_rules(checked: &mut [Checked]) {
-    let found = project_diagnostics(&checked.iter().collect::<Vec<_>>());
+    let facts: Vec<Facts> = checked.iter().map(Facts::of).collect();
+    let found = project_diagnostics(&facts.iter().collect::<Vec<_>>());
     for (i, diag) in found {
         checked[i].diagnostics.push(diag);
     }
 }
 
-/// The cross-file rules' diagnostics, by index into `checked`, for the rules each file enables.
-fn project_diagnostics(checked: &[&Checked]) -> Vec<(usize, Diagnostic)> {
-    let index: Vec<usize> = (0..checked.len())
-        .filter(|&i| checked[i].spec.is_some())
-        .collect();
-    let entries: Vec<ProjectEntry> = index
+/// The cross-file rules' diagnostics, by index into `facts`, for the rules each file enables.
+fn project_diagnostics(facts: &[&Facts]) -> Vec<(usize, Diagnostic)> {
+    let entries: Vec<ProjectEntry> = facts
         .iter()
-        .filter_map(|&i| {
-            let c = checked[i];
-            c.spec.as_ref().map(|spec| ProjectEntry {
-                path: &c.source.path,
-                spec,
-                tree: c.tree.as_deref(),
-                target: &c.settings.claude_code,
-            })
+        .map(|f| ProjectEntry {
+            path: &f.path,
+            tree: f.tree.as_deref(),
+            target: &f.target,
+            name: f.name.as_ref().map(|(n, span)| (n.as_str(), *span)),
+            loads_somewhere: f.loads_somewhere,
         })
         .collect();
     let mut found = Vec::new();
     for (r, rule) in RULES.iter().enumerate() {
         if let Check::Project(check) = rule.check {
-            for (e, diag) in check(&entries) {
-                let i = index[e];
-                if checked[i].settings.rules[r].is_some() {
+            for (i, diag) in check(&entries) {
+                if facts[i].project_rules.contains(&r) {
                     found.push((i, diag));
                 }
             }
@@ -402,7 +861,7 @@ impl Workspace {
             inputs
                 .into_par_iter()
                 .map(|input| {
-                    let settings = config.for_path(&input.path);
+                    let settings = Arc::new(config.for_path(&input.path));
                     (input.path.clone(), input.plugin, check_one(input, settings))
                 })
                 .collect()
@@ -414,7 +873,7 @@ impl Workspace {
 
     /// Adds or re-checks one file.
     pub fn update(&mut self, input: Input) {
-        let settings = self.config.for_path(&input.path);
+        let settings = Arc::new(self.config.for_path(&input.path));
         let path = input.path.clone();
         let plugin = input.plugin;
         let checked = on_pool(move || check_one(input, settings));
@@ -432,10 +891,10 @@ impl Workspace {
 
     /// The report on one file, cross-file rules included.
     pub fn report(&self, path: &Path) -> Option<FileReport> {
-        let all: Vec<&Checked> = self.files.values().map(|(_, c)| c).collect();
+        let facts: Vec<Facts> = self.files.values().map(|(_, c)| Facts::of(c)).collect();
         let target = self.files.keys().position(|p| p == path)?;
-        let mut checked = all[target].clone();
-        for (i, diag) in project_diagnostics(&all) {
+        let mut checked = self.files.values().nth(target)?.1.clone();
+        for (i, diag) in project_diagnostics(&facts.iter().collect::<Vec<_>>()) {
             if i == target {
                 checked.diagnostics.push(diag);
             }
@@ -465,26 +924,15 @@ fn finish(mut c: Checked) -> FileReport {
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
     });
-    let (agent, loads) = match &c.spec {
-        Some(spec) => {
-            let name = match spec.load {
-                Load::LoadsUnderFileName => c
-                    .source
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned()),
-                _ => spec.name.as_ref().map(|n| n.value.clone()),
-            };
-            (name, spec.load.loads())
-        }
+    let (agent, loads) = match c.identity.take() {
+        Some(identity) => identity,
         // A settings file "loads" when Claude Code reads it rather than skipping it whole.
-        None if crate::model::settings::is_settings_file(&c.source.path) => (
+        None => (
             None,
             !diagnostics
                 .iter()
                 .any(|d| d.code == rules::loading::settings_skipped::RULE.code),
         ),
-        None => (None, false),
     };
     FileReport {
         path: c.source.path.clone(),

@@ -302,4 +302,11 @@ pub(crate) struct CheckArgs {
     /// Never color the human output.
     #[arg(long)]
     pub(crate) no_color: bool,
+    /// Neither read nor write the cache: check every file.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Keep the cache here (default: `AGENTSPEC_CACHE_DIR`, else `.agentspec_cache` next to
+    /// `agentspec.toml`, else in the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
 }

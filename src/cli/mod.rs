@@ -125,13 +125,10 @@ pub(crate) fn config_for(
 }
 
 /// Prints `text`, or writes it atomically to `file` (creating its directory).
-pub(crate) fn emit(text: &str, file: Option<&std::path::Path>) -> Status {
-    let Some(file) = file else {
-        return print(text);
-    };
-    let written = std::fs::create_dir_all(crate::fsutil::parent_dir(file)).and_then(|()| {
-        crate::fsutil::write_atomic(file, text.as_bytes(), crate::fsutil::Durability::Synced)
-    });
+/// Writes `bytes` to `file` atomically, creating its folder; says why when it cannot.
+pub(crate) fn emit_to(bytes: &[u8], file: &std::path::Path) -> Status {
+    let written = std::fs::create_dir_all(crate::fsutil::parent_dir(file))
+        .and_then(|()| crate::fsutil::write_atomic(file, bytes, crate::fsutil::Durability::Synced));
     match written {
         Ok(()) => Status::Clean,
         Err(e) => {

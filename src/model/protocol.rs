@@ -533,10 +533,14 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
             .max_by_key(|s| s.level)
     };
     let mut out = Vec::new();
-    // Worked examples show protocols; they are not the agent's own.
-    let examples = example_blocks(text);
+    // Worked examples show protocols; they are not the agent's own. Found only when a numbered
+    // list asks (most files have none, and the search reads the whole text).
+    let examples = std::cell::OnceCell::new();
     let in_example = |pos: usize| {
-        examples.iter().any(|&(a, b)| a <= pos && pos < b)
+        examples
+            .get_or_init(|| example_blocks(text))
+            .iter()
+            .any(|&(a, b)| a <= pos && pos < b)
             || secs
                 .iter()
                 .any(|s| s.range.start <= pos && pos < s.range.end && names_example(&s.title))
@@ -656,29 +660,66 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
 /// Byte ranges of `<example>...</example>` blocks: an opening tag that starts a line (one in
 /// running text, such as "`<example>` blocks", opens nothing).
 fn example_blocks(text: &str) -> Vec<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    // `<example` in any case, from `from` on.
+    let open_at = |from: usize| {
+        let mut at = from;
+        while let Some(i) = memchr::memchr(b'<', bytes.get(at..)?) {
+            let start = at + i;
+            if bytes
+                .get(start..start + 8)
+                .is_some_and(|t| t.eq_ignore_ascii_case(b"<example"))
+            {
+                return Some(start);
+            }
+            at = start + 1;
+        }
+        None
+    };
+    // `close` (lower case) in any case, from `from` on: where it ends.
+    let close_end = |from: usize, close: &str| {
+        let mut at = from;
+        while let Some(i) = memchr::memchr(b'<', bytes.get(at..)?) {
+            let start = at + i;
+            if bytes
+                .get(start..start + close.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(close.as_bytes()))
+            {
+                return Some(start + close.len());
+            }
+            at = start + 1;
+        }
+        None
+    };
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = lower[from..].find("<example") {
-        let start = from + i;
-        let after = &lower[start + "<example".len()..];
+    while let Some(start) = open_at(from) {
+        let after = &bytes[start + "<example".len()..];
         // `<example>`, `<example attr=...>` or `<examples>`; the closing tag of the same name.
-        let (tag, close) = if after.starts_with("s>") {
+        let (tag, close) = if after
+            .get(..2)
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"s>"))
+        {
             ("<examples", "</examples>")
-        } else if after.starts_with(['>', ' ', '\t']) {
+        } else if after
+            .first()
+            .is_some_and(|c| matches!(c, b'>' | b' ' | b'\t'))
+        {
             ("<example", "</example>")
         } else {
             from = start + "<example".len();
             continue;
         };
-        let line_start = lower[..start].rfind('\n').map_or(0, |n| n + 1);
-        let closing = lower[start..].find(close);
+        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
         // In running text, or never closed: not a block.
-        if !lower[line_start..start].trim().is_empty() || closing.is_none() {
+        if !text[line_start..start].trim().is_empty() {
             from = start + tag.len();
             continue;
         }
-        let end = closing.map_or(lower.len(), |j| start + j + close.len());
+        let Some(end) = close_end(start, close) else {
+            from = start + tag.len();
+            continue;
+        };
         out.push((start, end));
         from = end;
     }
@@ -898,10 +939,12 @@ fn step_references(source: &str, span: Span) -> Vec<StepRef> {
     let Some(text) = source.get(span.start..span.end) else {
         return Vec::new();
     };
-    let lower = text.to_lowercase();
+    // ASCII case only: offsets in `lower` are offsets in `text`.
+    let lower = text.to_ascii_lowercase();
+    let finder = memchr::memmem::Finder::new("step");
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = lower[from..].find("step") {
+    while let Some(i) = finder.find(&lower.as_bytes()[from..]) {
         let at = from + i;
         let rest = &lower[at + 4..];
         let ws = rest.len() - rest.trim_start_matches([' ', '#']).len();

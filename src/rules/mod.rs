@@ -279,13 +279,17 @@ impl FileContext<'_> {
     }
 }
 
-/// A file's identity for cross-file rules.
+/// A file's identity for cross-file rules: all they may know of a file, so that a run keeps
+/// only this much of each file while the others are checked.
 pub struct ProjectEntry<'a> {
     pub path: &'a Path,
-    pub spec: &'a AgentSpec,
     pub tree: Option<&'a Path>,
     /// The Claude Code releases the file's settings select.
     pub target: &'a crate::release::Target,
+    /// The agent's `name` and where it is written.
+    pub name: Option<(&'a str, Span)>,
+    /// Some selected release loads the file.
+    pub loads_somewhere: bool,
 }
 
 pub type FileCheck = fn(&FileContext, &mut Vec<Diagnostic>);

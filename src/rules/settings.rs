@@ -25,6 +25,29 @@ pub struct FileSettings {
     pub claude_code: Target,
 }
 
+impl FileSettings {
+    /// A hash of everything that decides what checking a file finds, for the cache key.
+    pub fn fingerprint(&self) -> u128 {
+        let v = &self.vocabulary;
+        let text = format!(
+            "{:?}",
+            (
+                &self.rules,
+                &self.tools_allow,
+                self.require_explicit,
+                &self.known_tools,
+                &self.known_keys,
+                &self.known_models,
+                &self.required_steps,
+                self.done_required,
+                (&v.protocol_headings, &v.done_headings, &v.lexicon),
+                &self.claude_code,
+            )
+        );
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    }
+}
+
 impl Default for FileSettings {
     fn default() -> Self {
         Self {

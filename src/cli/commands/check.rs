@@ -4,12 +4,13 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::cache::Cache;
 use crate::cli::args::{CheckArgs, Format};
-use crate::cli::{Status, config_for, emit, print};
+use crate::cli::{Status, config_for, print};
 use crate::config::Config;
-use crate::diagnostics::render::{self, Summary};
+use crate::diagnostics::render;
 use crate::discover;
-use crate::lint::{self, Input};
+use crate::lint::{self, Input, Job};
 use crate::rules;
 
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
@@ -43,7 +44,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             return Status::Failure.into();
         }
     };
-    let mut inputs = if let Some(path) = &args.stdin_filename {
+    let jobs = if let Some(path) = &args.stdin_filename {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
             eprintln!("agentspec: cannot read standard input: {e}");
@@ -53,12 +54,12 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
         let (plugin, tree) = candidate
             .first()
             .map_or((false, None), |c| (c.plugin, c.tree.clone()));
-        vec![Input {
+        vec![Job::Given(Input {
             path: path.clone(),
             content: Ok(bytes),
             plugin,
             tree,
-        }]
+        })]
     } else {
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -69,10 +70,21 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
         for e in &walk_errors {
             eprintln!("agentspec: {}: {}", e.path.display(), e.message);
         }
-        discover::read_all(candidates)
+        candidates
+            .into_iter()
+            .map(|c| Job::Read {
+                path: c.path,
+                plugin: c.plugin,
+                tree: c.tree,
+                needs_name: c.needs_name,
+            })
+            .collect()
     };
     let mut status = Status::Clean;
-    if args.fix || args.diff {
+    let jobs = if args.fix || args.diff {
+        // Fixing needs every file's content in memory, as it checks each file until no fix
+        // applies; the report that follows is about the fixed content.
+        let mut inputs = lint::on_pool(|| read_jobs(jobs));
         match apply_fixes(&args, &mut inputs, &config) {
             Ok(changed) => {
                 if args.diff && changed {
@@ -85,13 +97,37 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             // The diff, or the fixed document, is the output.
             return status.into();
         }
+        inputs.into_iter().map(Job::Given).collect()
+    } else {
+        jobs
+    };
+    let cache = (!args.no_cache && args.stdin_filename.is_none()).then(|| {
+        Cache::open(&Cache::dir_for(
+            args.cache_dir.as_deref(),
+            config.path.as_deref(),
+        ))
+    });
+    let format = format(&args);
+    let parts = lint::check_streamed(jobs, &config, cache.as_ref(), &|report| {
+        render::stream::part(&format, report)
+    });
+    if let Some(cache) = cache {
+        let pack = cache.pack_path().to_path_buf();
+        if let Err(e) = cache.save() {
+            eprintln!(
+                "agentspec: cannot write the cache {}: {e} (use --no-cache or --cache-dir)",
+                pack.display()
+            );
+        }
     }
-    let reports = lint::check_inputs(inputs, &config);
-    let text = report_text(&args, &reports);
-    if !args.silent && emit(&text, args.output_file.as_deref()) == Status::Failure {
-        return Status::Failure.into();
-    }
-    let summary = Summary::of(&reports);
+    let tally = match write_report(&args, &format, &parts) {
+        Ok(tally) => tally,
+        Err(message) => {
+            eprintln!("agentspec: {message}");
+            return Status::Failure.into();
+        }
+    };
+    let summary = tally.summary;
     let too_many_warnings = (args.strict && summary.warnings > 0)
         || args.max_warnings.is_some_and(|max| summary.warnings > max);
     if status == Status::Failure {
@@ -103,13 +139,75 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// The report in the chosen format (or the statistics).
-fn report_text(args: &CheckArgs, reports: &[lint::FileReport]) -> String {
+/// Reads every job's file (in parallel), keeping job order.
+fn read_jobs(jobs: Vec<Job>) -> Vec<Input> {
+    use rayon::prelude::*;
+    jobs.into_par_iter()
+        .filter_map(|job| match job {
+            Job::Given(input) => Some(input),
+            Job::Read {
+                path,
+                plugin,
+                tree,
+                needs_name,
+            } => discover::read_all(vec![discover::Candidate {
+                path,
+                plugin,
+                tree,
+                needs_name,
+            }])
+            .pop(),
+        })
+        .collect()
+}
+
+/// Writes the report to standard output, or atomically to `--output-file`; nothing with
+/// `--silent`. Returns the totals.
+fn write_report(
+    args: &CheckArgs,
+    format: &render::stream::Format,
+    parts: &[render::stream::Part],
+) -> Result<render::stream::Tally, String> {
+    if args.silent {
+        return render::stream::write(format, parts, &mut std::io::sink())
+            .map_err(|e| e.to_string());
+    }
+    match &args.output_file {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let written = render::stream::write(format, parts, &mut out).and_then(|tally| {
+                out.flush()?;
+                Ok(tally)
+            });
+            match written {
+                Ok(tally) => Ok(tally),
+                // A closed pipe (`| head`) ends the output, not the check.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    render::stream::write(format, parts, &mut std::io::sink())
+                        .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(format!("cannot write the report: {e}")),
+            }
+        }
+        Some(file) => {
+            let mut bytes = Vec::new();
+            let tally = render::stream::write(format, parts, &mut bytes)
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            match crate::cli::emit_to(&bytes, file) {
+                Status::Failure => Err(format!("cannot write {}", file.display())),
+                _ => Ok(tally),
+            }
+        }
+    }
+}
+
+/// The output format the arguments ask for.
+fn format(args: &CheckArgs) -> render::stream::Format {
+    use render::stream::Format as F;
     if args.statistics {
-        let stats = render::statistics(reports);
-        return match args.format {
-            Format::Json => render::statistics_json(&stats),
-            _ => render::statistics_human(&stats),
+        return F::Statistics {
+            json: matches!(args.format, Format::Json),
         };
     }
     match args.format {
@@ -125,18 +223,17 @@ fn report_text(args: &CheckArgs, reports: &[lint::FileReport]) -> String {
                     render::Style::PLAIN.width
                 },
             };
-            if args.quiet {
-                render::human_diagnostics(reports, style)
-            } else {
-                render::human(reports, style)
+            F::Human {
+                style,
+                quiet: args.quiet,
             }
         }
-        Format::Concise => render::concise(reports),
-        Format::Json => render::json(reports),
-        Format::Sarif => render::sarif(reports, &render::Root::detect()),
-        Format::Github => render::github(reports, &render::Root::detect()),
-        Format::Junit => render::junit(reports),
-        Format::Gitlab => render::gitlab(reports, &render::Root::detect()),
+        Format::Concise => F::Concise,
+        Format::Json => F::Json,
+        Format::Sarif => F::Sarif(render::Root::detect()),
+        Format::Github => F::Github(render::Root::detect()),
+        Format::Junit => F::Junit,
+        Format::Gitlab => F::Gitlab(render::Root::detect()),
     }
 }
 

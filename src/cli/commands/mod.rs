@@ -1,5 +1,5 @@
 //! One module per subcommand. Each returns the exit status; standard output goes through
-//! [`super::print`] and [`super::emit`].
+//! [`super::print`] and [`super::emit_to`].
 
 pub(super) mod build;
 pub(super) mod check;

@@ -5,7 +5,7 @@ use miette::{
     MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Summary, display_path};
+use super::display_path;
 use crate::diagnostics::{Applicability, Severity};
 use crate::lint::FileReport;
 
@@ -127,9 +127,14 @@ pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
 /// `Found 1 error and 2 warnings in 3 files (1 will not load).`, then what `--fix` would
 /// fix; or `All checks passed: 3 files.`
 pub fn human_summary(reports: &[FileReport]) -> String {
+    summary_text(&super::stream::Tally::of(reports))
+}
+
+/// [`human_summary`] from the totals.
+pub(super) fn summary_text(tally: &super::stream::Tally) -> String {
     let mut out = String::new();
-    let s = Summary::of(reports);
-    let skipped = reports.iter().filter(|r| !r.loads).count();
+    let s = tally.summary;
+    let skipped = tally.not_loading;
     if s.errors + s.warnings + s.infos == 0 {
         let _ = writeln!(
             out,
@@ -162,15 +167,7 @@ pub fn human_summary(reports: &[FileReport]) -> String {
         "Found {counts} in {}{not_loading}.",
         super::plural(s.files, "file")
     );
-    let fixes = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .filter_map(|d| d.fix.as_ref().map(|f| f.applicability));
-    let (safe, unsafe_) = fixes.fold((0, 0), |(s, u), a| match a {
-        Applicability::Safe => (s + 1, u),
-        Applicability::Unsafe => (s, u + 1),
-    });
-    match (safe, unsafe_) {
+    match (tally.safe_fixes, tally.unsafe_fixes) {
         (0, 0) => {}
         (0, u) => {
             let _ = writeln!(out, "{u} fixable with `--fix --unsafe-fixes`.");

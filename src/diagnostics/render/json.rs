@@ -13,7 +13,7 @@ struct Report<'a> {
 }
 
 #[derive(Serialize)]
-struct File<'a> {
+pub(super) struct File<'a> {
     path: String,
     agent: Option<&'a str>,
     loads: bool,
@@ -51,16 +51,30 @@ struct RelatedItem<'a> {
 pub fn json(reports: &[FileReport]) -> String {
     let report = Report {
         version: 1,
-        files: reports
-            .iter()
-            .map(|r| File {
-                path: display_path(&r.path),
-                agent: r.agent.as_deref(),
-                loads: r.loads,
-                diagnostics: r.diagnostics.iter().map(|d| item(r, d)).collect(),
-            })
-            .collect(),
+        files: reports.iter().map(file).collect(),
         summary: Summary::of(reports),
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One file's entry.
+pub(super) fn file(r: &FileReport) -> File<'_> {
+    File {
+        path: display_path(&r.path),
+        agent: r.agent.as_deref(),
+        loads: r.loads,
+        diagnostics: r.diagnostics.iter().map(|d| item(r, d)).collect(),
+    }
+}
+
+/// The report without files, pretty-printed: `"files": []` is where they go.
+pub(super) fn skeleton(summary: Summary) -> String {
+    let report = Report {
+        version: 1,
+        files: Vec::new(),
+        summary,
     };
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');

@@ -10,55 +10,67 @@ use super::display_path;
 use crate::lint::FileReport;
 
 pub fn junit(reports: &[FileReport]) -> String {
-    let total: usize = reports.iter().map(|r| r.diagnostics.len().max(1)).sum();
-    let failures: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut out = head(&super::stream::Tally::of(reports));
+    for report in reports {
+        out.push_str(&suite(report));
+    }
+    out.push_str(TAIL);
+    out
+}
+
+/// The declaration and the opening `<testsuites>` with the totals.
+pub(super) fn head(tally: &super::stream::Tally) -> String {
+    let failures = tally.summary.errors + tally.summary.warnings + tally.summary.infos;
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"agentspec\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
+        tally.cases
+    )
+}
+
+pub(super) const TAIL: &str = "</testsuites>\n";
+
+/// One file's `<testsuite>`.
+pub(super) fn suite(report: &FileReport) -> String {
+    let mut out = String::new();
+    let path = escape(&display_path(&report.path));
+    let n = report.diagnostics.len();
     let _ = writeln!(
         out,
-        "<testsuites name=\"agentspec\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">"
+        "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">",
+        n.max(1)
     );
-    for report in reports {
-        let path = escape(&display_path(&report.path));
-        let n = report.diagnostics.len();
+    if n == 0 {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">",
-            n.max(1)
+            "    <testcase name=\"agentspec check\" classname=\"{path}\" file=\"{path}\"/>"
         );
-        if n == 0 {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"agentspec check\" classname=\"{path}\" file=\"{path}\"/>"
-            );
-        }
-        for d in &report.diagnostics {
-            let at = report.line_col(d.span.start);
-            let body = format!(
-                "{}:{}:{}: {} [{}] {}",
-                display_path(&report.path),
-                at.line,
-                at.column,
-                d.code,
-                d.severity.as_str(),
-                d.message_with_help()
-            );
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{} {} at {}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
-                d.code, d.name, at.line, at.column, at.line
-            );
-            let _ = writeln!(
-                out,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape(&d.message),
-                d.severity.as_str(),
-                escape(&body)
-            );
-            let _ = writeln!(out, "    </testcase>");
-        }
-        let _ = writeln!(out, "  </testsuite>");
     }
-    out.push_str("</testsuites>\n");
+    for d in &report.diagnostics {
+        let at = report.line_col(d.span.start);
+        let body = format!(
+            "{}:{}:{}: {} [{}] {}",
+            display_path(&report.path),
+            at.line,
+            at.column,
+            d.code,
+            d.severity.as_str(),
+            d.message_with_help()
+        );
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"{} {} at {}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
+            d.code, d.name, at.line, at.column, at.line
+        );
+        let _ = writeln!(
+            out,
+            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+            escape(&d.message),
+            d.severity.as_str(),
+            escape(&body)
+        );
+        let _ = writeln!(out, "    </testcase>");
+    }
+    let _ = writeln!(out, "  </testsuite>");
     out
 }
 

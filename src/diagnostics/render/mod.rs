@@ -8,6 +8,7 @@ mod json;
 mod junit;
 mod sarif;
 mod statistics;
+pub mod stream;
 
 pub use concise::concise;
 pub use github::{escape_data, escape_property, github};

@@ -7,6 +7,7 @@
 
 use serde_json::{Value, json};
 
+use super::stream::{pretty, write_arrays};
 use super::{Root, file_uri, fingerprints, line_col_utf16, percent_encode};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lint::FileReport;
@@ -21,21 +22,37 @@ const SCHEMA: &str =
 const ROOT_ID: &str = "%SRCROOT%";
 
 pub fn sarif(reports: &[FileReport], root: &Root) -> String {
+    let parts: Vec<Part> = reports.iter().map(|r| part(r, root)).collect();
+    let mut out = Vec::new();
+    let _ = write(&parts.iter().collect::<Vec<_>>(), root, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One file's share of the log: its artifact (when it has results) and its results, whose
+/// artifact index [`write`] sets.
+pub struct Part {
+    artifact: Option<Value>,
+    results: Vec<Value>,
+}
+
+pub fn part(report: &FileReport, root: &Root) -> Part {
+    let location = artifact_location(&report.path, root);
+    let path = root.display(&report.path);
+    let prints = fingerprints(&path, report);
+    let artifact = (!report.diagnostics.is_empty()).then(|| json!({ "location": location }));
+    let results = report
+        .diagnostics
+        .iter()
+        .zip(prints)
+        .map(|(d, print)| result(report, d, &location, 0, &print, root))
+        .collect();
+    Part { artifact, results }
+}
+
+/// Writes the log: the skeleton as one pretty-printed document, with every file's artifacts
+/// and results written into its two arrays in turn.
+pub fn write(parts: &[&Part], root: &Root, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r.meta)).collect();
-    let mut artifacts: Vec<Value> = Vec::new();
-    let mut results: Vec<Value> = Vec::new();
-    for report in reports {
-        let location = artifact_location(&report.path, root);
-        let path = root.display(&report.path);
-        let prints = fingerprints(&path, report);
-        if !report.diagnostics.is_empty() {
-            artifacts.push(json!({ "location": location }));
-        }
-        let artifact_index = artifacts.len().saturating_sub(1);
-        for (d, print) in report.diagnostics.iter().zip(prints) {
-            results.push(result(report, d, &location, artifact_index, &print, root));
-        }
-    }
     let root_uri = file_uri(&root.dir, true);
     let log = json!({
         "$schema": SCHEMA,
@@ -52,13 +69,46 @@ pub fn sarif(reports: &[FileReport], root: &Root) -> String {
             },
             "originalUriBaseIds": { ROOT_ID: { "uri": root_uri } },
             "columnKind": "utf16CodeUnits",
-            "artifacts": artifacts,
-            "results": results,
+            "artifacts": [],
+            "results": [],
         }]
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
-    text
+    let mut artifacts = parts.iter().filter_map(|p| p.artifact.as_ref()).map(pretty);
+    // Files with results are the files with artifacts: the n-th such file's results point at
+    // artifact n.
+    let mut results = parts
+        .iter()
+        .filter(|p| p.artifact.is_some())
+        .enumerate()
+        .flat_map(|(index, p)| {
+            p.results.iter().map(move |r| {
+                let mut r = r.clone();
+                set_artifact_index(&mut r, index);
+                pretty(&r)
+            })
+        });
+    write_arrays(
+        &text,
+        &mut [
+            ("\"artifacts\": []", &mut artifacts),
+            ("\"results\": []", &mut results),
+        ],
+        out,
+    )
+}
+
+/// Points a result (and its fix) at artifact `index`.
+fn set_artifact_index(result: &mut Value, index: usize) {
+    for pointer in [
+        "/locations/0/physicalLocation/artifactLocation",
+        "/fixes/0/artifactChanges/0/artifactLocation",
+    ] {
+        if let Some(location) = result.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            location.insert("index".into(), json!(index));
+        }
+    }
 }
 
 fn level(severity: Severity) -> &'static str {

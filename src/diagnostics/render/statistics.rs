@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::diagnostics::Applicability;
 use crate::lint::FileReport;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,26 +17,7 @@ pub struct Statistic {
 
 /// Counts per rule, by count (descending) then code.
 pub fn statistics(reports: &[FileReport]) -> Vec<Statistic> {
-    let mut by_code: std::collections::BTreeMap<&'static str, Statistic> =
-        std::collections::BTreeMap::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        let entry = by_code.entry(d.code).or_insert(Statistic {
-            code: d.code,
-            name: d.name,
-            count: 0,
-            fixable: 0,
-        });
-        entry.count += 1;
-        if d.fix
-            .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Safe)
-        {
-            entry.fixable += 1;
-        }
-    }
-    let mut list: Vec<Statistic> = by_code.into_values().collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
-    list
+    super::stream::Tally::of(reports).statistics()
 }
 
 /// `count  CODE  [*] name` per line, as ruff prints it (`[*]` when every one is fixable, `[-]`

@@ -30,12 +30,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, entry) in entries.iter().enumerate() {
         // A file counts if some selected release loads it.
-        let loads_somewhere =
-            entry.spec.load.loads() || entry.spec.skipped_in.len() < entry.target.releases().len();
-        if let Some(name) = &entry.spec.name
-            && loads_somewhere
+        if let Some((name, _)) = entry.name
+            && entry.loads_somewhere
         {
-            by_name.entry(name.value.as_str()).or_default().push(i);
+            by_name.entry(name).or_default().push(i);
         }
     }
     let mut out = Vec::new();
@@ -55,7 +53,7 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             } else {
                 same_tree.clone()
             };
-            let Some(span) = entry.spec.name.as_ref().map(|n| n.span) else {
+            let Some((_, span)) = entry.name else {
                 continue;
             };
             let mut diag = if same_tree.is_empty() {
@@ -82,10 +80,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             };
             for j in others {
                 let other = &entries[j];
-                if let Some(n) = &other.spec.name {
+                if let Some((_, span)) = other.name {
                     diag = diag.with_related(Related {
                         path: other.path.to_path_buf(),
-                        span: n.span,
+                        span,
                         message: format!("`{name}` is also defined here"),
                     });
                 }
