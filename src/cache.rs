@@ -197,15 +197,6 @@ impl Cache {
         }
     }
 
-    /// How many entries the pack read at the start held.
-    pub fn len(&self) -> usize {
-        self.old.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.old.is_empty()
-    }
-
     /// The key of `input` under the settings whose [`FileSettings::fingerprint`] is `settings`,
     /// or `None` for content that is never cached (a file that could not be read, or binary).
     pub fn key(&self, input: &Input, content_hash: u128, settings: u128) -> Option<u128> {

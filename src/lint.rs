@@ -246,6 +246,14 @@ pub enum Job {
 }
 
 impl Job {
+    /// The job's input, read if needed; `None` for a file that turns out not to be an agent.
+    pub fn into_input(self) -> Option<Input> {
+        match self {
+            Job::Given(input) => Some(input),
+            read => read.input(),
+        }
+    }
+
     fn input(&self) -> Option<Input> {
         match self {
             Job::Read {

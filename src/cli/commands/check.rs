@@ -142,23 +142,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
 /// Reads every job's file (in parallel), keeping job order.
 fn read_jobs(jobs: Vec<Job>) -> Vec<Input> {
     use rayon::prelude::*;
-    jobs.into_par_iter()
-        .filter_map(|job| match job {
-            Job::Given(input) => Some(input),
-            Job::Read {
-                path,
-                plugin,
-                tree,
-                needs_name,
-            } => discover::read_all(vec![discover::Candidate {
-                path,
-                plugin,
-                tree,
-                needs_name,
-            }])
-            .pop(),
-        })
-        .collect()
+    jobs.into_par_iter().filter_map(Job::into_input).collect()
 }
 
 /// Writes the report to standard output, or atomically to `--output-file`; nothing with

@@ -25,7 +25,6 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostics::Diagnostic;
 
-use crate::diagnostics::Severity;
 use crate::lint::FileReport;
 
 /// Totals over all reports.
@@ -39,18 +38,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
-        let mut s = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warning => s.warnings += 1,
-                Severity::Info => s.infos += 1,
-            }
-        }
-        s
+        stream::Tally::of(reports).summary
     }
 }
 
