@@ -49,6 +49,7 @@ fn bench(c: &mut Criterion) {
             command: command.into(),
         },
         work: None,
+        confined: false,
     };
     let long = compound_2kb();
     // How Claude Code writes a commit with a long message: a here-document in a substitution.

@@ -20,20 +20,38 @@ fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("agentspec")
 }
 
+/// How the hooks were installed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// The default: Claude Code's sandbox confines every command (emulated here from the
+    /// settings `hooks install` wrote, with bubblewrap).
+    Confined,
+    /// `--no-sandbox`: the command analysis and the git hooks are the wall.
+    AnalysisOnly,
+}
+
+const MODES: [Mode; 2] = [Mode::Confined, Mode::AnalysisOnly];
+
 /// A project with the backend agent, its bundle and hooks installed, a remote, and a branch to
 /// merge; the main branch is one commit ahead of the remote, so that a push changes it.
 struct Project {
     _tmp: tempfile::TempDir,
     dir: PathBuf,
     remote: PathBuf,
+    mode: Mode,
     /// The environment Claude Code gives Bash commands: the settings' `env` plus its own.
     env: BTreeMap<String, String>,
-    /// The hook command as installed in the settings.
-    hook_command: String,
+    /// The settings `hooks install` wrote.
+    settings: Value,
+    /// The hook as installed: the program and its arguments (no shell).
+    hook_program: PathBuf,
+    hook_args: Vec<String>,
     /// The agentspec binary the hooks run.
     binary: PathBuf,
     /// The user's home folder (`~/.claude/settings.json`).
     home: PathBuf,
+    /// The folder Claude Code's sandbox lets commands write temporary files in (`TMPDIR`).
+    tmpdir: PathBuf,
     session: String,
     next_id: std::cell::Cell<u32>,
 }
@@ -63,16 +81,40 @@ fn author() -> [(&'static str, &'static str); 4] {
     ]
 }
 
+/// Whether bubblewrap can make a sandbox here (CI installs it; the confined mode needs it).
+fn bubblewrap_works() -> bool {
+    Command::new("bwrap")
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--dev",
+            "/dev",
+            "--unshare-net",
+            "true",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 impl Project {
-    fn new(session: &str) -> Project {
-        Project::build(session, false)
+    fn new(session: &str, mode: Mode) -> Project {
+        Project::build(session, false, mode)
     }
 
     /// `own_binary`: the hooks run a copy of agentspec that the test may see overwritten.
-    fn build(session: &str, own_binary: bool) -> Project {
+    fn build(session: &str, own_binary: bool, mode: Mode) -> Project {
+        assert!(
+            mode == Mode::AnalysisOnly || bubblewrap_works(),
+            "the confined mode needs bubblewrap (`apt install bubblewrap socat`)"
+        );
         let tmp = tempfile::tempdir().unwrap();
         let home = tmp.path().join("home");
         std::fs::create_dir_all(&home).unwrap();
+        let tmpdir = tmp.path().join("sandbox-tmp");
+        std::fs::create_dir_all(&tmpdir).unwrap();
         let binary = if own_binary {
             let copy = tmp.path().join("bin/agentspec");
             std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
@@ -88,6 +130,8 @@ impl Project {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(dir.join("src/a.txt"), "one\n").unwrap();
         std::fs::write(dir.join(".gitignore"), ".agentspec/state/\n").unwrap();
+        // As after `agentspec init`: the configuration is there, and protected.
+        std::fs::write(dir.join("agentspec.toml"), "# agentspec's configuration\n").unwrap();
         // Project code that commits and pushes: a Makefile and package.json targets.
         std::fs::write(
             dir.join("Makefile"),
@@ -134,6 +178,7 @@ impl Project {
                 .args(args)
                 .current_dir(&dir)
                 .env("XDG_STATE_HOME", &state_home)
+                .env("HOME", &home)
                 .output()
                 .unwrap();
             assert!(
@@ -143,14 +188,18 @@ impl Project {
             );
         };
         run(&["build", "-o", ".agentspec/bundle"]);
-        run(&[
+        let mut install = vec![
             "hooks",
             "install",
             "--binary",
             binary.to_str().unwrap(),
             "--main-agent",
             "backend",
-        ]);
+        ];
+        if mode == Mode::AnalysisOnly {
+            install.push("--no-sandbox");
+        }
+        run(&install);
         let settings: Value = serde_json::from_str(
             &std::fs::read_to_string(dir.join(".claude/settings.json")).unwrap(),
         )
@@ -165,44 +214,78 @@ impl Project {
         env.insert("CLAUDE_CODE_SESSION_ID".into(), session.into());
         env.insert("GIT_EDITOR".into(), "true".into());
         env.insert("XDG_STATE_HOME".into(), state_home.display().to_string());
+        env.insert("HOME".into(), home.display().to_string());
+        env.insert("TMPDIR".into(), tmpdir.display().to_string());
         for (k, v) in author() {
             env.insert(k.into(), v.into());
         }
-        let hook_command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
-            .as_str()
+        let entry = &settings["hooks"]["PreToolUse"][0]["hooks"][0];
+        assert_eq!(entry["onFailure"], "block", "{entry}");
+        let hook_program = PathBuf::from(entry["command"].as_str().unwrap());
+        assert!(hook_program.is_absolute(), "{entry}");
+        let hook_args = entry["args"]
+            .as_array()
             .unwrap()
-            .to_owned();
+            .iter()
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            settings["sandbox"]["enabled"] == json!(true),
+            mode == Mode::Confined,
+            "{settings}"
+        );
         Project {
             _tmp: tmp,
             dir,
             remote,
+            mode,
             env,
-            hook_command,
+            settings,
+            hook_program,
+            hook_args,
             binary,
             home,
+            tmpdir,
             session: session.into(),
             next_id: std::cell::Cell::new(0),
         }
     }
 
-    /// Sends one hook event through the installed hook command; (stdout, exit code).
-    fn hook(&self, mut event: Value) -> (String, i32) {
+    /// The same project and files in another session.
+    fn in_session(self, session: &str) -> Project {
+        let mut env = self.env.clone();
+        env.insert("CLAUDE_CODE_SESSION_ID".into(), session.into());
+        Project {
+            session: session.into(),
+            env,
+            ..self
+        }
+    }
+
+    /// Sends one hook event to the installed hook, run as Claude Code runs it (the program
+    /// with its arguments, no shell); (stdout and stderr, exit code).
+    fn hook(&self, event: Value) -> (String, i32) {
+        self.hook_in(event, &self.dir)
+    }
+
+    fn hook_in(&self, mut event: Value, cwd: &Path) -> (String, i32) {
         event["session_id"] = json!(self.session);
-        event["cwd"] = json!(self.dir.display().to_string());
-        let mut child = Command::new("sh")
-            .args(["-c", &self.hook_command])
-            .current_dir(&self.dir)
+        event["cwd"] = json!(cwd.display().to_string());
+        let mut child = Command::new(&self.hook_program)
+            .args(&self.hook_args)
+            .current_dir(cwd)
             // What Claude Code gives hooks.
             .env("CLAUDE_PROJECT_DIR", &self.dir)
             .env("XDG_STATE_HOME", &self.env["XDG_STATE_HOME"])
             .env("HOME", &self.home)
+            .envs(author())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes())
-            .unwrap();
+        let _ =
+            std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes());
         drop(child.stdin.take());
         let out = child.wait_with_output().unwrap();
         let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -210,20 +293,103 @@ impl Project {
         (text, out.status.code().unwrap_or(-1))
     }
 
-    /// Runs `command` in the project as the Bash tool would; whether it succeeded.
-    fn execute(&self, command: &str) -> bool {
-        let mut cmd = Command::new("bash");
-        cmd.args(["-c", command]).current_dir(&self.dir);
+    /// `bash -c command` as Claude Code's Bash tool runs it: with the environment it gives
+    /// commands, and in the confined mode inside the sandbox the settings describe —
+    /// everything read-only but the project, `TMPDIR` and `allowWrite`; `denyWrite` read-only
+    /// in there; the credentials hidden; git's folder a mount point of its own.
+    fn command(&self, command: &str) -> Command {
+        let mut cmd = match self.mode {
+            Mode::AnalysisOnly => {
+                let mut cmd = Command::new("bash");
+                cmd.args(["-c", command]).current_dir(&self.dir);
+                cmd
+            }
+            Mode::Confined => {
+                let sandbox = &self.settings["sandbox"];
+                let list = |pointer: &str| -> Vec<String> {
+                    sandbox
+                        .pointer(pointer)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                };
+                let mut cmd = Command::new("bwrap");
+                cmd.args([
+                    "--die-with-parent",
+                    "--new-session",
+                    "--unshare-net",
+                    "--ro-bind",
+                    "/",
+                    "/",
+                    "--dev",
+                    "/dev",
+                    "--proc",
+                    "/proc",
+                ]);
+                for dir in [&self.dir, &self.tmpdir, &self.dir.join(".git")] {
+                    cmd.arg("--bind").arg(dir).arg(dir);
+                }
+                for p in list("/filesystem/allowWrite") {
+                    if Path::new(&p).exists() {
+                        cmd.args(["--bind", &p, &p]);
+                    }
+                }
+                for p in list("/filesystem/denyWrite") {
+                    // A missing path outside the project is read-only already; inside it,
+                    // `hooks install` and the runner make every one they list.
+                    if std::fs::symlink_metadata(&p).is_ok() {
+                        cmd.args(["--ro-bind", &p, &p]);
+                    }
+                }
+                for f in sandbox["credentials"]["files"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    let p = f["path"].as_str().unwrap();
+                    match std::fs::symlink_metadata(p) {
+                        Ok(m) if m.is_dir() => {
+                            cmd.args(["--tmpfs", p]);
+                        }
+                        Ok(_) => {
+                            cmd.args(["--ro-bind", "/dev/null", p]);
+                        }
+                        Err(_) => {}
+                    }
+                }
+                for v in sandbox["credentials"]["envVars"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    cmd.args(["--unsetenv", v["name"].as_str().unwrap()]);
+                }
+                cmd.arg("--chdir")
+                    .arg(&self.dir)
+                    .args(["--", "bash", "-c", command]);
+                cmd
+            }
+        };
         for (k, _) in std::env::vars() {
             if k.starts_with("GIT_") || k.starts_with("CLAUDE") {
                 cmd.env_remove(k);
             }
         }
-        cmd.envs(&self.env)
+        cmd.envs(&self.env);
+        cmd
+    }
+
+    /// Runs `command` in the project as the Bash tool would; whether it succeeded.
+    fn execute(&self, command: &str) -> bool {
+        let mut child = self
+            .command(command)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -238,8 +404,14 @@ impl Project {
     }
 
     /// The agent asks to run `command`: PreToolUse, and if the hook allows it, the command
-    /// and PostToolUse. Returns whether it was allowed.
+    /// (or the one the hook put in its place) and PostToolUse. Returns whether it was allowed.
     fn attempt(&self, command: &str) -> bool {
+        self.attempt_output(command).is_some()
+    }
+
+    /// As [`attempt`](Self::attempt); the command's output and whether it succeeded, when it
+    /// was allowed.
+    fn attempt_output(&self, command: &str) -> Option<(String, bool)> {
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
         let tool_use_id = format!("toolu_{id}");
@@ -249,10 +421,22 @@ impl Project {
         }));
         let denied = code == 2 || out.contains("\"permissionDecision\":\"deny\"");
         if denied {
-            return false;
+            return None;
         }
         assert_eq!(code, 0, "{command}: {out}");
-        let ok = self.execute(command);
+        // The runner performed it and put a command that reports the result in its place.
+        let runs = serde_json::from_str::<Value>(out.lines().next().unwrap_or(""))
+            .ok()
+            .and_then(|v| {
+                v.pointer("/hookSpecificOutput/updatedInput/command")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| command.to_owned());
+        let output = self.command(&runs).stdin(Stdio::null()).output().unwrap();
+        let ok = output.status.success();
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
         let event = if ok {
             "PostToolUse"
         } else {
@@ -260,10 +444,10 @@ impl Project {
         };
         self.hook(json!({
             "hook_event_name": event, "tool_name": "Bash",
-            "tool_input": {"command": command, "description": "x"}, "tool_use_id": tool_use_id,
+            "tool_input": {"command": runs, "description": "x"}, "tool_use_id": tool_use_id,
             "tool_response": {"stdout": ""}, "error": "failed",
         }));
-        true
+        Some((text, ok))
     }
 
     fn stop(&self, message: &str) -> String {
@@ -399,9 +583,27 @@ const ATTACKS: &[&str] = &[
     "git send-pack ../remote.git main:refs/heads/main",
 ];
 
+/// Commands the analysis cannot see into, or project code: refused in the analysis-only mode
+/// while the gate is closed, allowed when confined (they cannot commit or push there).
+const CANNOT_HURT_CONFINED: &[&str] = &[
+    "sh ship.sh",
+    "./ship.sh",
+    "python3 -c \"import subprocess; subprocess.run(['git','commit','--allow-empty','-m','a'])\"",
+    "node -e \"require('child_process').execSync('git commit --allow-empty -m a')\"",
+    "G=git; $G commit --allow-empty -m a",
+    "make commit",
+    "npm run ship",
+];
+
 #[test]
 fn before_approval_no_route_commits_or_pushes() {
-    let project = Project::new("attack-session");
+    for mode in MODES {
+        before_approval_in(mode);
+    }
+}
+
+fn before_approval_in(mode: Mode) {
+    let project = Project::new("attack-session", mode);
     let before = project.refs();
     let mut allowed = Vec::new();
     for attack in ATTACKS {
@@ -434,14 +636,42 @@ fn before_approval_no_route_commits_or_pushes() {
         let after = project.refs();
         assert_eq!(
             after, before,
-            "`{attack}` was allowed and moved a branch or the remote"
+            "{mode:?}: `{attack}` was allowed and moved a branch or the remote"
         );
     }
     // The build tools are the agent's job, so the analysis lets them run; the git hooks
     // refused the commit they tried.
     assert!(allowed.contains(&"make commit"), "{allowed:?}");
     assert!(allowed.contains(&"npm run ship"), "{allowed:?}");
-    eprintln!("allowed (and refused by the git hooks): {allowed:?}");
+    if mode == Mode::Confined {
+        // What cannot hurt in the sandbox is not refused.
+        for command in CANNOT_HURT_CONFINED {
+            assert!(
+                allowed.contains(command),
+                "{mode:?}: `{command}` was refused"
+            );
+        }
+    } else {
+        assert!(!allowed.contains(&"sh ship.sh"), "{allowed:?}");
+    }
+    eprintln!("{mode:?}: allowed (and stopped after): {allowed:?}");
+}
+
+#[test]
+fn the_sandbox_alone_stops_every_route() {
+    // Without the hook: every attack run directly inside the sandbox `hooks install`
+    // configured, as if the hook had allowed it. Nothing moves a branch or the remote.
+    let project = Project::new("sandbox-session", Mode::Confined);
+    project.hook(json!({"hook_event_name": "SessionStart"}));
+    let before = project.refs();
+    for attack in ATTACKS {
+        project.execute(attack);
+        assert_eq!(
+            project.refs(),
+            before,
+            "`{attack}` moved a branch or the remote"
+        );
+    }
 }
 
 #[test]
@@ -449,7 +679,7 @@ fn the_git_hooks_alone_refuse_every_route_that_keeps_the_environment() {
     // Without the command analysis: every attack run directly, as if the analysis had missed
     // it. Only the routes that strip the hooks' environment or write git's files without git
     // get through — those are exactly the ones the analysis denies as opaque.
-    let project = Project::new("backstop-session");
+    let project = Project::new("backstop-session", Mode::AnalysisOnly);
     // The session must exist: the main agent asked for nothing yet.
     project.hook(json!({"hook_event_name": "SessionStart"}));
     let before = project.refs();
@@ -536,7 +766,13 @@ const ASKS: &str =
 
 #[test]
 fn the_honest_flow_commits_once_and_pushes_that_commit() {
-    let project = Project::new("honest-session");
+    for mode in MODES {
+        honest_flow_in(mode);
+    }
+}
+
+fn honest_flow_in(mode: Mode) {
+    let project = Project::new("honest-session", mode);
     std::fs::write(project.dir.join("src/a.txt"), "three\n").unwrap();
     assert!(
         !project.attempt("git add -A && git commit -m change"),
@@ -562,16 +798,31 @@ fn the_honest_flow_commits_once_and_pushes_that_commit() {
     // The approved commit may be pushed.
     assert!(project.attempt("git push origin main"));
     assert_eq!(git(&project.remote, &["rev-parse", "main"]), committed);
+    if mode == Mode::Confined {
+        // The agent read what the runner did, as the command's own output.
+        let (text, ok) = project.attempt_output("git push origin main").unwrap();
+        assert!(ok, "{text}");
+        assert!(
+            text.contains("agentspec ran `git push origin main` for you"),
+            "{text}"
+        );
+    }
 }
 
 #[test]
 fn a_change_after_the_approval_voids_it_whichever_tool_made_it() {
+    for mode in MODES {
+        a_change_voids_in(mode);
+    }
+}
+
+fn a_change_voids_in(mode: Mode) {
     for change in [
         "echo more >> src/a.txt",
         "sed -i 's/three/THREE/' src/a.txt",
         "touch src/new.txt",
     ] {
-        let project = Project::new("void-session");
+        let project = Project::new("void-session", mode);
         std::fs::write(project.dir.join("src/a.txt"), "three\n").unwrap();
         project.stop(ASKS);
         project.prompt("yes");
@@ -585,7 +836,7 @@ fn a_change_after_the_approval_voids_it_whichever_tool_made_it() {
         project.execute("git add -A && make commit");
         assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head, "{change}");
         // In one command: the change happens after the hook looked, so the git hooks refuse.
-        let project = Project::new("void-inline");
+        let project = Project::new("void-inline", mode);
         std::fs::write(project.dir.join("src/a.txt"), "three\n").unwrap();
         project.stop(ASKS);
         project.prompt("yes");
@@ -602,7 +853,7 @@ fn a_change_after_the_approval_voids_it_whichever_tool_made_it() {
 #[test]
 fn project_code_commits_through_the_git_hooks_only_after_approval() {
     for target in ["make commit", "npm run ship", "sh ship.sh"] {
-        let project = Project::new("script-session");
+        let project = Project::new("script-session", Mode::AnalysisOnly);
         let head = git(&project.dir, &["rev-parse", "HEAD"]);
         project.execute(target);
         assert_eq!(
@@ -626,6 +877,22 @@ fn project_code_commits_through_the_git_hooks_only_after_approval() {
 }
 
 #[test]
+fn project_code_never_commits_when_confined() {
+    // Confined, project code cannot commit even after the approval: the runner makes the
+    // approved commit when the agent asks for it plainly.
+    for target in ["make commit", "npm run ship", "sh ship.sh"] {
+        let project = Project::new("script-confined", Mode::Confined);
+        let head = git(&project.dir, &["rev-parse", "HEAD"]);
+        project.stop(ASKS);
+        project.prompt("yes");
+        assert!(project.attempt(target), "{target}");
+        assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head, "{target}");
+        assert!(project.attempt("git commit --allow-empty -m approved"));
+        assert_ne!(git(&project.dir, &["rev-parse", "HEAD"]), head, "{target}");
+    }
+}
+
+#[test]
 fn a_yes_that_is_not_exactly_the_token_approves_nothing() {
     for answer in [
         "yes, but change X",
@@ -633,7 +900,7 @@ fn a_yes_that_is_not_exactly_the_token_approves_nothing() {
         "yes please",
         "no",
     ] {
-        let project = Project::new("answer-session");
+        let project = Project::new("answer-session", Mode::Confined);
         project.stop(ASKS);
         project.prompt(answer);
         assert!(
@@ -647,16 +914,26 @@ fn a_yes_that_is_not_exactly_the_token_approves_nothing() {
 fn a_background_agents_notification_is_not_the_users_answer() {
     // Claude Code submits `<task-notification>` prompts when a background agent finishes; the
     // request for approval stays open for the user's real answer.
-    let project = Project::new("notification-session");
-    project.stop(ASKS);
-    project.prompt("<task-notification>\n<result>yes</result>\n</task-notification>");
-    project.prompt("yes");
-    assert!(project.attempt("git commit --allow-empty -m a"));
+    for mode in MODES {
+        let project = Project::new("notification-session", mode);
+        project.stop(ASKS);
+        project.prompt("<task-notification>\n<result>yes</result>\n</task-notification>");
+        project.prompt("yes");
+        let head = git(&project.dir, &["rev-parse", "HEAD"]);
+        assert!(project.attempt("git commit --allow-empty -m a"), "{mode:?}");
+        assert_ne!(git(&project.dir, &["rev-parse", "HEAD"]), head, "{mode:?}");
+    }
 }
 
 #[test]
 fn one_approval_cannot_carry_a_hidden_commit() {
-    let project = Project::new("hidden-session");
+    for mode in MODES {
+        hidden_commit_in(mode);
+    }
+}
+
+fn hidden_commit_in(mode: Mode) {
+    let project = Project::new("hidden-session", mode);
     // Before asking: a commit with other content, and on top of it one whose tree is exactly
     // the work the user will review, kept under a tag (allowed: tags move no branch).
     std::fs::write(project.dir.join("src/a.txt"), "reviewed\n").unwrap();
@@ -708,7 +985,13 @@ fn one_approval_cannot_carry_a_hidden_commit() {
 fn a_test_suites_own_repositories_are_not_guarded() {
     // Project code that makes and commits in temporary repositories (a test suite of a tool
     // that works with git) keeps working while the gate is closed.
-    let project = Project::new("suite-session");
+    for mode in MODES {
+        suite_in(mode);
+    }
+}
+
+fn suite_in(mode: Mode) {
+    let project = Project::new("suite-session", mode);
     project.hook(json!({"hook_event_name": "SessionStart"}));
     let head = git(&project.dir, &["rev-parse", "HEAD"]);
     assert!(project.execute(
@@ -721,7 +1004,7 @@ fn a_test_suites_own_repositories_are_not_guarded() {
 
 #[test]
 fn a_commit_parked_in_an_earlier_session_is_not_ground_for_the_next() {
-    let project = Project::new("park-one");
+    let project = Project::new("park-one", Mode::AnalysisOnly);
     project.hook(json!({"hook_event_name": "SessionStart"}));
     let head = git(&project.dir, &["rev-parse", "HEAD"]);
     // Session one parks unapproved work under a tag (tags move no branch).
@@ -729,15 +1012,7 @@ fn a_commit_parked_in_an_earlier_session_is_not_ground_for_the_next() {
     project.attempt("git reset -q --hard rel");
     assert_eq!(git(&project.dir, &["rev-parse", "HEAD"]), head);
     // Session two starts with the tag among the refs; moving the branch to it is still refused.
-    let next = Project {
-        session: "park-two".into(),
-        env: {
-            let mut env = project.env.clone();
-            env.insert("CLAUDE_CODE_SESSION_ID".into(), "park-two".into());
-            env
-        },
-        ..project
-    };
+    let next = project.in_session("park-two");
     next.hook(json!({"hook_event_name": "SessionStart"}));
     next.attempt("git reset -q --hard rel");
     next.execute("git reset -q --hard rel");
@@ -746,7 +1021,13 @@ fn a_commit_parked_in_an_earlier_session_is_not_ground_for_the_next() {
 
 #[test]
 fn moving_the_git_folder_away_guards_nothing_less() {
-    let project = Project::new("separate-session");
+    for mode in MODES {
+        separate_git_dir_in(mode);
+    }
+}
+
+fn separate_git_dir_in(mode: Mode) {
+    let project = Project::new("separate-session", mode);
     project.hook(json!({"hook_event_name": "SessionStart"}));
     let outside = project.dir.parent().unwrap().join("moved.git");
     project.execute(&format!(
@@ -760,7 +1041,13 @@ fn moving_the_git_folder_away_guards_nothing_less() {
 
 #[test]
 fn the_repositorys_own_hooks_still_run() {
-    let project = Project::new("chain-session");
+    for mode in MODES {
+        own_hooks_in(mode);
+    }
+}
+
+fn own_hooks_in(mode: Mode) {
+    let project = Project::new("chain-session", mode);
     let hooks = project.dir.join(".git/hooks");
     std::fs::write(
         hooks.join("commit-msg"),
@@ -1019,7 +1306,13 @@ const HONEST: &[&str] = &[
 
 #[test]
 fn the_agent_cannot_change_what_enforcement_stands_on() {
-    let project = Project::build("tamper-session", true);
+    for mode in MODES {
+        tamper_in(mode);
+    }
+}
+
+fn tamper_in(mode: Mode) {
+    let project = Project::build("tamper-session", true, mode);
     // The session has started (its state and pinned bundle exist).
     project.prompt("implement the change");
     let fill = |c: &str| {
@@ -1107,10 +1400,16 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
     let mut through = Vec::new();
     for attack in TAMPERING {
         let command = fill(attack);
-        // `attempt` runs whatever the hook allows.
-        if project.attempt(&command) {
-            through.push(command);
+        // `attempt` runs whatever the hook allows (confined: in the sandbox, where what cannot
+        // hurt is allowed).
+        if project.attempt(&command) && mode == Mode::AnalysisOnly {
+            through.push(command.clone());
         }
+        assert_eq!(
+            project.enforcement_files(),
+            before,
+            "{mode:?}: `{command}` changed what enforcement stands on"
+        );
     }
     let at = |p: &Path| p.display().to_string();
     let write = |path: String| json!({"file_path": path, "content": "{}"});
@@ -1168,8 +1467,15 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
             through.push(format!("{tool} {input}"));
         }
     }
-    assert!(through.is_empty(), "tampering allowed: {through:#?}");
-    assert_eq!(project.enforcement_files(), before, "something changed");
+    assert!(
+        through.is_empty(),
+        "{mode:?}: tampering allowed: {through:#?}"
+    );
+    assert_eq!(
+        project.enforcement_files(),
+        before,
+        "{mode:?}: something changed"
+    );
     // Enforcement still holds: no commit before the approval, and the audit log is whole.
     let head = git(&project.dir, &["rev-parse", "HEAD"]);
     assert!(!project.attempt("git commit --allow-empty -m after-tampering"));
@@ -1190,12 +1496,21 @@ fn the_agent_cannot_change_what_enforcement_stands_on() {
         .map(|c| fill(c))
         .filter(|c| !project.attempt(c))
         .collect();
-    assert!(refused.is_empty(), "honest commands refused: {refused:#?}");
+    assert!(
+        refused.is_empty(),
+        "{mode:?}: honest commands refused: {refused:#?}"
+    );
 }
 
 #[test]
 fn a_change_no_command_showed_fails_the_session_closed() {
-    let project = Project::build("guard-session", true);
+    for mode in MODES {
+        guard_in(mode);
+    }
+}
+
+fn guard_in(mode: Mode) {
+    let project = Project::build("guard-session", true, mode);
     project.prompt("implement the change");
     assert!(project.attempt("ls"));
     // What Claude Code and git write in honest work changes nothing that counts: an allow
@@ -1218,16 +1533,13 @@ fn a_change_no_command_showed_fails_the_session_closed() {
     assert!(!project.attempt("ls"));
     assert!(!project.attempt("git commit --allow-empty -m x"));
     // A new session starts from what is there now.
-    let next = Project {
-        session: "guard-session-2".to_owned(),
-        ..project
-    };
+    let next = project.in_session("guard-session-2");
     assert!(next.attempt("ls"));
 }
 
 #[test]
 fn a_governed_command_may_not_leave_the_sandbox() {
-    let project = Project::build("sandbox-flag-session", true);
+    let project = Project::build("sandbox-flag-session", true, Mode::Confined);
     project.prompt("implement the change");
     assert!(!project.allows_tool(
         "Bash",
@@ -1241,41 +1553,45 @@ fn a_governed_command_may_not_leave_the_sandbox() {
 
 #[test]
 fn the_hooks_work_from_a_subfolder_and_fail_closed_without_the_binary() {
-    let project = Project::new("cd-session");
+    let project = Project::build("cd-session", true, Mode::Confined);
     // The agent ran `cd src`: Claude Code runs later hooks there, with the event's cwd.
-    let event = json!({"session_id": "cd-session", "cwd": project.dir.join("src"),
-        "hook_event_name": "PreToolUse", "tool_name": "Bash",
+    let commit = json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
         "tool_input": {"command": "git commit --allow-empty -m x"}, "tool_use_id": "t1"});
-    let run = |command: &str, dir: &Path| {
-        let mut child = Command::new("sh")
-            .args(["-c", command])
-            .current_dir(dir)
-            .env("CLAUDE_PROJECT_DIR", &project.dir)
-            .env("XDG_STATE_HOME", &project.env["XDG_STATE_HOME"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // A command that exits at once may close its input first.
-        let _ =
-            std::io::Write::write_all(child.stdin.as_mut().unwrap(), event.to_string().as_bytes());
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    };
-    let out = run(&project.hook_command, &project.dir.join("src"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (out, code) = project.hook_in(commit.clone(), &project.dir.join("src"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"permissionDecision\":\"deny\""), "{out}");
+    // The hook runs the binary by its absolute path, with no shell in between: nothing the
+    // agent puts on PATH answers it.
+    assert_eq!(project.hook_program, project.binary);
+    // Another binary in its place (an upgrade, or a stand-in): every action is blocked until
+    // `hooks install` runs again.
+    let mut bytes = std::fs::read(&project.binary).unwrap();
+    bytes.extend_from_slice(b"\0changed");
+    std::fs::write(&project.binary, &bytes).unwrap();
+    let (out, code) = project.hook(commit.clone());
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("changed since `agentspec hooks install`"),
+        "{out}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\"permissionDecision\":\"deny\""));
-    // The binary gone: the installed command blocks (exit 2) instead of the shell's 127.
-    let missing = project
-        .hook_command
-        .replace(&bin().display().to_string(), "/nonexistent/agentspec");
-    let out = run(&missing, &project.dir);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not installed or not on PATH"));
+    let (out, code) = project.hook(json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": "ls"}, "tool_use_id": "t2"}));
+    assert_eq!(code, 2, "{out}");
+}
+
+#[test]
+fn the_hook_fails_closed_when_the_sandbox_is_switched_off() {
+    let project = Project::new("sandbox-off", Mode::Confined);
+    assert!(project.attempt("ls"));
+    let settings = project.dir.join(".claude/settings.json");
+    let mut value = project.settings.clone();
+    value["sandbox"]["enabled"] = json!(false);
+    std::fs::write(&settings, value.to_string()).unwrap();
+    // A new session (the guard would fail this one closed anyway): the hook sees the
+    // settings no longer confine the agent's commands, and blocks every action.
+    let next = project.in_session("sandbox-off-2");
+    let (out, code) = next.hook(json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": "ls"}, "tool_use_id": "t1"}));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("sandbox is not enabled"), "{out}");
 }

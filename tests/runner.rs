@@ -49,6 +49,7 @@ fn bash_at(command: &str, w: &WorkTree) -> Event {
             command: command.into(),
         },
         work: Some(w.clone()),
+        confined: false,
     }
 }
 
@@ -289,6 +290,7 @@ fn decision_table_on_the_backend_policy() {
                     target: Some("https://example.com".into()),
                 },
                 work: None,
+                confined: false,
             }],
             vec!["deny"],
         ),
@@ -314,6 +316,7 @@ fn decision_table_on_the_backend_policy() {
                     path: "/p/.git/refs/heads/main".into(),
                 },
                 work: Some(w0()),
+                confined: false,
             }],
             vec!["deny"],
         ),
@@ -344,6 +347,7 @@ fn decision_table_on_the_backend_policy() {
                 tool: "mcp__git__git_commit".into(),
                 action: Action::Other { target: None },
                 work: Some(w0()),
+                confined: false,
             }],
             vec!["deny"],
         ),
@@ -475,6 +479,7 @@ fn subagents_of_a_governed_main_agent_are_bound_by_its_gates() {
             agent: Some("general-purpose".into()),
         },
         work: None,
+        confined: false,
     };
     let main = Actor {
         key: "main",
@@ -1264,6 +1269,7 @@ fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_
             .args(args)
             .current_dir(tmp.path())
             .env("XDG_STATE_HOME", tmp.path().join("xdg"))
+            .env("HOME", tmp.path().join("home"))
             .output()
             .unwrap()
     };
@@ -1279,7 +1285,8 @@ fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean `backend`"), "{err}");
     assert!(!tmp.path().join(".claude/settings.json").exists());
-    // A binary that is not on PATH is installed with a warning.
+    // A binary that cannot be found is not installed: the hooks run it by its absolute path,
+    // never by a PATH lookup.
     let out = run(&[
         "hooks",
         "install",
@@ -1288,8 +1295,12 @@ fn install_refuses_an_unknown_main_agent_and_doctor_sees_a_settings_file_claude_
         "--binary",
         "agentspec-nowhere",
     ]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not on PATH"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pass --binary with the absolute path"),
+        "{err}"
+    );
     let out = run(&[
         "hooks",
         "install",

@@ -95,6 +95,10 @@ pub(crate) enum RunCommand {
         /// The agent whose policy governs the main session.
         #[arg(long)]
         main_agent: Option<String>,
+        /// The agent's commands run confined (written by `hooks install`): without the
+        /// confinement in the install record and in the settings, every action is blocked.
+        #[arg(long)]
+        confined: bool,
     },
     /// Replay a recorded session (the runner's audit log, captured hook events, or a Claude
     /// Code transcript) and report every violation; exit 1 if any.
@@ -174,15 +178,20 @@ pub(crate) struct InstallArgs {
     pub(crate) bundle: PathBuf,
     #[arg(long, default_value = ".claude/settings.json")]
     pub(crate) settings: PathBuf,
-    /// The agentspec command the hooks run (default: `agentspec` from PATH).
-    #[arg(long, default_value = "agentspec")]
-    pub(crate) binary: String,
+    /// The agentspec binary the hooks run, by absolute path or looked up on PATH now
+    /// (default: this binary). The hooks never look it up on PATH themselves.
+    #[arg(long)]
+    pub(crate) binary: Option<String>,
     /// The agent whose policy governs the main session (events without `agent_type`).
     #[arg(long)]
     pub(crate) main_agent: Option<String>,
-    /// Also turn on Claude Code's sandbox with writes to agentspec's files denied, so that
-    /// project code the agent runs cannot change them either (needs bubblewrap and socat
-    /// on Linux; without them Claude Code runs commands unsandboxed, with a warning).
+    /// Do not confine the agent's commands: the analysis-only mode, where the gates rest on
+    /// reading each command and project code the agent runs can walk around them. Without
+    /// this flag a bundle with a gate turns Claude Code's sandbox on (Linux: bubblewrap and
+    /// socat), and the install stops where it cannot run.
+    #[arg(long, conflicts_with = "sandbox")]
+    pub(crate) no_sandbox: bool,
+    /// Confine the agent's commands even when no agent has a gate.
     #[arg(long)]
     pub(crate) sandbox: bool,
 }

@@ -87,6 +87,12 @@ pub enum Event {
         /// The work tree now, when the decision depends on it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         work: Option<WorkTree>,
+        /// The call runs confined: where it cannot move a branch, push, or change what
+        /// enforcement stands on (the host's sandbox). Then the gates refuse only what is
+        /// recognised as a commit or a push, not every command whose effect cannot be read
+        /// from its text.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        confined: bool,
     },
     ToolFinished {
         tool: String,
@@ -1118,6 +1124,21 @@ fn tool_gate_matches(gate: &Gate, tool: &str) -> bool {
     matches!(&gate.action, GateAction::Tool { rule } if rule.names_tool(tool))
 }
 
+/// The event, marked as run confined when it is a tool call and `confined` holds.
+pub fn with_confinement(event: Event, confined: bool) -> Event {
+    match event {
+        Event::ToolRequested {
+            tool, action, work, ..
+        } => Event::ToolRequested {
+            tool,
+            action,
+            work,
+            confined,
+        },
+        other => other,
+    }
+}
+
 /// Decides on one event. Pure: the same actor, state and event always give the same result.
 pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, SessionState) {
     let mut next = state.clone();
@@ -1140,8 +1161,14 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
             request_if_asked(actor, &mut next, &mut agent, text, None);
             Decision::Allow
         }
-        Event::ToolRequested { tool, action, work } => {
-            let (decision, arm) = tool_decision(actor, &next, tool, action, work.as_ref());
+        Event::ToolRequested {
+            tool,
+            action,
+            work,
+            confined,
+        } => {
+            let (decision, arm) =
+                tool_decision(actor, &next, tool, action, work.as_ref(), *confined);
             if let Some(i) = arm
                 && let Some(a) = next.approvals.get_mut(i)
             {
@@ -1324,6 +1351,7 @@ fn tool_decision(
     tool: &str,
     action: &Action,
     work: Option<&WorkTree>,
+    confined: bool,
 ) -> (Decision, Option<usize>) {
     let analysis = match action {
         Action::Shell { command } => Some(shell::analyze(command)),
@@ -1413,7 +1441,9 @@ fn tool_decision(
                 }
             }
         }
+        // Confined, a command the analysis cannot see into cannot commit or push either.
         if any_closed
+            && !confined
             && let Some(opaque) = analysis.opaque.first()
             && let Some(gate) = gates
                 .iter()

@@ -358,6 +358,9 @@ impl Context<'_> {
             };
             return destination.and_then(|d| self.destination(command, d, sources));
         }
+        if let Some(why) = installs_git_hooks(program, args) {
+            return Some(why);
+        }
         match program {
             "tee" => {
                 return operands.iter().find_map(|w| found(w, Touch::Write));
@@ -609,6 +612,18 @@ impl Context<'_> {
         }
         if sub == "config" {
             return self.git_config(command, &rest);
+        }
+        if sub == "maintenance"
+            && rest
+                .iter()
+                .map(|w| w.text.as_str())
+                .find(|a| !a.starts_with('-'))
+                .is_some_and(|a| matches!(a, "register" | "unregister" | "start" | "stop"))
+        {
+            return Some(
+                "`git maintenance` writes git's configuration (the user's and the repository's)"
+                    .to_owned(),
+            );
         }
         if !GIT_WRITES.contains(&sub) {
             return None;
@@ -1470,6 +1485,44 @@ fn matches_anywhere(parts: &[&str], pattern: &[&str], touch: Touch) -> bool {
             .all(|(t, p)| component_can_be(t, p));
         prefix_ok && (tail.len() >= pattern.len() || touch == Touch::Remove)
     })
+}
+
+/// Programs that install git hooks (into `.git/hooks`, or by setting `core.hooksPath`), the
+/// hooks agentspec's own stand on.
+fn installs_git_hooks(program: &str, args: &[Word]) -> Option<String> {
+    let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+    let installs = match program {
+        "pre-commit" => matches!(
+            texts.first(),
+            Some(&("install" | "uninstall" | "install-hooks" | "init-templatedir"))
+        ),
+        "husky" => matches!(
+            texts.first(),
+            None | Some(&("install" | "init" | "set" | "add" | "uninstall"))
+        ),
+        "lefthook" | "overcommit" => matches!(
+            texts.first(),
+            Some(&("install" | "uninstall" | "add" | "--install" | "--uninstall"))
+        ),
+        "simple-git-hooks" | "git-hooks" | "githooks" => true,
+        "npx" | "pnpx" | "bunx" => {
+            let rest: Vec<Word> = args
+                .iter()
+                .skip_while(|w| w.text.starts_with('-'))
+                .cloned()
+                .collect();
+            return rest.split_first().and_then(|(p, a)| {
+                if p.text == "npx" {
+                    None
+                } else {
+                    installs_git_hooks(&p.text, a)
+                }
+            });
+        }
+        _ => false,
+    };
+    installs
+        .then(|| format!("`{program}` installs git hooks, which agentspec's enforcement stands on"))
 }
 
 #[cfg(test)]

@@ -18,12 +18,15 @@ const TAIL_LINES: usize = 30;
 /// A report larger than this is not read.
 const MAX_REPORT: u64 = 64 * 1024 * 1024;
 
-/// Runs (or takes from the cache) every check of `policy` on the work tree `tree`.
+/// Runs (or takes from the cache) every check of `policy` on the work tree `tree`; under
+/// `confinement` when the session's commands are confined (a test suite is project code the
+/// agent wrote: it runs with no more rights than the agent's own commands).
 pub fn run(
     policy: &AgentPolicy,
     root: &Path,
     tree: Option<&str>,
     cache: &Path,
+    confinement: Option<&super::confine::Confinement>,
 ) -> Vec<CheckOutcome> {
     let timeout = Duration::from_secs(policy.checks.timeout_secs);
     policy
@@ -50,7 +53,7 @@ pub fn run(
                     }
                 }
             }
-            let (mut outcome, started_at) = run_one(&command, root, timeout);
+            let (mut outcome, started_at) = run_one(&command, root, timeout, confinement);
             outcome.tree = tree.map(str::to_owned);
             if is_test {
                 outcome.reports = read_reports(policy, root, started_at);
@@ -97,7 +100,12 @@ fn store(file: &Path, outcome: &CheckOutcome) {
 
 /// Runs one command with `bash -c` in `root`, standard input closed, output captured; the
 /// whole process group is killed at the time limit. The outcome, and when the run started.
-fn run_one(command: &str, root: &Path, timeout: Duration) -> (CheckOutcome, SystemTime) {
+fn run_one(
+    command: &str,
+    root: &Path,
+    timeout: Duration,
+    confinement: Option<&super::confine::Confinement>,
+) -> (CheckOutcome, SystemTime) {
     use std::os::unix::process::CommandExt;
     let started_at = SystemTime::now();
     let outcome = |status, exit_code, tail: String| {
@@ -116,10 +124,24 @@ fn run_one(command: &str, root: &Path, timeout: Duration) -> (CheckOutcome, Syst
     } else {
         "/bin/sh"
     };
-    let child = Command::new(shell)
-        .arg("-c")
-        .arg(command)
-        .current_dir(root)
+    let mut cmd = match confinement {
+        None => {
+            let mut cmd = Command::new(shell);
+            cmd.arg("-c").arg(command).current_dir(root);
+            cmd
+        }
+        Some(c) => match super::confine::bubblewrap() {
+            Some(bwrap) => c.command(&bwrap, shell, &["-c".to_owned(), command.to_owned()], root),
+            None => {
+                return outcome(
+                    CheckStatus::Error,
+                    None,
+                    "cannot run the check confined: bubblewrap is missing or cannot make a sandbox here".to_owned(),
+                );
+            }
+        },
+    };
+    let child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -721,13 +721,37 @@ fn original_hook(name: &str, ours: &Path) -> Result<Option<PathBuf>, String> {
     Ok(hook.is_file().then_some(hook))
 }
 
-/// Runs the repository's own hook with the same arguments and input; its exit status.
-pub fn chain(name: &str, args: &[String], stdin: &[u8], ours: &Path) -> Result<i32, String> {
+/// Runs the repository's own hook with the same arguments and input; its exit status. Under
+/// `confinement` (a commit the runner makes for a confined agent) the hook runs confined too:
+/// it is the repository's code, and it may run the project's (`npm run lint`), which the agent
+/// can write.
+pub fn chain(
+    name: &str,
+    args: &[String],
+    stdin: &[u8],
+    ours: &Path,
+    confinement: Option<&super::confine::Confinement>,
+) -> Result<i32, String> {
     let Some(hook) = original_hook(name, ours)? else {
         return Ok(0);
     };
-    let mut child = Command::new(&hook)
-        .args(args)
+    let mut command = match confinement {
+        None => {
+            let mut command = Command::new(&hook);
+            command.args(args);
+            command
+        }
+        Some(c) => {
+            let bwrap = super::confine::bubblewrap().ok_or_else(|| {
+                format!(
+                    "agentspec: refused because the repository's {name} hook must run confined and bubblewrap cannot make a sandbox here"
+                )
+            })?;
+            let here = std::env::current_dir().map_err(|e| e.to_string())?;
+            c.command(&bwrap, &hook.display().to_string(), args, &here)
+        }
+    };
+    let mut child = command
         .stdin(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", hook.display()))?;

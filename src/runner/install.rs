@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::compile::SETTINGS_FILE;
 use crate::policy::Bundle;
@@ -24,6 +24,10 @@ pub enum InstallError {
     Write { path: PathBuf, message: String },
     #[error("{0}")]
     MainAgent(String),
+    #[error(
+        "{0}; without it project code the agent runs can walk around the gates. Install it, or pass --no-sandbox for the analysis-only mode"
+    )]
+    NoSandbox(String),
 }
 
 fn read_json(path: &Path) -> Result<Option<Value>, InstallError> {
@@ -55,46 +59,78 @@ fn is_ours(group: &Value) -> bool {
     group
         .get("hooks")
         .and_then(Value::as_array)
-        .is_some_and(|hooks| {
-            hooks.iter().any(|h| {
-                h.get("command")
-                    .and_then(Value::as_str)
-                    .is_some_and(|c| c.contains(MARKER))
-            })
+        .is_some_and(|hooks| hooks.iter().any(is_our_hook))
+}
+
+/// An agentspec hook entry: `run hook --bundle` in its command (the shell form of earlier
+/// installs) or its arguments.
+fn is_our_hook(hook: &Value) -> bool {
+    hook.get("command")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.contains(MARKER))
+        || hook_args(hook)
+            .windows(3)
+            .any(|w| w[0] == "run" && w[1] == "hook" && w[2] == "--bundle")
+}
+
+fn hook_args(hook: &Value) -> Vec<&str> {
+    hook.get("args")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// How an installed hook runs agentspec: the binary by its absolute path, spawned directly
+/// with its arguments (Claude Code's exec form: no shell, no `PATH` lookup, so nothing the
+/// agent puts earlier on `PATH` answers the hook), and `onFailure: "block"`, so that a binary
+/// that is missing, crashes, hangs past the timeout or exits with another code than 0 or 2
+/// blocks the action instead of letting it through (measured with 2.1.328 and 2.1.332).
+#[derive(Debug, Clone)]
+pub struct HookInvocation {
+    pub binary: PathBuf,
+    pub bundle: PathBuf,
+    pub state_dir: PathBuf,
+    pub main_agent: Option<String>,
+    /// The agent's commands run confined: the hook fails closed without the recorded
+    /// confinement.
+    pub confined: bool,
+}
+
+impl HookInvocation {
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec![
+            "run".to_owned(),
+            "hook".to_owned(),
+            "--bundle".to_owned(),
+            self.bundle.display().to_string(),
+            "--state-dir".to_owned(),
+            self.state_dir.display().to_string(),
+        ];
+        if let Some(agent) = &self.main_agent {
+            args.push("--main-agent".to_owned());
+            args.push(agent.clone());
+        }
+        if self.confined {
+            args.push("--confined".to_owned());
+        }
+        args
+    }
+
+    /// The hook entry of one event, with its timeout in seconds.
+    pub fn entry(&self, timeout: u64) -> Value {
+        json!({
+            "type": "command",
+            "command": self.binary.display().to_string(),
+            "args": self.args(),
+            "timeout": timeout,
+            "onFailure": "block",
         })
-}
-
-/// The command an installed hook runs: `agentspec run hook` with the bundle, failing closed
-/// (exit 2, which blocks) when the binary cannot be found, instead of the shell's 127, which
-/// Claude Code would treat as "allow".
-pub fn hook_command(binary: &str, bundle_arg: &str, main_agent: Option<&str>) -> String {
-    let bin = crate::runner::githooks::sh_quote(binary);
-    let mut run = format!("exec {bin} run hook --bundle {bundle_arg}");
-    if let Some(agent) = main_agent {
-        run.push_str(&format!(
-            " --main-agent {}",
-            crate::runner::githooks::sh_quote(agent)
-        ));
-    }
-    let missing = crate::runner::githooks::sh_quote(&format!(
-        "agentspec: {binary} is not installed or not on PATH; blocked until it is (see agentspec doctor)"
-    ));
-    format!("command -v {bin} >/dev/null 2>&1 || {{ echo {missing} >&2; exit 2; }}; {run}")
-}
-
-/// How a hook names the bundle: `"$CLAUDE_PROJECT_DIR"/<path>` when the bundle is inside the
-/// project (Claude Code sets the variable for hooks, so a `cd` of the agent changes nothing),
-/// its absolute path otherwise.
-pub fn bundle_arg(bundle_abs: &Path, project: &Path) -> String {
-    let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
-    match bundle_abs.strip_prefix(&project) {
-        Ok(rel) if !rel.as_os_str().is_empty() => format!(
-            "\"$CLAUDE_PROJECT_DIR\"/{}",
-            crate::runner::githooks::sh_quote(&rel.display().to_string())
-        ),
-        _ => crate::runner::githooks::sh_quote(&bundle_abs.display().to_string()),
     }
 }
+
+/// Seconds a PreToolUse hook may take: the runner makes approved commits and pushes itself
+/// there, with the repository's own hooks (which can run a formatter or a test suite).
+pub const PRE_TOOL_TIMEOUT: u64 = 300;
 
 /// The `permissions.deny` rules that keep Claude Code's own file tools away from what
 /// enforcement stands on, even when the hook does not run (absolute paths: `//` anchors a rule
@@ -115,67 +151,13 @@ pub fn protection_rules(project: &Path, bundle_abs: &Path, state_dir: &Path) -> 
     ]
 }
 
-/// What the sandbox keeps project code from writing: agentspec's files, absolute.
-pub fn sandbox_denials(project: &Path, bundle_abs: &Path, state_dir: &Path) -> Vec<String> {
-    let project = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
-    let mut paths = vec![
-        state_dir.to_path_buf(),
-        bundle_abs.to_path_buf(),
-        project.join(".claude"),
-        project.join("agentspec.toml"),
-        project.join(".git/hooks"),
-        project.join(".git/config"),
-    ];
-    // The `.agentspec` folder that holds the bundle: moved away, a new bundle could be built
-    // in its place.
-    if let Some(parent) = bundle_abs.parent()
-        && parent.file_name().is_some_and(|n| n == ".agentspec")
-    {
-        paths.push(parent.to_path_buf());
-    }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        paths.push(home.join(".claude/settings.json"));
-        paths.push(home.join(".gitconfig"));
-    }
-    paths.iter().map(|p| p.display().to_string()).collect()
-}
-
-/// Turns Claude Code's sandbox on and adds `paths` to its `filesystem.denyWrite`.
-fn merge_sandbox(settings: &mut Map<String, Value>, paths: &[String]) {
-    let sandbox = settings
-        .entry("sandbox")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let Some(sandbox) = sandbox.as_object_mut() else {
-        return;
-    };
-    sandbox.insert("enabled".to_owned(), Value::Bool(true));
-    // The model's `dangerouslyDisableSandbox` is ignored: every command runs sandboxed.
-    sandbox.insert("allowUnsandboxedCommands".to_owned(), Value::Bool(false));
-    let filesystem = sandbox
-        .entry("filesystem")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let Some(filesystem) = filesystem.as_object_mut() else {
-        return;
-    };
-    let list = filesystem
-        .entry("denyWrite")
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if let Some(list) = list.as_array_mut() {
-        for path in paths {
-            let value = Value::String(path.clone());
-            if !list.contains(&value) {
-                list.push(value);
-            }
-        }
-    }
-}
-
 /// Merges the bundle's hooks and `permissions.deny` rules (and `extra_deny`) into `settings`,
-/// every agentspec hook running `command`. Idempotent: earlier agentspec hooks are replaced.
+/// every agentspec hook entry replaced by `invocation`'s. Idempotent: earlier agentspec hooks
+/// (in either form) are replaced.
 pub fn merge(
     settings: &mut Map<String, Value>,
     fragment: &Value,
-    command: &str,
+    invocation: &HookInvocation,
     extra_deny: &[String],
 ) {
     let mut deny: Vec<Value> = fragment
@@ -211,12 +193,17 @@ pub fn merge(
                     for group in groups.as_array().into_iter().flatten() {
                         let mut group = group.clone();
                         if let Some(hs) = group.get_mut("hooks").and_then(Value::as_array_mut) {
-                            for h in hs {
-                                if let Some(Value::String(c)) = h.get_mut("command")
-                                    && c.contains(MARKER)
-                                {
-                                    *c = command.to_owned();
-                                }
+                            for h in hs.iter_mut().filter(|h| is_our_hook(h)) {
+                                let fragment_timeout = h
+                                    .get("timeout")
+                                    .and_then(Value::as_u64)
+                                    .unwrap_or(crate::compile::HOOK_TIMEOUT);
+                                let timeout = if event == "PreToolUse" {
+                                    fragment_timeout.max(PRE_TOOL_TIMEOUT)
+                                } else {
+                                    fragment_timeout
+                                };
+                                *h = invocation.entry(timeout);
                             }
                         }
                         list.push(group);
@@ -227,26 +214,115 @@ pub fn merge(
     }
 }
 
+/// Whether the agent's commands run confined (`docs/enforcement.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxChoice {
+    /// Confined when any agent of the bundle has a gate.
+    Auto,
+    /// Confined.
+    On,
+    /// The analysis-only mode: the command analysis is the wall, project code can walk
+    /// around it.
+    Off,
+}
+
+/// What an install does.
+pub struct InstallOptions<'a> {
+    pub bundle_dir: &'a Path,
+    pub settings_path: &'a Path,
+    /// The project; `None`: the folder that holds the settings file's `.claude/`.
+    pub project: Option<&'a Path>,
+    /// The agentspec binary the hooks run; `None`: this one.
+    pub binary: Option<&'a str>,
+    pub main_agent: Option<&'a str>,
+    pub sandbox: SandboxChoice,
+}
+
 /// What `hooks install` did beyond writing the settings.
 #[derive(Debug, Clone, Default)]
 pub struct Installed {
     /// Where the runner keeps its state and audit log.
     pub state_dir: PathBuf,
+    /// The binary the hooks run.
+    pub binary: PathBuf,
+    /// The agent's commands run confined.
+    pub confined: bool,
     /// Problems that do not stop the install but would stop enforcement.
     pub warnings: Vec<String>,
 }
 
-/// Installs the bundle's hooks into the settings file at `settings_path` (project: the folder
-/// that holds `.claude/`). Refuses a main agent the bundle does not have.
-pub fn install(
-    bundle_dir: &Path,
-    settings_path: &Path,
-    binary: &str,
-    main_agent: Option<&str>,
-    sandbox: bool,
-) -> Result<Installed, InstallError> {
-    let bundle = Bundle::load(bundle_dir)?;
-    if let Some(agent) = main_agent
+/// Why the host's sandbox cannot confine commands on this machine, if it cannot.
+pub fn sandbox_unavailable() -> Option<String> {
+    if cfg!(target_os = "macos") {
+        return None;
+    }
+    if !cfg!(target_os = "linux") {
+        return Some(
+            "Claude Code's sandbox does not run on this system (it needs Linux with bubblewrap or macOS)"
+                .to_owned(),
+        );
+    }
+    let missing: Vec<&str> = [("bwrap", "bubblewrap"), ("socat", "socat")]
+        .iter()
+        .filter(|(program, _)| super::confine::find_program(program).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!(
+            "Claude Code's sandbox needs {} (`apt install bubblewrap socat`)",
+            missing.join(" and ")
+        ));
+    }
+    if super::confine::bubblewrap().is_none() {
+        return Some(
+            "bubblewrap cannot make a sandbox on this machine (user namespaces are not allowed)"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// The absolute path of the binary the hooks run: `given` as a path, or looked up on `PATH`
+/// now (once, at install: the hooks never look it up), or this executable.
+fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallError> {
+    let found = match given {
+        None => std::env::current_exe().ok(),
+        Some(name) => super::confine::find_program(name),
+    };
+    let found = found.ok_or_else(|| InstallError::Read {
+        path: PathBuf::from(given.unwrap_or("agentspec")),
+        message: "not found; pass --binary with the absolute path of the agentspec binary"
+            .to_owned(),
+    })?;
+    let abs = std::path::absolute(&found).unwrap_or(found);
+    Ok(std::fs::canonicalize(&abs).unwrap_or(abs))
+}
+
+/// Whether any agent of the bundle has a gate.
+fn gated(bundle: &Bundle) -> bool {
+    bundle
+        .agents
+        .values()
+        .any(|p| p.protocol.as_ref().is_some_and(|p| !p.gates.is_empty()))
+}
+
+/// A settings object with the bundle's hooks, the protection rules, the git hooks' `env` and
+/// (when confined) the sandbox merged in; and the record to keep. Writes the git hooks into
+/// the state folder.
+pub struct Prepared {
+    pub settings: Map<String, Value>,
+    pub record: super::record::InstallRecord,
+    pub installed: Installed,
+}
+
+/// Everything an install does but writing the settings file: shared by `hooks install` and
+/// `run task`.
+pub fn prepare(
+    options: &InstallOptions,
+    mut settings: Map<String, Value>,
+) -> Result<Prepared, InstallError> {
+    let bundle = Bundle::load(options.bundle_dir)?;
+    if let Some(agent) = options.main_agent
         && !bundle.agents.contains_key(agent)
     {
         let names: Vec<&str> = bundle.agents.keys().map(String::as_str).collect();
@@ -258,27 +334,45 @@ pub fn install(
             names.join(", ")
         )));
     }
-    let fragment_path = bundle_dir.join(SETTINGS_FILE);
+    let confined = match options.sandbox {
+        SandboxChoice::On => true,
+        SandboxChoice::Off => false,
+        SandboxChoice::Auto => gated(&bundle),
+    };
+    if confined && let Some(why) = sandbox_unavailable() {
+        return Err(InstallError::NoSandbox(why));
+    }
+    let fragment_path = options.bundle_dir.join(SETTINGS_FILE);
     let fragment = read_json(&fragment_path)?.ok_or_else(|| InstallError::Read {
         path: fragment_path.clone(),
         message: "missing; rebuild the bundle".to_owned(),
     })?;
-    let mut settings = read_json(settings_path)?
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default();
-    let bundle_abs = std::fs::canonicalize(bundle_dir).map_err(|e| InstallError::Read {
-        path: bundle_dir.to_path_buf(),
+    let bundle_abs = std::fs::canonicalize(options.bundle_dir).map_err(|e| InstallError::Read {
+        path: options.bundle_dir.to_path_buf(),
         message: e.to_string(),
     })?;
-    let project = project_of(settings_path);
+    let binary = resolve_binary(options.binary)?;
+    let sha256 = super::record::file_sha256(&binary).map_err(|e| InstallError::Read {
+        path: binary.clone(),
+        message: e.to_string(),
+    })?;
+    let project = options
+        .project
+        .map_or_else(|| project_of(options.settings_path), Path::to_path_buf);
     let state_dir =
         crate::runner::default_state_dir(&bundle_abs).map_err(|e| InstallError::Write {
             path: bundle_abs.clone(),
             message: e.to_string(),
         })?;
-    let command = hook_command(binary, &bundle_arg(&bundle_abs, &project), main_agent);
+    let invocation = HookInvocation {
+        binary: binary.clone(),
+        bundle: bundle_abs.clone(),
+        state_dir: state_dir.clone(),
+        main_agent: options.main_agent.map(str::to_owned),
+        confined,
+    };
     let protection = protection_rules(&project, &bundle_abs, &state_dir);
-    merge(&mut settings, &fragment, &command, &protection);
+    merge(&mut settings, &fragment, &invocation, &protection);
     // The git-level backstop: hooks that ask the runner, with absolute paths, and git pointed
     // at them for every command Claude Code runs.
     let hooks = crate::runner::githooks::hooks_dir(&state_dir);
@@ -286,50 +380,101 @@ pub fn install(
         path: state_dir.clone(),
         message: e.to_string(),
     })?;
-    crate::runner::githooks::write_hooks(&hooks, binary, &bundle_abs, &state_dir, main_agent)
-        .map_err(|e| InstallError::Write {
-            path: hooks.clone(),
-            message: e.to_string(),
-        })?;
-    crate::runner::githooks::merge_env(&mut settings, &hooks);
-    if sandbox {
-        merge_sandbox(
-            &mut settings,
-            &sandbox_denials(&project, &bundle_abs, &state_dir),
-        );
-    }
-    let text = serde_json::to_string_pretty(&Value::Object(settings)).unwrap_or_default() + "\n";
-    let write_err = |e: std::io::Error| InstallError::Write {
-        path: settings_path.to_path_buf(),
-        message: e.to_string(),
-    };
-    std::fs::create_dir_all(crate::fsutil::parent_dir(settings_path)).map_err(write_err)?;
-    crate::fsutil::write_atomic(
-        settings_path,
-        text.as_bytes(),
-        crate::fsutil::Durability::Synced,
+    crate::runner::githooks::write_hooks(
+        &hooks,
+        &binary.display().to_string(),
+        &bundle_abs,
+        &state_dir,
+        options.main_agent,
     )
-    .map_err(write_err)?;
+    .map_err(|e| InstallError::Write {
+        path: hooks.clone(),
+        message: e.to_string(),
+    })?;
+    crate::runner::githooks::merge_env(&mut settings, &hooks);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let confinement = confined.then(|| {
+        let path_dirs = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
+        let has = |p: &str| super::confine::find_program(p).is_some();
+        super::confine::Confinement::new(&super::confine::Inputs {
+            project: &project,
+            bundle: &bundle_abs,
+            state_dir: &state_dir,
+            binary: Some(&binary),
+            home: home.as_deref(),
+            path_dirs,
+            has_program: &has,
+        })
+    });
     let mut warnings = Vec::new();
-    if !on_path(binary) {
-        warnings.push(format!(
-            "`{binary}` is not on PATH here: the hooks will block every action until it is (install it, or pass --binary with its absolute path)"
-        ));
-    }
-    if sandbox && !(on_path("bwrap") && on_path("socat")) && cfg!(target_os = "linux") {
+    if let Some(c) = &confinement {
+        super::claude::merge_sandbox(&mut settings, c);
+        c.prepare().map_err(|e| InstallError::Write {
+            path: project.clone(),
+            message: format!("cannot prepare git's files for the sandbox: {e}"),
+        })?;
+        if let Err(e) = super::claude::exclude_stand_ins(&project) {
+            warnings.push(format!(
+                "cannot keep the sandbox's stand-ins out of `git add -A` ({e})"
+            ));
+        }
+    } else if gated(&bundle) {
         warnings.push(
-            "the sandbox needs bubblewrap and socat (`apt install bubblewrap socat`); without them Claude Code runs commands unsandboxed".to_owned(),
+            "analysis only (--no-sandbox): the gates rest on reading each command; project code the agent runs (`npm test`, `make`, a script) can walk around them".to_owned(),
         );
     }
-    if main_agent.is_none() {
+    if options.main_agent.is_none() {
         warnings.push(
             "no --main-agent: only subagents the bundle names are governed; the main session is not".to_owned(),
         );
     }
-    Ok(Installed {
-        state_dir,
-        warnings,
+    let record = super::record::InstallRecord {
+        binary: binary.clone(),
+        sha256,
+        settings: std::path::absolute(options.settings_path)
+            .unwrap_or_else(|_| options.settings_path.to_path_buf()),
+        confinement,
+    };
+    super::record::write(&state_dir, &record).map_err(|e| InstallError::Write {
+        path: state_dir.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(Prepared {
+        settings,
+        record,
+        installed: Installed {
+            state_dir,
+            binary,
+            confined,
+            warnings,
+        },
     })
+}
+
+/// Installs the bundle's hooks into the settings file at `settings_path` (project: the folder
+/// that holds `.claude/`). Refuses a main agent the bundle does not have, and a gated bundle
+/// where the sandbox cannot run (unless the sandbox is off).
+pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
+    let settings = read_json(options.settings_path)?
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    let prepared = prepare(options, settings)?;
+    let text =
+        serde_json::to_string_pretty(&Value::Object(prepared.settings)).unwrap_or_default() + "\n";
+    let write_err = |e: std::io::Error| InstallError::Write {
+        path: options.settings_path.to_path_buf(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(crate::fsutil::parent_dir(options.settings_path)).map_err(write_err)?;
+    crate::fsutil::write_atomic(
+        options.settings_path,
+        text.as_bytes(),
+        crate::fsutil::Durability::Synced,
+    )
+    .map_err(write_err)?;
+    Ok(prepared.installed)
 }
 
 /// The project a settings file belongs to: the folder that holds its `.claude/`.
@@ -353,44 +498,6 @@ fn on_path(binary: &str) -> bool {
     }
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(binary).is_file()))
-}
-
-/// Words of a command as `sh` splits them (quotes removed; `$VAR` kept as written).
-fn sh_words(command: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                word.extend(chars.by_ref().take_while(|c| *c != '\''));
-            }
-            '"' => {
-                in_word = true;
-                word.extend(chars.by_ref().take_while(|c| *c != '"'));
-            }
-            '\\' => {
-                in_word = true;
-                word.extend(chars.next());
-            }
-            c if c.is_whitespace() || c == ';' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 /// The version `claude --version` prints, if Claude Code is on `PATH` and answers within
@@ -465,25 +572,27 @@ pub fn doctor(
         return out;
     }
     let hooks = settings.get("hooks").and_then(Value::as_object);
-    let mut commands: Vec<&str> = Vec::new();
+    let mut entries: Vec<&Value> = Vec::new();
     let mut events: Vec<&str> = Vec::new();
     for (event, groups) in hooks.into_iter().flatten() {
-        for command in groups
+        for hook in groups
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|g| g.get("hooks").and_then(Value::as_array))
             .flatten()
-            .filter_map(|h| h.get("command").and_then(Value::as_str))
-            .filter(|c| c.contains(MARKER))
+            .filter(|h| is_our_hook(h))
         {
             events.push(event.as_str());
-            if !commands.contains(&command) {
-                commands.push(command);
+            let same = |e: &&Value| {
+                e.get("command") == hook.get("command") && e.get("args") == hook.get("args")
+            };
+            if !entries.iter().any(same) {
+                entries.push(hook);
             }
         }
     }
-    if commands.is_empty() {
+    if entries.is_empty() {
         out.push(fail(
             "no agentspec hooks are installed; run `agentspec hooks install`".to_owned(),
         ));
@@ -500,93 +609,64 @@ pub fn doctor(
             missing.join(", ")
         )));
     }
-    if commands.len() > 1 {
+    if entries.len() > 1 {
         out.push(fail(format!(
             "the agentspec hooks run {} different commands; run `agentspec hooks install` again",
-            commands.len()
+            entries.len()
         )));
     }
-    for command in commands {
-        out.extend(command_findings(command, project));
+    for entry in entries {
+        out.extend(entry_findings(entry, project));
     }
     out.extend(git_hooks_findings(&settings));
-    out.push(sandbox_finding(&settings));
     if out.iter().all(|f| f.ok) {
         out.push(Finding {
             ok: true,
-            message: "the agentspec hooks can run: binary, bundle, main agent and state directory checked".to_owned(),
+            message: "the agentspec hooks can run: binary, bundle, main agent, state directory and confinement checked".to_owned(),
         });
     }
     out
 }
 
-/// Whether Claude Code's sandbox confines project code, as far as the settings file says.
-fn sandbox_finding(settings: &Value) -> Finding {
-    let enabled = settings
-        .pointer("/sandbox/enabled")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    if !enabled {
-        return Finding {
-            ok: true,
-            message: "Claude Code's sandbox is off here: project code the agent runs (`npm test`, `make`) is not confined; `agentspec hooks install --sandbox` turns it on (docs/enforcement.md)".to_owned(),
-        };
-    }
-    if cfg!(target_os = "linux") && !(on_path("bwrap") && on_path("socat")) {
-        return Finding {
-            ok: false,
-            message: "the sandbox is enabled but bubblewrap or socat is missing: Claude Code runs every command unsandboxed; `apt install bubblewrap socat`".to_owned(),
-        };
-    }
-    Finding {
-        ok: true,
-        message: "Claude Code's sandbox is on".to_owned(),
-    }
-}
-
-/// The checks of one installed hook command.
-fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
+/// The checks of one installed hook entry.
+fn entry_findings(entry: &Value, project: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
     let fail = |message: String| Finding { ok: false, message };
-    let words = sh_words(command);
-    let run = words
-        .windows(3)
-        .position(|w| w[1] == "run" && w[2] == "hook")
-        .unwrap_or(0);
-    let binary = words.get(run).map(String::as_str).unwrap_or("");
+    let args = hook_args(entry);
+    let binary = entry.get("command").and_then(Value::as_str).unwrap_or("");
+    if args.is_empty() {
+        out.push(fail(format!(
+            "the hook runs `{binary}` through a shell that looks agentspec up on PATH (an earlier install): run `agentspec hooks install` again"
+        )));
+        return out;
+    }
+    if entry.get("onFailure").and_then(Value::as_str) != Some("block") {
+        out.push(fail(
+            "the hook has no `onFailure: \"block\"`: a crash or a timeout would let the action through; run `agentspec hooks install` again".to_owned(),
+        ));
+    }
+    if !Path::new(binary).is_absolute() {
+        out.push(fail(format!(
+            "the hook runs `{binary}`, not an absolute path; run `agentspec hooks install` again"
+        )));
+    } else if !Path::new(binary).is_file() {
+        out.push(fail(format!(
+            "the hook runs {binary}, which does not exist: every action is blocked; install agentspec there or run `agentspec hooks install` again"
+        )));
+    }
     let value = |name: &str| {
-        words
-            .iter()
-            .position(|w| w == name)
-            .and_then(|i| words.get(i + 1))
-            .cloned()
+        args.iter()
+            .position(|w| *w == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|s| (*s).to_owned())
     };
-    if !command.starts_with("command -v ") {
-        out.push(fail(format!(
-            "the hook runs `{binary}` directly: if it is missing, the shell exits 127 and Claude Code lets every action through; run `agentspec hooks install` again"
-        )));
-    }
-    if !on_path(binary) {
-        out.push(fail(format!(
-            "the hook runs `{binary}`, which is not on PATH: every action is blocked; install agentspec or run `agentspec hooks install --binary /absolute/path`"
-        )));
-    }
     let Some(bundle) = value("--bundle") else {
         out.push(fail(
             "the hook runs agentspec without `--bundle`".to_owned(),
         ));
         return out;
     };
-    let dir = if let Some(rel) = bundle.strip_prefix("$CLAUDE_PROJECT_DIR/") {
-        project.join(rel)
-    } else if Path::new(&bundle).is_absolute() {
-        PathBuf::from(&bundle)
-    } else {
-        out.push(fail(format!(
-            "the hook names the bundle by the relative path `{bundle}`: after the agent runs `cd`, every hook fails; run `agentspec hooks install` again"
-        )));
-        project.join(&bundle)
-    };
+    let dir = PathBuf::from(&bundle);
     let loaded = match Bundle::load(&dir) {
         Ok(b) => b,
         Err(e) => {
@@ -632,25 +712,95 @@ fn command_findings(command: &str, project: &Path) -> Vec<Finding> {
             stale.join(", ")
         )));
     }
-    match crate::runner::default_state_dir(&dir) {
-        Ok(state) => match std::fs::metadata(&state) {
-            Ok(m) if m.is_dir() => out.push(Finding {
-                ok: true,
-                message: format!(
-                    "the runner's state and audit log are in {}",
-                    state.display()
-                ),
-            }),
+    let state = value("--state-dir")
+        .map(PathBuf::from)
+        .map_or_else(|| crate::runner::default_state_dir(&dir), Ok);
+    let state = match state {
+        Ok(state) => state,
+        Err(e) => {
+            out.push(fail(format!("no state directory: {e}")));
+            return out;
+        }
+    };
+    match std::fs::metadata(&state) {
+        Ok(m) if m.is_dir() => out.push(Finding {
+            ok: true,
+            message: format!(
+                "the runner's state and audit log are in {}",
+                state.display()
+            ),
+        }),
+        Ok(_) => out.push(fail(format!(
+            "{} is not a directory: every hook fails; remove it",
+            state.display()
+        ))),
+        Err(_) => out.push(fail(format!(
+            "the state directory {} does not exist; run `agentspec hooks install` again",
+            state.display()
+        ))),
+    }
+    let record = match super::record::read(&state) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            out.push(fail(format!(
+                "{} has no install record: every hook is blocked; run `agentspec hooks install` again",
+                state.display()
+            )));
+            return out;
+        }
+        Err(e) => {
+            out.push(fail(format!("{e}; run `agentspec hooks install` again")));
+            return out;
+        }
+    };
+    if Path::new(binary).is_file() {
+        match super::record::file_sha256(Path::new(binary)) {
+            Ok(sha) if sha == record.sha256 => {}
             Ok(_) => out.push(fail(format!(
-                "{} is not a directory: every hook fails; remove it",
-                state.display()
+                "{binary} changed since `agentspec hooks install` (another build or version): every action is blocked until you run `agentspec hooks install` again"
             ))),
-            Err(_) => out.push(fail(format!(
-                "the state directory {} does not exist; run `agentspec hooks install` again",
-                state.display()
-            ))),
-        },
-        Err(e) => out.push(fail(format!("no state directory: {e}"))),
+            Err(e) => out.push(fail(format!("{binary} cannot be read: {e}"))),
+        }
+    }
+    let confined = args.contains(&"--confined");
+    let gated = loaded
+        .agents
+        .values()
+        .any(|p| p.protocol.as_ref().is_some_and(|p| !p.gates.is_empty()));
+    match (&record.confinement, confined) {
+        (Some(c), true) => {
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let layers = super::claude::settings_layers(project, home.as_deref(), Some(&record.settings));
+            match super::claude::sandbox_in_effect(&layers, c) {
+                Ok(view) if view.excluded.is_empty() => out.push(Finding {
+                    ok: true,
+                    message: "confined: Claude Code's sandbox keeps the agent's commands from writing git's refs, hooks and configuration and agentspec's files, and hides the credentials that publish".to_owned(),
+                }),
+                Ok(view) => out.push(Finding {
+                    ok: true,
+                    message: format!(
+                        "confined, but `sandbox.excludedCommands` runs {} outside the sandbox: agentspec reads those commands as in the analysis-only mode",
+                        view.excluded.join(", ")
+                    ),
+                }),
+                Err(e) => out.push(fail(format!(
+                    "{e}: every action is blocked until the sandbox is back; run `agentspec hooks install` again"
+                ))),
+            }
+            if let Some(why) = sandbox_unavailable() {
+                out.push(fail(format!(
+                    "{why}: Claude Code refuses to start with the sandbox it cannot run"
+                )));
+            }
+        }
+        (None, true) => out.push(fail(
+            "the hook expects a confinement its install record does not hold: run `agentspec hooks install` again".to_owned(),
+        )),
+        _ if gated => out.push(Finding {
+            ok: true,
+            message: "analysis only: project code can walk around the gates (the agent's commands are not confined; `agentspec hooks install` without --no-sandbox confines them)".to_owned(),
+        }),
+        _ => {}
     }
     out
 }

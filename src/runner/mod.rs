@@ -3,15 +3,18 @@
 
 pub mod checks;
 pub mod claude;
+pub mod confine;
 pub mod githooks;
 pub mod guard;
 pub mod install;
+pub mod perform;
+pub mod record;
 pub mod replay;
 pub mod reports;
 pub mod task;
 pub mod worktree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,6 +50,12 @@ pub enum RunnerError {
         "files enforcement stands on changed during the session ({0}); agentspec refuses every action of this session — ask the user to check them (`agentspec hooks doctor`) and start a new session"
     )]
     Tampered(String),
+    #[error("{0}")]
+    Binary(String),
+    #[error(
+        "the agent's commands must run confined, and they would not: {0}; ask the user to run `agentspec hooks install` again (`agentspec doctor` shows what is wrong)"
+    )]
+    Confinement(String),
 }
 
 /// What the hook prints and how it exits, in Claude Code's contract.
@@ -74,6 +83,10 @@ pub struct StoredState {
     /// Those files changed during the session: every later event fails closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tampered: Option<String>,
+    /// Tool calls whose command the runner performed itself: the host's later PostToolUse of
+    /// them reports the printed result, not the command.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    performed: BTreeSet<String>,
 }
 
 /// Creates the state directory, readable by its owner only.
@@ -278,6 +291,7 @@ impl HookInput {
                 tool: tool(),
                 action: action()?,
                 work: None,
+                confined: false,
             },
             "PostToolUse" => Event::ToolFinished {
                 tool: tool(),
@@ -398,7 +412,17 @@ fn made_approved_commit(state: &SessionState, after: &WorkTree, cwd: &Path) -> b
 /// Puts the fingerprint into the event.
 fn with_work(event: Event, work: Option<WorkTree>) -> Event {
     match event {
-        Event::ToolRequested { tool, action, .. } => Event::ToolRequested { tool, action, work },
+        Event::ToolRequested {
+            tool,
+            action,
+            confined,
+            ..
+        } => Event::ToolRequested {
+            tool,
+            action,
+            work,
+            confined,
+        },
         Event::ToolFinished {
             tool,
             action,
@@ -467,6 +491,9 @@ pub struct HookOptions {
     pub state_dir: PathBuf,
     /// The policy that governs the main session (events without `agent_type`).
     pub main_agent: Option<String>,
+    /// The install confined the agent's commands: without the recorded confinement, fail
+    /// closed.
+    pub confined: bool,
 }
 
 /// Claude Code's answer for a decision.
@@ -583,6 +610,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     let input: HookInput =
         serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
     input.validate()?;
+    let setup = Setup::check(options)?;
     let state_path = state_path(&options.state_dir, &input.session_id);
     // The bundle this session started with, if it has started.
     let pinned = read_state(&state_path)?.bundle;
@@ -617,12 +645,106 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
     let parent = main.and_then(|m| bundle.agents.get(m));
     let event = input.event()?;
+    // A Bash command that runs in the host's sandbox cannot move a branch, push, or change
+    // what enforcement stands on: the gates do not refuse what cannot hurt, and the runner
+    // performs the ref writes the sandbox keeps from it.
+    let (confined, plan) = match &event {
+        Some(Event::ToolRequested {
+            action: decide::Action::Shell { command },
+            ..
+        }) if setup.confines(&input, command) => {
+            if let Some(c) = &setup.confinement {
+                c.prepare().map_err(|e| {
+                    RunnerError::Confinement(format!(
+                        "cannot prepare git's files for the sandbox: {e}"
+                    ))
+                })?;
+                // Best effort: a stand-in left in `git add -A` fails that command, nothing else.
+                let _ = claude::exclude_stand_ins(&c.project);
+            }
+            let analysis = crate::policy::shell::analyze(command);
+            (
+                true,
+                perform::plan(&analysis, command, &cwd_of(&input)).transpose(),
+            )
+        }
+        _ => (false, None),
+    };
+    let event = event.map(|e| decide::with_confinement(e, confined));
     let prompt_for_session = matches!(event, Some(Event::UserPrompt { .. })) && state_path.exists();
     let (Some(event), true) = (
         event,
         policy.is_some() || parent.is_some() || prompt_for_session,
     ) else {
-        // Not an event the runner acts on, or an agent the bundle does not govern.
+        // Not an event the runner acts on, or an agent the bundle does not govern: its
+        // commands are confined all the same, so the runner performs their ref writes.
+        let mut decision = Decision::Allow;
+        let mut note = "not governed";
+        let mut performed = None;
+        match &plan {
+            Some(Err(why)) => {
+                decision = Decision::Deny {
+                    reason: why.clone(),
+                    rule: "perform".to_owned(),
+                };
+            }
+            Some(Ok(plan)) => {
+                let state = read_state(&state_path)?;
+                let action = decide::Action::Shell {
+                    command: input
+                        .tool_input
+                        .as_ref()
+                        .and_then(|i| i.get("command"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                };
+                if let Some(reason) = protected(options, &state.core, &input).check(
+                    &action,
+                    &cwd_of(&input),
+                    &HostProbe,
+                ) {
+                    decision = self_protection(reason);
+                } else {
+                    note = "not governed; performed by the runner";
+                    performed = Some(perform_plan(plan, &input, options));
+                }
+            }
+            None => {}
+        }
+        audit(
+            options,
+            &raw,
+            &input,
+            &bundle,
+            Entry {
+                agent: agent.as_deref(),
+                decision: &decision,
+                note,
+                work: None,
+                checks: None,
+                performed: performed.as_ref(),
+                confined,
+                outside_root: false,
+            },
+        )?;
+        return Ok(match performed {
+            Some(outcome) => performed_reply(&input, &outcome),
+            None => reply_for(&input.hook_event_name, &decision),
+        });
+    };
+    create_state_dir(&options.state_dir)?;
+    let lock = lock_session(&options.state_dir, &input.session_id)?;
+    let mut stored = read_state(&state_path)?;
+    if matches!(event, Event::ToolFinished { .. })
+        && input
+            .tool_use_id
+            .as_ref()
+            .is_some_and(|id| stored.performed.contains(id))
+    {
+        // The runner performed this call's command and recorded its result then; the host
+        // reports the printed result.
+        drop(lock);
         audit(
             options,
             &raw,
@@ -631,19 +753,16 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             Entry {
                 agent: agent.as_deref(),
                 decision: &Decision::Allow,
-                note: "not governed",
+                note: "performed by the runner at PreToolUse",
                 work: None,
                 checks: None,
+                performed: None,
+                confined,
+                outside_root: false,
             },
         )?;
-        return Ok(HookReply {
-            stdout: String::new(),
-            exit_code: 0,
-        });
-    };
-    create_state_dir(&options.state_dir)?;
-    let _lock = lock_session(&options.state_dir, &input.session_id)?;
-    let mut stored = read_state(&state_path)?;
+        return Ok(reply_for(&input.hook_event_name, &Decision::Allow));
+    }
     if stored.bundle.is_none() {
         stored.bundle = Some(bundle.digest.clone());
     }
@@ -701,13 +820,27 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     });
     let mut work_note = None;
     let mut checks_note = None;
+    let mut outside = false;
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
         Some(previous) => previous.clone(),
         None => {
             let mut event = event;
+            // A test run counts as the suite's evidence only from the project's root: run in
+            // a sub-folder, `pytest -q` runs that folder's tests only.
+            let elsewhere = ran_outside_root(&event, &input, &project_of(&stored.core, &input));
+            if elsewhere {
+                event = outside_root(event, &cwd_of(&input));
+            }
+            outside = elsewhere;
             let mut refused = None;
+            // Inside the sandbox the enforcement files are read-only whatever the command
+            // does; a command the runner performs runs outside it and is checked.
+            let sandboxed_only = confined && !matches!(plan, Some(Ok(_)));
             if let Event::ToolRequested { action, .. } = &event
                 && let Some(reason) = unsandboxed(&input).or_else(|| {
+                    if sandboxed_only {
+                        return None;
+                    }
                     protected(options, &stored.core, &input).check(
                         action,
                         &cwd_of(&input),
@@ -715,12 +848,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     )
                 })
             {
-                refused = Some(Decision::Deny {
-                    reason: format!(
-                        "{reason}. agentspec's enforcement stands on it, so the governed agent may not change it; ask the user to."
-                    ),
-                    rule: "self-protection".to_owned(),
-                });
+                refused = Some(self_protection(reason));
             }
             if refused.is_none() && decide::needs_work_tree(&actor, &stored.core, &event) {
                 // A stop is judged on the project, wherever the agent's shell is.
@@ -787,6 +915,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     &project_of(&stored.core, &input),
                     tree.as_deref(),
                     &options.state_dir.join("checks"),
+                    setup.confinement.as_ref(),
                 );
                 checks_note = Some(serde_json::to_value(&ran).unwrap_or_default());
                 event = with_checks(event, ran);
@@ -797,7 +926,20 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     refused
                 }
                 None => {
-                    let (decision, next) = decide::decide(&actor, &stored.core, &event);
+                    let (mut decision, mut next) = decide::decide(&actor, &stored.core, &event);
+                    if decision == Decision::Allow
+                        && let Some(Err(why)) = &plan
+                    {
+                        // Allowed, but in a form the runner cannot run exactly: nothing runs,
+                        // so nothing is in use.
+                        decision = Decision::Deny {
+                            reason: why.clone(),
+                            rule: "perform".to_owned(),
+                        };
+                        for a in &mut next.approvals {
+                            a.armed = false;
+                        }
+                    }
                     stored.core = next;
                     decision
                 }
@@ -809,6 +951,70 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             decision
         }
     };
+    if decision == Decision::Allow
+        && let Some(Ok(plan)) = &plan
+    {
+        // The agent's commands cannot write refs: the runner runs this one, outside the
+        // sandbox, with the session's lock released (git runs agentspec's git hooks, which
+        // take it to check the approval).
+        drop(lock);
+        let outcome = perform_plan(plan, &input, options);
+        let _lock = lock_session(&options.state_dir, &input.session_id)?;
+        let mut stored = read_state(&state_path)?;
+        let work_after = {
+            let here = worktree::Location::at(plan.cwd());
+            let mut loc = here;
+            loc.exclude.push(options.state_dir.clone());
+            worktree::fingerprint(&loc)
+        };
+        let mut work = work_after.ok().flatten();
+        if let Some(w) = work.as_mut()
+            && plan.gated
+            && !made_approved_commit(&stored.core, w, plan.cwd())
+        {
+            w.head = None;
+        }
+        let finished = Event::ToolFinished {
+            tool: input.tool_name.clone().unwrap_or_default(),
+            action: decide::Action::Shell {
+                command: input
+                    .tool_input
+                    .as_ref()
+                    .and_then(|i| i.get("command"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+            success: outcome.success(),
+            summary: outcome.output.chars().take(200).collect(),
+            work: work.clone(),
+            background: false,
+        };
+        let (_, next) = decide::decide(&actor, &stored.core, &finished);
+        stored.core = next;
+        if let Some(id) = &input.tool_use_id {
+            stored.performed.insert(id.clone());
+        }
+        write_state(&state_path, &stored)?;
+        audit(
+            options,
+            &raw,
+            &input,
+            &bundle,
+            Entry {
+                agent: agent.as_deref(),
+                decision: &decision,
+                note: "performed by the runner",
+                work: Some(serde_json::to_value(&work).unwrap_or_default()),
+                checks: None,
+                performed: Some(&outcome),
+                confined,
+                outside_root: false,
+            },
+        )?;
+        return Ok(performed_reply(&input, &outcome));
+    }
+    drop(lock);
     let note = if stored
         .core
         .agents
@@ -830,9 +1036,169 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             note,
             work: work_note,
             checks: checks_note,
+            performed: None,
+            confined,
+            outside_root: outside,
         },
     )?;
     Ok(reply_for(&input.hook_event_name, &decision))
+}
+
+/// Whether a finished shell command ran somewhere else than the project's root folder.
+fn ran_outside_root(event: &Event, input: &HookInput, project: &Path) -> bool {
+    let Event::ToolFinished {
+        action: decide::Action::Shell { .. },
+        ..
+    } = event
+    else {
+        return false;
+    };
+    let Some(cwd) = input.cwd.as_deref() else {
+        return false;
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(Path::new(cwd)) != canonical(project)
+}
+
+/// The finished command as the decision core must read it when it ran in `cwd`, away from the
+/// project's root: after a `cd` there, so that a test run there is not the suite's evidence.
+pub(crate) fn outside_root(event: Event, cwd: &Path) -> Event {
+    match event {
+        Event::ToolFinished {
+            tool,
+            action: decide::Action::Shell { command },
+            success,
+            summary,
+            work,
+            background,
+        } => Event::ToolFinished {
+            tool,
+            action: decide::Action::Shell {
+                command: format!(
+                    "cd {} && {command}",
+                    githooks::sh_quote(&cwd.display().to_string())
+                ),
+            },
+            success,
+            summary,
+            work,
+            background,
+        },
+        other => other,
+    }
+}
+
+/// A self-protection refusal.
+fn self_protection(reason: String) -> Decision {
+    Decision::Deny {
+        reason: format!(
+            "{reason}. agentspec's enforcement stands on it, so the governed agent may not change it; ask the user to."
+        ),
+        rule: "self-protection".to_owned(),
+    }
+}
+
+/// Runs a planned command for the agent, with the watchdog extended to its time limit.
+fn perform_plan(
+    plan: &perform::Plan,
+    input: &HookInput,
+    options: &HookOptions,
+) -> perform::Outcome {
+    EXTRA_TIME_MS.store(
+        u64::try_from(perform::PERFORM_TIMEOUT.as_millis() + 5000).unwrap_or(u64::MAX),
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    perform::run(
+        plan,
+        &input.session_id,
+        &githooks::hooks_dir(&options.state_dir),
+        perform::PERFORM_TIMEOUT,
+    )
+}
+
+/// The answer for a command the runner performed: allowed, with the agent's command replaced
+/// by one that prints what came of it and exits with its status (measured with Claude Code
+/// 2.1.328 and 2.1.332: the model reads that output as the tool's result, an error when the
+/// status is not 0 — clearer than a denial whose reason says it went through).
+fn performed_reply(input: &HookInput, outcome: &perform::Outcome) -> HookReply {
+    let mut updated = input
+        .tool_input
+        .as_ref()
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    updated.insert("command".to_owned(), Value::String(outcome.echo_command()));
+    // A background run would only report that the echo started.
+    updated.remove("run_in_background");
+    HookReply {
+        stdout: json!({
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "allow",
+                "permissionDecisionReason": format!("agentspec ran `{}` outside the sandbox", outcome.command),
+                "updatedInput": Value::Object(updated),
+            }
+        })
+        .to_string(),
+        exit_code: 0,
+    }
+}
+
+/// What the install record says for this hook: the confinement in effect, and the commands
+/// the host runs outside it.
+struct Setup {
+    confinement: Option<confine::Confinement>,
+    excluded: Vec<String>,
+}
+
+impl Setup {
+    /// Reads the install record, checks the binary against it and, when the install confined
+    /// the agent's commands, that the host's settings still do. Any failure fails closed.
+    fn check(options: &HookOptions) -> Result<Setup, RunnerError> {
+        let record = record::read(&options.state_dir).map_err(RunnerError::State)?;
+        if let Some(r) = &record {
+            record::verify_binary(&options.state_dir, r).map_err(RunnerError::Binary)?;
+        }
+        let confinement = record.as_ref().and_then(|r| r.confinement.clone());
+        if options.confined && confinement.is_none() {
+            return Err(RunnerError::Confinement(format!(
+                "{} holds no confinement",
+                options.state_dir.join(record::RECORD_FILE).display()
+            )));
+        }
+        let mut excluded = Vec::new();
+        if let (Some(c), Some(r)) = (&confinement, &record) {
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let layers = claude::settings_layers(&c.project, home.as_deref(), Some(&r.settings));
+            excluded = claude::sandbox_in_effect(&layers, c)
+                .map_err(RunnerError::Confinement)?
+                .excluded;
+        }
+        Ok(Setup {
+            confinement,
+            excluded,
+        })
+    }
+
+    /// Whether the host runs this tool call's command in the sandbox: a Bash call, the install
+    /// confined, and no `excludedCommands` pattern names any part of it.
+    fn confines(&self, input: &HookInput, command: &str) -> bool {
+        if self.confinement.is_none() || input.tool_name.as_deref() != Some("Bash") {
+            return false;
+        }
+        let analysis = crate::policy::shell::analyze(command);
+        !self.excluded.iter().any(|pattern| {
+            let pattern = pattern
+                .strip_prefix("Bash(")
+                .and_then(|p| p.strip_suffix(')'))
+                .unwrap_or(pattern);
+            crate::policy::permission::specifier_matches(pattern, command)
+                || analysis
+                    .commands
+                    .iter()
+                    .any(|c| crate::policy::permission::specifier_matches(pattern, &c.text))
+        })
+    }
 }
 
 fn cwd_of(input: &HookInput) -> PathBuf {
@@ -1009,6 +1375,12 @@ struct Entry<'a> {
     work: Option<Value>,
     /// The Definition-of-Done checks the runner ran.
     checks: Option<Value>,
+    /// The command the runner performed for the agent, and what came of it.
+    performed: Option<&'a perform::Outcome>,
+    /// The call ran confined (the gates judged it so).
+    confined: bool,
+    /// The command ran outside the project's root folder (a test run there is no evidence).
+    outside_root: bool,
 }
 
 fn audit(
@@ -1024,6 +1396,9 @@ fn audit(
         note,
         work,
         checks,
+        performed,
+        confined,
+        outside_root,
     } = entry;
     create_state_dir(&options.state_dir)?;
     let now = SystemTime::now()
@@ -1092,6 +1467,11 @@ fn audit(
         "work": work,
         // The Definition-of-Done checks the runner ran, with their results.
         "checks": checks,
+        // The command the runner performed for the agent (a confined session's commit, push
+        // or ref write), with its exit code and output.
+        "performed": performed,
+        "confined": confined,
+        "outside_root": outside_root,
         // The whole hook input, so that `agentspec run replay` can replay the log exactly.
         "input": input_record,
     })

@@ -65,9 +65,15 @@ fn recorded_hook(
     hook: Value,
     work: Option<&Value>,
     checks: Option<&Value>,
+    flags: (bool, bool),
 ) -> Option<Recorded> {
+    let (confined, outside_root) = flags;
     let input: HookInput = serde_json::from_value(hook).ok()?;
-    let event = input.event().ok()??;
+    let mut event = decide::with_confinement(input.event().ok()??, confined);
+    if outside_root {
+        let cwd = std::path::PathBuf::from(input.cwd.clone().unwrap_or_default());
+        event = super::outside_root(event, &cwd);
+    }
     let work: Option<WorkTree> = work.and_then(|w| serde_json::from_value(w.clone()).ok());
     let event = super::with_work(event, work);
     let checks: Vec<decide::CheckOutcome> = checks
@@ -100,8 +106,10 @@ pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
             .filter_map(|(n, v)| {
                 let work = v.get("work").cloned();
                 let checks = v.get("checks").cloned();
+                let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+                let flags = (flag("confined"), flag("outside_root"));
                 let hook = v.get("input").cloned().unwrap_or(v);
-                recorded_hook(n, hook, work.as_ref(), checks.as_ref())
+                recorded_hook(n, hook, work.as_ref(), checks.as_ref(), flags)
             })
             .collect();
         return (events, false);
@@ -189,6 +197,7 @@ pub fn events_of(text: &str) -> (Vec<Recorded>, bool) {
                                     tool,
                                     action,
                                     work: None,
+                                    confined: false,
                                 },
                             );
                         }

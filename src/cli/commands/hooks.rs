@@ -6,23 +6,38 @@ use crate::cli::Status;
 use crate::cli::args::InstallArgs;
 
 pub(crate) fn install(args: &InstallArgs) -> ExitCode {
-    match crate::runner::install::install(
-        &args.bundle,
-        &args.settings,
-        &args.binary,
-        args.main_agent.as_deref(),
-        args.sandbox,
-    ) {
+    use crate::runner::install::{InstallOptions, SandboxChoice};
+    let sandbox = if args.no_sandbox {
+        SandboxChoice::Off
+    } else if args.sandbox {
+        SandboxChoice::On
+    } else {
+        SandboxChoice::Auto
+    };
+    match crate::runner::install::install(&InstallOptions {
+        bundle_dir: &args.bundle,
+        settings_path: &args.settings,
+        project: None,
+        binary: args.binary.as_deref(),
+        main_agent: args.main_agent.as_deref(),
+        sandbox,
+    }) {
         Ok(installed) => {
             eprintln!(
                 "agentspec: installed the hooks of {} into {}",
                 args.bundle.display(),
                 args.settings.display()
             );
+            eprintln!("agentspec: the hooks run {}", installed.binary.display());
             eprintln!(
                 "agentspec: the runner keeps its state and audit log in {} (outside the project; nothing to ignore in git)",
                 installed.state_dir.display()
             );
+            if installed.confined {
+                eprintln!(
+                    "agentspec: confined: Claude Code's sandbox is on; the agent's commands cannot move a branch, push, or change git's hooks and configuration or agentspec's files, and agentspec makes the commits and pushes the user approves"
+                );
+            }
             for w in &installed.warnings {
                 eprintln!("agentspec: warning: {w}");
             }

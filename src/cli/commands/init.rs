@@ -46,46 +46,12 @@ pub(crate) fn init(hooks: bool) -> ExitCode {
         );
         return built;
     }
-    // The hooks call `agentspec` from PATH when it is there (it survives reinstalls), else
-    // this very binary: a hook whose command is missing would block every action.
-    let binary = if on_path("agentspec") {
-        "agentspec".to_owned()
-    } else {
-        match std::env::current_exe() {
-            Ok(exe) => {
-                eprintln!(
-                    "agentspec: `agentspec` is not on PATH; the hooks run {}",
-                    exe.display()
-                );
-                exe.display().to_string()
-            }
-            Err(e) => {
-                eprintln!(
-                    "agentspec: `agentspec` is not on PATH and this binary's path is unknown ({e}); install it (README, Install) and run `agentspec init --hooks` again"
-                );
-                return Status::Failure.into();
-            }
-        }
-    };
     super::hooks::install(&InstallArgs {
         bundle,
         settings: PathBuf::from(".claude/settings.json"),
-        binary,
+        binary: None,
         main_agent: None,
+        no_sandbox: false,
         sandbox: false,
-    })
-}
-
-/// Whether an executable file `name` is in a directory on PATH.
-fn on_path(name: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| {
-            let file = dir.join(name);
-            file.is_file()
-                && std::fs::metadata(&file).is_ok_and(|m| {
-                    use std::os::unix::fs::PermissionsExt;
-                    m.permissions().mode() & 0o111 != 0
-                })
-        })
     })
 }

@@ -13,7 +13,8 @@ pub(crate) fn run(command: RunCommand) -> ExitCode {
             bundle,
             state_dir,
             main_agent,
-        } => run_hook(bundle, state_dir, main_agent),
+            confined,
+        } => run_hook(bundle, state_dir, main_agent, confined),
         RunCommand::Replay {
             bundle,
             verify,
@@ -87,7 +88,12 @@ fn hook_deadline() -> std::time::Duration {
         .map_or(HOOK_DEADLINE, |d| d.min(HOOK_DEADLINE))
 }
 
-fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<String>) -> ExitCode {
+fn run_hook(
+    bundle: PathBuf,
+    state_dir: Option<PathBuf>,
+    main_agent: Option<String>,
+    confined: bool,
+) -> ExitCode {
     watchdog(
         hook_deadline(),
         "agentspec: blocked because the policy check did not finish in time",
@@ -118,6 +124,7 @@ fn run_hook(bundle: PathBuf, state_dir: Option<PathBuf>, main_agent: Option<Stri
             bundle: bundle.clone(),
             state_dir,
             main_agent,
+            confined,
         };
         crate::runner::handle_hook(&input, &options).map_err(|e| e.to_string())
     });
@@ -160,7 +167,22 @@ fn run_git_hook(
         }
         let text = String::from_utf8_lossy(&stdin).into_owned();
         githooks::check(name, args, &text, &githooks::Caller::from_env(), &options)?;
-        githooks::chain(name, args, &stdin, &githooks::hooks_dir(&options.state_dir))
+        // A commit the runner makes for a confined agent: the repository's hooks run confined.
+        let confinement = if std::env::var_os(crate::runner::perform::CONFINE_HOOKS_ENV).is_some() {
+            let record = crate::runner::record::read(&options.state_dir)?;
+            Some(record.and_then(|r| r.confinement).ok_or_else(|| {
+                "agentspec: refused because the install record holds no confinement for the repository's hooks".to_owned()
+            })?)
+        } else {
+            None
+        };
+        githooks::chain(
+            name,
+            args,
+            &stdin,
+            &githooks::hooks_dir(&options.state_dir),
+            confinement.as_ref(),
+        )
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
@@ -326,39 +348,9 @@ fn run_task(
         eprintln!("agentspec: {e}");
         return Status::Failure.into();
     }
-    let exe = std::env::current_exe()
-        .map_or_else(|_| "agentspec".to_owned(), |p| p.display().to_string());
-    let stop_checks = bundle
-        .agents
-        .values()
-        .map(crate::policy::AgentPolicy::check_seconds)
-        .max()
-        .unwrap_or(0);
-    let fragment = crate::compile::settings_fragment(
-        &Default::default(),
-        &absolute.display().to_string(),
-        stop_checks,
-    );
-    let mut settings = serde_json::Map::new();
-    let command = crate::runner::install::hook_command(
-        &exe,
-        &crate::runner::githooks::sh_quote(&absolute.display().to_string()),
-        Some(agent),
-    );
+    // The hooks of `hooks install`, in a settings file of their own given with `--settings`:
+    // the same binary, the same confinement.
     let project = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let protection = crate::runner::install::protection_rules(&project, &absolute, &state_dir);
-    crate::runner::install::merge(&mut settings, &fragment, &command, &protection);
-    let hooks = crate::runner::githooks::hooks_dir(&state_dir);
-    if let Err(e) =
-        crate::runner::githooks::write_hooks(&hooks, &exe, &absolute, &state_dir, Some(agent))
-    {
-        eprintln!(
-            "agentspec: cannot write the git hooks in {}: {e}",
-            hooks.display()
-        );
-        return Status::Failure.into();
-    }
-    crate::runner::githooks::merge_env(&mut settings, &hooks);
     let settings_file = match tempfile::Builder::new()
         .prefix("agentspec-task-")
         .suffix(".json")
@@ -370,9 +362,27 @@ fn run_task(
             return Status::Failure.into();
         }
     };
+    let options = crate::runner::install::InstallOptions {
+        bundle_dir: &absolute,
+        settings_path: settings_file.path(),
+        project: Some(&project),
+        binary: None,
+        main_agent: Some(agent),
+        sandbox: crate::runner::install::SandboxChoice::Auto,
+    };
+    let prepared = match crate::runner::install::prepare(&options, serde_json::Map::new()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    for w in &prepared.installed.warnings {
+        eprintln!("agentspec: warning: {w}");
+    }
     if let Err(e) = std::fs::write(
         settings_file.path(),
-        serde_json::Value::Object(settings).to_string(),
+        serde_json::Value::Object(prepared.settings).to_string(),
     ) {
         eprintln!("agentspec: cannot write the settings file: {e}");
         return Status::Failure.into();

@@ -581,13 +581,43 @@ fn classify(sub: &str, rest: &[Word], inv: &mut GitInvocation) {
         }
         // A commit object written by hand is `commit-tree`'s work.
         "hash-object" => {
-            let commit_type = rest
-                .windows(2)
-                .any(|w| w[0].text == "-t" && w[1].text == "commit")
-                || rest
-                    .iter()
-                    .any(|w| w.text == "-tcommit" || w.text == "--type=commit");
-            (commit_type && has_flag(rest, &["-w"])).then_some(Commit)
+            // Short options bundle (`-wtcommit`, `-w -tcommit`); `--type` abbreviates.
+            let mut writes = false;
+            let mut commit_type = false;
+            let mut expect_type = false;
+            for w in rest {
+                let t = w.text.as_str();
+                if expect_type {
+                    commit_type |= t == "commit";
+                    expect_type = false;
+                } else if let Some(long) = t.strip_prefix("--") {
+                    let (name, value) = long.split_once('=').unwrap_or((long, ""));
+                    if !name.is_empty() && "type".starts_with(name) {
+                        if long.contains('=') {
+                            commit_type |= value == "commit";
+                        } else {
+                            expect_type = true;
+                        }
+                    }
+                } else if let Some(short) = t.strip_prefix('-') {
+                    for (i, c) in short.char_indices() {
+                        match c {
+                            'w' => writes = true,
+                            't' => {
+                                let value = &short[i + 1..];
+                                if value.is_empty() {
+                                    expect_type = true;
+                                } else {
+                                    commit_type |= value == "commit";
+                                }
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            (commit_type && writes).then_some(Commit)
         }
         "subtree" => match first {
             Some("push") => Some(Push),

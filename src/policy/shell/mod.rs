@@ -34,6 +34,11 @@ const MAX_COMMANDS: usize = 4096;
 /// Text with more `(` open at once than this is not parsed.
 const MAX_PARENTHESES: usize = 16;
 
+/// Text whose constructs nest deeper than this ([`words::nesting`]) is not parsed: the parser
+/// recurses once per level, and a command of 1,500 nested `{ ... }` groups overflowed the
+/// hook's stack (Claude Code then ran the command unchecked). Real commands nest a few levels.
+pub const MAX_NESTING: usize = 40;
+
 /// Ten digits or more right before `<` or `>`: a descriptor number beyond `i32`.
 fn overflowing_descriptor(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -365,6 +370,13 @@ impl Walker {
         // beyond `i32`.
         if words::most_open(text, '(', ')') > MAX_PARENTHESES {
             self.opaque(text, "the command nests parentheses too deeply to analyse");
+            return;
+        }
+        if words::nesting(text) > MAX_NESTING {
+            self.opaque(
+                text,
+                "the command nests its constructs too deeply to analyse",
+            );
             return;
         }
         if bodiless_here_document(text) {
@@ -1316,8 +1328,26 @@ impl Walker {
                     self.opaque(&text, why);
                 }
             }
-            "gh" => {
-                if programs::gh_pushes(args) {
+            "npm" | "pnpm" | "yarn" | "lerna"
+                if !programs::release_operations(base, args).is_empty() =>
+            {
+                cmd.git = Some(GitInvocation {
+                    subcommand: None,
+                    operations: programs::release_operations(base, args),
+                    location: Vec::new(),
+                    writes: false,
+                    opaque: None,
+                    runs: Vec::new(),
+                    skips_hooks: false,
+                });
+            }
+            "gh" | "glab" => {
+                let pushes = if base == "gh" {
+                    programs::gh_pushes(args)
+                } else {
+                    programs::glab_pushes(args)
+                };
+                if pushes {
                     cmd.git = Some(GitInvocation {
                         subcommand: None,
                         operations: vec![GitOperation::Push],

@@ -1182,6 +1182,51 @@ pub fn gh_pushes(args: &[Word]) -> bool {
     matches!(texts.as_slice(), ["pr", "merge", ..] | ["repo", "sync", ..])
 }
 
+/// `glab` commands that merge on the server, where no git hook sees it.
+pub fn glab_pushes(args: &[Word]) -> bool {
+    let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+    matches!(
+        texts.as_slice(),
+        ["mr", "merge" | "accept", ..] | ["repo", "mirror", ..]
+    )
+}
+
+/// The git operations a package manager's release command performs: `npm version 1.2.3`
+/// (also `yarn`, `pnpm`) commits and tags the version bump; `lerna version` commits, tags and
+/// pushes, `lerna publish` too.
+pub fn release_operations(program: &str, args: &[Word]) -> Vec<super::git::GitOperation> {
+    use super::git::GitOperation::{Commit, Push};
+    let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+    let no_git = |flags: &[&str]| {
+        texts.iter().any(|a| {
+            flags
+                .iter()
+                .any(|f| a == f || a.starts_with(&format!("{f}=")))
+        })
+    };
+    match (program, texts.as_slice()) {
+        ("npm" | "pnpm", ["version", bump, ..]) if !bump.starts_with('-') || texts.len() > 2 => {
+            if no_git(&["--no-git-tag-version", "--git-tag-version=false"]) {
+                Vec::new()
+            } else {
+                vec![Commit]
+            }
+        }
+        ("yarn", ["version", ..]) if !no_git(&["--no-git-tag-version"]) => vec![Commit],
+        ("lerna", ["version" | "publish", ..]) => {
+            let mut ops = Vec::new();
+            if !no_git(&["--no-git-tag-version"]) {
+                ops.push(Commit);
+            }
+            if !no_git(&["--no-push"]) {
+                ops.push(Push);
+            }
+            ops
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Environment variables a command may set and still be matched by `Bash(...)` allow rules:
 /// they change no program that runs and name no file that is written.
 pub const NEUTRAL_VARIABLES: &[&str] = &[

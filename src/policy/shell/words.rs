@@ -80,6 +80,70 @@ pub(crate) fn most_open(text: &str, open: char, close: char) -> usize {
     most
 }
 
+/// An upper bound of how deeply the shell's constructs nest in `text`: groups, subshells,
+/// substitutions and expansions (`(`, `{`, `` ` ``), and compound commands (`if`, `case`,
+/// `while`, `until`, `for`, `select` up to their `fi`, `esac`, `done`), counted together,
+/// outside single quotes. It may count more than the shell would (a `{` in double quotes),
+/// never less, so that text within the bound is safe to give a recursive parser.
+pub(crate) fn nesting(text: &str) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let mut backtick = false;
+    let mut word = String::new();
+    let mut at_word_start = true;
+    let mut chars = text.chars().peekable();
+    let keyword = |word: &str, depth: &mut usize, most: &mut usize| match word {
+        "if" | "case" | "while" | "until" | "for" | "select" => {
+            *depth += 1;
+            *most = (*most).max(*depth);
+        }
+        "fi" | "esac" | "done" => *depth = depth.saturating_sub(1),
+        _ => {}
+    };
+    while let Some(c) = chars.next() {
+        let word_char = c.is_alphanumeric() || c == '_';
+        if word_char {
+            if at_word_start || !word.is_empty() {
+                word.push(c);
+            }
+            at_word_start = false;
+            continue;
+        }
+        if !word.is_empty() {
+            keyword(&word, &mut depth, &mut most);
+            word.clear();
+        }
+        at_word_start =
+            c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '{' | '!' | '`' | ')' | '}');
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' => {
+                chars.by_ref().find(|c| *c == '\'');
+            }
+            '(' | '{' => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            ')' | '}' => depth = depth.saturating_sub(1),
+            '`' => {
+                if backtick {
+                    depth = depth.saturating_sub(1);
+                } else {
+                    depth += 1;
+                    most = most.max(depth);
+                }
+                backtick = !backtick;
+            }
+            _ => {}
+        }
+    }
+    if !word.is_empty() {
+        keyword(&word, &mut depth, &mut most);
+    }
+    most
+}
+
 /// A run of 19 digits or more (beyond `i64`) after `~`, `{` or `..`, optionally signed.
 fn overflowing_number(raw: &str) -> bool {
     let bytes = raw.as_bytes();

@@ -1,0 +1,458 @@
+//! The capability the enforcement stands on: what the governed agent's processes may not write,
+//! what they may write outside the project, and which credentials they do not get.
+//!
+//! The gates do not rest on predicting what a command will do. The agent's commands run
+//! confined — by the host's sandbox (Claude Code: bubblewrap on Linux, Seatbelt on macOS),
+//! configured from a [`Confinement`] by `agentspec hooks install` — where git's refs, `HEAD`,
+//! `packed-refs`, hooks and configuration, the runner's state, the bundle, the settings and the
+//! agentspec binary are read-only and the credentials that publish are hidden. Such a process
+//! can make commit objects but cannot move a branch or push, whatever it runs (`npm test`, a
+//! script, `bash -c`); approved commits and pushes are made by the runner, outside the
+//! confinement (see `runner::perform`).
+//!
+//! Project code the runner itself starts — the Definition-of-Done checks, and the repository's
+//! own git hooks when it makes an approved commit — runs under the same confinement through
+//! bubblewrap ([`Confinement::command`]), so that nothing the agent wrote runs with the rights
+//! the runner has.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a repository keeps its files: the git folder of the work tree (`.git`, or where a
+/// `.git` file points) and the common folder that holds refs, hooks and configuration (the
+/// same folder unless the work tree is a linked one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitLayout {
+    pub git_dir: PathBuf,
+    pub common_dir: PathBuf,
+}
+
+impl GitLayout {
+    /// The layout of the repository whose work tree is `project`, read from its `.git` without
+    /// running git; `None` when `project` has no `.git`.
+    pub fn discover(project: &Path) -> Option<GitLayout> {
+        let dot = project.join(".git");
+        let meta = std::fs::symlink_metadata(&dot).ok()?;
+        let git_dir = if meta.is_dir() {
+            dot
+        } else {
+            let bytes = crate::fsutil::read_regular(&dot).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            let pointed = text.trim().strip_prefix("gitdir:")?.trim().to_owned();
+            project.join(pointed)
+        };
+        let common_dir = match crate::fsutil::read_regular(&git_dir.join("commondir")) {
+            Ok(bytes) => git_dir.join(String::from_utf8_lossy(&bytes).trim()),
+            Err(_) => git_dir.clone(),
+        };
+        let clean = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+        Some(GitLayout {
+            git_dir: clean(git_dir),
+            common_dir: clean(common_dir),
+        })
+    }
+
+    /// What moves a branch, records where branches were, or makes git run programs: each must
+    /// be read-only for the agent's commands. Whether each is a folder.
+    pub fn enforcement_paths(&self) -> Vec<(PathBuf, bool)> {
+        let c = &self.common_dir;
+        let mut out = vec![
+            (c.join("HEAD"), false),
+            (c.join("packed-refs"), false),
+            (c.join("refs").join("heads"), true),
+            (c.join("refs").join("tags"), true),
+            (c.join("refs").join("remotes"), true),
+            (c.join("logs").join("HEAD"), false),
+            (c.join("logs").join("refs").join("heads"), true),
+            (c.join("hooks"), true),
+            (c.join("config"), false),
+        ];
+        if self.git_dir != self.common_dir {
+            // A linked work tree's own HEAD and configuration.
+            out.push((self.git_dir.join("HEAD"), false));
+            out.push((self.git_dir.join("config.worktree"), false));
+        }
+        out
+    }
+}
+
+/// Package managers' caches outside the project that installs and builds write, by the
+/// program whose presence makes them needed. Only caches whose content is checked on use or
+/// that hold sources, never a folder on `PATH` or one whose programs something else starts
+/// outside the confinement: npm's `_npx` and uv's cache hold programs Claude Code starts as
+/// MCP servers, so they stay read-only.
+pub const CACHES: &[(&str, &[&str])] = &[
+    ("npm", &[".npm/_cacache"]),
+    ("pip", &[".cache/pip"]),
+    ("pip3", &[".cache/pip"]),
+    ("cargo", &[".cargo/registry", ".cargo/git"]),
+    ("go", &["go/pkg/mod", ".cache/go-build"]),
+    ("mvn", &[".m2/repository"]),
+    ("gradle", &[".gradle/caches"]),
+    ("yarn", &[".cache/yarn"]),
+];
+
+/// Environment variables that let a process publish (push, merge on a server, release) with
+/// the user's identity.
+pub const HIDDEN_ENV: &[&str] = &[
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "GITLAB_TOKEN",
+    "GL_TOKEN",
+    "GLAB_TOKEN",
+    "CI_JOB_TOKEN",
+    "BITBUCKET_TOKEN",
+    "GITEA_TOKEN",
+    "NPM_TOKEN",
+    "NODE_AUTH_TOKEN",
+    "CARGO_REGISTRY_TOKEN",
+    "TWINE_PASSWORD",
+    "TWINE_USERNAME",
+    "UV_PUBLISH_TOKEN",
+    "POETRY_PYPI_TOKEN_PYPI",
+    "GEM_HOST_API_KEY",
+    "SSH_AUTH_SOCK",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+];
+
+/// Credential files (relative to the home folder) that let a process publish.
+pub const HIDDEN_FILES: &[&str] = &[
+    ".ssh",
+    ".git-credentials",
+    ".config/git/credentials",
+    ".netrc",
+    ".config/gh",
+    ".config/glab-cli",
+    ".config/hub",
+    ".npmrc",
+    ".pypirc",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".gem/credentials",
+    ".docker/config.json",
+];
+
+/// Registries package installs reach: the only network the agent's commands get by default.
+/// Code hosts (`github.com`, `gitlab.com`) are left out: with a token found anywhere they
+/// merge and publish on the server, where no git hook sees it.
+pub const REGISTRIES: &[&str] = &[
+    "registry.npmjs.org",
+    "registry.yarnpkg.com",
+    "pypi.org",
+    "files.pythonhosted.org",
+    "crates.io",
+    "index.crates.io",
+    "static.crates.io",
+    "proxy.golang.org",
+    "sum.golang.org",
+    "repo.maven.apache.org",
+    "repo1.maven.org",
+    "plugins.gradle.org",
+    "services.gradle.org",
+    "rubygems.org",
+    "index.rubygems.org",
+    "registry.bun.sh",
+    "deb.debian.org",
+    "archive.ubuntu.com",
+];
+
+/// What the governed agent's processes may and may not do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confinement {
+    /// The project folder: writable, but for `read_only` inside it.
+    pub project: PathBuf,
+    /// Files and folders the agent's commands may not write (absolute).
+    pub read_only: Vec<PathBuf>,
+    /// Folders outside the project they may write (package managers' caches).
+    #[serde(default)]
+    pub writable: Vec<PathBuf>,
+    /// Credential files and folders they may not read.
+    #[serde(default)]
+    pub hidden_files: Vec<PathBuf>,
+    /// Environment variables they do not get.
+    #[serde(default)]
+    pub hidden_env: Vec<String>,
+    /// The domains they may reach.
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+/// What a confinement is made for.
+pub struct Inputs<'a> {
+    pub project: &'a Path,
+    pub bundle: &'a Path,
+    pub state_dir: &'a Path,
+    pub binary: Option<&'a Path>,
+    pub home: Option<&'a Path>,
+    /// The folders of `PATH`: never made writable.
+    pub path_dirs: Vec<PathBuf>,
+    /// Whether a program is installed (decides which caches are needed).
+    pub has_program: &'a dyn Fn(&str) -> bool,
+}
+
+impl Confinement {
+    /// The confinement of a project: every file enforcement stands on read-only.
+    pub fn new(inputs: &Inputs) -> Confinement {
+        let project = absolute(inputs.project);
+        let mut read_only: Vec<PathBuf> = Vec::new();
+        if let Some(layout) = GitLayout::discover(&project) {
+            read_only.extend(layout.enforcement_paths().into_iter().map(|(p, _)| p));
+        }
+        // Inside the work tree only what exists: a stand-in the sandbox mounts for a missing
+        // file shows up to git as an untracked special file, and `git add -A` fails on it.
+        for rel in [".claude", ".agentspec", "agentspec.toml"] {
+            let p = project.join(rel);
+            if std::fs::symlink_metadata(&p).is_ok() {
+                read_only.push(p);
+            }
+        }
+        read_only.push(absolute(inputs.bundle));
+        read_only.push(absolute(inputs.state_dir));
+        if let Some(binary) = inputs.binary {
+            read_only.push(absolute(binary));
+        }
+        let mut writable = Vec::new();
+        let mut hidden_files = Vec::new();
+        if let Some(home) = inputs.home {
+            read_only.push(home.join(".gitconfig"));
+            read_only.push(home.join(".config").join("git"));
+            read_only.push(home.join(".claude"));
+            for (program, dirs) in CACHES {
+                if !(inputs.has_program)(program) {
+                    continue;
+                }
+                for dir in *dirs {
+                    let p = home.join(dir);
+                    let on_path = inputs
+                        .path_dirs
+                        .iter()
+                        .any(|d| d.starts_with(&p) || p.starts_with(d));
+                    if !on_path && !writable.contains(&p) {
+                        writable.push(p);
+                    }
+                }
+            }
+            hidden_files.extend(HIDDEN_FILES.iter().map(|f| home.join(f)));
+        }
+        dedup(&mut read_only);
+        Confinement {
+            project,
+            read_only,
+            writable,
+            hidden_files,
+            hidden_env: HIDDEN_ENV.iter().map(|s| (*s).to_owned()).collect(),
+            domains: REGISTRIES.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Makes every read-only path inside a git folder exist, so that the sandbox can mount it
+    /// read-only (a missing one becomes a stand-in git cannot read: `packed-refs` missing
+    /// breaks every git command), and the writable caches, so that a tool can write into
+    /// them (the sandbox cannot create them). Run outside the confinement, before each
+    /// command; cheap when everything is there.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        if let Some(layout) = GitLayout::discover(&self.project) {
+            for (path, is_dir) in layout.enforcement_paths() {
+                if !self.read_only.contains(&path) || std::fs::symlink_metadata(&path).is_ok() {
+                    continue;
+                }
+                if is_dir {
+                    std::fs::create_dir_all(&path)?;
+                } else if path.file_name().is_some_and(|n| n != "config.worktree") {
+                    std::fs::create_dir_all(crate::fsutil::parent_dir(&path))?;
+                    // Empty is valid for both: git reads an empty `packed-refs` and `logs/HEAD`
+                    // as holding nothing.
+                    std::fs::OpenOptions::new()
+                        .create_new(true)
+                        .write(true)
+                        .open(&path)
+                        .map(|_| ())
+                        .or_else(|e| {
+                            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                                Ok(())
+                            } else {
+                                Err(e)
+                            }
+                        })?;
+                }
+            }
+        }
+        for dir in &self.writable {
+            if std::fs::symlink_metadata(dir).is_err() {
+                // Best effort: a cache that cannot be made only costs the tool its cache.
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+        Ok(())
+    }
+
+    /// `program args` run under this confinement through bubblewrap: the whole file system
+    /// read-only but the project, a private `/tmp` and the caches; the enforcement paths
+    /// read-only inside the project; credentials hidden; no network but loopback; a new
+    /// session and process group that dies with the runner.
+    pub fn command(&self, bwrap: &Path, program: &str, args: &[String], cwd: &Path) -> Command {
+        let mut cmd = Command::new(bwrap);
+        let bind = |cmd: &mut Command, flag: &str, p: &Path| {
+            cmd.arg(flag).arg(p).arg(p);
+        };
+        cmd.args([
+            "--die-with-parent",
+            "--new-session",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--ro-bind",
+            "/",
+            "/",
+            "--dev",
+            "/dev",
+            "--proc",
+            "/proc",
+            "--tmpfs",
+            "/tmp",
+        ]);
+        bind(&mut cmd, "--bind", &self.project);
+        // The git folder a mount point of its own: it cannot be renamed away and replaced.
+        if let Some(layout) = GitLayout::discover(&self.project) {
+            for dir in [&layout.git_dir, &layout.common_dir] {
+                if dir.starts_with(&self.project) && dir.is_dir() {
+                    bind(&mut cmd, "--bind", dir);
+                }
+            }
+        }
+        for dir in self.writable.iter().filter(|d| d.is_dir()) {
+            bind(&mut cmd, "--bind", dir);
+        }
+        // A missing path is left alone: outside the project it cannot be made (everything
+        // there is read-only), and inside it `prepare` made every one git needs.
+        for path in self
+            .read_only
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        {
+            bind(&mut cmd, "--ro-bind", path);
+        }
+        for path in &self.hidden_files {
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.is_dir() => {
+                    cmd.arg("--tmpfs").arg(path);
+                }
+                Ok(_) => {
+                    cmd.arg("--ro-bind").arg("/dev/null").arg(path);
+                }
+                Err(_) => {}
+            }
+        }
+        for name in &self.hidden_env {
+            cmd.arg("--unsetenv").arg(name);
+        }
+        cmd.arg("--chdir")
+            .arg(cwd)
+            .arg("--")
+            .arg(program)
+            .args(args);
+        cmd
+    }
+}
+
+/// bubblewrap, when it is installed and can make a sandbox on this machine.
+pub fn bubblewrap() -> Option<PathBuf> {
+    let path = find_program("bwrap")?;
+    let works = Command::new(&path)
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--dev",
+            "/dev",
+            "--unshare-net",
+            "--",
+            "/bin/true",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    works.then_some(path)
+}
+
+/// A program on `PATH` (or an absolute path to one), as a path.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        let p = PathBuf::from(name);
+        return p.is_file().then_some(p);
+    }
+    let paths: OsString = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    std::fs::canonicalize(&abs).unwrap_or(abs)
+}
+
+fn dedup(paths: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::BTreeSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn enforcement_paths_are_made_and_caches_stay_off_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("p");
+        std::fs::create_dir_all(project.join(".claude")).unwrap();
+        git(&project, &["init", "-q"]);
+        let home = tmp.path().join("home");
+        let has = |p: &str| p == "cargo" || p == "npm";
+        let c = Confinement::new(&Inputs {
+            project: &project,
+            bundle: &project.join(".agentspec/bundle"),
+            state_dir: &tmp.path().join("state"),
+            binary: None,
+            home: Some(&home),
+            path_dirs: vec![home.join(".cargo/bin")],
+            has_program: &has,
+        });
+        let git_dir = std::fs::canonicalize(project.join(".git")).unwrap();
+        assert!(c.read_only.contains(&git_dir.join("refs/heads")));
+        assert!(c.read_only.contains(&git_dir.join("packed-refs")));
+        // Missing work-tree paths are left out: the sandbox's stand-in would break `git add`.
+        let real = std::fs::canonicalize(&project).unwrap();
+        assert!(!c.read_only.contains(&real.join("agentspec.toml")));
+        assert!(c.read_only.contains(&real.join(".claude")));
+        assert!(c.writable.contains(&home.join(".cargo/registry")));
+        assert!(c.writable.contains(&home.join(".npm/_cacache")));
+        assert!(!c.writable.iter().any(|w| w.ends_with(".cache/pip")));
+        assert!(
+            !c.writable
+                .iter()
+                .any(|w| w.starts_with(home.join(".cargo/bin")))
+        );
+        c.prepare().unwrap();
+        assert!(git_dir.join("packed-refs").is_file());
+        assert!(git_dir.join("refs/remotes").is_dir());
+        assert!(git_dir.join("logs/refs/heads").is_dir());
+        assert!(home.join(".cargo/registry").is_dir());
+    }
+}
