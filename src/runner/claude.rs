@@ -83,6 +83,21 @@ const EXCLUDE_END: &str = "# agentspec: end";
 /// [`SANDBOX_STAND_INS`] that do not exist in the work tree. A name that exists is not
 /// listed, so a real `.vscode/` stays visible to git. Rewritten only when the list changes.
 pub fn exclude_stand_ins(project: &Path) -> std::io::Result<()> {
+    exclude_missing(
+        project,
+        SANDBOX_STAND_INS.iter().chain(PROTECTED_IN_WORK_TREE),
+    )
+}
+
+/// Files in the work tree that `hooks install` denies Claude Code's file tools
+/// (`permissions.deny` `Edit(...)` rules, which the sandbox merges into `denyWrite`): when one
+/// is missing, the sandbox mounts a stand-in for it too.
+const PROTECTED_IN_WORK_TREE: &[&str] = &["agentspec.toml", ".claude/settings.local.json"];
+
+fn exclude_missing<'a>(
+    project: &Path,
+    names: impl Iterator<Item = &'a &'a str>,
+) -> std::io::Result<()> {
     let Some(layout) = super::confine::GitLayout::discover(project) else {
         return Ok(());
     };
@@ -103,8 +118,7 @@ pub fn exclude_stand_ins(project: &Path) -> std::io::Result<()> {
             kept.push(line);
         }
     }
-    let missing: Vec<String> = SANDBOX_STAND_INS
-        .iter()
+    let missing: Vec<String> = names
         .filter(|name| std::fs::symlink_metadata(project.join(name)).is_err())
         .map(|name| format!("/{name}"))
         .collect();

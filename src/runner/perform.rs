@@ -123,11 +123,22 @@ fn routine(args: &[String]) -> bool {
                     .iter()
                     .all(|f| matches!(*f, "--all" | "--prune" | "-p" | "--tags" | "-q" | "--quiet"))
         }
+        // A tag at HEAD: a tag names known ground for later sessions, so never another
+        // commit (which could be one the agent made by hand).
         "tag" => {
+            let annotated = flags.iter().any(|f| matches!(*f, "-a" | "--annotate"));
+            let message = rest.iter().position(|a| a == "-m");
+            let names: Vec<&str> = rest
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| !a.starts_with('-') && message.is_none_or(|m| *i != m + 1))
+                .map(|(_, a)| a.as_str())
+                .collect();
             flags
                 .iter()
                 .all(|f| matches!(*f, "-a" | "--annotate" | "-m"))
-                && !operands.is_empty()
+                && (message.is_none() || annotated || flags.contains(&"-m"))
+                && names.len() == 1
         }
         _ => false,
     }
@@ -481,6 +492,7 @@ mod tests {
             "git branch topic",
             "git fetch origin",
             "git tag v1.0",
+            "git tag -a v1.0 -m 'first release'",
         ] {
             let p = planned(text).unwrap();
             assert!(p.as_ref().is_some_and(|p| !p.gated), "{text}: {p:?}");
@@ -491,6 +503,7 @@ mod tests {
             "git checkout -- src/a.rs",
             "git fetch origin main:main",
             "git branch -f main HEAD~1",
+            "git tag v1 0123abc",
             "ls",
             "npm test",
         ] {

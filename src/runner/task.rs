@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::policy::Bundle;
 use crate::policy::decide;
@@ -300,6 +300,12 @@ pub fn report(
                 entry["reason"].as_str().unwrap_or("")
             )),
             (Some("PostToolUse"), _) if commits() => report.commits += 1,
+            // A commit the runner made for a confined agent.
+            (Some("PreToolUse"), Some("allow"))
+                if commits() && entry.pointer("/performed/exit_code") == Some(&json!(0)) =>
+            {
+                report.commits += 1;
+            }
             _ => {}
         }
     }
