@@ -1441,7 +1441,27 @@ fn tool_decision(
                 }
             }
         }
-        // Confined, a command the analysis cannot see into cannot commit or push either.
+        // Confined, a command the analysis cannot see into cannot commit or push either —
+        // but text too large or too deep to read at all that names a gated git operation is
+        // refused while a gate is closed, so that the gate never rests on the sandbox alone
+        // for a command written as a commit.
+        if any_closed
+            && confined
+            && let Action::Shell { command } = action
+            && let Some(opaque) = analysis.opaque.iter().find(|o| shell::unread(o))
+            && shell::names_gated_git(command)
+            && let Some(gate) = gates
+                .iter()
+                .find(|g| matches!(g.action, GateAction::Git { .. }))
+        {
+            return deny(
+                format!(
+                    "agentspec cannot read this command ({}) and it names a git operation the protocol gates; the user has not approved one yet. Run the git command on its own.",
+                    opaque.reason
+                ),
+                gate,
+            );
+        }
         if any_closed
             && !confined
             && let Some(opaque) = analysis.opaque.first()

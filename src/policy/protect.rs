@@ -111,6 +111,9 @@ pub trait Probe {
     /// tree's in the repository at `dir`; `false` when it names no commit (a new branch, a
     /// path).
     fn differs(&self, dir: &Path, name: &str) -> bool;
+    /// Whether the commit `name` holds any protected file at all (a stash's untracked files,
+    /// which `git stash pop` writes); `false` when it names no commit.
+    fn holds(&self, dir: &Path, name: &str) -> bool;
 }
 
 /// Protected files that differ from the last commit, by kind.
@@ -303,7 +306,13 @@ impl Context<'_> {
             ));
         }
         let operands: Vec<&Word> = operands(args);
+        // `find -exec rm {} ;`: find puts each path it found in place of `{}`, and the find
+        // command itself is checked with its starting points and name filters.
+        let from_find = command.wrappers.iter().any(|w| w == "find");
         let found = |word: &Word, touch: Touch| {
+            if from_find && word.text == "{}" {
+                return None;
+            }
             self.touches(word, &command.cd, touch)
                 .map(|what| format!("`{program}` changes `{}`, {what}", word.text))
         };
@@ -370,7 +379,20 @@ impl Context<'_> {
                     .iter()
                     .any(|w| w.text.starts_with("-i") || w.text.starts_with("--in-place")) =>
             {
-                return operands.iter().find_map(|w| found(w, Touch::Write));
+                // sed's first operand is its script, unless `-e` or `-f` gives it.
+                let script_given = args.iter().any(|w| {
+                    matches!(w.text.as_str(), "-e" | "-f")
+                        || programs::option_is(&w.text, "--expression")
+                        || programs::option_is(&w.text, "--file")
+                        || (w.text.starts_with('-')
+                            && !w.text.starts_with("--")
+                            && w.text[1..].contains(['e', 'f']))
+                });
+                let skip = usize::from(matches!(program, "sed" | "gsed") && !script_given);
+                return operands
+                    .iter()
+                    .skip(skip)
+                    .find_map(|w| found(w, Touch::Write));
             }
             "dd" => {
                 return args
@@ -445,8 +467,22 @@ impl Context<'_> {
         // formatter, an archive tool, a script, `sort -o`, `sed 'w FILE'`, awk's `print >`):
         // the argument, an option's value, or a word of a script given inline. Parts only
         // known at run time count when they expand to a known place.
+        // A quoted pattern is given to the program as written: its `*` and `?` only match
+        // files when the program expands patterns itself (a linter, a formatter), and then
+        // only below the folder written before the first wildcard.
+        let expands_patterns = std::iter::once(program)
+            .chain(args.iter().map(|w| programs::base_name(&w.text)))
+            .any(|p| PATTERN_PROGRAMS.contains(&p));
         args.iter()
-            .flat_map(pieces)
+            .flat_map(|arg| {
+                let quoted = arg.kind == WordKind::Literal;
+                pieces(arg).into_iter().map(move |w| (quoted, w))
+            })
+            .filter(|(quoted, w)| {
+                !(*quoted && w.text.contains(['*', '?', '[']))
+                    || (expands_patterns && self.pattern_reaches(w, &command.cd))
+            })
+            .map(|(_, w)| w)
             .filter(|w| w.kind != WordKind::Dynamic || self.expand(&w.text).is_some())
             .find_map(|w| {
                 self.touches(&w, &command.cd, Touch::Write).map(|what| {
@@ -456,6 +492,25 @@ impl Context<'_> {
                     )
                 })
             })
+    }
+
+    /// Whether a pattern a program expands itself can name a protected file: the folder
+    /// written before its first wildcard holds one.
+    fn pattern_reaches(&self, word: &Word, cd: &[Word]) -> bool {
+        let mut folder: Vec<&str> = Vec::new();
+        for part in word.text.split('/') {
+            if part.contains(['*', '?', '[']) {
+                break;
+            }
+            folder.push(part);
+        }
+        let folder = if folder.is_empty() || folder == [""] && !word.text.starts_with('/') {
+            ".".to_owned()
+        } else {
+            folder.join("/")
+        };
+        self.touches(&Word::literal(folder), cd, Touch::Remove)
+            .is_some()
     }
 
     /// The destination of a copy or move: the folder itself, or each source's name in it.
@@ -972,6 +1027,12 @@ impl Context<'_> {
             if matches!(sub, "revert" | "cherry-pick") {
                 names.extend((1..=3).map(|n| format!("{text}^{n}")));
             }
+            // A stash restores its untracked files too, from its third parent.
+            if stash_applies && self.probe.holds(&dir, &format!("{text}^3")) {
+                return Some(format!(
+                    "`git {sub} {text}` would restore untracked files among agentspec's files or Claude Code's settings (the hooks)"
+                ));
+            }
             if names.iter().any(|n| self.probe.differs(&dir, n)) {
                 return Some(format!(
                     "`git {sub} {text}` would write a version of agentspec's files or Claude Code's settings (the hooks) that differs from the work tree's"
@@ -1473,6 +1534,27 @@ fn covers(target: &Path, root: &Path, touch: Touch) -> bool {
         .all(|(t, r)| t == r || component_can_be(t, r))
 }
 
+/// Programs that expand file patterns themselves (`eslint 'src/**/*.ts'`).
+const PATTERN_PROGRAMS: &[&str] = &[
+    "eslint",
+    "prettier",
+    "biome",
+    "stylelint",
+    "markdownlint",
+    "markdownlint-cli2",
+    "dprint",
+    "rome",
+    "standard",
+    "xo",
+    "tslint",
+    "jscodeshift",
+    "rimraf",
+    "del-cli",
+    "cpy",
+    "copyfiles",
+    "glob",
+];
+
 /// Whether the components `parts` contain `pattern` (the path is in it), or — for a removal —
 /// end with the start of it (the path holds it).
 fn matches_anywhere(parts: &[&str], pattern: &[&str], touch: Touch) -> bool {
@@ -1559,6 +1641,9 @@ mod tests {
         }
         fn differs(&self, _: &Path, name: &str) -> bool {
             name.starts_with("evil") || name == "stashlike^2"
+        }
+        fn holds(&self, _: &Path, name: &str) -> bool {
+            name == "stash@{1}^3"
         }
         fn uncommitted(&self, _: &Path) -> Uncommitted {
             Uncommitted {
@@ -1717,6 +1802,27 @@ mod tests {
         assert!(covers(Path::new("/p/.claude"), root, Touch::Remove));
         assert!(covers(Path::new("/p/.c*"), root, Touch::Remove));
         assert!(!covers(Path::new("/p/src"), root, Touch::Remove));
+    }
+
+    #[test]
+    fn a_stash_that_restores_protected_untracked_files_is_refused() {
+        assert!(shell("git stash pop stash@{1}").is_some());
+        assert!(shell("git stash apply").is_none());
+    }
+
+    #[test]
+    fn quoted_patterns_and_scripts_are_not_paths() {
+        for honest in [
+            "sed -i 's/a*/b/' notes.txt",
+            "psql -c 'select count(*) from users'",
+            "npx eslint 'src/**/*.ts'",
+            "find src -name '*.orig' -exec rm {} \\;",
+        ] {
+            assert_eq!(shell(honest), None, "{honest}");
+        }
+        // A pattern a formatter expands below the project's root can reach the settings.
+        assert!(shell("cd .. && npx prettier --write '**/*.json'").is_some());
+        assert!(shell("sed -i 's/x/y/' ../.claude/settings.json").is_some());
     }
 
     #[test]

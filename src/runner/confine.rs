@@ -55,24 +55,31 @@ impl GitLayout {
         })
     }
 
-    /// What moves a branch, records where branches were, or makes git run programs: each must
-    /// be read-only for the agent's commands. Whether each is a folder.
+    /// What moves a branch or changes what a commit holds, records where refs were, or makes
+    /// git run programs: each must be read-only for the agent's commands. Whether each is a
+    /// folder.
+    ///
+    /// All of `refs` and `logs`, not only branches: a stash the agent forges under
+    /// `refs/stash` is restored outside the sandbox when the runner performs `git stash pop`,
+    /// and a replace ref (`refs/replace/`) makes git show one tree for another. `info` holds
+    /// `grafts` and attributes; `objects/info` holds `alternates`. What honest work writes in
+    /// the git folder — objects and the index — stays writable.
     pub fn enforcement_paths(&self) -> Vec<(PathBuf, bool)> {
         let c = &self.common_dir;
         let mut out = vec![
             (c.join("HEAD"), false),
             (c.join("packed-refs"), false),
-            (c.join("refs").join("heads"), true),
-            (c.join("refs").join("tags"), true),
-            (c.join("refs").join("remotes"), true),
-            (c.join("logs").join("HEAD"), false),
-            (c.join("logs").join("refs").join("heads"), true),
+            (c.join("refs"), true),
+            (c.join("logs"), true),
             (c.join("hooks"), true),
             (c.join("config"), false),
+            (c.join("info"), true),
+            (c.join("objects").join("info"), true),
         ];
         if self.git_dir != self.common_dir {
-            // A linked work tree's own HEAD and configuration.
+            // A linked work tree's own HEAD, reflog and configuration.
             out.push((self.git_dir.join("HEAD"), false));
+            out.push((self.git_dir.join("logs"), true));
             out.push((self.git_dir.join("config.worktree"), false));
         }
         out
@@ -264,7 +271,10 @@ impl Confinement {
                 }
                 if is_dir {
                     std::fs::create_dir_all(&path)?;
-                } else if path.file_name().is_some_and(|n| n != "config.worktree") {
+                } else if path
+                    .file_name()
+                    .is_some_and(|n| n != "config.worktree" && n != "config")
+                {
                     std::fs::create_dir_all(crate::fsutil::parent_dir(&path))?;
                     // Empty is valid for both: git reads an empty `packed-refs` and `logs/HEAD`
                     // as holding nothing.
@@ -317,13 +327,27 @@ impl Confinement {
             "/tmp",
         ]);
         bind(&mut cmd, "--bind", &self.project);
-        // The git folder a mount point of its own: it cannot be renamed away and replaced.
-        if let Some(layout) = GitLayout::discover(&self.project) {
-            for dir in [&layout.git_dir, &layout.common_dir] {
-                if dir.starts_with(&self.project) && dir.is_dir() {
-                    bind(&mut cmd, "--bind", dir);
+        // Every folder between the project and a read-only path a mount point of its own: a
+        // mount point cannot be renamed, so the folder holding a read-only path cannot be
+        // moved away and replaced by a writable copy (`mv .git/refs x && mkdir .git/refs`).
+        let mut ancestors: Vec<PathBuf> = Vec::new();
+        for path in self
+            .read_only
+            .iter()
+            .filter(|p| p.starts_with(&self.project))
+        {
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.project && d.starts_with(&self.project)) {
+                if !ancestors.iter().any(|a| a == d) {
+                    ancestors.push(d.to_path_buf());
                 }
+                dir = d.parent();
             }
+        }
+        // Outermost first, so that an inner mount is not hidden by its folder's.
+        ancestors.sort_by_key(|a| a.components().count());
+        for dir in ancestors.iter().filter(|d| d.is_dir()) {
+            bind(&mut cmd, "--bind", dir);
         }
         for dir in self.writable.iter().filter(|d| d.is_dir()) {
             bind(&mut cmd, "--bind", dir);
@@ -435,7 +459,7 @@ mod tests {
             has_program: &has,
         });
         let git_dir = std::fs::canonicalize(project.join(".git")).unwrap();
-        assert!(c.read_only.contains(&git_dir.join("refs/heads")));
+        assert!(c.read_only.contains(&git_dir.join("refs")));
         assert!(c.read_only.contains(&git_dir.join("packed-refs")));
         // Missing work-tree paths are left out: the sandbox's stand-in would break `git add`.
         let real = std::fs::canonicalize(&project).unwrap();
@@ -451,8 +475,8 @@ mod tests {
         );
         c.prepare().unwrap();
         assert!(git_dir.join("packed-refs").is_file());
-        assert!(git_dir.join("refs/remotes").is_dir());
-        assert!(git_dir.join("logs/refs/heads").is_dir());
+        assert!(git_dir.join("logs").is_dir());
+        assert!(git_dir.join("objects/info").is_dir());
         assert!(home.join(".cargo/registry").is_dir());
     }
 }

@@ -359,7 +359,12 @@ fn unsandboxed(input: &HookInput) -> Option<String> {
 
 /// Computes the work-tree fingerprint an event needs, where the event's git operation happens;
 /// `exclude` (the runner's state) is left out.
-fn work_tree_for(event: &Event, cwd: &Path, exclude: &Path) -> Result<Option<WorkTree>, String> {
+fn work_tree_for(
+    event: &Event,
+    cwd: &Path,
+    exclude: &Path,
+    confinement: Option<&confine::Confinement>,
+) -> Result<Option<WorkTree>, String> {
     let analysis = match event {
         Event::ToolRequested {
             action: decide::Action::Shell { command },
@@ -376,7 +381,78 @@ fn work_tree_for(event: &Event, cwd: &Path, exclude: &Path) -> Result<Option<Wor
         None => worktree::Location::at(cwd),
     };
     location.exclude.push(exclude.to_path_buf());
+    if let Some(c) = confinement {
+        // Confined, the runner runs git only in the project's own repository: another one (a
+        // repository the agent made, a submodule) has a configuration the agent can write,
+        // and git outside the sandbox would run the programs it names.
+        if !location.git_args.is_empty() || !in_project_repository(&location.dir, &c.project) {
+            return Err(format!(
+                "{} is not in the project's own repository, whose git configuration is the only one agentspec runs git with",
+                location.dir.display()
+            ));
+        }
+    }
     worktree::fingerprint(&location)
+}
+
+/// A plan the runner may perform: every command in the project's own repository, every
+/// repository it names a remote of that repository's configuration.
+fn checked_plan(
+    plan: perform::Plan,
+    confinement: &confine::Confinement,
+) -> Result<perform::Plan, String> {
+    let why = |what: String| {
+        format!(
+            "agentspec runs git for the agent only in the project's own repository, with the remotes its configuration names: {what}"
+        )
+    };
+    if let Some(step) = plan
+        .steps
+        .iter()
+        .find(|s| !in_project_repository(&s.cwd, &confinement.project))
+    {
+        return Err(why(format!(
+            "{} is in another repository (or none)",
+            step.cwd.display()
+        )));
+    }
+    let here = worktree::Location::at(&confinement.project);
+    let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+    for remote in &plan.remotes {
+        let key = format!("remote.{remote}.url");
+        let known = remote
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+            && !remote.starts_with('.')
+            && matches!(
+                worktree::git(
+                    &here,
+                    &["config", "--get", &key],
+                    worktree::Index::Default,
+                    deadline
+                ),
+                Ok((true, _, _))
+            );
+        if !known {
+            return Err(why(format!("`{remote}` is not a remote of the repository")));
+        }
+    }
+    Ok(plan)
+}
+
+/// Whether `dir` belongs to the project's own repository: the first `.git` above it (or in
+/// it) is the project's.
+pub(crate) fn in_project_repository(dir: &Path, project: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let project = canonical(project);
+    let mut here = Some(canonical(dir));
+    while let Some(d) = here {
+        if std::fs::symlink_metadata(d.join(".git")).is_ok() {
+            return d == project;
+        }
+        here = d.parent().map(Path::to_path_buf);
+    }
+    false
 }
 
 /// Whether HEAD after a gated command is a commit of approved work: made on the HEAD of the
@@ -663,10 +739,13 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 let _ = claude::exclude_stand_ins(&c.project);
             }
             let analysis = crate::policy::shell::analyze(command);
-            (
-                true,
-                perform::plan(&analysis, command, &cwd_of(&input)).transpose(),
-            )
+            let plan = perform::plan(&analysis, command, &cwd_of(&input)).and_then(|plan| {
+                match (plan, &setup.confinement) {
+                    (Some(plan), Some(c)) => checked_plan(plan, c).map(Some),
+                    (other, _) => Ok(other),
+                }
+            });
+            (true, plan.transpose())
         }
         _ => (false, None),
     };
@@ -857,7 +936,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 } else {
                     PathBuf::from(input.cwd.clone().unwrap_or_else(|| ".".to_owned()))
                 };
-                match work_tree_for(&event, &cwd, &options.state_dir) {
+                match work_tree_for(&event, &cwd, &options.state_dir, setup.confinement.as_ref()) {
                     Ok(mut work) => {
                         if matches!(event, Event::ToolFinished { .. })
                             && let Some(w) = work.as_mut()
@@ -1298,6 +1377,21 @@ impl crate::policy::protect::Probe for HostProbe {
             worktree::git(&here, &args, worktree::Index::Default, deadline),
             Ok((true, _, _))
         )
+    }
+
+    fn holds(&self, dir: &Path, name: &str) -> bool {
+        let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        let here = worktree::Location::at(dir);
+        let commit = format!("{name}^{{commit}}");
+        let mut args = vec!["ls-tree", "-r", "--name-only", &commit, "--"];
+        args.extend(PROTECTED_PATHSPECS);
+        match worktree::git(&here, &args, worktree::Index::Default, deadline) {
+            Ok((true, listed, _)) => !listed.trim().is_empty(),
+            // No such commit (a stash without untracked files): nothing to restore.
+            Ok((false, _, _)) => false,
+            // git could not say: treated as holding them.
+            Err(_) => true,
+        }
     }
 
     fn uncommitted(&self, dir: &Path) -> crate::policy::protect::Uncommitted {

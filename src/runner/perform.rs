@@ -52,6 +52,9 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// It commits or pushes under the gates (not an everyday ref write).
     pub gated: bool,
+    /// The repositories it names (`git push NAME`, `git fetch NAME`): each must be a remote
+    /// the repository's own configuration names, not a path or URL the agent chose.
+    pub remotes: Vec<String>,
 }
 
 impl Plan {
@@ -144,6 +147,318 @@ fn routine(args: &[String]) -> bool {
     }
 }
 
+/// The options the runner passes on, by git subcommand, and the ones among them that take a
+/// value in the next word. Anything else is refused: an option can make git read a file the
+/// sandbox hides (`commit -F ~/.ssh/id_rsa`), run a program (`rebase --exec`,
+/// `fetch --upload-pack`, a merge strategy) or reach another repository.
+const OPTIONS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "add",
+        &[
+            "-A",
+            "--all",
+            "-u",
+            "--update",
+            "-v",
+            "--verbose",
+            "-f",
+            "--force",
+            "-N",
+            "--intent-to-add",
+            "--ignore-removal",
+            "--no-ignore-removal",
+        ],
+        &[],
+    ),
+    (
+        "commit",
+        &[
+            "-a",
+            "--all",
+            "-q",
+            "--quiet",
+            "-v",
+            "--verbose",
+            "--allow-empty",
+            "--allow-empty-message",
+            "-s",
+            "--signoff",
+            "--no-signoff",
+            "-n",
+            "--no-verify",
+            "--no-edit",
+            "--amend",
+            "--no-gpg-sign",
+            "--reset-author",
+            "--no-status",
+            "--status",
+        ],
+        &[
+            "-m",
+            "--message",
+            "--author",
+            "--date",
+            "--cleanup",
+            "--trailer",
+        ],
+    ),
+    (
+        "push",
+        &[
+            "-u",
+            "--set-upstream",
+            "--tags",
+            "--follow-tags",
+            "-q",
+            "--quiet",
+            "-v",
+            "--verbose",
+            "--dry-run",
+            "-n",
+            "--atomic",
+            "--all",
+            "--force-with-lease",
+            "-f",
+            "--force",
+            "--porcelain",
+            "--prune",
+            "--delete",
+            "-d",
+        ],
+        &["-o", "--push-option"],
+    ),
+    (
+        "merge",
+        &[
+            "--no-edit",
+            "--edit",
+            "--no-ff",
+            "--ff",
+            "--ff-only",
+            "--squash",
+            "--commit",
+            "--no-commit",
+            "-q",
+            "--quiet",
+            "-v",
+            "--abort",
+            "--continue",
+            "--quit",
+            "--no-verify",
+            "--stat",
+            "--no-stat",
+            "--log",
+            "--no-log",
+            "--signoff",
+        ],
+        &["-m", "--message"],
+    ),
+    (
+        "pull",
+        &[
+            "--rebase",
+            "--no-rebase",
+            "--ff-only",
+            "--ff",
+            "--no-ff",
+            "--no-edit",
+            "-q",
+            "--quiet",
+            "-v",
+            "--autostash",
+            "--no-autostash",
+            "--prune",
+            "-p",
+            "--tags",
+        ],
+        &[],
+    ),
+    (
+        "cherry-pick",
+        &[
+            "--no-edit",
+            "-x",
+            "--continue",
+            "--abort",
+            "--skip",
+            "--quit",
+            "-s",
+            "--signoff",
+            "--ff",
+            "--allow-empty",
+        ],
+        &["-m", "--mainline"],
+    ),
+    (
+        "revert",
+        &[
+            "--no-edit",
+            "--edit",
+            "--continue",
+            "--abort",
+            "--skip",
+            "--quit",
+            "-s",
+            "--signoff",
+        ],
+        &["-m", "--mainline"],
+    ),
+    (
+        "rebase",
+        &[
+            "--continue",
+            "--abort",
+            "--skip",
+            "--quit",
+            "-q",
+            "--quiet",
+            "-v",
+            "--autostash",
+            "--no-autostash",
+            "--autosquash",
+            "--no-autosquash",
+            "--keep-empty",
+            "--no-verify",
+            "--committer-date-is-author-date",
+            "--root",
+        ],
+        &["--onto"],
+    ),
+    (
+        "am",
+        &[
+            "--continue",
+            "--abort",
+            "--skip",
+            "--quit",
+            "-3",
+            "--3way",
+            "-q",
+            "--quiet",
+            "-s",
+            "--signoff",
+        ],
+        &[],
+    ),
+    (
+        "stash",
+        &[
+            "-u",
+            "--include-untracked",
+            "-q",
+            "--quiet",
+            "--index",
+            "-k",
+            "--keep-index",
+            "--no-keep-index",
+        ],
+        &["-m", "--message"],
+    ),
+    ("checkout", &["-b", "-q", "--quiet"], &[]),
+    ("switch", &["-c", "--create", "-q", "--quiet"], &[]),
+    ("branch", &[], &[]),
+    (
+        "fetch",
+        &["--all", "--prune", "-p", "--tags", "-q", "--quiet", "-v"],
+        &[],
+    ),
+    ("tag", &["-a", "--annotate"], &["-m", "--message"]),
+];
+
+/// Subcommands whose first operand names a repository (a remote).
+const NAMES_REMOTE: &[&str] = &["push", "fetch", "pull"];
+
+/// Why the runner will not run these git arguments, if it will not; the remotes they name.
+fn check_git_args(args: &[String]) -> Result<Vec<String>, String> {
+    let Some((sub, rest)) = args.split_first() else {
+        return Err("it names no git subcommand".to_owned());
+    };
+    let Some((_, flags, valued)) = OPTIONS.iter().find(|(name, _, _)| name == sub) else {
+        return Err(format!("agentspec does not run `git {sub}` for the agent"));
+    };
+    let mut operands = Vec::new();
+    let mut i = 0;
+    let mut after_dashes = false;
+    while i < rest.len() {
+        let a = rest[i].as_str();
+        i += 1;
+        if after_dashes || !a.starts_with('-') || a == "-" {
+            operands.push(a);
+            continue;
+        }
+        if a == "--" {
+            after_dashes = true;
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, _)) if a.starts_with("--") => (n, true),
+            _ => (a, false),
+        };
+        if flags.contains(&name) && !inline {
+            continue;
+        }
+        if valued.contains(&name) {
+            if !inline {
+                i += 1;
+            }
+            continue;
+        }
+        if name == "--force-with-lease" {
+            continue;
+        }
+        // Bundled short options (`-qm message`, `-am`, `-mmessage`).
+        if !a.starts_with("--") && short_cluster(a, flags, valued, &mut i) {
+            continue;
+        }
+        return Err(format!(
+            "agentspec runs `git {sub}` only with plain options, and `{a}` is not one of them (it could read a file, run a program or reach another repository)"
+        ));
+    }
+    let mut remotes = Vec::new();
+    if NAMES_REMOTE.contains(&sub.as_str())
+        && let Some(first) = operands.first()
+    {
+        remotes.push((*first).to_owned());
+    }
+    if *sub == "fetch" && operands.iter().skip(1).any(|o| o.contains(':')) {
+        return Err("a refspec given to `git fetch` could move a local branch".to_owned());
+    }
+    Ok(remotes)
+}
+
+/// Whether `-xyz` is a cluster of allowed short options, the last one possibly taking a value
+/// (attached, or the next word: then `i` moves past it).
+fn short_cluster(cluster: &str, flags: &[&str], valued: &[&str], i: &mut usize) -> bool {
+    let letters: Vec<char> = cluster.chars().skip(1).collect();
+    for (k, c) in letters.iter().enumerate() {
+        let option = format!("-{c}");
+        if flags.contains(&option.as_str()) {
+            continue;
+        }
+        if valued.contains(&option.as_str()) {
+            if k + 1 == letters.len() {
+                *i += 1;
+            }
+            return true;
+        }
+        return false;
+    }
+    !letters.is_empty()
+}
+
+/// gh and glab options that read a file (`--body-file`) or take another repository.
+fn check_forge_args(program: &str, args: &[String]) -> Result<(), String> {
+    match args.iter().find(|a| {
+        let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+        name.contains("file") || matches!(name, "-F" | "-R" | "--repo" | "--hostname")
+    }) {
+        Some(a) => Err(format!(
+            "agentspec runs `{program}` only with plain options, and `{a}` is not one of them (it could read a file or act on another repository)"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Commands that only stage content for the commit beside it: run first, in the same plan.
 fn stages(args: &[String]) -> bool {
     args.first().is_some_and(|sub| sub == "add")
@@ -228,7 +543,7 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
     {
         return refusal("it runs other git commands than `git add` with it");
     }
-    if shell::plain_chain(text).is_none() {
+    if shell::plain_chain(text).is_none() || analysis.is_opaque() {
         return refusal("it is not one plain `&&` chain of commands");
     }
     if analysis.substitutions > 0 || !analysis.redirect_writes.is_empty() {
@@ -242,11 +557,29 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
         return refusal("it runs other commands than `cd` and git with it");
     }
     let mut out = Vec::new();
+    let mut remotes = Vec::new();
     for (command, program, args) in steps {
         if !matches!(program.as_str(), "git" | "gh" | "glab")
             || command.argv.first().and_then(Word::as_literal) != Some(program.as_str())
         {
             return refusal("the program is not named plainly as `git`");
+        }
+        if program == "git" {
+            // No global option (`-C`, `--git-dir`, `-c key=value`): the subcommand comes first.
+            let subcommand = command.git.as_ref().and_then(|g| g.subcommand.as_deref());
+            if args.first().map(String::as_str) != subcommand
+                || command.git.as_ref().is_some_and(|g| !g.location.is_empty())
+            {
+                return refusal(
+                    "git's own options (`-C`, `--git-dir`, `-c`) come before the subcommand",
+                );
+            }
+            match check_git_args(&args) {
+                Ok(named) => remotes.extend(named),
+                Err(why) => return refusal(&why),
+            }
+        } else if let Err(why) = check_forge_args(&program, &args) {
+            return refusal(&why);
         }
         if !command.wrappers.is_empty() || command.extra_args || command.writes {
             return refusal("it has a wrapper or writes a file");
@@ -275,7 +608,11 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
             env,
         });
     }
-    Ok(Some(Plan { steps: out, gated }))
+    Ok(Some(Plan {
+        steps: out,
+        gated,
+        remotes,
+    }))
 }
 
 /// What came of a performed command.
@@ -370,6 +707,9 @@ fn run_step(
         .env("CLAUDECODE", "1")
         .env("CLAUDE_CODE_SESSION_ID", session)
         .env(CONFINE_HOOKS_ENV, "1")
+        // git shows a replace ref's object in place of the real one: the commit made must be
+        // of the real content.
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
         .env("GIT_EDITOR", "true")
         .env("GIT_SEQUENCE_EDITOR", "true")
         .env("GIT_MERGE_AUTOEDIT", "no")
@@ -463,6 +803,10 @@ mod tests {
         assert_eq!(p.display(), "git push origin main");
         let p = planned("git add -A && git commit -m x").unwrap().unwrap();
         assert_eq!(p.display(), "git add -A && git commit -m x");
+        for bundled in ["git commit -qm x", "git commit -am x", "git commit -mx"] {
+            assert!(planned(bundled).unwrap().is_some(), "{bundled}");
+        }
+        assert!(planned("git commit -qF secret").is_err());
     }
 
     #[test]
@@ -476,6 +820,15 @@ mod tests {
             "git commit -m x > out.txt",
             "npm version patch",
             "git commit -m a; git commit -m b",
+            "git commit -F /home/u/.ssh/id_rsa",
+            "git commit -t template.txt -m x",
+            "git -c core.fsmonitor=./evil.sh commit -m x",
+            "git -C sub commit -m x",
+            "git rebase --exec 'sh evil.sh' main",
+            "git merge -s ours feature",
+            "git push --receive-pack=evil origin main",
+            "gh pr merge 1 --body-file secrets.txt",
+            "git --git-dir=sub/.git stash",
         ] {
             let r = planned(text);
             assert!(r.is_err(), "{text}: {r:?}");
@@ -502,6 +855,7 @@ mod tests {
             "git diff HEAD",
             "git checkout -- src/a.rs",
             "git fetch origin main:main",
+            "git -c core.fsmonitor=./evil.sh stash",
             "git branch -f main HEAD~1",
             "git tag v1 0123abc",
             "ls",

@@ -125,6 +125,9 @@ pub fn git(
     .current_dir(&loc.dir)
     // Messages are matched ("not a git repository"): keep them in English.
     .env("LC_ALL", "C")
+    // A replace ref would show another object in place of the real one: the runner compares
+    // real content.
+    .env("GIT_NO_REPLACE_OBJECTS", "1")
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());

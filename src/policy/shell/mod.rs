@@ -213,6 +213,47 @@ impl Analysis {
     }
 }
 
+/// Whether an opaque part is text the analysis could not read at all (too long, too deep,
+/// rejected by the parser), rather than a construct it read and cannot see into.
+pub fn unread(opaque: &Opaque) -> bool {
+    [
+        "too long",
+        "too deeply",
+        "too many parts",
+        "the shell parser",
+        "NUL byte",
+    ]
+    .iter()
+    .any(|m| opaque.reason.contains(m))
+}
+
+/// Whether raw text names git and one of the operations the gates cover, as words.
+pub fn names_gated_git(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    (has("git") || words.iter().any(|w| w.starts_with("git-")))
+        && [
+            "commit",
+            "push",
+            "merge",
+            "pull",
+            "rebase",
+            "cherry-pick",
+            "revert",
+            "am",
+            "update-ref",
+            "commit-tree",
+            "send-pack",
+            "fast-import",
+            "filter-branch",
+        ]
+        .iter()
+        .any(|w| has(w))
+}
+
 pub(crate) fn parser_options() -> brush_parser::ParserOptions {
     brush_parser::ParserOptions::default()
 }
@@ -1042,6 +1083,11 @@ impl Walker {
         }
         for (i, w) in args.iter().enumerate() {
             let Some(word) = w.as_literal() else { continue };
+            // A scoped package (`npm install -D @types/node`) is a name, not a program run
+            // by its path.
+            if word.starts_with('@') {
+                continue;
+            }
             let name = programs::base_name(word);
             let starts_command = programs::is_git(name)
                 || programs::dashed_git(name).is_some()
