@@ -809,3 +809,64 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
     );
     assert!(!analyze("echo ${a}${b}${c}${d}${e}${f}${g}${h}${i}${j}").is_opaque());
 }
+
+/// Every construct nested far deeper than real commands go: the analysis answers (opaque, not
+/// a stack overflow), on a thread with the small stack test threads have — the hook's own
+/// stack is larger. `(open, close)` wrap `true` `depth` times.
+#[test]
+fn deep_nesting_of_every_construct_is_answered_not_overflowed() {
+    let constructs: &[(&str, &str)] = &[
+        ("{ ", "; }"),
+        ("( ", " )"),
+        ("$( ", " )"),
+        ("echo \"$(", ")\""),
+        ("`", "`"),
+        ("if true; then ", "; fi"),
+        ("while false; do ", "; done"),
+        ("until true; do ", "; done"),
+        ("for x in a; do ", "; done"),
+        ("select x in a; do ", "; done"),
+        ("case a in a) ", ";; esac"),
+        ("f() { ", "; }; f"),
+        ("! ", ""),
+        ("true && { ", "; }"),
+        ("true | { ", "; }"),
+        ("cat <(", ")"),
+        ("echo ${x:-", "}"),
+        ("echo $((1+", "))"),
+        ("[[ ( ", " ) ]]"),
+        ("bash -c '", "'"),
+        ("eval '", "'"),
+        ("time ", ""),
+        ("nice ", ""),
+        ("env ", ""),
+    ];
+    let depths = [40usize, 41, 200, 1_500, 20_000];
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let mut out = Vec::new();
+            for (open, close) in constructs {
+                for depth in depths {
+                    let text = format!(
+                        "{}git commit -m x{}",
+                        open.repeat(depth),
+                        close.repeat(depth)
+                    );
+                    let a = analyze(&text);
+                    out.push((open.to_owned(), depth, text.len(), verdict(&a)));
+                }
+            }
+            out
+        })
+        .unwrap();
+    let results = handle.join().expect("the analysis overflowed or panicked");
+    for (open, depth, len, verdict) in &results {
+        // Within the limits the commit is seen; beyond them the text is opaque. Either way an
+        // answer, never a crash.
+        assert!(
+            verdict.contains("commit") || verdict.contains("opaque"),
+            "`{open}` x{depth} ({len} bytes): {verdict}"
+        );
+    }
+}

@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
         bundle: BUNDLE.1.clone(),
         state_dir: state.path().to_path_buf(),
         main_agent: Some("backend".to_owned()),
+        confined: false,
     };
     let Ok(reply) = handle_hook(text, &options) else {
         // An error is answered with exit 2: blocked.

@@ -1382,8 +1382,19 @@ impl crate::policy::protect::Probe for HostProbe {
     fn holds(&self, dir: &Path, name: &str) -> bool {
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
         let here = worktree::Location::at(dir);
-        let commit = format!("{name}^{{commit}}");
-        let mut args = vec!["ls-tree", "-r", "--name-only", &commit, "--"];
+        // Resolved first, and without `^{commit}`: git reads `stash@{0}^3^{commit}` as the stash
+        // itself when it has no third parent.
+        let commit = match worktree::git(
+            &here,
+            &["rev-parse", "--verify", "--quiet", "--end-of-options", name],
+            worktree::Index::Default,
+            deadline,
+        ) {
+            Ok((true, sha, _)) => sha.trim().to_owned(),
+            Ok((false, _, _)) => return false,
+            Err(_) => return true,
+        };
+        let mut args = vec!["ls-tree", "-r", "--name-only", commit.as_str(), "--"];
         args.extend(PROTECTED_PATHSPECS);
         match worktree::git(&here, &args, worktree::Index::Default, deadline) {
             Ok((true, listed, _)) => !listed.trim().is_empty(),

@@ -86,17 +86,16 @@ pub(crate) fn most_open(text: &str, open: char, close: char) -> usize {
 /// outside single quotes. It may count more than the shell would (a `{` in double quotes),
 /// never less, so that text within the bound is safe to give a recursive parser.
 pub(crate) fn nesting(text: &str) -> usize {
-    let (mut depth, mut most) = (0usize, 0usize);
-    let mut backtick = false;
+    // Each kind is counted on its own, so that a closer of one kind never takes a level off
+    // another (a `case` pattern's `)` closes no parenthesis).
+    let (mut parens, mut braces, mut keywords, mut backticks) = (0usize, 0usize, 0usize, 0usize);
+    let mut most = 0usize;
     let mut word = String::new();
     let mut at_word_start = true;
     let mut chars = text.chars().peekable();
-    let keyword = |word: &str, depth: &mut usize, most: &mut usize| match word {
-        "if" | "case" | "while" | "until" | "for" | "select" => {
-            *depth += 1;
-            *most = (*most).max(*depth);
-        }
-        "fi" | "esac" | "done" => *depth = depth.saturating_sub(1),
+    let keyword = |word: &str, keywords: &mut usize| match word {
+        "if" | "case" | "while" | "until" | "for" | "select" => *keywords += 1,
+        "fi" | "esac" | "done" => *keywords = keywords.saturating_sub(1),
         _ => {}
     };
     while let Some(c) = chars.next() {
@@ -109,7 +108,7 @@ pub(crate) fn nesting(text: &str) -> usize {
             continue;
         }
         if !word.is_empty() {
-            keyword(&word, &mut depth, &mut most);
+            keyword(&word, &mut keywords);
             word.clear();
         }
         at_word_start =
@@ -121,27 +120,19 @@ pub(crate) fn nesting(text: &str) -> usize {
             '\'' => {
                 chars.by_ref().find(|c| *c == '\'');
             }
-            '(' | '{' => {
-                depth += 1;
-                most = most.max(depth);
-            }
-            ')' | '}' => depth = depth.saturating_sub(1),
-            '`' => {
-                if backtick {
-                    depth = depth.saturating_sub(1);
-                } else {
-                    depth += 1;
-                    most = most.max(depth);
-                }
-                backtick = !backtick;
-            }
+            '(' => parens += 1,
+            ')' => parens = parens.saturating_sub(1),
+            '{' => braces += 1,
+            '}' => braces = braces.saturating_sub(1),
+            '`' => backticks = if backticks == 0 { 1 } else { 0 },
             _ => {}
         }
+        most = most.max(parens + braces + keywords + backticks);
     }
     if !word.is_empty() {
-        keyword(&word, &mut depth, &mut most);
+        keyword(&word, &mut keywords);
     }
-    most
+    most.max(parens + braces + keywords + backticks)
 }
 
 /// A run of 19 digits or more (beyond `i64`) after `~`, `{` or `..`, optionally signed.
