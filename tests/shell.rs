@@ -792,6 +792,15 @@ fn many_unmatched_braces_are_opaque_not_parsed() {
     ] {
         assert!(analyze(&text).is_opaque(), "{text}");
     }
+    // Found by fuzzing the hook: nested `case` with a malformed one inside made the parser
+    // backtrack exponentially (24 levels took over 20 s).
+    let cases = std::fs::read("fuzz/regressions/hook-nested-case-backtracking.json").unwrap();
+    let event: serde_json::Value = serde_json::from_slice(&cases).unwrap();
+    let command = event["tool_input"]["command"].as_str().unwrap();
+    assert!(analyze(command).is_opaque());
+    let nested = |n: usize| format!("{}true{}", "case a in a) ".repeat(n), " ;; esac".repeat(n));
+    assert!(!analyze(&nested(3)).is_opaque());
+    assert!(analyze(&nested(9)).is_opaque());
     // Here-documents with a body, here-strings and shifts are read as before.
     let commit = "git commit -m \"$(cat <<'EOF'\nFix the parser\n\nCo-Authored-By: x\nEOF\n)\"";
     assert!(!analyze(commit).is_opaque());

@@ -413,6 +413,14 @@ pub fn check(
     caller: &Caller,
     options: &GitHookOptions,
 ) -> Result<(), String> {
+    // The other hooks are only passed on to the repository's own; of a reference
+    // transaction only the phases that decide (`prepared`) and record (`committed`) count.
+    let phase = args.first().map(String::as_str);
+    if !HOOKS.contains(&name)
+        || (name == "reference-transaction" && !matches!(phase, Some("prepared" | "committed")))
+    {
+        return Ok(());
+    }
     let Some(session) = caller.session.as_deref() else {
         // Only Claude Code's commands get git pointed at these hooks (the settings' `env`),
         // and they carry the session id: a command that removed it (`env -u`, `env -i` in
@@ -673,21 +681,20 @@ fn original_hook(name: &str, ours: &Path) -> Result<Option<PathBuf>, String> {
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
     let here = Location::at(".");
     // The repository's own setting, from its configuration files (agentspec's own comes from
-    // the environment): the most specific file that sets it.
-    let mut configured = String::new();
-    for scope in ["--worktree", "--local", "--global", "--system"] {
-        let (set, value, _) = worktree::git(
-            &here,
-            &["config", scope, "--get", "core.hooksPath"],
-            Index::Default,
-            deadline,
-        )?;
-        if set && !value.trim().is_empty() {
-            configured = value.trim().to_owned();
-            break;
-        }
-    }
-    let configured = configured.as_str();
+    // the environment or the command line): the most specific file that sets it, which git
+    // lists last (system, global, local, worktree).
+    let (_, listed, _) = worktree::git(
+        &here,
+        &["config", "--show-origin", "--get-all", "core.hooksPath"],
+        Index::Default,
+        deadline,
+    )?;
+    let configured = listed
+        .lines()
+        .filter(|l| l.starts_with("file:"))
+        .filter_map(|l| l.split_once('\t').map(|(_, value)| value.trim()))
+        .rfind(|v| !v.is_empty())
+        .unwrap_or("");
     let dir = if !configured.is_empty() {
         let p = PathBuf::from(configured);
         if p.is_absolute() {

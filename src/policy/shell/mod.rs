@@ -39,6 +39,10 @@ const MAX_PARENTHESES: usize = 16;
 /// hook's stack (Claude Code then ran the command unchecked). Real commands nest a few levels.
 pub const MAX_NESTING: usize = 40;
 
+/// `case` statements nested deeper than this are not parsed: brush-parser 0.4 backtracks
+/// exponentially over a malformed one inside many (found by fuzzing: 24 took over 20 s).
+const MAX_CASE_NESTING: usize = 8;
+
 /// Ten digits or more right before `<` or `>`: a descriptor number beyond `i32`.
 fn overflowing_descriptor(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -411,6 +415,10 @@ impl Walker {
         // beyond `i32`.
         if words::most_open(text, '(', ')') > MAX_PARENTHESES {
             self.opaque(text, "the command nests parentheses too deeply to analyse");
+            return;
+        }
+        if words::case_nesting(text) > MAX_CASE_NESTING {
+            self.opaque(text, "the command nests `case` too deeply to analyse");
             return;
         }
         if words::nesting(text) > MAX_NESTING {

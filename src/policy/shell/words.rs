@@ -135,6 +135,29 @@ pub(crate) fn nesting(text: &str) -> usize {
     most.max(parens + braces + keywords + backticks)
 }
 
+/// How deeply `case` statements nest in `text`, at most (`case` and `esac` words outside single
+/// quotes).
+pub(crate) fn case_nesting(text: &str) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let mut in_single = false;
+    for word in text.split(|c: char| {
+        if c == '\'' {
+            in_single = !in_single;
+        }
+        in_single || !(c.is_alphanumeric() || c == '_')
+    }) {
+        match word {
+            "case" => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            "esac" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
+}
+
 /// A run of 19 digits or more (beyond `i64`) after `~`, `{` or `..`, optionally signed.
 fn overflowing_number(raw: &str) -> bool {
     let bytes = raw.as_bytes();
