@@ -334,6 +334,7 @@ impl Project {
         std::fs::write(dir.join("agentspec.toml"), config).unwrap();
         std::fs::write(dir.join(".gitignore"), "junit.xml\nlcov.info\n").unwrap();
         for (name, text) in files {
+            std::fs::create_dir_all(dir.join(name).parent().unwrap()).unwrap();
             std::fs::write(
                 dir.join(name),
                 text.replace("{outside}", &outside.display().to_string()),
@@ -380,7 +381,9 @@ impl Project {
     /// Sends one event; the reply's stdout.
     fn hook(&self, mut event: Value) -> String {
         event["session_id"] = json!("s1");
-        event["cwd"] = json!(self.dir.display().to_string());
+        if event.get("cwd").is_none() {
+            event["cwd"] = json!(self.dir.display().to_string());
+        }
         event["transcript_path"] = json!("/dev/null");
         let mut child = Command::new(bin())
             .args(["run", "hook", "--main-agent", "worker", "--bundle"])
@@ -546,6 +549,41 @@ fn evidence_goes_stale_on_changes_git_was_told_to_ignore() {
         reason.contains("the work changed after the tests last passed"),
         "{reason}"
     );
+}
+
+#[test]
+fn a_test_run_in_a_sub_folder_is_not_the_suites_evidence() {
+    // `pytest -q` in a folder holding one trivial test runs that folder's tests only.
+    let p = Project::new(
+        "",
+        &[
+            ("Makefile", "test:\n\ttrue\n"),
+            ("sub/Makefile", "test:\n\ttrue\n"),
+        ],
+    );
+    let answer = "Done.\n\n- [x] Line coverage > 80%\n- [x] Lint is clean\n- [x] Changelog updated";
+    p.hook(json!({
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "make test"},
+        "cwd": p.dir.join("sub").display().to_string(),
+        "tool_response": {"stdout": "", "stderr": "", "interrupted": false},
+    }));
+    let reason = p
+        .stop(answer)
+        .expect("a run in a sub-folder is no evidence");
+    assert!(
+        reason.contains("no plain run of the test suite has passed"),
+        "{reason}"
+    );
+    // From the project's root it is.
+    p.hook(json!({
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "make test"},
+        "tool_response": {"stdout": "", "stderr": "", "interrupted": false},
+    }));
+    assert_eq!(p.stop(answer), None);
 }
 
 #[test]

@@ -1811,6 +1811,27 @@ mod tests {
     }
 
     #[test]
+    fn hook_installers_and_maintenance_write_what_enforcement_stands_on() {
+        for command in [
+            "pre-commit install",
+            "npx husky init",
+            "husky",
+            "lefthook install",
+            "git maintenance register",
+            "git maintenance start",
+        ] {
+            assert!(shell(command).is_some(), "{command}");
+        }
+        for command in [
+            "pre-commit run --all-files",
+            "git maintenance run --auto",
+            "npx husky --help",
+        ] {
+            assert_eq!(shell(command), None, "{command}");
+        }
+    }
+
+    #[test]
     fn quoted_patterns_and_scripts_are_not_paths() {
         for honest in [
             "sed -i 's/a*/b/' notes.txt",
