@@ -797,14 +797,8 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             &input,
             &bundle,
             Entry {
-                agent: agent.as_deref(),
-                decision: &decision,
-                note,
-                work: None,
-                checks: None,
                 performed: performed.as_ref(),
-                confined,
-                outside_root: false,
+                ..Entry::of(agent.as_deref(), &decision, note, confined)
             },
         )?;
         return Ok(match performed {
@@ -829,16 +823,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             &raw,
             &input,
             &bundle,
-            Entry {
-                agent: agent.as_deref(),
-                decision: &Decision::Allow,
-                note: "performed by the runner at PreToolUse",
-                work: None,
-                checks: None,
-                performed: None,
+            Entry::of(
+                agent.as_deref(),
+                &Decision::Allow,
+                "performed by the runner at PreToolUse",
                 confined,
-                outside_root: false,
-            },
+            ),
         )?;
         return Ok(reply_for(&input.hook_event_name, &Decision::Allow));
     }
@@ -1081,14 +1071,14 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             &input,
             &bundle,
             Entry {
-                agent: agent.as_deref(),
-                decision: &decision,
-                note: "performed by the runner",
                 work: Some(serde_json::to_value(&work).unwrap_or_default()),
-                checks: None,
                 performed: Some(&outcome),
-                confined,
-                outside_root: false,
+                ..Entry::of(
+                    agent.as_deref(),
+                    &decision,
+                    "performed by the runner",
+                    confined,
+                )
             },
         )?;
         return Ok(performed_reply(&input, &outcome));
@@ -1110,14 +1100,10 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         &input,
         &bundle,
         Entry {
-            agent: agent.as_deref(),
-            decision: &decision,
-            note,
             work: work_note,
             checks: checks_note,
-            performed: None,
-            confined,
             outside_root: outside,
+            ..Entry::of(agent.as_deref(), &decision, note, confined)
         },
     )?;
     Ok(reply_for(&input.hook_event_name, &decision))
@@ -1486,6 +1472,27 @@ struct Entry<'a> {
     confined: bool,
     /// The command ran outside the project's root folder (a test run there is no evidence).
     outside_root: bool,
+}
+
+impl<'a> Entry<'a> {
+    /// A line with nothing beside the decision.
+    fn of(
+        agent: Option<&'a str>,
+        decision: &'a Decision,
+        note: &'a str,
+        confined: bool,
+    ) -> Entry<'a> {
+        Entry {
+            agent,
+            decision,
+            note,
+            work: None,
+            checks: None,
+            performed: None,
+            confined,
+            outside_root: false,
+        }
+    }
 }
 
 fn audit(
