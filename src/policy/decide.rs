@@ -1478,16 +1478,17 @@ fn tool_decision(
             );
         }
     } else {
+        // Never, approved or not: a ref written by hand moves no git hook, and the runner
+        // makes the approved commits.
         if let Action::Edit { path } = action
             && shell::programs::is_git_internal(path)
             && let Some(gate) = gates
                 .iter()
                 .find(|g| matches!(g.action, GateAction::Git { .. }))
-            && gate_open(gate, GateKind::Commit, state, work).is_err()
         {
             return deny(
                 format!(
-                    "`{path}` is one of git's own files; changing it could make or move a commit, and the protocol still waits for the user's approval."
+                    "`{path}` is one of git's own files; changing it could make or move a commit, which only the user's approved git commands may do."
                 ),
                 gate,
             );

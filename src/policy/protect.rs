@@ -27,6 +27,16 @@ const PATTERNS: &[(&[&str], &str)] = &[
         "Claude Code's settings (the hooks)",
     ),
     (&[".claude", "agents"], "the agent definitions"),
+    // Hook scripts, commands and skills there run outside the sandbox when Claude Code runs
+    // them; MCP servers a project names start outside it too.
+    (
+        &[".claude"],
+        "Claude Code's configuration (hooks, commands, skills)",
+    ),
+    (
+        &[".mcp.json"],
+        "the project's MCP servers, which Claude Code starts",
+    ),
     (&[".agentspec"], "the agentspec bundle and its files"),
     (&["agentspec.toml"], "agentspec's configuration"),
     (&[".git", "hooks"], "git's hooks"),
@@ -185,6 +195,32 @@ impl Protected {
                 roots.push(Root {
                     path: normalize(&home.join(".claude").join(file)),
                     what: "Claude Code's user settings (the hooks)".to_owned(),
+                });
+            }
+            // What runs outside the sandbox later: Claude Code's own configuration (its MCP
+            // servers, hook scripts), the shell startup files its Bash snapshot reads, ssh's
+            // configuration (a `ProxyCommand` runs when the runner pushes) and the forges'
+            // command-line tools (their aliases run when the runner merges).
+            for (name, what) in [
+                (".claude", "Claude Code's user configuration"),
+                (
+                    ".claude.json",
+                    "Claude Code's user configuration (its MCP servers)",
+                ),
+                (".ssh", "ssh's keys and configuration"),
+                (".config/gh", "GitHub CLI's configuration"),
+                (".config/glab-cli", "GitLab CLI's configuration"),
+                (".bashrc", "a shell startup file"),
+                (".bash_profile", "a shell startup file"),
+                (".bash_login", "a shell startup file"),
+                (".profile", "a shell startup file"),
+                (".zshrc", "a shell startup file"),
+                (".zprofile", "a shell startup file"),
+                (".zshenv", "a shell startup file"),
+            ] {
+                roots.push(Root {
+                    path: normalize(&home.join(name)),
+                    what: what.to_owned(),
                 });
             }
         }

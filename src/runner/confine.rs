@@ -76,6 +76,16 @@ impl GitLayout {
             (c.join("info"), true),
             (c.join("objects").join("info"), true),
         ];
+        // A submodule's git folder holds a configuration git runs programs from when the
+        // runner's git looks into the submodule; `shallow` cuts the history git reads, which
+        // could hide commits from the runner's checks. Listed only when there: a stand-in
+        // for a missing one would break git.
+        for name in ["modules", "shallow"] {
+            let p = c.join(name);
+            if let Ok(m) = std::fs::symlink_metadata(&p) {
+                out.push((p, m.is_dir()));
+            }
+        }
         if self.git_dir != self.common_dir {
             // A linked work tree's own HEAD, reflog and configuration.
             out.push((self.git_dir.join("HEAD"), false));
@@ -84,6 +94,84 @@ impl GitLayout {
         }
         out
     }
+}
+
+/// What git keeps while a merge, cherry-pick, revert or rebase is in progress: with these, a
+/// plain `git commit` makes a merge commit or continues another operation. The agent's
+/// commands can write them (they sit in the git folder beside the index), so the runner
+/// commits only with what it left there itself.
+const IN_PROGRESS: &[&str] = &[
+    "MERGE_HEAD",
+    "MERGE_MODE",
+    "CHERRY_PICK_HEAD",
+    "REVERT_HEAD",
+    "rebase-merge",
+    "rebase-apply",
+    "sequencer",
+];
+
+/// A digest of the operation in progress in the repository (empty when there is none).
+pub fn in_progress(layout: &GitLayout) -> String {
+    let mut seen = String::new();
+    for name in IN_PROGRESS {
+        let path = layout.git_dir.join(name);
+        let mut files: Vec<PathBuf> = Vec::new();
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                let mut stack = vec![path.clone()];
+                while let Some(dir) = stack.pop() {
+                    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                        let p = entry.path();
+                        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                            stack.push(p);
+                        } else {
+                            files.push(p);
+                        }
+                    }
+                }
+            }
+            Ok(_) => files.push(path.clone()),
+            Err(_) => continue,
+        }
+        files.sort();
+        for f in files {
+            let content = crate::fsutil::read_regular(&f)
+                .unwrap_or_else(|e| format!("unreadable: {:?}", e.kind()).into_bytes());
+            seen.push_str(&format!(
+                "{}={}\n",
+                f.display(),
+                crate::policy::sha256_hex(&content)
+            ));
+        }
+    }
+    if seen.is_empty() {
+        String::new()
+    } else {
+        crate::policy::sha256_hex(seen.as_bytes())
+    }
+}
+
+/// Where the runner records the operation in progress it left.
+fn in_progress_record(state_dir: &Path) -> PathBuf {
+    state_dir.join("in-progress")
+}
+
+/// Records the operation in progress now as the runner's own.
+pub fn record_in_progress(state_dir: &Path, layout: &GitLayout) -> std::io::Result<()> {
+    crate::fsutil::write_atomic(
+        &in_progress_record(state_dir),
+        in_progress(layout).as_bytes(),
+        crate::fsutil::Durability::Renamed,
+    )
+}
+
+/// Whether the operation in progress (if any) is the one the runner left.
+pub fn in_progress_is_known(state_dir: &Path, layout: &GitLayout) -> bool {
+    let now = in_progress(layout);
+    let recorded = crate::fsutil::read_regular(&in_progress_record(state_dir))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    now == recorded
 }
 
 /// Package managers' caches outside the project that installs and builds write, by the
@@ -304,18 +392,24 @@ impl Confinement {
 
     /// `program args` run under this confinement through bubblewrap: the whole file system
     /// read-only but the project, a private `/tmp` and the caches; the enforcement paths
-    /// read-only inside the project; credentials hidden; no network but loopback; a new
-    /// session and process group that dies with the runner.
+    /// read-only inside the project; credentials hidden; namespaces of its own (no network
+    /// but loopback, no other process visible) and no capabilities; a new session that dies
+    /// with the runner.
     pub fn command(&self, bwrap: &Path, program: &str, args: &[String], cwd: &Path) -> Command {
         let mut cmd = Command::new(bwrap);
         let bind = |cmd: &mut Command, flag: &str, p: &Path| {
             cmd.arg(flag).arg(p).arg(p);
         };
+        // Every namespace of its own (user, pid, network, ipc, uts, cgroup) and no
+        // capabilities: without a pid namespace, `/proc/<pid>/root` of a process outside
+        // reaches the real file system past every read-only mount (found by the second
+        // adversarial round).
         cmd.args([
             "--die-with-parent",
             "--new-session",
-            "--unshare-net",
-            "--unshare-ipc",
+            "--unshare-all",
+            "--cap-drop",
+            "ALL",
             "--ro-bind",
             "/",
             "/",

@@ -55,7 +55,32 @@ impl Guarded {
             let seen = settings_digest(&read(&path).unwrap_or_else(|| "{}".to_owned()));
             out.insert(key(&path), seen);
         }
+        // MCP servers Claude Code starts outside the sandbox: the project's `.mcp.json`, and
+        // the servers of the user's `~/.claude.json` (which Claude Code rewrites all the time
+        // for other reasons: only its servers count).
+        let mcp = self.project.join(".mcp.json");
+        out.insert(
+            key(&mcp),
+            read(&mcp)
+                .map(|t| crate::policy::sha256_hex(t.as_bytes()))
+                .unwrap_or_else(absent),
+        );
+        if let Some(home) = &self.home {
+            let user = home.join(".claude.json");
+            out.insert(
+                key(&user),
+                mcp_servers_digest(&read(&user).unwrap_or_else(|| "{}".to_owned())),
+            );
+        }
         if let Some(git_dir) = git_dir(&self.project) {
+            // A `shallow` file cuts the history git reads, and the runner's checks with it.
+            let shallow = git_dir.join("shallow");
+            out.insert(
+                key(&shallow),
+                read(&shallow)
+                    .map(|t| crate::policy::sha256_hex(t.as_bytes()))
+                    .unwrap_or_else(absent),
+            );
             git_configs.push(git_dir.join("config"));
             git_configs.push(git_dir.join("config.worktree"));
             let hooks = git_dir.join("hooks");
@@ -133,6 +158,25 @@ fn settings_digest(text: &str) -> String {
     }
     if let Some(deny) = map.get("permissions").and_then(|p| p.get("deny")) {
         kept.insert("permissions.deny".to_owned(), deny.clone());
+    }
+    crate::policy::sha256_hex(Value::Object(kept).to_string().as_bytes())
+}
+
+/// Every `mcpServers` of a `~/.claude.json`: the user's and each project's.
+fn mcp_servers_digest(text: &str) -> String {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+        return crate::policy::sha256_hex(text.as_bytes());
+    };
+    let mut kept = serde_json::Map::new();
+    if let Some(servers) = map.get("mcpServers") {
+        kept.insert("mcpServers".to_owned(), servers.clone());
+    }
+    if let Some(Value::Object(projects)) = map.get("projects") {
+        for (path, project) in projects {
+            if let Some(servers) = project.get("mcpServers") {
+                kept.insert(format!("projects.{path}.mcpServers"), servers.clone());
+            }
+        }
     }
     crate::policy::sha256_hex(Value::Object(kept).to_string().as_bytes())
 }

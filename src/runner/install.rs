@@ -415,6 +415,15 @@ pub fn prepare(
             path: project.clone(),
             message: format!("cannot prepare git's files for the sandbox: {e}"),
         })?;
+        if let Some(layout) = super::confine::GitLayout::discover(&project) {
+            // What is in progress now is the user's, started before the agent could write.
+            super::confine::record_in_progress(&state_dir, &layout).map_err(|e| {
+                InstallError::Write {
+                    path: state_dir.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+        }
         if let Err(e) = super::claude::exclude_stand_ins(&project) {
             warnings.push(format!(
                 "cannot keep the sandbox's stand-ins out of `git add -A` ({e})"

@@ -400,6 +400,7 @@ fn work_tree_for(
 fn checked_plan(
     plan: perform::Plan,
     confinement: &confine::Confinement,
+    state_dir: &Path,
 ) -> Result<perform::Plan, String> {
     let why = |what: String| {
         format!(
@@ -415,6 +416,14 @@ fn checked_plan(
             "{} is in another repository (or none)",
             step.cwd.display()
         )));
+    }
+    if plan.gated
+        && let Some(layout) = confine::GitLayout::discover(&confinement.project)
+        && !confine::in_progress_is_known(state_dir, &layout)
+    {
+        return Err(why(
+            "a merge, cherry-pick, revert or rebase is in progress that agentspec did not start (`.git/MERGE_HEAD` or the like was written by another hand); finish or abort it outside the session".to_owned(),
+        ));
     }
     let here = worktree::Location::at(&confinement.project);
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
@@ -741,7 +750,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             let analysis = crate::policy::shell::analyze(command);
             let plan = perform::plan(&analysis, command, &cwd_of(&input)).and_then(|plan| {
                 match (plan, &setup.confinement) {
-                    (Some(plan), Some(c)) => checked_plan(plan, c).map(Some),
+                    (Some(plan), Some(c)) => checked_plan(plan, c, &options.state_dir).map(Some),
                     (other, _) => Ok(other),
                 }
             });
@@ -750,6 +759,26 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         _ => (false, None),
     };
     let event = event.map(|e| decide::with_confinement(e, confined));
+    // A file tool's path with its symbolic links followed: a link to `.git/refs/heads` makes a
+    // Write to `link/main` a write of a branch.
+    let event = event.map(|e| match e {
+        Event::ToolRequested {
+            tool,
+            action: decide::Action::Edit { path },
+            work,
+            confined,
+        } => Event::ToolRequested {
+            tool,
+            action: decide::Action::Edit {
+                path: resolve_links(&cwd_of(&input).join(&path))
+                    .display()
+                    .to_string(),
+            },
+            work,
+            confined,
+        },
+        other => other,
+    });
     let prompt_for_session = matches!(event, Some(Event::UserPrompt { .. })) && state_path.exists();
     let (Some(event), true) = (
         event,
@@ -1173,12 +1202,33 @@ fn perform_plan(
         u64::try_from(perform::PERFORM_TIMEOUT.as_millis() + 5000).unwrap_or(u64::MAX),
         std::sync::atomic::Ordering::SeqCst,
     );
-    perform::run(
+    let mut outcome = perform::run(
         plan,
         &input.session_id,
         &githooks::hooks_dir(&options.state_dir),
         perform::PERFORM_TIMEOUT,
-    )
+    );
+    // What the command left in progress (a merge with conflicts) is the runner's own.
+    if let Some(layout) = find_layout(plan.cwd())
+        && let Err(e) = confine::record_in_progress(&options.state_dir, &layout)
+    {
+        outcome.output.push_str(&format!(
+            "\n(agentspec could not record the state git was left in: {e})"
+        ));
+    }
+    outcome
+}
+
+/// The layout of the repository that holds `dir`.
+fn find_layout(dir: &Path) -> Option<confine::GitLayout> {
+    let mut here = std::fs::canonicalize(dir).ok();
+    while let Some(d) = here {
+        if std::fs::symlink_metadata(d.join(".git")).is_ok() {
+            return confine::GitLayout::discover(&d);
+        }
+        here = d.parent().map(Path::to_path_buf);
+    }
+    None
 }
 
 /// The answer for a command the runner performed: allowed, with the agent's command replaced
