@@ -1066,6 +1066,10 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             worktree::fingerprint(&loc)
         };
         let mut work = work_after.ok().flatten();
+        let mut outcome = outcome;
+        if outcome.success() {
+            outcome.head = work.as_ref().and_then(|w| w.head.clone());
+        }
         if let Some(w) = work.as_mut()
             && plan.gated
             && !made_approved_commit(&stored.core, w, plan.cwd())

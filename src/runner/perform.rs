@@ -623,6 +623,9 @@ pub struct Outcome {
     pub exit_code: Option<i32>,
     /// The end of its output (standard output and error, interleaved as they came).
     pub output: String,
+    /// The commit HEAD names afterwards, when the command succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
 }
 
 impl Outcome {
@@ -641,8 +644,13 @@ impl Outcome {
         if !text.is_empty() {
             text.push('\n');
         }
+        let head = self
+            .head
+            .as_deref()
+            .map(|h| format!("; HEAD is now {}", &h[..h.len().min(12)]))
+            .unwrap_or_default();
         text.push_str(&format!(
-            "[agentspec ran `{}` for you, outside the sandbox; {how}]",
+            "[agentspec ran `{}` for you, outside the sandbox; {how}{head}]",
             self.command
         ));
         text
@@ -686,6 +694,7 @@ pub fn run(plan: &Plan, session: &str, hooks_dir: &Path, timeout: Duration) -> O
         command: plan.display(),
         exit_code,
         output: output[start..].to_owned(),
+        head: None,
     }
 }
 
@@ -871,6 +880,7 @@ mod tests {
             command: "git commit -m 'it'\\''s'".to_owned(),
             exit_code: Some(1),
             output: "nothing to commit\n".to_owned(),
+            head: None,
         };
         let echo = out.echo_command();
         let ran = Command::new("sh").arg("-c").arg(&echo).output().unwrap();
