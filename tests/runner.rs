@@ -1368,3 +1368,70 @@ fn a_hook_that_hangs_is_blocked_at_its_deadline() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did not finish in time"));
 }
+
+#[test]
+fn install_stops_where_the_sandbox_cannot_run_and_no_sandbox_is_analysis_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    bundle_for(tmp.path());
+    // A PATH without bubblewrap and socat.
+    let empty = tmp.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = |args: &[&str]| {
+        StdCommand::new(bin())
+            .args(args)
+            .current_dir(tmp.path())
+            .env("XDG_STATE_HOME", tmp.path().join("xdg"))
+            .env("HOME", tmp.path().join("home"))
+            .env("PATH", &empty)
+            .output()
+            .unwrap()
+    };
+    let binary = bin();
+    let binary = binary.to_str().unwrap();
+    let out = run(&[
+        "hooks",
+        "install",
+        "--main-agent",
+        "backend",
+        "--binary",
+        binary,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("needs bubblewrap and socat") && err.contains("--no-sandbox"),
+        "{err}"
+    );
+    assert!(!tmp.path().join(".claude/settings.json").exists());
+    let out = run(&[
+        "hooks",
+        "install",
+        "--main-agent",
+        "backend",
+        "--binary",
+        binary,
+        "--no-sandbox",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("analysis only"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join(".claude/settings.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(settings.get("sandbox").is_none(), "{settings}");
+    let doctor = run(&["doctor"]);
+    let text = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        text.contains("analysis only: project code can walk around the gates"),
+        "{text}"
+    );
+}
