@@ -106,6 +106,17 @@ impl Project {
 
     /// `own_binary`: the hooks run a copy of agentspec that the test may see overwritten.
     fn build(session: &str, own_binary: bool, mode: Mode) -> Project {
+        Project::build_with(session, own_binary, mode, |_| {})
+    }
+
+    /// As [`build`](Self::build), with `prepare` run on the project before anything is
+    /// committed or installed.
+    fn build_with(
+        session: &str,
+        own_binary: bool,
+        mode: Mode,
+        prepare: impl FnOnce(&Path),
+    ) -> Project {
         assert!(
             mode == Mode::AnalysisOnly || bubblewrap_works(),
             "the confined mode needs bubblewrap (`apt install bubblewrap socat`)"
@@ -159,6 +170,7 @@ impl Project {
                 remote.to_str().unwrap(),
             ],
         );
+        prepare(&dir);
         git(&dir, &["init", "-q", "-b", "main"]);
         git(&dir, &["add", "-A"]);
         git(&dir, &["commit", "-q", "-m", "initial"]);
@@ -1688,10 +1700,8 @@ fn the_first_red_team_round_routes_are_closed() {
     assert!(project.execute(
         "mkdir -p sub && cd sub && git init -q && printf '#!/bin/sh\\ntouch \"$HOME/pwned\"\\nexit 1\\n' > .git/fsm.sh && chmod +x .git/fsm.sh && git config core.fsmonitor \"$PWD/.git/fsm.sh\" && git -c core.hooksPath=/dev/null commit -q --allow-empty -m sub"
     ));
-    assert!(
-        !project.attempt("cd sub && git stash"),
-        "performed in a repository the agent made"
-    );
+    // Not performed by the runner: it runs in the sandbox, where the program cannot write.
+    project.attempt("cd sub && git stash");
     assert!(
         !project.home.join("pwned").exists(),
         "the nested repository's program ran outside the sandbox"
@@ -1804,4 +1814,46 @@ fn the_second_red_team_round_routes_are_closed() {
     // After the approval too: git's own files are never the agent's to write.
     assert!(!project.allows_tool("Write", write(project.dir.join("hh/main"))));
     assert_eq!(project.refs(), before, "a branch or the remote moved");
+}
+
+/// The routes the third adversarial round found, executed.
+#[test]
+fn the_third_red_team_round_routes_are_closed() {
+    let project = Project::new("redteam-3", Mode::Confined);
+    project.prompt("implement the feature");
+    let before = project.refs();
+    // 1. A commit the agent made by hand, checked out (or applied as a stash) by the runner,
+    // would write its files outside the sandbox — `.claude/commands` here.
+    let made = project.command(
+        "export GIT_INDEX_FILE=$TMPDIR/i && git read-tree HEAD && B=$(echo pwned | git hash-object -w --stdin) && git update-index --add --cacheinfo 100644,$B,.claude/commands/pwn.md && git commit-tree $(git write-tree) -p HEAD -m x",
+    )
+    .output()
+    .unwrap();
+    let sha = String::from_utf8_lossy(&made.stdout).trim().to_owned();
+    assert_eq!(sha.len(), 40, "{}", String::from_utf8_lossy(&made.stderr));
+    project.attempt(&format!("git checkout {sha}"));
+    project.attempt(&format!("git stash apply {sha}"));
+    project.attempt(&format!("git switch --detach {sha}"));
+    assert!(!project.dir.join(".claude/commands/pwn.md").exists());
+    assert_eq!(project.refs(), before);
+    // 2. A script Claude Code's own hooks run from the project is read-only to the agent.
+    let p2 = Project::build_with("redteam-3b", false, Mode::Confined, |dir| {
+        std::fs::create_dir_all(dir.join("scripts")).unwrap();
+        std::fs::write(dir.join("scripts/fmt.sh"), "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::write(
+            dir.join(".claude/settings.json"),
+            r#"{"hooks": {"PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "sh \"$CLAUDE_PROJECT_DIR\"/scripts/fmt.sh"}]}]}}"#,
+        )
+        .unwrap();
+    });
+    p2.prompt("implement the feature");
+    p2.execute("echo 'touch pwned' >> scripts/fmt.sh");
+    assert_eq!(
+        std::fs::read_to_string(p2.dir.join("scripts/fmt.sh")).unwrap(),
+        "#!/bin/sh\nexit 0\n"
+    );
+    assert!(!p2.allows_tool(
+        "Write",
+        json!({"file_path": p2.dir.join("scripts/fmt.sh"), "content": "x"})
+    ));
 }

@@ -252,6 +252,19 @@ impl Protected {
         }
     }
 
+    /// Protects `paths` too, each described as `what`.
+    pub fn also(&mut self, paths: &[PathBuf], what: &str) {
+        for path in paths {
+            let path = normalize(path);
+            if !self.roots.iter().any(|r| r.path == path) {
+                self.roots.push(Root {
+                    path,
+                    what: what.to_owned(),
+                });
+            }
+        }
+    }
+
     /// Why `action`, run in `cwd`, would change a protected location or run agentspec; `None`
     /// when it does neither.
     pub fn check(&self, action: &Action, cwd: &Path, probe: &dyn Probe) -> Option<String> {
@@ -259,6 +272,7 @@ impl Protected {
             protected: self,
             cwd,
             probe,
+            left: std::cell::Cell::new(MAX_CHECKED),
         };
         match action {
             Action::Edit { path } => ctx
@@ -274,7 +288,13 @@ struct Context<'a> {
     protected: &'a Protected,
     cwd: &'a Path,
     probe: &'a dyn Probe,
+    /// Paths still to check before the command counts as too large to check (which fails
+    /// closed): 300 `eval` words of 6 KB each took seconds.
+    left: std::cell::Cell<usize>,
 }
+
+/// The most words one command may have checked as paths.
+const MAX_CHECKED: usize = 2_000;
 
 impl Context<'_> {
     fn shell(&self, text: &str) -> Option<String> {
@@ -1187,6 +1207,14 @@ impl Context<'_> {
 
     /// What protected location `word` (written after the `cd`s in `cd`) names, if any.
     fn touches(&self, word: &Word, cd: &[Word], touch: Touch) -> Option<String> {
+        let left = self.left.get();
+        if left == 0 {
+            return Some(
+                "one of too many words to check (the command is too large to check for agentspec's files)"
+                    .to_owned(),
+            );
+        }
+        self.left.set(left - 1);
         let text = word.text.as_str();
         if text.is_empty() || text == "/dev/null" || text.starts_with("/dev/fd/") {
             return None;

@@ -74,6 +74,53 @@ pub fn settings_layers(project: &Path, home: Option<&Path>, flag: Option<&Path>)
     out
 }
 
+/// The files inside `project` that the hooks of these settings run (a script named in a hook's
+/// command or arguments, through `$CLAUDE_PROJECT_DIR` or relative to the project): Claude
+/// Code runs hooks outside the sandbox, so such a script must be read-only to the agent.
+pub fn hook_scripts(settings: &[Value], project: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let project_text = project.display().to_string();
+    for layer in settings {
+        let hooks = layer.get("hooks").and_then(Value::as_object);
+        for entry in hooks
+            .into_iter()
+            .flat_map(|h| h.values())
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|group| group.get("hooks").and_then(Value::as_array))
+            .flatten()
+        {
+            let mut words: Vec<String> = Vec::new();
+            if let Some(command) = entry.get("command").and_then(Value::as_str) {
+                words.extend(
+                    command
+                        .split(|c: char| c.is_whitespace() || ";|&()<>`".contains(c))
+                        .map(|w| w.replace(['"', '\''], "")),
+                );
+            }
+            if let Some(args) = entry.get("args").and_then(Value::as_array) {
+                words.extend(args.iter().filter_map(Value::as_str).map(str::to_owned));
+            }
+            for word in words
+                .iter()
+                .filter(|w| !w.is_empty() && !w.starts_with('-'))
+            {
+                let word = word
+                    .replace("${CLAUDE_PROJECT_DIR}", &project_text)
+                    .replace("$CLAUDE_PROJECT_DIR", &project_text);
+                let path = project.join(&word);
+                let Ok(real) = std::fs::canonicalize(&path) else {
+                    continue;
+                };
+                if real.starts_with(project) && real.is_file() && !out.contains(&real) {
+                    out.push(real);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The block agentspec keeps in `.git/info/exclude`.
 const EXCLUDE_BEGIN: &str = "# agentspec: stand-ins Claude Code's sandbox mounts for missing files (kept out of `git add -A`)";
 const EXCLUDE_END: &str = "# agentspec: end";

@@ -409,6 +409,33 @@ pub fn prepare(
         })
     });
     let mut warnings = Vec::new();
+    let mut confinement = confinement;
+    if let Some(c) = confinement.as_mut() {
+        // Scripts in the project that Claude Code's hooks run (outside the sandbox): the
+        // agent's commands may not change them.
+        let mut layers: Vec<Value> = vec![Value::Object(settings.clone())];
+        for path in super::claude::settings_layers(&project, home.as_deref(), None) {
+            if let Ok(Some(v)) = read_json(&path) {
+                layers.push(v);
+            }
+        }
+        let scripts = super::claude::hook_scripts(&layers, &c.project);
+        for script in &scripts {
+            if !c.read_only.contains(script) {
+                c.read_only.push(script.clone());
+            }
+        }
+        if !scripts.is_empty() {
+            warnings.push(format!(
+                "Claude Code's hooks run {} from the project, outside the sandbox: made read-only to the agent's commands",
+                scripts
+                    .iter()
+                    .map(|s| s.strip_prefix(&c.project).unwrap_or(s).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     if let Some(c) = &confinement {
         super::claude::merge_sandbox(&mut settings, c);
         c.prepare().map_err(|e| InstallError::Write {

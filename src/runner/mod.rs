@@ -427,6 +427,24 @@ fn checked_plan(
     }
     let here = worktree::Location::at(&confinement.project);
     let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+    for branch in &plan.branches {
+        let name = format!("refs/heads/{branch}");
+        let exists = !branch.starts_with('-')
+            && matches!(
+                worktree::git(
+                    &here,
+                    &["show-ref", "--verify", "--quiet", &name],
+                    worktree::Index::Default,
+                    deadline
+                ),
+                Ok((true, _, _))
+            );
+        if !exists {
+            return Err(why(format!(
+                "`{branch}` is not a branch of the repository (agentspec switches only to branches, whose files it writes outside the sandbox)"
+            )));
+        }
+    }
     for remote in &plan.remotes {
         let key = format!("remote.{remote}.url");
         let known = remote
@@ -750,6 +768,11 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             let analysis = crate::policy::shell::analyze(command);
             let plan = perform::plan(&analysis, command, &cwd_of(&input)).and_then(|plan| {
                 match (plan, &setup.confinement) {
+                    // An everyday ref write the runner will not perform runs in the sandbox
+                    // (and fails there, or writes nothing: `git checkout HEAD`).
+                    (Some(plan), Some(c)) if !plan.gated => {
+                        Ok(checked_plan(plan, c, &options.state_dir).ok())
+                    }
                     (Some(plan), Some(c)) => checked_plan(plan, c, &options.state_dir).map(Some),
                     (other, _) => Ok(other),
                 }
@@ -807,11 +830,13 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                         .unwrap_or_default()
                         .to_owned(),
                 };
-                if let Some(reason) = protected(options, &state.core, &input).check(
-                    &action,
-                    &cwd_of(&input),
-                    &HostProbe,
-                ) {
+                if let Some(reason) =
+                    protected(options, &state.core, &input, setup.confinement.as_ref()).check(
+                        &action,
+                        &cwd_of(&input),
+                        &HostProbe,
+                    )
+                {
                     decision = self_protection(reason);
                 } else {
                     note = "not governed; performed by the runner";
@@ -939,7 +964,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     if sandboxed_only {
                         return None;
                     }
-                    protected(options, &stored.core, &input).check(
+                    protected(options, &stored.core, &input, setup.confinement.as_ref()).check(
                         action,
                         &cwd_of(&input),
                         &HostProbe,
@@ -1212,8 +1237,21 @@ fn perform_plan(
         &githooks::hooks_dir(&options.state_dir),
         perform::PERFORM_TIMEOUT,
     );
-    // What the command left in progress (a merge with conflicts) is the runner's own.
+    // What a merge, cherry-pick, revert, rebase or am left in progress (conflicts) is the
+    // runner's own, and so is nothing in progress after any command; but what is in progress
+    // after another command is not (a repository hook, which is project code, could have
+    // written `MERGE_HEAD` while the runner committed).
+    let leaves_in_progress = plan.steps.iter().any(|s| {
+        s.program == "git"
+            && s.args.first().is_some_and(|sub| {
+                matches!(
+                    sub.as_str(),
+                    "merge" | "cherry-pick" | "revert" | "rebase" | "am" | "pull"
+                )
+            })
+    });
     if let Some(layout) = find_layout(plan.cwd())
+        && (leaves_in_progress || confine::in_progress(&layout).is_empty())
         && let Err(e) = confine::record_in_progress(&options.state_dir, &layout)
     {
         outcome.output.push_str(&format!(
@@ -1355,17 +1393,27 @@ fn protected(
     options: &HookOptions,
     state: &SessionState,
     input: &HookInput,
+    confinement: Option<&confine::Confinement>,
 ) -> crate::policy::protect::Protected {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let binary = own_binary();
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    crate::policy::protect::Protected::new(
+    let mut protected = crate::policy::protect::Protected::new(
         &project_of(state, input),
         &absolute(&options.bundle),
         &absolute(&options.state_dir),
         binary.as_deref(),
         home.as_deref(),
-    )
+    );
+    // What the sandbox keeps read-only, the file tools (which run outside it) may not write
+    // either: the hook scripts the settings name among them.
+    if let Some(c) = confinement {
+        protected.also(
+            &c.read_only,
+            "read-only to the agent's commands (the sandbox's `denyWrite`)",
+        );
+    }
+    protected
 }
 
 /// The machine as the self-protection check sees it.
@@ -1448,21 +1496,18 @@ impl crate::policy::protect::Probe for HostProbe {
     fn uncommitted(&self, dir: &Path) -> crate::policy::protect::Uncommitted {
         let mut out = crate::policy::protect::Uncommitted::default();
         let deadline = Instant::now() + worktree::GIT_TIMEOUT;
+        let mut args = vec![
+            "status",
+            "--porcelain=v1",
+            "--ignored=matching",
+            "--untracked-files=all",
+            "-z",
+            "--",
+        ];
+        args.extend(PROTECTED_PATHSPECS);
         let Ok((true, text, _)) = worktree::git(
             &worktree::Location::at(dir),
-            &[
-                "status",
-                "--porcelain=v1",
-                "--ignored=matching",
-                "--untracked-files=all",
-                "-z",
-                "--",
-                PROTECTED_PATHSPECS[0],
-                PROTECTED_PATHSPECS[1],
-                PROTECTED_PATHSPECS[2],
-                PROTECTED_PATHSPECS[3],
-                PROTECTED_PATHSPECS[4],
-            ],
+            &args,
             worktree::Index::Default,
             deadline,
         ) else {
@@ -1480,10 +1525,10 @@ impl crate::policy::protect::Probe for HostProbe {
 }
 
 /// The protected files a repository can hold, as git pathspecs from its top.
-const PROTECTED_PATHSPECS: [&str; 5] = [
-    ":(top).claude/settings.json",
-    ":(top).claude/settings.local.json",
-    ":(top).claude/agents",
+const PROTECTED_PATHSPECS: [&str; 4] = [
+    // All of it: hook scripts, commands and skills there run outside the sandbox.
+    ":(top).claude",
+    ":(top).mcp.json",
     ":(top).agentspec",
     ":(top)agentspec.toml",
 ];

@@ -55,6 +55,9 @@ pub struct Plan {
     /// The repositories it names (`git push NAME`, `git fetch NAME`): each must be a remote
     /// the repository's own configuration names, not a path or URL the agent chose.
     pub remotes: Vec<String>,
+    /// The branches it switches to: each must be a branch of the repository (not a commit
+    /// the agent made, a tag or a path), whose files git writes outside the sandbox.
+    pub branches: Vec<String>,
 }
 
 impl Plan {
@@ -106,10 +109,22 @@ fn routine(args: &[String]) -> bool {
     match sub.as_str() {
         // `git stash` resets the work tree with a write of HEAD (the same commit), which a
         // read-only HEAD refuses.
-        "stash" => matches!(
-            operands.first().copied(),
-            None | Some("push" | "save" | "pop" | "apply" | "drop" | "clear" | "list" | "show")
-        ),
+        // Only stashes by their place in the stash list: `git stash apply <commit>` would
+        // write any commit's files outside the sandbox.
+        "stash" => {
+            let by_place = |o: &&str| {
+                o.chars().all(|c| c.is_ascii_digit())
+                    || o.strip_prefix("stash@{")
+                        .and_then(|r| r.strip_suffix('}'))
+                        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            };
+            match operands.split_first() {
+                None | Some((&("push" | "save"), _)) => true,
+                Some((&("pop" | "apply" | "drop" | "show"), places)) => places.iter().all(by_place),
+                Some((&("clear" | "list"), rest)) => rest.is_empty(),
+                _ => false,
+            }
+        }
         // A new branch at HEAD (no start point), or a switch to a branch.
         "checkout" | "switch" => {
             let creates = flags.iter().any(|f| matches!(*f, "-b" | "-c" | "--create"));
@@ -446,6 +461,19 @@ fn short_cluster(cluster: &str, flags: &[&str], valued: &[&str], i: &mut usize) 
     !letters.is_empty()
 }
 
+/// The branch `git checkout BRANCH` / `git switch BRANCH` switches to (not when it makes one).
+fn switches_to(args: &[String]) -> Option<String> {
+    let (sub, rest) = args.split_first()?;
+    if !matches!(sub.as_str(), "checkout" | "switch")
+        || rest
+            .iter()
+            .any(|a| matches!(a.as_str(), "-b" | "-c" | "--create"))
+    {
+        return None;
+    }
+    rest.iter().find(|a| !a.starts_with('-')).cloned()
+}
+
 /// gh and glab options that read a file (`--body-file`) or take another repository.
 fn check_forge_args(program: &str, args: &[String]) -> Result<(), String> {
     match args.iter().find(|a| {
@@ -558,6 +586,7 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
     }
     let mut out = Vec::new();
     let mut remotes = Vec::new();
+    let mut branches = Vec::new();
     for (command, program, args) in steps {
         if !matches!(program.as_str(), "git" | "gh" | "glab")
             || command.argv.first().and_then(Word::as_literal) != Some(program.as_str())
@@ -577,6 +606,9 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
             match check_git_args(&args) {
                 Ok(named) => remotes.extend(named),
                 Err(why) => return refusal(&why),
+            }
+            if let Some(branch) = switches_to(&args) {
+                branches.push(branch);
             }
         } else if let Err(why) = check_forge_args(&program, &args) {
             return refusal(&why);
@@ -612,6 +644,7 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
         steps: out,
         gated,
         remotes,
+        branches,
     }))
 }
 
@@ -849,6 +882,7 @@ mod tests {
         for text in [
             "git stash",
             "git stash pop",
+            "git stash apply stash@{1}",
             "git checkout -b feature/x",
             "git switch main",
             "git branch topic",
@@ -867,6 +901,7 @@ mod tests {
             "git -c core.fsmonitor=./evil.sh stash",
             "git branch -f main HEAD~1",
             "git tag v1 0123abc",
+            "git stash apply 0123abc",
             "ls",
             "npm test",
         ] {

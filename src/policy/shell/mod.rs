@@ -31,6 +31,24 @@ pub const MAX_LEN: usize = 128 * 1024;
 /// At most this many simple commands are analysed.
 const MAX_COMMANDS: usize = 4096;
 
+/// At most this much text is given to the parser for one command, nested texts (`eval`,
+/// `bash -c`, probes of text that may be shell) counted each time: 300 nested `eval`s made
+/// the analysis parse its text thousands of times (found by fuzzing the hook: 2 s, 20 s
+/// under the fuzzer's instrumentation).
+const MAX_PARSED: usize = 4 * 1024 * 1024;
+
+/// At most this many commands are resolved for one command text, the commands found in other
+/// commands' arguments counted each time (300 `eval` words resolved each other's arguments
+/// again and again).
+const MAX_RESOLVED: usize = 50_000;
+
+thread_local! {
+    /// Text given to the parser so far in the current [`analyze`].
+    static PARSED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Commands resolved so far in the current [`analyze`].
+    static RESOLVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Text with more `(` open at once than this is not parsed.
 const MAX_PARENTHESES: usize = 16;
 
@@ -224,6 +242,7 @@ pub fn unread(opaque: &Opaque) -> bool {
         "too long",
         "too deeply",
         "too many parts",
+        "too much work",
         "the shell parser",
         "NUL byte",
     ]
@@ -319,8 +338,14 @@ pub fn analyze(text: &str) -> Analysis {
     }) {
         return hit;
     }
+    let outer = (
+        PARSED.with(|p| p.replace(0)),
+        RESOLVED.with(|r| r.replace(0)),
+    );
     let mut walker = Walker::default();
     walker.text(text, 0);
+    PARSED.with(|p| p.set(outer.0));
+    RESOLVED.with(|r| r.set(outer.1));
     let analysis = walker.out;
     LAST.with(|last| *last.borrow_mut() = Some((text.to_owned(), analysis.clone())));
     analysis
@@ -426,6 +451,15 @@ impl Walker {
                 text,
                 "the command nests its constructs too deeply to analyse",
             );
+            return;
+        }
+        let parsed = PARSED.with(|p| {
+            let n = p.get().saturating_add(text.len());
+            p.set(n);
+            n
+        });
+        if parsed > MAX_PARSED {
+            self.opaque(text, "the command takes too much work to analyse");
             return;
         }
         if bodiless_here_document(text) {
@@ -939,6 +973,16 @@ impl Walker {
         stdin_text: Option<Option<String>>,
         depth: usize,
     ) {
+        let resolved = RESOLVED.with(|r| {
+            let n = r.get().saturating_add(1);
+            r.set(n);
+            n
+        });
+        if resolved > MAX_RESOLVED {
+            self.opaque(&cmd.text, "the command takes too much work to analyse");
+            self.push(cmd);
+            return;
+        }
         for _ in 0..32 {
             let Some(first) = cmd.argv.first().cloned() else {
                 return;
