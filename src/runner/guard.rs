@@ -164,6 +164,10 @@ fn settings_digest(text: &str) -> String {
 
 /// Every `mcpServers` of a `~/.claude.json`: the user's and each project's.
 fn mcp_servers_digest(text: &str) -> String {
+    // The file is large for a user with a long history; without servers it is not parsed.
+    if !text.contains("mcpServers") {
+        return crate::policy::sha256_hex(b"{}");
+    }
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
         return crate::policy::sha256_hex(text.as_bytes());
     };
