@@ -287,6 +287,18 @@ mod tests {
     }
 
     #[test]
+    fn only_mcp_servers_of_the_user_configuration_count() {
+        let base = r#"{"numStartups": 3, "projects": {"/p": {"history": []}}}"#;
+        let busy = r#"{"numStartups": 9, "projects": {"/p": {"history": ["x"]}}}"#;
+        let server = r#"{"numStartups": 9, "projects": {"/p": {"mcpServers": {"x": {"command": "sh"}}}}}"#;
+        let user = r#"{"mcpServers": {"x": {"command": "sh"}}}"#;
+        assert_eq!(mcp_servers_digest(base), mcp_servers_digest(busy));
+        assert_ne!(mcp_servers_digest(base), mcp_servers_digest(server));
+        assert_ne!(mcp_servers_digest(base), mcp_servers_digest(user));
+        assert_eq!(mcp_servers_digest(base), mcp_servers_digest("{}"));
+    }
+
+    #[test]
     fn branch_tracking_does_not_count_hooks_path_does() {
         let base = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = u\n";
         let tracked =
