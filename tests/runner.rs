@@ -870,6 +870,7 @@ fn hooks_install_is_idempotent_keeps_other_settings_and_doctor_checks_it() {
             .arg(bin())
             .current_dir(tmp.path())
             .env("XDG_STATE_HOME", tmp.path().join("xdg"))
+            .env("HOME", tmp.path().join("home"))
             .output()
             .unwrap()
     };
