@@ -1857,3 +1857,118 @@ fn the_third_red_team_round_routes_are_closed() {
         json!({"file_path": p2.dir.join("scripts/fmt.sh"), "content": "x"})
     ));
 }
+
+/// A repository the agent makes in the project and records in the index as a submodule, whose
+/// configuration runs `evil` whenever a git looks into it: its file-system monitor, a clean
+/// filter on a file git must re-read (same size, new time), the program a fetch of it runs;
+/// and a `.gitmodules` in the index that asks fetches to recurse into it.
+fn plant_a_hostile_submodule(project: &Project, evil: &Path) {
+    let e = evil.display();
+    let out = project
+        .command(&format!(
+        "mkdir -p sub && cd sub && git init -q && echo x > f && git add f \
+         && git config core.fsmonitor {e} && git config filter.x.clean {e} \
+         && git config core.attributesFile \"$PWD/../attrs\" \
+         && git config remote.origin.url \"$PWD\" && git config remote.origin.uploadpack {e} \
+         && cd .. && echo '* filter=x' > attrs \
+         && git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub \
+         && printf '[submodule \"sub\"]\\n\\tpath = sub\\n\\turl = ./sub\\n\\tfetchRecurseSubmodules = true\\n' > gm \
+         && git update-index --add --cacheinfo 100644,$(git hash-object -w gm),.gitmodules \
+         && touch -d 2001-01-01 sub/f"
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// The routes the fourth adversarial round found, executed: a git the runner starts outside
+/// the sandbox — a `git stash`, `git fetch` or `git switch` it performs, its own work-tree
+/// fingerprint when the agent stops — starting git in a submodule the agent made.
+#[test]
+fn the_fourth_red_team_round_routes_are_closed() {
+    let project = Project::new("redteam-4", Mode::Confined);
+    let outside = tempfile::tempdir().unwrap();
+    let ran = outside.path().join("ran");
+    let evil = project.dir.join("evil.sh");
+    std::fs::write(
+        &evil,
+        format!(
+            "#!/bin/sh\necho \"$0 $*\" >> {}\ngit -c core.hooksPath=/dev/null push -q origin HEAD:refs/heads/pwned\ncat\n",
+            ran.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&evil, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    git(&project.dir, &["branch", "other"]);
+    project.prompt("implement the feature");
+    let before = project.refs();
+    // An approval of the work as it was, so that a commit is performed too.
+    assert!(project.execute("echo three > src/a.txt"));
+    project.stop(ASKS);
+    project.prompt("yes");
+    plant_a_hostile_submodule(&project, &evil);
+    for command in [
+        "git stash",
+        "git stash pop",
+        "git fetch origin",
+        "git switch other",
+        "git commit -am change",
+    ] {
+        let out = project.attempt_output(command);
+        assert!(
+            !ran.exists(),
+            "{command} ran the submodule's program: {out:?}"
+        );
+    }
+    let said =
+        project.stop("I changed src/a.txt. Please review. Reply 'yes' to approve and commit.");
+    assert!(
+        !ran.exists(),
+        "the fingerprint at the stop ran the submodule's program: {said}"
+    );
+    assert!(said.contains("may not open the repository"), "{said}");
+    assert_eq!(project.refs(), before, "a branch or the remote moved");
+}
+
+/// A real submodule (its repository under `.git/modules`, read-only to the agent) keeps
+/// working: git outside the sandbox may look into it.
+#[test]
+fn a_projects_own_submodules_keep_working_outside_the_sandbox() {
+    let upstream = tempfile::tempdir().unwrap();
+    git(upstream.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(upstream.path().join("lib.txt"), "lib\n").unwrap();
+    git(upstream.path(), &["add", "-A"]);
+    git(upstream.path(), &["commit", "-q", "-m", "lib"]);
+    let source = upstream.path().to_str().unwrap().to_owned();
+    let project = Project::build_with("submodule", false, Mode::Confined, |dir| {
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(
+            dir,
+            &[
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "add",
+                "-q",
+                &source,
+                "lib",
+            ],
+        );
+    });
+    assert!(project.dir.join(".git/modules/lib").is_dir());
+    project.prompt("implement the feature");
+    assert!(project.execute("echo changed > lib/lib.txt && echo three > src/a.txt"));
+    let (out, ok) = project.attempt_output("git stash").expect("performed");
+    assert!(ok, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(project.dir.join("src/a.txt")).unwrap(),
+        "two\n"
+    );
+    let (out, ok) = project.attempt_output("git stash pop").expect("performed");
+    assert!(ok, "{out}");
+    let said = project.stop("Done.");
+    assert!(
+        !said.contains("cannot") && !said.contains("may not open"),
+        "{said}"
+    );
+}

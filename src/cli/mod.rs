@@ -31,6 +31,12 @@ impl From<Status> for ExitCode {
 }
 
 pub fn main() -> ExitCode {
+    let mut argv = std::env::args_os();
+    if let Some(argv0) = argv.next()
+        && crate::runner::gitguard::started_as_guard(&argv0)
+    {
+        return guard_git(&argv.collect::<Vec<_>>());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -70,6 +76,30 @@ pub fn main() -> ExitCode {
             print(&String::from_utf8_lossy(&out)).into()
         }
         Command::Lsp => ExitCode::from(u8::try_from(crate::lsp::run_stdio()).unwrap_or(1)),
+    }
+}
+
+/// agentspec started as `git` by a git the runner started: runs the real git on the project's
+/// repository, and nothing on another (status 128, as git's own fatal errors).
+fn guard_git(args: &[std::ffi::OsString]) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let refused = |why: String| {
+        eprintln!("agentspec: {why}");
+        ExitCode::from(128)
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => return refused(format!("cannot read the current folder: {e}")),
+    };
+    match crate::runner::gitguard::admit(args, &cwd, &|k| std::env::var_os(k)) {
+        Ok(admitted) => {
+            let e = std::process::Command::new(&admitted.program)
+                .args(&admitted.args)
+                .envs(admitted.set_env)
+                .exec();
+            refused(format!("cannot run {}: {e}", admitted.program.display()))
+        }
+        Err(why) => refused(why),
     }
 }
 

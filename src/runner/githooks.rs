@@ -762,7 +762,9 @@ pub fn chain(
                 )
             })?;
             let here = std::env::current_dir().map_err(|e| e.to_string())?;
-            c.command(&bwrap, &hook.display().to_string(), args, &here)
+            let mut command = c.command(&bwrap, &hook.display().to_string(), args, &here);
+            super::gitguard::unguarded(&mut command);
+            command
         }
     };
     let mut child = command

@@ -135,9 +135,14 @@ fn absent() -> String {
     "absent".to_owned()
 }
 
-/// A bounded read of a regular file; `None` when it is not there.
+/// A bounded read of a regular file; `None` when it is not there or holds nothing but blanks.
+///
+/// Empty counts as missing: while a sandboxed command runs, Claude Code's sandbox holds an
+/// empty stand-in file on every missing path it keeps read-only (a `.mcp.json` among them),
+/// and an empty file configures nothing.
 fn read(path: &Path) -> Option<String> {
     match crate::fsutil::read_regular(path) {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => None,
         Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         // Something else (a folder, a FIFO, too big): its own kind of content.
@@ -290,12 +295,41 @@ mod tests {
     fn only_mcp_servers_of_the_user_configuration_count() {
         let base = r#"{"numStartups": 3, "projects": {"/p": {"history": []}}}"#;
         let busy = r#"{"numStartups": 9, "projects": {"/p": {"history": ["x"]}}}"#;
-        let server = r#"{"numStartups": 9, "projects": {"/p": {"mcpServers": {"x": {"command": "sh"}}}}}"#;
+        let server =
+            r#"{"numStartups": 9, "projects": {"/p": {"mcpServers": {"x": {"command": "sh"}}}}}"#;
         let user = r#"{"mcpServers": {"x": {"command": "sh"}}}"#;
         assert_eq!(mcp_servers_digest(base), mcp_servers_digest(busy));
         assert_ne!(mcp_servers_digest(base), mcp_servers_digest(server));
         assert_ne!(mcp_servers_digest(base), mcp_servers_digest(user));
         assert_eq!(mcp_servers_digest(base), mcp_servers_digest("{}"));
+    }
+
+    #[test]
+    fn the_sandboxs_empty_stand_ins_count_as_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let guarded = Guarded {
+            project: dir.path().to_path_buf(),
+            home: None,
+            binary: None,
+        };
+        let before = guarded.fingerprint();
+        std::fs::create_dir(dir.path().join(".claude")).unwrap();
+        for name in [".mcp.json", ".claude/settings.local.json"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        assert_eq!(
+            changed(&before, &guarded.fingerprint()),
+            Vec::<String>::new()
+        );
+        std::fs::write(
+            dir.path().join(".mcp.json"),
+            r#"{"mcpServers": {"x": {"command": "sh"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            changed(&before, &guarded.fingerprint()),
+            [dir.path().join(".mcp.json").display().to_string()]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod claude;
 pub mod confine;
+pub mod gitguard;
 pub mod githooks;
 pub mod guard;
 pub mod install;
@@ -714,6 +715,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
     input.validate()?;
     let setup = Setup::check(options)?;
+    arm_git_guard(&setup, &input, options);
     let state_path = state_path(&options.state_dir, &input.session_id);
     // The bundle this session started with, if it has started.
     let pinned = read_state(&state_path)?.bundle;
@@ -1356,6 +1358,39 @@ impl Setup {
                     .any(|c| crate::policy::permission::specifier_matches(pattern, &c.text))
         })
     }
+}
+
+/// Sends the git the runner starts through the guard ([`gitguard`]) that admits the project's
+/// repository — and its submodules' under `.git/modules` when the agent cannot write there.
+fn arm_git_guard(setup: &Setup, input: &HookInput, options: &HookOptions) {
+    let project = match &setup.confinement {
+        Some(c) => c.project.clone(),
+        None => std::env::var_os("CLAUDE_PROJECT_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| cwd_of(input)),
+    };
+    let (Some(layout), Some(binary)) = (find_layout(&project), own_binary()) else {
+        return;
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let modules = layout.common_dir.join("modules");
+    let modules_protected = setup
+        .confinement
+        .as_ref()
+        .is_some_and(|c| c.read_only.iter().any(|p| canonical(p) == modules));
+    // A push runs git in the remote's repository when it is on this machine: admitted where
+    // the agent cannot write (outside the project and the sandbox's writable folders; without
+    // a sandbox the agent writes anywhere its commands run, and nothing is gained by refusing).
+    let mut writable = vec![project.clone()];
+    if let Some(c) = &setup.confinement {
+        writable.extend(c.writable.iter().cloned());
+    }
+    gitguard::arm(
+        &options.state_dir,
+        &binary,
+        gitguard::Allowed::project(&layout, modules_protected),
+        Box::new(move || gitguard::local_remotes(&project, &writable)),
+    );
 }
 
 fn cwd_of(input: &HookInput) -> PathBuf {

@@ -742,6 +742,13 @@ fn run_step(
     if step.program == "git" {
         cmd.arg("-c")
             .arg(format!("core.hooksPath={}", hooks_dir.display()));
+        // git starts git in the submodules it looks into: only through the guard.
+        match super::gitguard::env() {
+            Ok(env) => {
+                cmd.envs(env);
+            }
+            Err(e) => return (None, format!("{e}\n")),
+        }
     }
     cmd.args(&step.args)
         .current_dir(&step.cwd)

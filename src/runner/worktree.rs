@@ -113,6 +113,9 @@ pub fn git(
         .filter(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from("git"));
     let mut cmd = Command::new(program);
+    // The git it starts in another repository goes through the guard (a submodule whose
+    // configuration the agent wrote).
+    cmd.envs(super::gitguard::env()?);
     // The runner's own git calls run no hooks and no file-system monitor.
     cmd.args([
         "-c",
