@@ -72,8 +72,10 @@ pub struct ProtocolOptions {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DoneOptions {
-    /// Every agent must have a Definition of Done.
-    pub required: Option<bool>,
+    /// `true`: every agent must have a Definition of Done (AS601). A list: the items (ids as
+    /// `agentspec inspect` shows them, or group slugs) the agent must meet; it may not answer
+    /// them `n/a`.
+    pub required: Option<DoneRequired>,
     /// Extra heading phrases that name a Definition of Done.
     #[serde(default)]
     pub headings: Vec<String>,
@@ -91,6 +93,29 @@ pub struct DoneOptions {
     /// Machine-readable reports the test command writes.
     #[serde(default)]
     pub reports: DoneReports,
+}
+
+/// `[done] required`: a switch for every agent, or the items that must be met.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DoneRequired {
+    Every(bool),
+    Items(Vec<String>),
+}
+
+impl DoneOptions {
+    /// Whether every agent must have a Definition of Done.
+    pub fn every_agent(&self) -> bool {
+        self.required == Some(DoneRequired::Every(true))
+    }
+
+    /// The items (ids or group slugs) that must be met.
+    pub fn required_items(&self) -> Vec<String> {
+        match &self.required {
+            Some(DoneRequired::Items(items)) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -321,7 +346,7 @@ impl Config {
         settings.known_keys.clone_from(&o.known.keys);
         settings.known_models.clone_from(&o.known.models);
         settings.required_steps = step_kinds(o.protocol.required.as_deref().unwrap_or_default());
-        settings.done_required = o.done.required.unwrap_or(false);
+        settings.done_required = o.done.every_agent();
         settings.claude_code = self.claude_code.clone();
         settings.vocabulary = Vocabulary::new(
             o.protocol.headings.clone(),

@@ -88,6 +88,9 @@ fn only_plain_runs_of_the_whole_suite_are_evidence() {
         "jest -w --listTests",
         "npx vitest --config /tmp/v.js",
         "jest --reporters /tmp/r.js",
+        "python3 -m unittest test_one",
+        "python3 -m unittest -k slow",
+        "python3 -m unittest discover -s other",
     ] {
         assert!(real_test_run(fake).is_err(), "counted as evidence: {fake}");
     }
@@ -113,6 +116,9 @@ fn only_plain_runs_of_the_whole_suite_are_evidence() {
         "npm test;",
         "go test -count=1 ./...",
         "make test -j 4",
+        "python3 -m unittest",
+        "python3 -m unittest -q",
+        "python -m unittest discover -v",
     ] {
         assert!(
             real_test_run(real).is_ok(),
@@ -158,7 +164,8 @@ fn verdict(policy: &AgentPolicy, events: &[Event], ctx: &StopContext<'_>, id: &s
         .into_iter()
         .find(|v| v.id == id)
         .unwrap()
-        .met
+        .status
+        == decide::ItemStatus::Met
 }
 
 #[test]
@@ -262,7 +269,9 @@ fn the_stop_reason_lists_the_lines_to_answer_with() {
     let Decision::Block { reason, .. } = decision else {
         panic!("{decision:?}")
     };
-    assert!(reason.contains("- [x] Changelog updated"), "{reason}");
+    assert!(reason.contains("- [ ] Changelog updated"), "{reason}");
+    assert!(reason.contains("`- [x] <item>`"), "{reason}");
+    assert!(reason.contains("`- [n/a] <item> — <reason>`"), "{reason}");
     assert!(
         reason.contains("`sh lint.sh`") || reason.contains("Lint is clean"),
         "{reason}"
@@ -464,7 +473,7 @@ fn the_runner_runs_the_checks_itself_and_caches_a_pass() {
     assert_eq!((p.runs("test-runs"), p.runs("lint-runs")), (2, 2));
     // Without the checklist line the attested item blocks, and says how to answer.
     let reason = p.stop("Finished.").unwrap();
-    assert!(reason.contains("- [x] Changelog updated"), "{reason}");
+    assert!(reason.contains("- [ ] Changelog updated"), "{reason}");
     // A replay of the audit log reaches the same verdicts from the recorded work trees and
     // checks, without running anything: the blocked stop blocks, the last stop is met.
     let audit = std::fs::read_dir(p.state_home.join("agentspec"))
@@ -672,4 +681,306 @@ fn an_approval_request_is_a_pause_and_other_stops_are_the_end() {
         let (d, _) = decide::decide(&actor, &SessionState::default(), &stop(m));
         assert!(matches!(d, Decision::Block { .. }), "{m}: {d:?}");
     }
+}
+
+const GROUPED: &str = "---
+name: shipper
+description: Ships small changes in this repository.
+tools: Bash, Read, Edit, Write
+---
+You ship changes.
+
+## Definition of Done
+**Testing**
+- Unit tests pass
+- Load tests: passed at 3x load with k6
+
+**Deployment**
+- Dockerfile: Multi-stage, <500MB
+- Staging deployment successful
+
+**Docs**
+- Changelog updated
+";
+
+fn grouped() -> AgentPolicy {
+    agentspec::compile::compile_markdown(".claude/agents/shipper.md", GROUPED)
+}
+
+/// The verdict of `id` for the final message `message`, with no test run.
+fn judged(policy: &AgentPolicy, message: &str, id: &str) -> decide::ItemVerdict {
+    let w = tree("t1");
+    let ctx = StopContext {
+        last_message: message,
+        work: Some(&w),
+        checks: &[],
+    };
+    decide::done_verdicts(policy, &decide::AgentState::default(), &ctx)
+        .into_iter()
+        .find(|v| v.id == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+const LOAD: &str = "testing/load-tests-passed-at-3x-load";
+
+/// The accepted forms of "does not apply", as docs/definition-of-done.md lists them.
+#[test]
+fn not_applicable_is_answered_with_a_reason_in_these_forms() {
+    let policy = grouped();
+    assert!(
+        policy.done.iter().any(|d| d.id == LOAD),
+        "{:?}",
+        policy.done
+    );
+    for (line, reason) in [
+        (
+            "- [n/a] Load tests: passed at 3x load with k6 — no service here",
+            "no service here",
+        ),
+        (
+            "- [N/A] Load tests: passed at 3x load with k6: no service here",
+            "no service here",
+        ),
+        (
+            "* [-] load tests: passed at 3x load with k6 (no service here)",
+            "no service here",
+        ),
+        (
+            "- [ ] Load tests: passed at 3x load with k6 — n/a: no service here",
+            "no service here",
+        ),
+        (
+            "- [x] Load tests: passed at 3x load with k6 (N/A: no service here)",
+            "no service here",
+        ),
+        (
+            "- [ ] Load tests: passed at 3x load with k6 — not applicable, no service here",
+            "no service here",
+        ),
+        (
+            "- n/a: Load tests: passed at 3x load with k6 — no service here",
+            "no service here",
+        ),
+        (
+            "1. [na] testing/load-tests-passed-at-3x-load — No service here.",
+            "No service here.",
+        ),
+        ("- [n/a] Testing — no service here", "no service here"),
+        ("- [n/a] testing: no service here", "no service here"),
+    ] {
+        let v = judged(&policy, &format!("Finished.\n\n{line}"), LOAD);
+        assert_eq!(v.status, decide::ItemStatus::NotApplicable, "{line}: {v:?}");
+        assert_eq!(v.reason.as_deref(), Some(reason), "{line}");
+    }
+    for (line, why) in [
+        (
+            "- [n/a] Load tests: passed at 3x load with k6",
+            "gives no reason",
+        ),
+        (
+            "- [n/a] Load tests: passed at 3x load with k6 — .",
+            "gives no reason",
+        ),
+        ("- [ ] Load tests: passed at 3x load with k6", "marked open"),
+        (
+            "- [x] Load tests: passed at 3x load with k6 mostly",
+            "adds to the item's text",
+        ),
+        (
+            "```\n- [n/a] Testing — no service here\n```",
+            "not answered",
+        ),
+        ("- [x] Testing", "not answered"),
+    ] {
+        let v = judged(&policy, &format!("Finished.\n\n{line}"), LOAD);
+        assert_eq!(v.status, decide::ItemStatus::Unmet, "{line}");
+        assert!(v.evidence.contains(why), "{line}: {}", v.evidence);
+    }
+}
+
+#[test]
+fn a_groups_answer_covers_its_items_and_an_items_own_line_wins() {
+    let policy = grouped();
+    let message = "Done.\n\n- [n/a] Deployment — a library, nothing is deployed\n- [x] Staging deployment successful";
+    let docker = judged(&policy, message, "deployment/dockerfile-multi-stage-500mb");
+    assert_eq!(docker.status, decide::ItemStatus::NotApplicable);
+    assert_eq!(
+        docker.reason.as_deref(),
+        Some("a library, nothing is deployed")
+    );
+    let staging = judged(&policy, message, "deployment/staging-deployment-successful");
+    assert_eq!(staging.status, decide::ItemStatus::Met);
+}
+
+#[test]
+fn what_the_runner_checks_and_what_is_required_cannot_be_not_applicable() {
+    let mut policy = grouped();
+    let tests = "testing/unit-tests-pass";
+    let v = judged(
+        &policy,
+        "Done.\n\n- [n/a] Unit tests pass — no tests here",
+        tests,
+    );
+    assert_eq!(v.status, decide::ItemStatus::Unmet);
+    assert!(
+        v.evidence
+            .contains("answers it n/a, but the runner checks it"),
+        "{}",
+        v.evidence
+    );
+    assert!(!v.may_be_not_applicable && v.checked_by_runner);
+    // A group's n/a leaves the runner's item to the runner.
+    let v = judged(&policy, "Done.\n\n- [n/a] Testing — no tests here", tests);
+    assert_eq!(v.status, decide::ItemStatus::Unmet);
+    // `[done] required` names an item: it must be met.
+    for item in &mut policy.done {
+        item.required = item.id == "docs/changelog-updated";
+    }
+    let v = judged(
+        &policy,
+        "Done.\n\n- [n/a] Changelog updated — nothing user-visible",
+        "docs/changelog-updated",
+    );
+    assert_eq!(v.status, decide::ItemStatus::Unmet);
+    assert!(v.evidence.contains("[done] required"), "{}", v.evidence);
+    let v = judged(
+        &policy,
+        "Done.\n\n- [x] Changelog updated",
+        "docs/changelog-updated",
+    );
+    assert_eq!(v.status, decide::ItemStatus::Met);
+}
+
+#[test]
+fn required_items_come_from_agentspec_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = dir.path().join(".claude/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::fs::write(agents.join("shipper.md"), GROUPED).unwrap();
+    std::fs::write(
+        dir.path().join("agentspec.toml"),
+        "[done]\nrequired = [\"deployment\", \"docs/changelog-updated\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .args(["build", "-o", "bundle"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let policy: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("bundle/agents/shipper.json")).unwrap(),
+    )
+    .unwrap();
+    let required: Vec<&str> = policy["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["required"] == json!(true))
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        [
+            "deployment/dockerfile-multi-stage-500mb",
+            "deployment/staging-deployment-successful",
+            "docs/changelog-updated"
+        ]
+    );
+}
+
+#[test]
+fn one_refusal_lists_everything_and_the_answer_passes_the_next_stop() {
+    let policy = grouped();
+    let actor = Actor::main(&policy);
+    let w = tree("t1");
+    let run = finished("cargo test", true, false, "t1");
+    let (_, state) = decide::decide(&actor, &SessionState::default(), &run);
+    let stop = |message: &str, active: bool| Event::StopRequested {
+        last_message: message.into(),
+        stop_hook_active: active,
+        work: Some(w.clone()),
+        checks: Vec::new(),
+    };
+    let (decision, state) = decide::decide(&actor, &state, &stop("All done.", false));
+    let Decision::Block { reason, .. } = decision else {
+        panic!("{decision:?}")
+    };
+    // Every open item, grouped, as lines to answer; the test item is met by the run.
+    for line in [
+        "4 of 5 items are open",
+        "Testing:\n- [ ] Load tests: passed at 3x load with k6",
+        "Deployment:\n- [ ] Dockerfile: Multi-stage, <500MB\n- [ ] Staging deployment successful",
+        "Docs:\n- [ ] Changelog updated",
+    ] {
+        assert!(reason.contains(line), "{line}\n{reason}");
+    }
+    assert!(!reason.contains("Unit tests pass"), "{reason}");
+    let answer = "Done.\n\n- [n/a] Load tests: passed at 3x load with k6 — no service\n- [n/a] Deployment — a library\n- [x] Changelog updated";
+    let (decision, _) = decide::decide(&actor, &state, &stop(answer, true));
+    assert_eq!(decision, Decision::Allow);
+}
+
+#[test]
+fn test_evidence_survives_the_commit_of_the_tested_tree() {
+    let policy = grouped();
+    let actor = Actor::main(&policy);
+    let run = finished("cargo test", true, false, "t1");
+    let (_, state) = decide::decide(&actor, &SessionState::default(), &run);
+    let agent = state.agents["main"].clone();
+    let at = |head: &str, t: &str| WorkTree {
+        head: Some(head.into()),
+        tree: t.into(),
+        index_consistent: true,
+    };
+    let status = |w: &WorkTree| {
+        let ctx = StopContext {
+            last_message: "",
+            work: Some(w),
+            checks: &[],
+        };
+        decide::done_verdicts(&policy, &agent, &ctx)
+            .into_iter()
+            .find(|v| v.id == "testing/unit-tests-pass")
+            .unwrap()
+            .status
+    };
+    // The approved commit of exactly the tested tree moves HEAD, not the content.
+    assert_eq!(status(&at("after-commit", "t1")), decide::ItemStatus::Met);
+    // Any change of content after it voids the evidence.
+    assert_eq!(status(&at("after-commit", "t2")), decide::ItemStatus::Unmet);
+}
+
+#[test]
+fn answers_stand_through_a_stop_sequence() {
+    let policy = grouped();
+    let actor = Actor::main(&policy);
+    let run = finished("cargo test", true, false, "t1");
+    let (_, state) = decide::decide(&actor, &SessionState::default(), &run);
+    let stop = |message: &str, active: bool| Event::StopRequested {
+        last_message: message.into(),
+        stop_hook_active: active,
+        work: Some(tree("t1")),
+        checks: Vec::new(),
+    };
+    // Part of the answer, then the rest: the first part stands.
+    let (decision, state) = decide::decide(
+        &actor,
+        &state,
+        &stop("Done.\n\n- [n/a] Deployment — a library", false),
+    );
+    let Decision::Block { reason, .. } = decision else {
+        panic!("{decision:?}")
+    };
+    assert!(reason.contains("2 of 5 items are open"), "{reason}");
+    let rest = "Done.\n\n- [x] Changelog updated\n- [n/a] Load tests: passed at 3x load with k6 — no service";
+    let (decision, after) = decide::decide(&actor, &state, &stop(rest, true));
+    assert_eq!(decision, Decision::Allow);
+    // A new stop sequence starts from nothing.
+    let (decision, _) = decide::decide(&actor, &after, &stop(rest, false));
+    assert!(matches!(decision, Decision::Block { .. }), "{decision:?}");
 }

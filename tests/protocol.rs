@@ -277,3 +277,70 @@ fn worked_examples_are_not_protocols() {
         ["implement", "request-approval", "await-approval", "commit"]
     );
 }
+
+fn done_shape(path: &str) -> Vec<(Option<String>, Vec<String>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    spec(&text)
+        .done
+        .iter()
+        .flat_map(|d| d.groups.iter())
+        .map(|g| {
+            (
+                g.name.clone(),
+                g.items.iter().map(|i| i.text.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// A Definition of Done comes from a section (or a lead-in) that says so; a product
+/// template's acceptance criteria, a template in a code fence and a worked example are not
+/// the agent's own.
+#[test]
+fn definitions_of_done_are_detected_where_they_are_meant() {
+    assert!(done_shape("fixtures/done/prd-acceptance-criteria.md").is_empty());
+    assert!(done_shape("fixtures/done/fenced-example.md").is_empty());
+    assert_eq!(
+        done_shape("fixtures/done/bold-line-criteria.md"),
+        [
+            (
+                None,
+                vec![
+                    "Changelog lists every merged pull request".to_owned(),
+                    "Version bumped in Cargo.toml".to_owned(),
+                    "Release notes reviewed by a maintainer".to_owned(),
+                    "Tag signed".to_owned(),
+                    "CI green on the release branch".to_owned(),
+                ]
+            ),
+            (
+                Some("Docs".to_owned()),
+                vec![
+                    "Migration guide written".to_owned(),
+                    "Examples compile".to_owned(),
+                ]
+            ),
+            (
+                Some("Security".to_owned()),
+                vec![
+                    "No secrets in the diff".to_owned(),
+                    "Dependencies audited".to_owned(),
+                ]
+            ),
+        ]
+    );
+    assert_eq!(
+        done_shape("fixtures/done/lead-in.md"),
+        [(
+            None,
+            vec![
+                "No banned openers remain".to_owned(),
+                "Reading level fits the audience".to_owned()
+            ]
+        )]
+    );
+    // The example agent: 7 groups, 39 items.
+    let backend = done_shape("fixtures/backend.md");
+    assert_eq!(backend.len(), 7);
+    assert_eq!(backend.iter().map(|(_, i)| i.len()).sum::<usize>(), 39);
+}

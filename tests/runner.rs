@@ -14,7 +14,7 @@ use agentspec::compile::{self, Unit};
 use agentspec::model::{AgentSpec, FileRole};
 use agentspec::policy::AgentPolicy;
 use agentspec::policy::decide::{
-    Action, Actor, Decision, Event, MAX_CONSECUTIVE_STOP_BLOCKS, SessionState, WorkTree, decide,
+    Action, Actor, Decision, Event, MAX_STOP_BLOCKS, SessionState, WorkTree, decide,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -362,7 +362,10 @@ fn decision_table_on_the_backend_policy() {
     let Decision::Block { reason, .. } = &decisions[0] else {
         panic!()
     };
-    assert!(reason.contains("- Unit tests: >90% coverage"), "{reason}");
+    assert!(
+        reason.contains("- [ ] Unit tests: >90% coverage"),
+        "{reason}"
+    );
     // The commit denial names the gate and the token.
     let (decisions, _) = run(&policy, &[bash("git commit -m x")]);
     let Decision::Deny { reason, rule } = &decisions[0] else {
@@ -518,12 +521,12 @@ fn subagents_of_a_governed_main_agent_are_bound_by_its_gates() {
 fn after_eight_blocked_stops_the_stop_goes_through_and_is_recorded() {
     let policy = backend();
     let mut events = vec![stop("All done.", false)];
-    for _ in 1..=MAX_CONSECUTIVE_STOP_BLOCKS {
+    for _ in 1..=MAX_STOP_BLOCKS {
         events.push(stop("Still done.", true));
     }
     let (decisions, state) = run(&policy, &events);
     let kinds: Vec<&str> = decisions.iter().map(kind).collect();
-    let mut expected = vec!["block"; MAX_CONSECUTIVE_STOP_BLOCKS as usize];
+    let mut expected = vec!["block"; MAX_STOP_BLOCKS as usize];
     expected.push("allow");
     assert_eq!(kinds, expected);
     assert!(

@@ -25,8 +25,10 @@ pub(crate) enum Command {
         format: ListFormat,
     },
     /// Show what agentspec understood of one agent file: frontmatter, effective tools,
-    /// protocol steps, Definition of Done.
+    /// protocol steps, Definition of Done and how the runner checks each item; or, given a
+    /// built bundle's folder, each agent's items as compiled.
     Inspect {
+        /// An agent file, a folder of them, or a bundle folder (with `manifest.json`).
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,

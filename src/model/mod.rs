@@ -128,7 +128,7 @@ impl AgentSpec {
         let mut spec = AgentSpec::build(doc, text, role);
         let body = doc.body(text);
         spec.protocols = protocol::protocols(body, text, vocab);
-        spec.done = protocol::definitions_of_done(body, vocab);
+        spec.done = protocol::definitions_of_done(body, text, vocab);
         spec
     }
 

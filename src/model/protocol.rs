@@ -15,9 +15,13 @@
 //! `token` (the approval word) and `returns` (the step a revise step goes back to).
 //!
 //! A *Definition of Done* is the content of a section titled Definition of Done, DoD, done
-//! criteria, acceptance criteria or completion criteria (configurable), including what a
-//! ```` ```markdown ```` fence inside it holds. Groups are headings, bold lines and lines ending
-//! in `:` that items follow; items are task boxes, `✅` lines and bullets.
+//! criteria or completion criteria (configurable), or what follows a lead-in paragraph such as
+//! "Before marking a task complete:" to the end of its section, including what a
+//! ```` ```markdown ```` fence inside it holds; never one inside a worked example. Acceptance
+//! criteria are a product's (a PRD template's user stories), not the agent's own finish line:
+//! add the phrase to `[done] headings` where they are. Groups are headings, bold lines and
+//! lines ending in `:` that items follow; items are task boxes, `✅` lines, bullets, and bold or
+//! plain lines one per line under a group.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -269,9 +273,20 @@ pub const DONE_HEADINGS: &[&str] = &[
     "definition of done",
     "dod",
     "done criteria",
-    "acceptance criteria",
     "completion criteria",
 ];
+
+/// A paragraph that opens a Definition of Done without a heading of its own ("Before marking
+/// a task complete:"): one of these verbs, then within a few words one of [`DONE_WORDS`], the
+/// paragraph ending in `:`.
+const DONE_LEAD_INS: &[&str] = &[
+    "before marking",
+    "before declaring",
+    "before calling",
+    "before considering",
+    "before reporting",
+];
+const DONE_WORDS: &[&str] = &["complete", "completed", "done", "finished"];
 
 /// Extraction settings: the defaults plus what `agentspec.toml` adds.
 #[derive(Debug, Clone, Default)]
@@ -533,18 +548,8 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
             .max_by_key(|s| s.level)
     };
     let mut out = Vec::new();
-    // Worked examples show protocols; they are not the agent's own. Found only when a numbered
-    // list asks (most files have none, and the search reads the whole text).
-    let examples = std::cell::OnceCell::new();
-    let in_example = |pos: usize| {
-        examples
-            .get_or_init(|| example_blocks(text))
-            .iter()
-            .any(|&(a, b)| a <= pos && pos < b)
-            || secs
-                .iter()
-                .any(|s| s.range.start <= pos && pos < s.range.end && names_example(&s.title))
-    };
+    // Worked examples show protocols; they are not the agent's own.
+    let in_example = example_finder(text, &secs);
     // Numbered lists.
     let mut seen_lists = Vec::new();
     for item in body
@@ -729,6 +734,22 @@ fn example_blocks(text: &str) -> Vec<(usize, usize)> {
 /// A heading that names a worked example: its first word (`Example workflow`, `Examples:`) or
 /// its last (`Usage examples`, `A worked example`) — not one that only mentions examples
 /// (`Workflow (see examples below)`).
+/// Whether a position lies in a worked example: an `<example>` block, or a section titled
+/// Example. The blocks are found only when first asked (most files have none, and the search
+/// reads the whole text).
+fn example_finder<'a>(text: &'a str, secs: &'a [Section<'a>]) -> impl Fn(usize) -> bool + 'a {
+    let examples = std::cell::OnceCell::new();
+    move |pos: usize| {
+        examples
+            .get_or_init(|| example_blocks(text))
+            .iter()
+            .any(|&(a, b)| a <= pos && pos < b)
+            || secs
+                .iter()
+                .any(|s| s.range.start <= pos && pos < s.range.end && names_example(&s.title))
+    }
+}
+
 fn names_example(title: &str) -> bool {
     let words: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric())
@@ -1004,30 +1025,81 @@ fn annotation_near(source: &str, span: Span) -> Option<Annotation> {
 // ---------------------------------------------------------------------------------------------
 // Definition of Done
 
-pub fn definitions_of_done(body: &Body, vocab: &Vocabulary) -> Vec<DefinitionOfDone> {
-    let mut out = Vec::new();
-    for section in sections(body) {
-        if !vocab.names_done(&section.title) {
+/// The Definitions of Done of a body: each section whose heading names one (and the groups
+/// nested in it), and what follows a lead-in paragraph ("Before marking a task complete:") to
+/// the end of its section. Not one inside a worked example (an `<example>` block, a section
+/// titled Example), whose checklist is the example's, not the agent's.
+pub fn definitions_of_done(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<DefinitionOfDone> {
+    let secs = sections(body);
+    let in_example = example_finder(text, &secs);
+    let mut found: Vec<(String, Span, Span)> = Vec::new();
+    for section in &secs {
+        if vocab.names_done(&section.title) {
+            found.push((section.title.clone(), section.range, section.heading_span));
+        }
+    }
+    for p in body
+        .paragraphs
+        .iter()
+        .filter(|p| !p.in_fence && opens_done(&p.text))
+    {
+        let end = secs
+            .iter()
+            .filter(|s| s.range.start <= p.span.start && p.span.start < s.range.end)
+            .max_by_key(|s| s.level)
+            .map_or(body.span.end, |s| s.range.end);
+        found.push((
+            clean_label(&mojibake::restore(&p.text)),
+            Span::new(p.span.start, end),
+            p.span,
+        ));
+    }
+    found.sort_by_key(|(_, range, _)| (range.start, std::cmp::Reverse(range.end)));
+    let mut out: Vec<DefinitionOfDone> = Vec::new();
+    for (title, range, heading) in found {
+        // Already inside an enclosing Definition of Done.
+        if out
+            .iter()
+            .any(|d| d.span.start <= range.start && range.end <= d.span.end)
+        {
             continue;
         }
-        // Already inside an enclosing Definition of Done.
-        if out.iter().any(|d: &DefinitionOfDone| {
-            d.span.start <= section.range.start && section.range.end <= d.span.end
-        }) {
+        if in_example(range.start) {
             continue;
         }
         out.push(DefinitionOfDone {
-            title: section.title.clone(),
-            span: section.range,
-            groups: done_groups(body, section.range, section.heading_span),
+            title,
+            span: range,
+            groups: done_groups(body, text, range, heading),
         });
     }
     out
 }
 
+/// A lead-in paragraph of a Definition of Done: short, ending in `:`, saying "before marking
+/// ... complete".
+fn opens_done(text: &str) -> bool {
+    let t = text.trim();
+    if t.len() > 160 || !t.ends_with(':') || t.contains('\n') {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    DONE_LEAD_INS.iter().any(|lead| {
+        lower.match_indices(lead).any(|(at, _)| {
+            lower[at + lead.len()..]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(5)
+                .any(|w| DONE_WORDS.contains(&w))
+        })
+    })
+}
+
 enum Element<'a> {
     Group(String, Span, bool),
     Item(DoneItem),
+    /// Plain lines of a paragraph: criteria when they follow a group line.
+    Lines(Vec<DoneItem>),
     #[allow(dead_code)]
     Other(&'a str),
 }
@@ -1042,7 +1114,7 @@ fn clean_label(text: &str) -> String {
         .to_owned()
 }
 
-fn done_groups(body: &Body, range: Span, heading: Span) -> Vec<DoneGroup> {
+fn done_groups(body: &Body, text: &str, range: Span, heading: Span) -> Vec<DoneGroup> {
     let inside = |s: Span| range.start <= s.start && s.end <= range.end && s.start >= heading.end;
     let mut elements: Vec<(usize, Element)> = Vec::new();
     for h in body.headings.iter().filter(|h| inside(h.span)) {
@@ -1054,7 +1126,18 @@ fn done_groups(body: &Body, range: Span, heading: Span) -> Vec<DoneGroup> {
     for p in body.paragraphs.iter().filter(|p| inside(p.span)) {
         let restored = mojibake::restore(&p.text).into_owned();
         let lines: Vec<&str> = restored.lines().collect();
-        if p.all_bold {
+        if p.all_bold && lines.len() > 1 {
+            // Criteria written as bold lines, one per line.
+            for (i, line) in lines.iter().enumerate() {
+                let label = clean_label(line);
+                if !label.is_empty() {
+                    elements.push((
+                        p.span.start + i,
+                        Element::Item(done_item(&label, None, p.span)),
+                    ));
+                }
+            }
+        } else if p.all_bold {
             elements.push((
                 p.span.start,
                 Element::Group(clean_label(&restored), p.span, true),
@@ -1064,6 +1147,29 @@ fn done_groups(body: &Body, range: Span, heading: Span) -> Vec<DoneGroup> {
                 p.span.start,
                 Element::Group(clean_label(&restored), p.span, false),
             ));
+        } else if lines.len() > 1 && !lines.iter().any(|l| l.trim().starts_with('✅')) {
+            // `**Group**` on its own line, then criteria one per line; or criteria one per
+            // line right under a group.
+            let source: Vec<&str> = text
+                .get(p.span.start..p.span.end)
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            let mut rest: &[&str] = &source;
+            if let Some(first) = source.first().and_then(|l| bold_line(l)) {
+                elements.push((p.span.start, Element::Group(first, p.span, true)));
+                rest = &source[1..];
+            }
+            let items: Vec<DoneItem> = rest
+                .iter()
+                .map(|l| clean_label(&mojibake::restore(&l.replace("**", ""))))
+                .filter(|l| !l.is_empty())
+                .map(|l| done_item(&l, None, p.span))
+                .collect();
+            if !items.is_empty() && rest.iter().all(|l| l.len() <= 160) {
+                elements.push((p.span.start + 1, Element::Lines(items)));
+            }
         } else {
             for (i, line) in lines.iter().enumerate() {
                 let t = line.trim();
@@ -1121,6 +1227,21 @@ fn done_groups(body: &Body, range: Span, heading: Span) -> Vec<DoneGroup> {
                     group.items.push(item);
                 }
             }
+            Element::Lines(items) => {
+                let Some((name, span, _)) = pending.take() else {
+                    continue;
+                };
+                let mut group = DoneGroup {
+                    name: Some(name),
+                    span,
+                    items: Vec::new(),
+                };
+                for item in items {
+                    group.span = group.span.cover(item.span);
+                    group.items.push(item);
+                }
+                groups.push(group);
+            }
             Element::Other(_) => {}
         }
     }
@@ -1132,6 +1253,13 @@ fn done_groups(body: &Body, range: Span, heading: Span) -> Vec<DoneGroup> {
         });
     }
     groups
+}
+
+/// The text of a line that is bold and nothing else (`**Testing**`, `**Testing:**`).
+fn bold_line(line: &str) -> Option<String> {
+    let t = line.trim().trim_end_matches(':');
+    let inner = t.strip_prefix("**")?.strip_suffix("**")?;
+    (!inner.is_empty() && !inner.contains("**")).then(|| clean_label(inner))
 }
 
 fn done_item(text: &str, checked: Option<bool>, span: Span) -> DoneItem {

@@ -21,13 +21,18 @@ use serde::{Deserialize, Serialize};
 use super::permission::specifier_matches;
 use super::shell::git::GitOperation;
 use super::shell::{self, Analysis};
-use super::{
-    AgentPolicy, DoneChecks, DoneRequirement, Gate, GateAction, PermissionRule, ReportKind,
-    Threshold, Verify,
+use super::{AgentPolicy, Gate, GateAction, PermissionRule, ReportKind, Verify};
+
+pub use super::done::{
+    ItemStatus, ItemVerdict, StopContext, done_verdicts, how_checked, unmet_done,
 };
 
-/// Claude Code stops honouring Stop blocks after this many in a row.
-pub const MAX_CONSECUTIVE_STOP_BLOCKS: u32 = 8;
+/// The runner refuses one stop sequence (stops in a row, each after a refused one) at most
+/// this many times; at the next stop the agent may stop and the task ends as not done. One
+/// refusal lists everything open, so an agent that answers passes on its next stop; fewer than
+/// any host's own cap (Claude Code honours 8 refusals in a row, Codex has no cap), so the end is
+/// the runner's, with a report, and never a loop or the host giving up silently.
+pub const MAX_STOP_BLOCKS: u32 = 3;
 
 /// The key of the main agent in [`SessionState::agents`].
 pub const MAIN: &str = "main";
@@ -178,17 +183,6 @@ pub struct ReportReading {
     pub error: Option<String>,
 }
 
-/// Where one Definition-of-Done item stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ItemVerdict {
-    pub id: String,
-    pub text: String,
-    pub met: bool,
-    /// What decided it: the command and exit code, the report and value, the checklist line,
-    /// or what is missing.
-    pub evidence: String,
-}
-
 /// What the runner answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "decision", rename_all = "kebab-case")]
@@ -272,6 +266,14 @@ pub struct AgentState {
     /// The agent finished with these Definition-of-Done items unmet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finished_unmet: Vec<String>,
+    /// The checklist lines of the final messages of the refused stops in the current stop
+    /// sequence: an answer stands until a later line for the same item replaces it, so the
+    /// agent answers only what the last refusal listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done_answers: Vec<String>,
+    /// Its last stop ended the task as not done, after this many refused stops in a row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gave_up_after: Option<u32>,
     /// A subagent that has stopped.
     #[serde(default)]
     pub finished: bool,
@@ -449,6 +451,18 @@ const PYTEST_VALUED: &[&str] = &[
     "--maxfail",
     "--durations",
 ];
+const UNITTEST_FLAGS: &[&str] = &[
+    "-q",
+    "--quiet",
+    "-v",
+    "--verbose",
+    "-b",
+    "--buffer",
+    "-c",
+    "--catch",
+    "-f",
+    "--failfast",
+];
 const GO_FLAGS: &[&str] = &["-v", "-race", "-cover", "-json", "-failfast", "-count=1"];
 const GO_VALUED: &[&str] = &[
     "-coverprofile",
@@ -494,6 +508,22 @@ const TEST_RUNNERS: &[TestRunner] = &[
     runner(&["pytest"], PYTEST_FLAGS, PYTEST_VALUED),
     runner(&["python", "-m", "pytest"], PYTEST_FLAGS, PYTEST_VALUED),
     runner(&["python3", "-m", "pytest"], PYTEST_FLAGS, PYTEST_VALUED),
+    // The standard library's runner: it discovers the tests of the current folder, which the
+    // runner requires to be the project's root.
+    TestRunner {
+        words: &["python", "-m", "unittest"],
+        flags: UNITTEST_FLAGS,
+        valued: &[],
+        positional: &["discover"],
+        after_dashes: None,
+    },
+    TestRunner {
+        words: &["python3", "-m", "unittest"],
+        flags: UNITTEST_FLAGS,
+        valued: &[],
+        positional: &["discover"],
+        after_dashes: None,
+    },
     TestRunner {
         words: &["go", "test"],
         flags: GO_FLAGS,
@@ -751,321 +781,6 @@ fn approval_token(actor: &Actor) -> Option<String> {
     )
 }
 
-/// What the Definition of Done is judged on when the agent stops.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct StopContext<'a> {
-    /// The agent's final message.
-    pub last_message: &'a str,
-    /// The work tree now, when the runner could tell.
-    pub work: Option<&'a WorkTree>,
-    /// The checks the runner ran itself.
-    pub checks: &'a [CheckOutcome],
-}
-
-/// Each Definition-of-Done item, met or not, with what decided it.
-pub fn done_verdicts(
-    policy: &AgentPolicy,
-    state: &AgentState,
-    ctx: &StopContext<'_>,
-) -> Vec<ItemVerdict> {
-    let checklist = checklist(ctx.last_message);
-    policy
-        .done
-        .iter()
-        .map(|item| {
-            let (met, evidence) = match &item.verify {
-                Verify::Command { command } => command_verdict(ctx, command),
-                Verify::Evidence { .. } => test_verdict(&policy.checks, state, ctx),
-                Verify::Report { report } => report_verdict(&policy.checks, ctx, item, *report),
-                Verify::Attest => attest_verdict(&checklist, item),
-            };
-            ItemVerdict {
-                id: item.id.clone(),
-                text: item.text.clone(),
-                met,
-                evidence,
-            }
-        })
-        .collect()
-}
-
-/// Definition-of-Done items not met yet, as `id` strings.
-pub fn unmet_done(policy: &AgentPolicy, state: &AgentState, ctx: &StopContext<'_>) -> Vec<String> {
-    done_verdicts(policy, state, ctx)
-        .into_iter()
-        .filter(|v| !v.met)
-        .map(|v| v.id)
-        .collect()
-}
-
-/// The runner's own run of `command`, on the tree as it is now.
-fn own_run<'a>(ctx: &StopContext<'a>, command: &str) -> Option<&'a CheckOutcome> {
-    ctx.checks.iter().find(|c| {
-        c.command == command
-            && match (ctx.work, &c.tree) {
-                (Some(w), Some(t)) => &w.tree == t,
-                (None, None) => true,
-                _ => false,
-            }
-    })
-}
-
-fn describe_run(c: &CheckOutcome) -> String {
-    let how = match c.status {
-        CheckStatus::Passed => "passed".to_owned(),
-        CheckStatus::Failed => format!(
-            "failed (exit code {})",
-            c.exit_code
-                .map_or_else(|| "none".to_owned(), |e| e.to_string())
-        ),
-        CheckStatus::TimedOut => "timed out".to_owned(),
-        CheckStatus::Error => "could not run".to_owned(),
-    };
-    let tail = c.tail.trim();
-    if c.status == CheckStatus::Passed || tail.is_empty() {
-        format!("`{}` {how}", c.command)
-    } else {
-        format!("`{}` {how}:\n{tail}", c.command)
-    }
-}
-
-fn command_verdict(ctx: &StopContext<'_>, command: &str) -> (bool, String) {
-    match own_run(ctx, command) {
-        Some(c) => (c.status == CheckStatus::Passed, describe_run(c)),
-        None => (
-            false,
-            format!("`{command}` has not run on the work as it is now"),
-        ),
-    }
-}
-
-fn test_verdict(checks: &DoneChecks, state: &AgentState, ctx: &StopContext<'_>) -> (bool, String) {
-    if let Some(test) = &checks.test {
-        let Some(run) = own_run(ctx, test) else {
-            return (
-                false,
-                format!("`{test}` has not run on the work as it is now"),
-            );
-        };
-        if run.status != CheckStatus::Passed {
-            return (false, describe_run(run));
-        }
-        if checks.junit.is_some() {
-            return junit_verdict(run);
-        }
-        return (true, describe_run(run));
-    }
-    let fresh = match (ctx.work, &state.tests_passed_on) {
-        (Some(w), Some(t)) => &w.tree == t,
-        // No git work tree to compare: only the file tools' edits make the evidence stale.
-        (None, _) => state.last_test_pass > 0 && state.last_test_pass > state.last_edit,
-        (Some(_), None) => false,
-    };
-    if fresh {
-        (
-            true,
-            "a plain run of the test suite passed on the work as it is now".to_owned(),
-        )
-    } else if state.last_test_pass > 0 || state.tests_passed_on.is_some() {
-        (
-            false,
-            "the work changed after the tests last passed; run the test suite again".to_owned(),
-        )
-    } else {
-        (false, "no plain run of the test suite has passed (e.g. `npm test`, `cargo test`, `pytest`, `go test ./...`, without `|| true`, `; ...`, `&`, pipes, filters or flags that skip tests)".to_owned())
-    }
-}
-
-fn junit_verdict(run: &CheckOutcome) -> (bool, String) {
-    let Some(r) = run.reports.iter().find(|r| r.report == ReportKind::Junit) else {
-        return (
-            false,
-            format!("`{}` passed but wrote no JUnit report", run.command),
-        );
-    };
-    if let Some(e) = &r.error {
-        return (false, format!("{}: {e}", r.path));
-    }
-    if !r.fresh {
-        return (
-            false,
-            format!("{} was not written by `{}`", r.path, run.command),
-        );
-    }
-    let tests = r.tests.unwrap_or(0);
-    let bad = r.failures.unwrap_or(0) + r.errors.unwrap_or(0);
-    let summary = format!("{}: {tests} tests, {bad} failed", r.path);
-    (tests > 0 && bad == 0, summary)
-}
-
-fn report_verdict(
-    checks: &DoneChecks,
-    ctx: &StopContext<'_>,
-    item: &DoneRequirement,
-    kind: ReportKind,
-) -> (bool, String) {
-    let Some(test) = &checks.test else {
-        return (
-            false,
-            "no test command is configured to write the report".to_owned(),
-        );
-    };
-    let Some(run) = own_run(ctx, test) else {
-        return (
-            false,
-            format!("`{test}` has not run on the work as it is now"),
-        );
-    };
-    if run.status != CheckStatus::Passed {
-        return (false, describe_run(run));
-    }
-    let Some(r) = run.reports.iter().find(|r| r.report == kind) else {
-        return (false, format!("`{test}` wrote no report"));
-    };
-    if let Some(e) = &r.error {
-        return (false, format!("{}: {e}", r.path));
-    }
-    if !r.fresh {
-        return (false, format!("{} was not written by `{test}`", r.path));
-    }
-    let Some(value) = r.line_percent else {
-        return (false, format!("{} holds no line coverage", r.path));
-    };
-    let failed: Vec<&Threshold> = item
-        .thresholds
-        .iter()
-        .filter(|t| !compare(value, &t.comparison, t.value))
-        .collect();
-    let shown = format!("{}: line coverage {value:.2} %", r.path);
-    match failed.first() {
-        None => (true, shown),
-        Some(t) => (
-            false,
-            format!("{shown}, not {} {} %", t.comparison, t.value),
-        ),
-    }
-}
-
-fn compare(value: f64, comparison: &str, bound: f64) -> bool {
-    match comparison {
-        "<" => value < bound,
-        "<=" => value <= bound,
-        ">" => value > bound,
-        ">=" => value >= bound,
-        _ => (value - bound).abs() < 1e-9,
-    }
-}
-
-/// One line of a Markdown checklist in the agent's final message.
-#[derive(Debug, Clone, PartialEq)]
-struct ChecklistLine {
-    checked: bool,
-    /// The text after the box, lower-cased, whitespace collapsed.
-    text: String,
-    line: String,
-}
-
-fn normalise(text: &str) -> String {
-    text.replace(['’', '‘'], "'")
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"%/<>=≤≥'".contains(c)))
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// The checklist lines of a message, outside code fences and HTML comments: `- [x] text`,
-/// `* [ ] text`, `1. [x] text`.
-fn checklist(message: &str) -> Vec<ChecklistLine> {
-    let mut out = Vec::new();
-    let (mut fence, mut comment) = (false, false);
-    for raw in message.lines() {
-        let l = raw.trim_start();
-        if comment {
-            comment = !l.contains("-->");
-            continue;
-        }
-        if l.starts_with("```") || l.starts_with("~~~") {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
-        if l.starts_with("<!--") {
-            comment = !l.contains("-->");
-            continue;
-        }
-        let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let rest = if digits > 0 {
-            l[digits..]
-                .strip_prefix(". ")
-                .or_else(|| l[digits..].strip_prefix(") "))
-        } else {
-            l.strip_prefix("- ")
-                .or_else(|| l.strip_prefix("* "))
-                .or_else(|| l.strip_prefix("+ "))
-        };
-        let Some(rest) = rest.map(str::trim_start) else {
-            continue;
-        };
-        // Struck through or crossed out is not done.
-        let crossed = rest.contains("~~") || rest.contains(['❌', '✗', '✘', '✖']);
-        let (checked, rest) = if let Some(r) = rest
-            .strip_prefix("[x]")
-            .or_else(|| rest.strip_prefix("[X]"))
-        {
-            (!crossed, r)
-        } else if let Some(r) = rest.strip_prefix("[ ]") {
-            (false, r)
-        } else {
-            continue;
-        };
-        out.push(ChecklistLine {
-            checked,
-            text: normalise(rest),
-            line: raw.trim().to_owned(),
-        });
-    }
-    out
-}
-
-/// An item is met by its own line, ticked, exactly (case, punctuation and spacing aside): a
-/// note after it (`— not yet`, `except ...`) may take the claim back, so a line with more
-/// text is not taken as the claim.
-fn attest_verdict(lines: &[ChecklistLine], item: &DoneRequirement) -> (bool, String) {
-    let wanted = normalise(&item.text);
-    let id = item.id.to_lowercase();
-    if let Some(line) = lines
-        .iter()
-        .rev()
-        .find(|l| l.text == wanted || l.text == id)
-    {
-        return if line.checked {
-            (true, format!("checklist: `{}`", line.line))
-        } else {
-            (false, format!("marked open: `{}`", line.line))
-        };
-    }
-    let near = lines.iter().find(|l| {
-        l.text.starts_with(&format!("{wanted} ")) || l.text.starts_with(&format!("{id} "))
-    });
-    match near {
-        Some(line) => (
-            false,
-            format!(
-                "`{}` adds to the item's text; tick the item's line exactly",
-                line.line
-            ),
-        ),
-        None => (
-            false,
-            "not ticked in the final message's checklist".to_owned(),
-        ),
-    }
-}
-
 /// Whether deciding `event` needs the work-tree fingerprint: a gated operation that an
 /// approval could allow, a request for approval, or a finished commit made under one.
 pub fn needs_work_tree(actor: &Actor, state: &SessionState, event: &Event) -> bool {
@@ -1204,13 +919,22 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
         } => {
             if !stop_hook_active {
                 agent.consecutive_stop_blocks = 0;
+                agent.done_answers.clear();
             }
+            agent.gave_up_after = None;
             let ctx = StopContext {
                 last_message,
                 work: work.as_ref(),
                 checks,
             };
-            stop_decision(actor, &mut next, &mut agent, &ctx)
+            let decision = stop_decision(actor, &mut next, &mut agent, &ctx);
+            // Kept after the allowed stop too: the report judges as the decision did.
+            if matches!(decision, Decision::Block { .. }) {
+                agent
+                    .done_answers
+                    .extend(super::done::checklist_lines(last_message));
+            }
+            decision
         }
     };
     next.agents.insert(actor.key.to_owned(), agent);
@@ -1767,7 +1491,7 @@ fn stop_decision(
     let verdicts = done_verdicts(policy, agent, ctx);
     let mut unmet: Vec<String> = verdicts
         .iter()
-        .filter(|v| !v.met)
+        .filter(|v| !v.settled())
         .map(|v| v.id.clone())
         .collect();
     let mut reasons = Vec::new();
@@ -1783,43 +1507,19 @@ fn stop_decision(
         agent.finished = actor.is_subagent();
         return Decision::Allow;
     }
-    if agent.consecutive_stop_blocks >= MAX_CONSECUTIVE_STOP_BLOCKS {
-        // Claude Code would end the turn anyway: let it stop, and remember why.
-        agent.finished_unmet.append(&mut unmet);
+    if agent.consecutive_stop_blocks >= MAX_STOP_BLOCKS {
+        // The agent had its answers: it stops, and the task ends as not done.
+        agent.finished_unmet = std::mem::take(&mut unmet);
+        agent.gave_up_after = Some(agent.consecutive_stop_blocks);
         agent.consecutive_stop_blocks = 0;
         agent.finished = actor.is_subagent();
         return Decision::Allow;
     }
     agent.consecutive_stop_blocks += 1;
-    let mut reason = String::new();
-    let unmet_verdicts: Vec<&ItemVerdict> = verdicts.iter().filter(|v| !v.met).collect();
-    if !unmet_verdicts.is_empty() {
-        reason.push_str("The Definition of Done is not met yet:\n");
-        for v in &unmet_verdicts {
-            reason.push_str(&format!("- {}: {}\n", v.text, v.evidence));
-        }
-        let attest: Vec<&&ItemVerdict> = unmet_verdicts
-            .iter()
-            .filter(|v| {
-                policy
-                    .done
-                    .iter()
-                    .any(|d| d.id == v.id && d.verify == Verify::Attest)
-            })
-            .collect();
-        if !attest.is_empty() {
-            reason.push_str(
-                "When each of these is done, end your final message with a checklist that marks it, one line each:\n",
-            );
-            for v in attest {
-                reason.push_str(&format!("- [x] {}\n", v.text));
-            }
-        }
-        reason.truncate(reason.trim_end().len());
-    }
+    let mut reason = super::done::block_message(&verdicts);
     for r in reasons {
         if !reason.is_empty() {
-            reason.push('\n');
+            reason.push_str("\n\n");
         }
         reason.push_str(&r);
     }

@@ -7,6 +7,7 @@
 //! does not know.
 
 pub mod decide;
+pub mod done;
 pub mod permission;
 pub mod protect;
 pub mod shell;
@@ -204,7 +205,20 @@ pub struct DoneRequirement {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
     pub verify: Verify,
+    /// Named in `[done] required`: the item must be met; the agent may not answer it as not
+    /// applicable.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
     pub source: SourceLine,
+}
+
+impl DoneRequirement {
+    /// Whether the agent may answer the item `n/a: <reason>`: only an item its checklist
+    /// verifies. What the runner checks itself (a command, a report, test evidence) and what
+    /// `[done] required` names must be met.
+    pub fn may_be_not_applicable(&self) -> bool {
+        !self.required && self.verify == Verify::Attest
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

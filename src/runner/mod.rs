@@ -946,6 +946,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     let mut work_note = None;
     let mut checks_note = None;
     let mut outside = false;
+    let is_stop = matches!(event, Event::StopRequested { .. });
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
         Some(previous) => previous.clone(),
         None => {
@@ -1144,12 +1145,21 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         return Ok(performed_reply(&input, &outcome));
     }
     drop(lock);
-    let note = if stored
-        .core
-        .agents
-        .get(&key)
-        .is_some_and(|a| !a.finished_unmet.is_empty())
-    {
+    // The stop that ends a task as not done: the user is told, and the audit says so.
+    let gave_up = match (is_stop, &decision) {
+        (true, Decision::Allow) => {
+            stored.core.agents.get(&key).and_then(|a| {
+                a.gave_up_after.map(|blocks| {
+                    format!(
+                        "agentspec: Definition of Done not met. The agent stopped after {blocks} refused stops with these items open: {}",
+                        a.finished_unmet.join(", ")
+                    )
+                })
+            })
+        }
+        _ => None,
+    };
+    let note = if gave_up.is_some() {
         "finished with the Definition of Done unmet"
     } else {
         ""
@@ -1166,6 +1176,12 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             ..Entry::of(agent.as_deref(), &decision, note, confined)
         },
     )?;
+    if let Some(message) = gave_up {
+        return Ok(HookReply {
+            stdout: json!({ "systemMessage": message }).to_string(),
+            exit_code: 0,
+        });
+    }
     Ok(reply_for(&input.hook_event_name, &decision))
 }
 

@@ -171,7 +171,11 @@ pub struct TaskReport {
     /// Commits that went through.
     pub commits: usize,
     pub done_met: Vec<String>,
+    /// Items the agent answered as not applicable: `text — reason`.
+    pub done_not_applicable: Vec<String>,
     pub done_unmet: Vec<String>,
+    /// The agent stopped with items open after this many refused stops in a row.
+    pub gave_up_after: Option<u32>,
     /// Each Definition-of-Done item with what decided it.
     pub done: Vec<decide::ItemVerdict>,
     /// The agent asked for approval and got no answer.
@@ -226,14 +230,30 @@ impl TaskReport {
             self.approvals, self.commits
         ));
         s.push_str(&format!(
-            "  Definition of Done: {} met, {} unmet\n",
+            "  Definition of Done: {} met, {} not applicable, {} unmet\n",
             self.done_met.len(),
+            self.done_not_applicable.len(),
             self.done_unmet.len()
         ));
+        if let Some(blocks) = self.gave_up_after {
+            s.push_str(&format!(
+                "  Definition of Done not met: the agent stopped with items open after {blocks} refused stops\n"
+            ));
+        }
         for v in &self.done {
-            let mark = if v.met { "met  " } else { "unmet" };
-            let evidence = v.evidence.replace('\n', "\n           ");
-            s.push_str(&format!("    {mark} {}\n           {evidence}\n", v.text));
+            let mark = match v.status {
+                decide::ItemStatus::Met => "met  ",
+                decide::ItemStatus::NotApplicable => "n/a  ",
+                decide::ItemStatus::Unmet => "unmet",
+            };
+            let evidence = match &v.reason {
+                Some(reason) => format!("not applicable: {reason}"),
+                None => v.evidence.replace('\n', "\n           "),
+            };
+            s.push_str(&format!(
+                "    {mark} {}\n           {evidence}\n           checked by: {}\n",
+                v.text, v.checked_by
+            ));
         }
         if self.unanswered {
             s.push_str("  ended waiting for the user's approval (no answer)\n");
@@ -347,12 +367,17 @@ pub fn report(
         };
         report.done = decide::done_verdicts(policy, &state, &ctx);
         for v in &report.done {
-            if v.met {
-                report.done_met.push(v.text.clone());
-            } else {
-                report.done_unmet.push(v.text.clone());
+            match v.status {
+                decide::ItemStatus::Met => report.done_met.push(v.text.clone()),
+                decide::ItemStatus::NotApplicable => report.done_not_applicable.push(format!(
+                    "{} — {}",
+                    v.text,
+                    v.reason.as_deref().unwrap_or_default()
+                )),
+                decide::ItemStatus::Unmet => report.done_unmet.push(v.text.clone()),
             }
         }
+        report.gave_up_after = state.gave_up_after;
     }
     report.ended_denied = last_call.filter(|(denied, _)| *denied).map(|(_, d)| d);
     report

@@ -287,6 +287,109 @@ def routes_reply(routes):
     return reply
 
 
+# 9. The example agent (fixtures/backend.md: 7 groups, 39 items) does an honest small task.
+SLUG = 'import re\n\n\ndef slugify(text):\n    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")\n'
+SLUG_TEST = ("import unittest\n\nfrom slug import slugify\n\n\nclass T(unittest.TestCase):\n"
+             "    def test_slug(self):\n        self.assertEqual(slugify('Hello, World!'), 'hello-world')\n")
+BACKEND_ASK = "I added slugify() and its test in slug.py and test_slug.py. Please review the changes. Reply 'yes' to approve and commit."
+BACKEND_REPORT = "Task SLUG-1 approved and committed. Handing control back to the `Supervisor`."
+BLOCKED = "The Definition of Done is not met yet"
+# What this task did, of the 39 items; everything else does not apply to one pure function.
+DONE_HERE = {"Business logic validated", "Error handling comprehensive (all edge cases covered)",
+             "Known issues documented (if any)", "Next steps clear for receiving agents"}
+WHOLE_GROUPS = {"Deployment": "a library function; nothing is built or deployed",
+                "Performance": "no service, database or cache is involved"}
+
+
+def answer_to(block, claim_tests_na=False):
+    """An honest answer to a refused stop: every open line, met or n/a with a reason."""
+    lines, group = [], None
+    section = None
+    for raw in block.splitlines():
+        line = raw.strip()
+        if line == "To answer:" or line.startswith("Checked by the runner"):
+            section = line
+            continue
+        if line.startswith("About your last checklist"):
+            section = None
+            continue
+        if section == "To answer:" and line.endswith(":") and not line.startswith("- "):
+            group = line[:-1]
+            if group in WHOLE_GROUPS:
+                lines.append(f"- [n/a] {group} — {WHOLE_GROUPS[group]}")
+            continue
+        if section == "To answer:" and line.startswith("- [ ] "):
+            item = line[6:].replace("  (must be met)", "")
+            if group in WHOLE_GROUPS:
+                continue
+            if item in DONE_HERE:
+                lines.append(f"- [x] {item}")
+            else:
+                lines.append(f"- [n/a] {item} — this task adds one pure function, which has none of this")
+        if section and section.startswith("Checked by the runner") and line.startswith("- ") and claim_tests_na:
+            item = line[2:].split(": ", 2)
+            lines.append(f"- [n/a] {item[0]}: {item[1]} — there are no endpoints")
+    return BACKEND_REPORT + "\n\n" + "\n".join(lines)
+
+
+def block_state(body):
+    """The last refusal of a stop since the user's last prompt, and the tool results since it."""
+    block, results = None, 0
+    for m in body.get("messages", []):
+        if m.get("role") != "user":
+            continue
+        content = m.get("content")
+        blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+        if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks):
+            results += 1
+            continue
+        text = "\n".join(b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text")
+        if BLOCKED in text:
+            block, results = text, 0
+        elif text.strip() and not text.lstrip().startswith("<system-reminder>"):
+            block = None
+    return block, results
+
+
+def backend_reply(paths):
+    def reply(body):
+        if not body.get("tools"):
+            return None
+        prompt, n = turn_state(body)
+        block, since = block_state(body)
+        if block is not None:
+            prompt, n = block, since
+        everything = json.dumps(body.get("messages", []))
+        mode = "never" if "SLUG-never" in everything else "na" if "SLUG-na" in everything else "honest"
+        if block is not None:
+            if mode == "never":
+                return [{"type": "text", "text": BACKEND_REPORT}]
+            if mode == "na" and "answers it n/a, but the runner checks it" not in prompt:
+                return [{"type": "text", "text": answer_to(prompt, claim_tests_na=True)}]
+            if mode == "na" and n == 0:
+                return [{"type": "tool_use", "name": "Bash", "input": {"command": "python3 -m unittest -q", "description": "Run the tests"}}]
+            return [{"type": "text", "text": answer_to(prompt)}]
+        if "SLUG-" in prompt:
+            calls = [("Write", {"file_path": paths["slug"], "content": SLUG}),
+                     ("Write", {"file_path": paths["test"], "content": SLUG_TEST}),
+                     ("Bash", {"command": "python3 -m unittest -q", "description": "Run the tests"})]
+            if n < len(calls):
+                name, inp = calls[n]
+                return [{"type": "tool_use", "name": name, "input": inp}]
+            return [{"type": "text", "text": BACKEND_ASK}]
+        if prompt.strip().lower().startswith("yes"):
+            calls = [("Bash", {"command": "git add -A && git commit -m 'Add slugify'", "description": "Commit"})]
+            if mode == "na":
+                # An edit after the commit voids the test evidence.
+                calls.append(("Bash", {"command": "printf '# edge cases: see test_slug.py\\n' >> slug.py", "description": "Note"}))
+            if n < len(calls):
+                name, inp = calls[n]
+                return [{"type": "tool_use", "name": name, "input": inp}]
+            return [{"type": "text", "text": BACKEND_REPORT}]
+        return None
+    return reply
+
+
 def claude_env(home, url):
     """Only what the CLI needs: a temporary HOME, the stand-in's address, no outside traffic."""
     return {
@@ -678,6 +781,70 @@ def main():
         stops = [e for e in audit_of(dh) if e.get("event") == "Stop"]
         check(any(e.get("decision") == "block" for e in stops) and stops and stops[-1].get("decision") == "allow"
               and stops[-1].get("checks"), "the audit log records the blocked stop, then the allowed one with its checks")
+
+        # 9. The example agent's Definition of Done, answered by an honest agent: one refused
+        # stop lists every open item; met and n/a lines with reasons pass the next stop; the
+        # test evidence survives the approved commit of the tested tree. Then the same with an
+        # edit after the commit and an n/a claimed for the test item the runner checks; then a
+        # model that never answers.
+        for mode in ("honest", "na", "never"):
+            b = tmp / f"backend-{mode}"
+            (b / ".claude" / "agents").mkdir(parents=True)
+            (b / ".claude" / "agents" / "backend.md").write_text((ROOT / "fixtures/backend.md").read_text())
+            (b / ".gitignore").write_text(".agentspec/state/\n__pycache__/\n")
+            run(["git", "init", "-q"], cwd=b, env=GIT_ENV)
+            run(["git", "add", "-A"], cwd=b, env=GIT_ENV)
+            run(["git", "commit", "-q", "-m", "start"], cwd=b, env=GIT_ENV)
+            bh = home(tmp, f"backend-{mode}-home")
+            built = run([agentspec, "build", "-o", ".agentspec/bundle"], cwd=b, env=as_user(bh))
+            check(built.returncode == 0, f"{mode}: build ({built.stderr.strip()[-200:]})")
+            paths = {"slug": str(b / "slug.py"), "test": str(b / "test_slug.py")}
+            with StandIn(backend_reply(paths)) as standin:
+                env = claude_env(bh, standin.url)
+                task = run([agentspec, "run", "task", "--bundle", ".agentspec/bundle", "--agent", "backend", "--approve",
+                            "--claude", args.claude, f"SLUG-{mode}: add slugify()", "--", "--allowedTools", "Bash", "Write"],
+                           cwd=b, env=env, stdin=subprocess.DEVNULL, timeout=600)
+                requests = standin.requests
+            print("     " + task.stdout.strip().replace("\n", "\n     "))
+            stops = [e for e in audit_of(bh) if e.get("event") == "Stop"]
+            blocks = [e for e in stops if e.get("decision") == "block"]
+            check("Add slugify" in log_of(b) or "Add" in log_of(b), f"{mode}: the approved commit was made ({log_of(b)})")
+            seen = json.dumps([r.get("messages") for r in requests])
+            if mode == "honest":
+                check(len(blocks) == 1, f"honest: exactly one refused stop ({len(blocks)})")
+                first = blocks[0].get("reason", "") if blocks else ""
+                check("To answer:" in first and "- [ ] Load tests: Passed at 3x expected load with k6" in first
+                      and "`- [n/a] <item> — <reason>`" in first,
+                      f"honest: the refusal lists the open items with the forms to answer ({first[:300]!r})")
+                check("Integration tests" not in first,
+                      "honest: the test evidence of the run before the commit holds after the approved commit")
+                check(task.returncode == 0, f"honest: run task exits 0 ({task.returncode}; {task.stderr.strip()[-300:]})")
+                check("n/a   Load tests: Passed at 3x expected load with k6" in task.stdout
+                      and "not applicable: this task adds one pure function" in task.stdout,
+                      "honest: the report lists n/a items with the reason")
+                check("not applicable: a library function; nothing is built or deployed" in task.stdout,
+                      "honest: a group answered n/a shows its reason on each of its items")
+                check("met   Integration tests: All endpoints tested with supertest" in task.stdout
+                      and "a plain run of the test suite passed" in task.stdout,
+                      "honest: the report shows the runner-checked item met by the test run")
+                check("0 unmet" in task.stdout, "honest: nothing is unmet")
+            elif mode == "na":
+                check(len(blocks) == 2, f"na: two refused stops ({len(blocks)})")
+                first = blocks[0].get("reason", "") if blocks else ""
+                check("Checked by the runner" in first and "the work changed after the tests last passed" in first,
+                      f"na: an edit after the commit voids the test evidence ({first[:400]!r})")
+                second = blocks[1].get("reason", "") if len(blocks) > 1 else ""
+                check("answers it n/a, but the runner checks it" in second,
+                      f"na: an n/a for the test item is refused with the reason ({second[:400]!r})")
+                check(task.returncode == 0, f"na: after running the tests again, run task exits 0 ({task.returncode})")
+            else:
+                check(len(blocks) == 3, f"never: three refused stops, no more ({len(blocks)})")
+                check(stops and stops[-1].get("decision") == "allow"
+                      and stops[-1].get("note") == "finished with the Definition of Done unmet",
+                      f"never: the last stop ends the task as not done ({stops[-1].get('note') if stops else None})")
+                check(task.returncode == 1, f"never: run task exits 1 ({task.returncode})")
+                check("Definition of Done not met" in task.stdout, "never: the report says the Definition of Done is not met")
+            check(BLOCKED in seen, f"{mode}: the model saw the refusal")
 
     print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
     return 1 if failures else 0

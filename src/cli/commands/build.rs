@@ -14,6 +14,7 @@ use crate::lint;
 pub(crate) fn build_options(config: &Config, bundle_dir: String) -> crate::compile::Options {
     crate::compile::Options {
         done_commands: config.options.done.commands.clone(),
+        done_required: config.options.done.required_items(),
         done_checks: crate::policy::DoneChecks {
             test: config.options.done.test.clone(),
             timeout_secs: config

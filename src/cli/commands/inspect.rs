@@ -18,6 +18,9 @@ pub(crate) fn inspect(
     format: ListFormat,
     config: Option<PathBuf>,
 ) -> ExitCode {
+    if path.join("manifest.json").is_file() {
+        return inspect_bundle(path, format);
+    }
     let config = match config_for(config.as_deref(), false, path) {
         Ok(c) => c,
         Err(e) => {
@@ -85,6 +88,60 @@ pub(crate) fn inspect(
     status.into()
 }
 
+/// A compiled bundle: per agent, each Definition-of-Done item with how the runner checks it
+/// and whether the agent may answer it `n/a`.
+fn inspect_bundle(dir: &std::path::Path, format: ListFormat) -> ExitCode {
+    let bundle = match crate::policy::Bundle::load(dir) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
+    };
+    let text = match format {
+        ListFormat::Human => bundle
+            .agents
+            .values()
+            .map(|p| {
+                format!(
+                    "{} (bundle {})\n{}",
+                    p.name,
+                    dir.display(),
+                    done_checks_human(p)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ListFormat::Json => {
+            let agents: Vec<serde_json::Value> = bundle
+                .agents
+                .values()
+                .map(|p| {
+                    let done: Vec<serde_json::Value> = p
+                        .done
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "id": d.id,
+                                "group": d.group,
+                                "text": d.text,
+                                "checked_by": crate::policy::decide::how_checked(p, d),
+                                "may_be_not_applicable": d.may_be_not_applicable(),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({"agent": p.name, "done": done})
+                })
+                .collect();
+            serde_json::to_string_pretty(&agents).unwrap_or_default() + "\n"
+        }
+    };
+    if print(&text) == Status::Failure {
+        return Status::Failure.into();
+    }
+    Status::Clean.into()
+}
+
 /// How the runner will check each Definition-of-Done item, as `build` compiles it with this
 /// configuration.
 fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
@@ -99,21 +156,18 @@ fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
         "\nHow the runner checks each item (agentspec.toml [done])"
     );
     for item in &policy.done {
-        let how = match &item.verify {
-            Verify::Command { command } => format!("runs `{command}`"),
-            Verify::Report { .. } => format!(
-                "coverage report from `{}`",
-                policy.checks.test.as_deref().unwrap_or("")
-            ),
-            Verify::Evidence { .. } => match &policy.checks.test {
-                Some(test) => format!("runs `{test}`"),
-                None => "a plain passing test run on the current work tree".to_owned(),
-            },
-            Verify::Attest if !item.thresholds.is_empty() && item.text.to_lowercase().contains("coverage") => {
-                "checklist line (a coverage report could check it: [done] test, [done.reports] coverage)".to_owned()
-            }
-            Verify::Attest => "checklist line `- [x] ...` in the final message".to_owned(),
-        };
+        let mut how = crate::policy::decide::how_checked(policy, item);
+        if item.verify == Verify::Attest
+            && !item.thresholds.is_empty()
+            && item.text.to_lowercase().contains("coverage")
+        {
+            how.push_str(
+                " (a coverage report could check it: [done] test, [done.reports] coverage)",
+            );
+        }
+        if !item.may_be_not_applicable() {
+            how.push_str("; must be met");
+        }
         let _ = writeln!(s, "  {}: {how}", item.id);
     }
     s

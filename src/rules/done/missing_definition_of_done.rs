@@ -5,8 +5,8 @@ use crate::rules::FileContext;
 declare_rule! {
     /// ## What it does
     /// With `[done] required = true` in `agentspec.toml`, reports an agent without a
-    /// Definition of Done (a section titled Definition of Done, DoD, done criteria, acceptance
-    /// criteria or completion criteria).
+    /// Definition of Done (a section titled Definition of Done, DoD, done criteria or
+    /// completion criteria, or a list after "Before marking a task complete:").
     ///
     /// ## Why is this bad?
     /// Without explicit done criteria the agent decides for itself when it is finished, and
