@@ -891,6 +891,57 @@ fn required_items_come_from_agentspec_toml() {
             "docs/changelog-updated"
         ]
     );
+    // `inspect` on the bundle: how each item is checked, and whether it may be n/a.
+    let out = Command::new(bin())
+        .args(["inspect", "bundle", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = shown[0]["done"].as_array().unwrap();
+    let may: Vec<(&str, bool)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap(),
+                i["may_be_not_applicable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        may,
+        [
+            ("testing/unit-tests-pass", false),
+            ("testing/load-tests-passed-at-3x-load", true),
+            ("deployment/dockerfile-multi-stage-500mb", false),
+            ("deployment/staging-deployment-successful", false),
+            ("docs/changelog-updated", false),
+        ]
+    );
+    assert!(
+        items[0]["checked_by"]
+            .as_str()
+            .unwrap()
+            .contains("plain passing run of the test suite"),
+        "{shown}"
+    );
+    let human = Command::new(bin())
+        .args(["inspect", "bundle"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains(
+            "docs/changelog-updated: the final message's checklist: `- [x]` ([done] required: no n/a)\n"
+        ) && human.contains("testing/unit-tests-pass: a plain passing run of the test suite on the work as it is; must be met (no n/a)"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -983,4 +1034,167 @@ fn answers_stand_through_a_stop_sequence() {
     // A new stop sequence starts from nothing.
     let (decision, _) = decide::decide(&actor, &after, &stop(rest, false));
     assert!(matches!(decision, Decision::Block { .. }), "{decision:?}");
+}
+
+#[test]
+fn tests_outside_the_suite_are_the_agents_to_answer_and_the_suite_stays_the_runners() {
+    let verify = |text: &str| {
+        agentspec::compile::verification(
+            "x/y",
+            None,
+            text,
+            false,
+            &agentspec::compile::Options::default(),
+        )
+    };
+    let evidence = |text: &str| matches!(verify(text), agentspec::policy::Verify::Evidence { .. });
+    for suite in [
+        "Unit tests pass",
+        "All tests pass (unit, integration, e2e)",
+        "Tests pass, including the config loader",
+        "Unit tests cover manually edited config",
+        "Test suite passes; no visual regressions",
+        "Integration tests: All endpoints tested with supertest",
+    ] {
+        assert!(evidence(suite), "{suite}");
+    }
+    for outside in [
+        "Load tests: Passed at 3x expected load with k6",
+        "E2E tests: Critical flows covered",
+        "Manual testing on staging done",
+        "Smoke tests pass on staging",
+        "Accessibility tests pass",
+    ] {
+        assert!(!evidence(outside), "{outside}");
+    }
+}
+
+const TWINS: &str = "---
+name: twins
+description: Documents both halves of the product.
+tools: Read, Edit
+---
+You document.
+
+## Definition of Done
+**Backend**
+- Documented
+- Staging deployment successful
+
+**Frontend**
+- Documented
+";
+
+#[test]
+fn one_line_answers_items_of_the_same_text_and_later_answers_replace_earlier_ones() {
+    let policy = agentspec::compile::compile_markdown(".claude/agents/twins.md", TWINS);
+    for id in ["backend/documented", "frontend/documented"] {
+        assert_eq!(
+            judged(&policy, "Done.\n\n- [x] Documented", id).status,
+            decide::ItemStatus::Met,
+            "{id}"
+        );
+    }
+    // An open line, then the group's n/a later in the same sequence: the later answer counts.
+    let staging = "backend/staging-deployment-successful";
+    let v = judged(
+        &policy,
+        "- [ ] Staging deployment successful\n\n- [n/a] Backend — nothing is deployed",
+        staging,
+    );
+    assert_eq!(v.status, decide::ItemStatus::NotApplicable, "{v:?}");
+    // The other way round, the item's own line is the later answer.
+    let v = judged(
+        &policy,
+        "- [n/a] Backend — nothing is deployed\n- [x] Staging deployment successful",
+        staging,
+    );
+    assert_eq!(v.status, decide::ItemStatus::Met, "{v:?}");
+    // A line of its own, without a list marker.
+    let v = judged(
+        &policy,
+        "Done.\n\nn/a: Staging deployment successful — nothing is deployed",
+        staging,
+    );
+    assert_eq!(v.status, decide::ItemStatus::NotApplicable, "{v:?}");
+    // A pending mark is not done.
+    let v = judged(&policy, "- [x] Documented ⏳", "frontend/documented");
+    assert_eq!(v.status, decide::ItemStatus::Unmet, "{v:?}");
+}
+
+#[test]
+fn required_items_are_listed_apart_and_answered_by_their_plain_line() {
+    let mut policy = grouped();
+    for item in &mut policy.done {
+        item.required = item.id == "docs/changelog-updated";
+    }
+    let actor = Actor::main(&policy);
+    let stop = |message: &str, active: bool| Event::StopRequested {
+        last_message: message.into(),
+        stop_hook_active: active,
+        work: Some(tree("t1")),
+        checks: Vec::new(),
+    };
+    let (_, state) = decide::decide(
+        &actor,
+        &SessionState::default(),
+        &finished("cargo test", true, false, "t1"),
+    );
+    let (decision, state) = decide::decide(&actor, &state, &stop("Done.", false));
+    let Decision::Block { reason, .. } = decision else {
+        panic!("{decision:?}")
+    };
+    assert!(
+        reason.contains("Required by the project (`[done] required`; n/a is not accepted):\n- [ ] Changelog updated\n"),
+        "{reason}"
+    );
+    // Copied and ticked as shown, it is met.
+    let answer = "Done.\n\n- [x] Changelog updated\n- [n/a] Testing — no service\n- [n/a] Deployment — a library";
+    let (decision, state) = decide::decide(&actor, &state, &stop(answer, true));
+    assert_eq!(decision, Decision::Allow);
+    // The user's next prompt starts a new turn: the answers do not carry over.
+    let (_, state) = decide::decide(
+        &actor,
+        &state,
+        &Event::UserPrompt {
+            text: "now the next task".into(),
+        },
+    );
+    assert!(state.agents["main"].done_answers.is_empty());
+}
+
+#[test]
+fn the_third_refusal_is_the_last_and_the_task_ends_as_not_done() {
+    let policy = grouped();
+    let actor = Actor::main(&policy);
+    let stop = |active: bool| Event::StopRequested {
+        last_message: "Done.".into(),
+        stop_hook_active: active,
+        work: Some(tree("t1")),
+        checks: Vec::new(),
+    };
+    let mut state = SessionState::default();
+    for i in 0..decide::MAX_STOP_BLOCKS {
+        let (decision, next) = decide::decide(&actor, &state, &stop(i > 0));
+        assert!(matches!(decision, Decision::Block { .. }), "{decision:?}");
+        state = next;
+    }
+    let (decision, state) = decide::decide(&actor, &state, &stop(true));
+    assert_eq!(decision, Decision::Allow);
+    let gave_up = state.agents["main"].gave_up.clone().unwrap();
+    assert_eq!(gave_up.blocks, decide::MAX_STOP_BLOCKS);
+    assert!(gave_up.items.contains(&"Changelog updated".to_owned()));
+    assert!(
+        gave_up.message().starts_with(
+            "agentspec: Definition of Done not met. The agent stopped after 3 refused stops"
+        ),
+        "{}",
+        gave_up.message()
+    );
+    // A report of such a task exits 1, whatever the last verdicts say.
+    let report = agentspec::runner::task::TaskReport {
+        gave_up: Some(gave_up),
+        ..Default::default()
+    };
+    assert_eq!(report.exit_code(), agentspec::runner::task::exit::UNMET);
 }

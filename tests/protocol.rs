@@ -344,3 +344,30 @@ fn definitions_of_done_are_detected_where_they_are_meant() {
     assert_eq!(backend.len(), 7);
     assert_eq!(backend.iter().map(|(_, i)| i.len()).sum::<usize>(), 39);
 }
+
+#[test]
+fn a_lead_in_takes_the_list_after_it_and_prose_is_not_criteria() {
+    let lead = "# Backend agent\n\nBefore marking a task complete:\n- [ ] Tests pass\n\n## Commit style\n- Use conventional commits\n";
+    let done = spec(lead).done;
+    assert_eq!(done.len(), 1);
+    let items: Vec<&str> = done[0].groups[0]
+        .items
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect();
+    assert_eq!(items, ["Tests pass"]);
+    let named = "You work.\n\n**Definition of Done:**\n- Tests pass\n- Docs updated\n";
+    assert_eq!(spec(named).done[0].groups[0].items.len(), 2);
+    let prose = "## Definition of Done\n### Tests\nRun the whole suite before you stop and make sure that\nnothing is skipped or marked as expected to fail.\n";
+    assert!(
+        spec(prose).done[0]
+            .groups
+            .iter()
+            .all(|g| g.items.is_empty()),
+        "{:?}",
+        spec(prose).done
+    );
+    // A document titled "... Examples" is not a worked example.
+    let titled = "# Code Examples Agent\n\n## Definition of Done\n- Tests pass\n";
+    assert_eq!(spec(titled).done.len(), 1);
+}

@@ -337,7 +337,7 @@ pub fn verification(
     const OUTSIDE_THE_SUITE: &[&str] = &[
         "load",
         "performance",
-        "perf ",
+        "perf",
         "stress",
         "soak",
         "benchmark",
@@ -360,14 +360,22 @@ pub fn verification(
         "user acceptance",
         "uat",
     ];
-    let outside = OUTSIDE_THE_SUITE.iter().any(|w| {
+    // ... unless the item is about the suite too (`All tests pass (unit, integration, e2e)`).
+    const THE_SUITE: &[&str] = &["unit", "integration", "suite", "all tests"];
+    // A whole word (a plural `s` allowed).
+    let word_at = |w: &str| {
         lower.match_indices(w).any(|(at, _)| {
-            lower[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
+            let before = lower[..at].chars().next_back();
+            let mut after = lower[at + w.len()..].chars();
+            let next = match after.next() {
+                Some('s') => after.next(),
+                other => other,
+            };
+            before.is_none_or(|c| !c.is_alphanumeric()) && next.is_none_or(|c| !c.is_alphanumeric())
         })
-    });
+    };
+    let outside =
+        OUTSIDE_THE_SUITE.iter().any(|w| word_at(w)) && !THE_SUITE.iter().any(|w| word_at(w));
     if lower.contains("test") && !has_threshold && !outside {
         return Verify::Evidence {
             event: "tests-passed-after-last-edit".to_owned(),
@@ -378,8 +386,9 @@ pub fn verification(
 
 /// What the runner could check and does not, for want of configuration: threshold items
 /// left to the agent's checklist, and reports that no test command of the runner writes.
-pub fn check_notes(bundle: &BuiltBundle, checks: &DoneChecks) -> Vec<String> {
+pub fn check_notes(bundle: &BuiltBundle, checks: &DoneChecks, required: &[String]) -> Vec<String> {
     let mut notes = Vec::new();
+    let mut named: BTreeSet<&str> = BTreeSet::new();
     if checks.test.is_none() && (checks.coverage.is_some() || checks.junit.is_some()) {
         notes.push(
             "[done.reports] is read only after the runner's own test run; set [done] test in agentspec.toml".to_owned(),
@@ -393,6 +402,11 @@ pub fn check_notes(bundle: &BuiltBundle, checks: &DoneChecks) -> Vec<String> {
             continue;
         }
         for item in &policy.done {
+            for r in required {
+                if *r == item.id || item.id.split('/').next() == Some(r.as_str()) {
+                    named.insert(r.as_str());
+                }
+            }
             let coverage = item.text.to_lowercase().contains("coverage");
             if item.verify == Verify::Attest && coverage && !item.thresholds.is_empty() {
                 notes.push(format!(
@@ -400,6 +414,13 @@ pub fn check_notes(bundle: &BuiltBundle, checks: &DoneChecks) -> Vec<String> {
                     policy.name, item.id
                 ));
             }
+        }
+    }
+    for r in required {
+        if !named.contains(r.as_str()) {
+            notes.push(format!(
+                "[done] required names `{r}`, which is no item id or group of any agent (`agentspec inspect` shows the ids)"
+            ));
         }
     }
     notes

@@ -16,7 +16,8 @@
 //!
 //! A *Definition of Done* is the content of a section titled Definition of Done, DoD, done
 //! criteria or completion criteria (configurable), or what follows a lead-in paragraph such as
-//! "Before marking a task complete:" to the end of its section, including what a
+//! "Before marking a task complete:" or "Definition of Done:" up to the next heading, including
+//! what a
 //! ```` ```markdown ```` fence inside it holds; never one inside a worked example. Acceptance
 //! criteria are a product's (a PRD template's user stories), not the agent's own finish line:
 //! add the phrase to `[done] headings` where they are. Groups are headings, bold lines and
@@ -549,7 +550,7 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
     };
     let mut out = Vec::new();
     // Worked examples show protocols; they are not the agent's own.
-    let in_example = example_finder(text, &secs);
+    let in_example = example_finder(text, &secs, 1);
     // Numbered lists.
     let mut seen_lists = Vec::new();
     for item in body
@@ -731,25 +732,33 @@ fn example_blocks(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// A heading that names a worked example: its first word (`Example workflow`, `Examples:`) or
-/// its last (`Usage examples`, `A worked example`) — not one that only mentions examples
-/// (`Workflow (see examples below)`).
 /// Whether a position lies in a worked example: an `<example>` block, or a section titled
-/// Example. The blocks are found only when first asked (most files have none, and the search
-/// reads the whole text).
-fn example_finder<'a>(text: &'a str, secs: &'a [Section<'a>]) -> impl Fn(usize) -> bool + 'a {
+/// Example of level `min_level` or deeper (a document titled "Code Examples" is not one). The
+/// blocks are found only when first asked (most files have none, and the search reads the
+/// whole text).
+fn example_finder<'a>(
+    text: &'a str,
+    secs: &'a [Section<'a>],
+    min_level: u8,
+) -> impl Fn(usize) -> bool + 'a {
     let examples = std::cell::OnceCell::new();
     move |pos: usize| {
         examples
             .get_or_init(|| example_blocks(text))
             .iter()
             .any(|&(a, b)| a <= pos && pos < b)
-            || secs
-                .iter()
-                .any(|s| s.range.start <= pos && pos < s.range.end && names_example(&s.title))
+            || secs.iter().any(|s| {
+                s.level >= min_level
+                    && s.range.start <= pos
+                    && pos < s.range.end
+                    && names_example(&s.title)
+            })
     }
 }
 
+/// A heading that names a worked example: its first word (`Example workflow`, `Examples:`) or
+/// its last (`Usage examples`, `A worked example`) — not one that only mentions examples
+/// (`Workflow (see examples below)`).
 fn names_example(title: &str) -> bool {
     let words: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric())
@@ -1026,28 +1035,32 @@ fn annotation_near(source: &str, span: Span) -> Option<Annotation> {
 // Definition of Done
 
 /// The Definitions of Done of a body: each section whose heading names one (and the groups
-/// nested in it), and what follows a lead-in paragraph ("Before marking a task complete:") to
-/// the end of its section. Not one inside a worked example (an `<example>` block, a section
+/// nested in it), and what follows a lead-in paragraph ("Before marking a task complete:",
+/// "Definition of Done:") up to the next heading. Not one inside a worked example (an `<example>` block, a section
 /// titled Example), whose checklist is the example's, not the agent's.
 pub fn definitions_of_done(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<DefinitionOfDone> {
     let secs = sections(body);
-    let in_example = example_finder(text, &secs);
+    let in_example = example_finder(text, &secs, 2);
     let mut found: Vec<(String, Span, Span)> = Vec::new();
     for section in &secs {
         if vocab.names_done(&section.title) {
             found.push((section.title.clone(), section.range, section.heading_span));
         }
     }
+    let lead_in = |t: &str| opens_done(t) || (short_label(t) && vocab.names_done(t));
     for p in body
         .paragraphs
         .iter()
-        .filter(|p| !p.in_fence && opens_done(&p.text))
+        .filter(|p| !p.in_fence && lead_in(&p.text))
     {
-        let end = secs
+        // To the next heading: the list (or fence) that follows, not the rest of the file.
+        let end = body
+            .headings
             .iter()
-            .filter(|s| s.range.start <= p.span.start && p.span.start < s.range.end)
-            .max_by_key(|s| s.level)
-            .map_or(body.span.end, |s| s.range.end);
+            .filter(|h| !h.in_fence && h.span.start > p.span.end)
+            .map(|h| h.span.start)
+            .min()
+            .unwrap_or(body.span.end);
         found.push((
             clean_label(&mojibake::restore(&p.text)),
             Span::new(p.span.start, end),
@@ -1076,11 +1089,17 @@ pub fn definitions_of_done(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<D
     out
 }
 
+/// One short line ending in `:`.
+fn short_label(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= 160 && t.ends_with(':') && !t.contains('\n')
+}
+
 /// A lead-in paragraph of a Definition of Done: short, ending in `:`, saying "before marking
-/// ... complete".
+/// ... complete" (or naming a Definition of Done as a heading would: `Definition of Done:`).
 fn opens_done(text: &str) -> bool {
     let t = text.trim();
-    if t.len() > 160 || !t.ends_with(':') || t.contains('\n') {
+    if !short_label(t) {
         return false;
     }
     let lower = t.to_lowercase();
@@ -1167,7 +1186,15 @@ fn done_groups(body: &Body, text: &str, range: Span, heading: Span) -> Vec<DoneG
                 .filter(|l| !l.is_empty())
                 .map(|l| done_item(&l, None, p.span))
                 .collect();
-            if !items.is_empty() && rest.iter().all(|l| l.len() <= 160) {
+            // A line that goes on from the one before (it starts in lower case) is prose
+            // wrapped by hand, not a criterion.
+            let continued = rest.iter().skip(1).any(|l| {
+                l.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            });
+            if !items.is_empty() && !continued && rest.iter().all(|l| l.len() <= 160) {
                 elements.push((p.span.start + 1, Element::Lines(items)));
             }
         } else {

@@ -271,12 +271,38 @@ pub struct AgentState {
     /// agent answers only what the last refusal listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub done_answers: Vec<String>,
-    /// Its last stop ended the task as not done, after this many refused stops in a row.
+    /// Its last stop ended the task as not done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gave_up_after: Option<u32>,
+    pub gave_up: Option<GaveUp>,
     /// A subagent that has stopped.
     #[serde(default)]
     pub finished: bool,
+}
+
+/// A task that ended as not done: the agent stopped again after the runner's last refusal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaveUp {
+    /// Refused stops in a row before it.
+    pub blocks: u32,
+    /// The Definition-of-Done items still open, as written.
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// The protocol's reasons the agent may not stop yet (a step not passed).
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+impl GaveUp {
+    /// What the user is told.
+    pub fn message(&self) -> String {
+        let mut open: Vec<String> = self.items.clone();
+        open.extend(self.reasons.iter().cloned());
+        format!(
+            "agentspec: Definition of Done not met. The agent stopped after {} refused stops with this open: {}",
+            self.blocks,
+            open.join("; ")
+        )
+    }
 }
 
 /// An agent asked for approval; the user's next prompt answers it.
@@ -860,6 +886,10 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
     next.seq += 1;
     if let Event::UserPrompt { text } = event {
         answer_requests(&mut next, text);
+        // A new turn: the answers of the last one do not carry over.
+        for agent in next.agents.values_mut() {
+            agent.done_answers.clear();
+        }
         return (Decision::Allow, next);
     }
     if actor.policy.is_none() && actor.gates().is_empty() {
@@ -921,7 +951,7 @@ pub fn decide(actor: &Actor, state: &SessionState, event: &Event) -> (Decision, 
                 agent.consecutive_stop_blocks = 0;
                 agent.done_answers.clear();
             }
-            agent.gave_up_after = None;
+            agent.gave_up = None;
             let ctx = StopContext {
                 last_message,
                 work: work.as_ref(),
@@ -1510,7 +1540,15 @@ fn stop_decision(
     if agent.consecutive_stop_blocks >= MAX_STOP_BLOCKS {
         // The agent had its answers: it stops, and the task ends as not done.
         agent.finished_unmet = std::mem::take(&mut unmet);
-        agent.gave_up_after = Some(agent.consecutive_stop_blocks);
+        agent.gave_up = Some(GaveUp {
+            blocks: agent.consecutive_stop_blocks,
+            items: verdicts
+                .iter()
+                .filter(|v| !v.settled())
+                .map(|v| v.text.clone())
+                .collect(),
+            reasons: reasons.clone(),
+        });
         agent.consecutive_stop_blocks = 0;
         agent.finished = actor.is_subagent();
         return Decision::Allow;

@@ -63,13 +63,13 @@ impl ItemVerdict {
 /// How the runner checks an item, in words.
 pub fn how_checked(policy: &AgentPolicy, item: &DoneRequirement) -> String {
     match &item.verify {
-        Verify::Command { command } => format!("the runner runs `{command}`"),
+        Verify::Command { command } => format!("the runner's run of `{command}`"),
         Verify::Report { .. } => format!(
             "the coverage report of the runner's run of `{}`",
             policy.checks.test.as_deref().unwrap_or("")
         ),
         Verify::Evidence { .. } => match &policy.checks.test {
-            Some(test) => format!("the runner runs `{test}`"),
+            Some(test) => format!("the runner's run of `{test}`"),
             None => "a plain passing run of the test suite on the work as it is".to_owned(),
         },
         Verify::Attest if item.required => {
@@ -377,10 +377,20 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
                 .or_else(|| l.strip_prefix("+ "))
         };
         let Some(rest) = rest.map(str::trim_start) else {
+            // A line of its own that starts with `n/a:` answers too.
+            let w = split(l);
+            if let Some(n) = not_applicable_marker(&w).filter(|_| !w.is_empty()) {
+                out.push(ChecklistLine {
+                    mark: Mark::NotApplicable,
+                    words: w[n..].to_vec(),
+                    line: raw.trim().to_owned(),
+                });
+            }
             continue;
         };
         // Struck through or crossed out is not done.
-        let crossed = rest.contains("~~") || rest.contains(['❌', '✗', '✘', '✖']);
+        let crossed = rest.contains("~~")
+            || rest.contains(['❌', '✗', '✘', '✖', '⏳', '⌛', '⚠', '🚧', '⛔', '🔴']);
         let boxed = |open: &str| {
             rest.get(..open.len())
                 .filter(|b| b.eq_ignore_ascii_case(open))
@@ -555,7 +565,7 @@ enum Target {
 struct Answers<'a> {
     lines: &'a [ChecklistLine],
     /// Per line: what it answers and where the name ends.
-    given: Vec<Option<(Target, usize)>>,
+    given: Vec<Vec<(Target, usize)>>,
     /// The group of each item, as an index into `groups`.
     item_group: Vec<Option<usize>>,
 }
@@ -598,13 +608,28 @@ fn assign<'a>(lines: &'a [ChecklistLine], items: &[DoneRequirement]) -> Answers<
     let given = lines
         .iter()
         .map(|line| {
-            targets
+            let matched: Vec<(Target, usize, usize)> = targets
                 .iter()
                 .filter_map(|(t, words)| {
                     covers(&line.words, words).map(|end| (*t, words.len(), end))
                 })
-                .max_by_key(|(_, len, _)| *len)
-                .map(|(t, _, end)| (t, end))
+                .collect();
+            let Some(longest) = matched.iter().map(|(_, len, _)| *len).max() else {
+                return Vec::new();
+            };
+            // Every item the line names as well as any other (items of the same text in two
+            // groups); a group only when no item is named as well.
+            let best: Vec<(Target, usize)> = matched
+                .iter()
+                .filter(|(_, len, _)| *len == longest)
+                .map(|(t, _, end)| (*t, *end))
+                .collect();
+            let items: Vec<(Target, usize)> = best
+                .iter()
+                .copied()
+                .filter(|(t, _)| matches!(t, Target::Item(_)))
+                .collect();
+            if items.is_empty() { best } else { items }
         })
         .collect();
     Answers {
@@ -617,26 +642,37 @@ fn assign<'a>(lines: &'a [ChecklistLine], items: &[DoneRequirement]) -> Answers<
 impl<'a> Answers<'a> {
     /// The item's answer: its own last line, else its group's last `n/a` line.
     fn item(&self, i: usize, item: &DoneRequirement) -> Option<Answer<'a>> {
+        // The last line for the target: its position and answer.
         let last = |target: Target| {
             self.lines
                 .iter()
                 .zip(&self.given)
+                .enumerate()
                 .rev()
-                .find_map(|(line, g)| match g {
-                    Some((t, end)) if *t == target => Some(answer_of(line, *end)),
-                    _ => None,
+                .find_map(|(at, (line, given))| {
+                    given
+                        .iter()
+                        .find(|(t, _)| *t == target)
+                        .map(|(_, end)| (at, answer_of(line, *end)))
                 })
         };
-        if let Some(a) = last(Target::Item(i)) {
-            return Some(a);
-        }
-        let group = self.item_group.get(i).copied().flatten()?;
-        let a = last(Target::Group(group))?;
-        match a.kind {
-            AnswerKind::NotApplicable | AnswerKind::NoReason if item.may_be_not_applicable() => {
-                Some(a)
-            }
-            _ => None,
+        let own = last(Target::Item(i));
+        // The group's `n/a`, when the item may be n/a.
+        let group = self
+            .item_group
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|g| last(Target::Group(g)))
+            .filter(|(_, a)| {
+                item.may_be_not_applicable()
+                    && matches!(a.kind, AnswerKind::NotApplicable | AnswerKind::NoReason)
+            });
+        // The later of the two: an answer replaces an earlier one.
+        match (own, group) {
+            (Some((o, a)), Some((g, b))) => Some(if g > o { b } else { a }),
+            (Some((_, a)), None) | (None, Some((_, a))) => Some(a),
+            (None, None) => None,
         }
     }
 }
@@ -723,30 +759,42 @@ pub fn block_message(verdicts: &[ItemVerdict]) -> String {
             let _ = writeln!(s, "- {}: {evidence}", v.text);
         }
     }
+    let required: Vec<&&ItemVerdict> = open
+        .iter()
+        .filter(|v| !v.checked_by_runner && !v.may_be_not_applicable)
+        .collect();
+    if !required.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRequired by the project (`[done] required`; n/a is not accepted):"
+        );
+        for v in &required {
+            let _ = writeln!(s, "- [ ] {}", v.text);
+        }
+    }
     let answerable: Vec<&&ItemVerdict> = open.iter().filter(|v| !v.checked_by_runner).collect();
-    if !answerable.is_empty() {
+    let optional: Vec<&&&ItemVerdict> = answerable
+        .iter()
+        .filter(|v| v.may_be_not_applicable)
+        .collect();
+    if !optional.is_empty() {
         let _ = writeln!(s, "\nTo answer:");
         let mut group: Option<&Option<String>> = None;
-        for v in &answerable {
+        for v in &optional {
             if group != Some(&v.group) {
-                if let Some(name) = &v.group {
-                    let _ = writeln!(s, "{name}:");
-                }
+                let _ = writeln!(s, "{}:", v.group.as_deref().unwrap_or("(no group)"));
                 group = Some(&v.group);
             }
-            let must = if v.may_be_not_applicable {
-                ""
-            } else {
-                "  (must be met)"
-            };
-            let _ = writeln!(s, "- [ ] {}{must}", v.text);
+            let _ = writeln!(s, "- [ ] {}", v.text);
         }
+    }
+    if !answerable.is_empty() {
         let notes: Vec<&&&ItemVerdict> = answerable
             .iter()
             .filter(|v| v.evidence != NOT_ANSWERED)
             .collect();
         if !notes.is_empty() {
-            let _ = writeln!(s, "\nAbout your last checklist:");
+            let _ = writeln!(s, "\nAbout your checklist so far:");
             for v in notes {
                 let _ = writeln!(s, "- {}: {}", v.text, v.evidence);
             }
@@ -754,19 +802,4 @@ pub fn block_message(verdicts: &[ItemVerdict]) -> String {
     }
     s.truncate(s.trim_end().len());
     s
-}
-
-/// The report when the agent stops with items open after the runner's last block.
-pub fn not_met_message(verdicts: &[ItemVerdict], blocks: u32) -> String {
-    let open: Vec<&str> = verdicts
-        .iter()
-        .filter(|v| !v.settled())
-        .map(|v| v.text.as_str())
-        .collect();
-    format!(
-        "Definition of Done not met: the agent stopped after {blocks} refused stops with {} of {} items open: {}",
-        open.len(),
-        verdicts.len(),
-        open.join("; ")
-    )
 }

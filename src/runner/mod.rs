@@ -945,6 +945,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     });
     let mut work_note = None;
     let mut checks_note = None;
+    let mut done_note = None;
     let mut outside = false;
     let is_stop = matches!(event, Event::StopRequested { .. });
     let decision = match idempotency_key.as_ref().and_then(|k| stored.decided.get(k)) {
@@ -1053,6 +1054,28 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 }
                 None => {
                     let (mut decision, mut next) = decide::decide(&actor, &stored.core, &event);
+                    if let (
+                        Event::StopRequested {
+                            last_message,
+                            work,
+                            checks,
+                            ..
+                        },
+                        Some(policy),
+                    ) = (&event, actor.policy)
+                    {
+                        // The verdicts as the decision saw them, for the audit log.
+                        let state = stored.core.agents.get(&key).cloned().unwrap_or_default();
+                        let ctx = decide::StopContext {
+                            last_message,
+                            work: work.as_ref(),
+                            checks,
+                        };
+                        done_note = Some(
+                            serde_json::to_value(decide::done_verdicts(policy, &state, &ctx))
+                                .unwrap_or_default(),
+                        );
+                    }
                     if decision == Decision::Allow
                         && let Some(Err(why)) = &plan
                     {
@@ -1147,16 +1170,11 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
     drop(lock);
     // The stop that ends a task as not done: the user is told, and the audit says so.
     let gave_up = match (is_stop, &decision) {
-        (true, Decision::Allow) => {
-            stored.core.agents.get(&key).and_then(|a| {
-                a.gave_up_after.map(|blocks| {
-                    format!(
-                        "agentspec: Definition of Done not met. The agent stopped after {blocks} refused stops with these items open: {}",
-                        a.finished_unmet.join(", ")
-                    )
-                })
-            })
-        }
+        (true, Decision::Allow) => stored
+            .core
+            .agents
+            .get(&key)
+            .and_then(|a| a.gave_up.as_ref().map(decide::GaveUp::message)),
         _ => None,
     };
     let note = if gave_up.is_some() {
@@ -1172,6 +1190,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
         Entry {
             work: work_note,
             checks: checks_note,
+            done: done_note,
             outside_root: outside,
             ..Entry::of(agent.as_deref(), &decision, note, confined)
         },
@@ -1616,6 +1635,9 @@ struct Entry<'a> {
     work: Option<Value>,
     /// The Definition-of-Done checks the runner ran.
     checks: Option<Value>,
+    /// At a stop: each Definition-of-Done item's verdict (met, not applicable with the
+    /// agent's reason, unmet).
+    done: Option<Value>,
     /// The command the runner performed for the agent, and what came of it.
     performed: Option<&'a perform::Outcome>,
     /// The call ran confined (the gates judged it so).
@@ -1638,6 +1660,7 @@ impl<'a> Entry<'a> {
             note,
             work: None,
             checks: None,
+            done: None,
             performed: None,
             confined,
             outside_root: false,
@@ -1658,6 +1681,7 @@ fn audit(
         note,
         work,
         checks,
+        done,
         performed,
         confined,
         outside_root,
@@ -1729,6 +1753,7 @@ fn audit(
         "work": work,
         // The Definition-of-Done checks the runner ran, with their results.
         "checks": checks,
+        "done": done,
         // The command the runner performed for the agent (a confined session's commit, push
         // or ref write), with its exit code and output.
         "performed": performed,

@@ -25,6 +25,8 @@ pub struct ReplayReport {
     pub violations: Vec<Violation>,
     /// Definition-of-Done items still unmet at the end.
     pub unmet_at_end: Vec<String>,
+    /// Items the agent answered as not applicable at the end: `id — reason`.
+    pub not_applicable_at_end: Vec<String>,
     /// The recording was a transcript, mapped approximately.
     pub approximate: bool,
 }
@@ -322,7 +324,17 @@ pub fn replay(bundle: &Bundle, text: &str, agent: Option<&str>) -> Result<Replay
             work: work.as_ref(),
             checks: &checks,
         };
-        report.unmet_at_end = decide::unmet_done(policy, agent_state, &ctx);
+        for v in decide::done_verdicts(policy, agent_state, &ctx) {
+            match v.status {
+                decide::ItemStatus::Unmet => report.unmet_at_end.push(v.id),
+                decide::ItemStatus::NotApplicable => report.not_applicable_at_end.push(format!(
+                    "{} — {}",
+                    v.id,
+                    v.reason.unwrap_or_default()
+                )),
+                decide::ItemStatus::Met => {}
+            }
+        }
     }
     Ok(report)
 }

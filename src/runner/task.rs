@@ -174,8 +174,8 @@ pub struct TaskReport {
     /// Items the agent answered as not applicable: `text — reason`.
     pub done_not_applicable: Vec<String>,
     pub done_unmet: Vec<String>,
-    /// The agent stopped with items open after this many refused stops in a row.
-    pub gave_up_after: Option<u32>,
+    /// The agent stopped with the Definition of Done open after the runner's last refusal.
+    pub gave_up: Option<decide::GaveUp>,
     /// Each Definition-of-Done item with what decided it.
     pub done: Vec<decide::ItemVerdict>,
     /// The agent asked for approval and got no answer.
@@ -205,7 +205,7 @@ impl TaskReport {
             exit::NO_ANSWER
         } else if self.ended_denied.is_some() {
             exit::DENIED
-        } else if !self.done_unmet.is_empty() {
+        } else if !self.done_unmet.is_empty() || self.gave_up.is_some() {
             exit::UNMET
         } else {
             exit::DONE
@@ -235,10 +235,14 @@ impl TaskReport {
             self.done_not_applicable.len(),
             self.done_unmet.len()
         ));
-        if let Some(blocks) = self.gave_up_after {
+        if let Some(g) = &self.gave_up {
             s.push_str(&format!(
-                "  Definition of Done not met: the agent stopped with items open after {blocks} refused stops\n"
+                "  Definition of Done not met: the agent stopped after {} refused stops\n",
+                g.blocks
             ));
+            for r in &g.reasons {
+                s.push_str(&format!("    open: {r}\n"));
+            }
         }
         for v in &self.done {
             let mark = match v.status {
@@ -250,10 +254,12 @@ impl TaskReport {
                 Some(reason) => format!("not applicable: {reason}"),
                 None => v.evidence.replace('\n', "\n           "),
             };
-            s.push_str(&format!(
-                "    {mark} {}\n           {evidence}\n           checked by: {}\n",
-                v.text, v.checked_by
-            ));
+            s.push_str(&format!("    {mark} {}\n           {evidence}\n", v.text));
+            // The checklist items say how in their evidence; the runner's own checks say what
+            // ran.
+            if v.checked_by_runner {
+                s.push_str(&format!("           checked by {}\n", v.checked_by));
+            }
         }
         if self.unanswered {
             s.push_str("  ended waiting for the user's approval (no answer)\n");
@@ -377,7 +383,7 @@ pub fn report(
                 decide::ItemStatus::Unmet => report.done_unmet.push(v.text.clone()),
             }
         }
-        report.gave_up_after = state.gave_up_after;
+        report.gave_up = state.gave_up.clone();
     }
     report.ended_denied = last_call.filter(|(denied, _)| *denied).map(|(_, d)| d);
     report

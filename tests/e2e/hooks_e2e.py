@@ -26,6 +26,12 @@ install`, against the scripted model of a stand-in API on 127.0.0.1.
    events, the runner's state, 1,500 nested groups), each as the agent's own command and as
    project code run by `npm test` and `make`: no commit, no push, no changed enforcement file,
    no approval.
+7. A Definition of Done the runner checks itself (the configured test command).
+9. The example agent's Definition of Done (39 items), answered by an honest model: one refused
+   stop lists every open item, then met and `n/a` lines with reasons pass; the test evidence
+   survives the approved commit of the tested tree. An edit after the commit voids it and an
+   `n/a` for the test item is refused; a model that never answers ends the task as not done
+   after three refusals (`run task` exits 1).
 
 The assertions read what the stand-in received (the tool_results Claude Code sent back to the
 model) and the repository's history.
@@ -517,7 +523,7 @@ def main():
         check("ended on a denied action: Bash" in task.stdout, "the task report names the denied action it ended on")
         check("denied: Bash `git commit --allow-empty -m early`" in task.stdout, "the task report lists the denied early commit")
         check("approvals: 1, commits: 1" in task.stdout, "the task report lists the approval and the allowed commit")
-        check("Definition of Done: 1 met, 0 unmet" in task.stdout, "the task report gives the Definition-of-Done state")
+        check("Definition of Done: 1 met, 0 not applicable, 0 unmet" in task.stdout, "the task report gives the Definition-of-Done state")
         log = log_of(t)
         check(log == ["approved"], f"run task: the repository has exactly the approved commit ({log})")
 
@@ -770,7 +776,7 @@ def main():
             requests = standin.requests
         print("     " + task.stdout.strip().replace("\n", "\n     "))
         seen = json.dumps([r.get("messages") for r in requests])
-        check("The Definition of Done is not met yet" in seen and "- [x] Changelog updated" in seen,
+        check("The Definition of Done is not met yet" in seen and "- [ ] Changelog updated" in seen,
               "the first stop was blocked and the model saw the unmet item with the line to answer with")
         check(task.returncode == 0, f"run task ended with the Definition of Done met (exit {task.returncode}; {task.stderr.strip()[-300:]})")
         check("met   Tests pass" in task.stdout and "`sh test.sh` passed" in task.stdout,

@@ -181,7 +181,7 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
         render::plural(units.len(), "agent"),
         args.output.display()
     );
-    for note in crate::compile::check_notes(&bundle, &options.done_checks) {
+    for note in crate::compile::check_notes(&bundle, &options.done_checks, &options.done_required) {
         eprintln!("agentspec: note: {note}");
     }
     status.into()

@@ -165,8 +165,8 @@ fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
                 " (a coverage report could check it: [done] test, [done.reports] coverage)",
             );
         }
-        if !item.may_be_not_applicable() {
-            how.push_str("; must be met");
+        if item.verify != Verify::Attest {
+            how.push_str("; must be met (no n/a)");
         }
         let _ = writeln!(s, "  {}: {how}", item.id);
     }

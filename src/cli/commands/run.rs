@@ -283,6 +283,9 @@ fn run_replay(
                     report.unmet_at_end.join(", ")
                 );
             }
+            for na in &report.not_applicable_at_end {
+                let _ = writeln!(s, "not applicable, in the agent's words: {na}");
+            }
             let _ = writeln!(
                 s,
                 "{} events replayed{}, {} violations",
