@@ -703,6 +703,16 @@ You ship changes.
 - Changelog updated
 ";
 
+/// A stop on the tree `t1`; `active` when it follows a refused one.
+fn stop(message: &str, active: bool) -> Event {
+    Event::StopRequested {
+        last_message: message.into(),
+        stop_hook_active: active,
+        work: Some(tree("t1")),
+        checks: Vec::new(),
+    }
+}
+
 fn grouped() -> AgentPolicy {
     agentspec::compile::compile_markdown(".claude/agents/shipper.md", GROUPED)
 }
@@ -948,15 +958,8 @@ fn required_items_come_from_agentspec_toml() {
 fn one_refusal_lists_everything_and_the_answer_passes_the_next_stop() {
     let policy = grouped();
     let actor = Actor::main(&policy);
-    let w = tree("t1");
     let run = finished("cargo test", true, false, "t1");
     let (_, state) = decide::decide(&actor, &SessionState::default(), &run);
-    let stop = |message: &str, active: bool| Event::StopRequested {
-        last_message: message.into(),
-        stop_hook_active: active,
-        work: Some(w.clone()),
-        checks: Vec::new(),
-    };
     let (decision, state) = decide::decide(&actor, &state, &stop("All done.", false));
     let Decision::Block { reason, .. } = decision else {
         panic!("{decision:?}")
@@ -1012,12 +1015,6 @@ fn answers_stand_through_a_stop_sequence() {
     let actor = Actor::main(&policy);
     let run = finished("cargo test", true, false, "t1");
     let (_, state) = decide::decide(&actor, &SessionState::default(), &run);
-    let stop = |message: &str, active: bool| Event::StopRequested {
-        last_message: message.into(),
-        stop_hook_active: active,
-        work: Some(tree("t1")),
-        checks: Vec::new(),
-    };
     // Part of the answer, then the rest: the first part stands.
     let (decision, state) = decide::decide(
         &actor,
@@ -1129,12 +1126,6 @@ fn required_items_are_listed_apart_and_answered_by_their_plain_line() {
         item.required = item.id == "docs/changelog-updated";
     }
     let actor = Actor::main(&policy);
-    let stop = |message: &str, active: bool| Event::StopRequested {
-        last_message: message.into(),
-        stop_hook_active: active,
-        work: Some(tree("t1")),
-        checks: Vec::new(),
-    };
     let (_, state) = decide::decide(
         &actor,
         &SessionState::default(),
