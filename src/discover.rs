@@ -21,8 +21,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::lint::Input;
-
 /// A file that was selected for checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
@@ -121,7 +119,7 @@ fn walk(
 /// its path and content; the candidate carries its plugin role and agents tree.
 pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
     select(path, &mut PluginRoots::default())
-        .filter(|c| !c.needs_name || opens_with_named_frontmatter(content))
+        .filter(|c| !c.needs_name || crate::parse::opens_with_named_frontmatter(content))
 }
 
 /// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
@@ -203,26 +201,6 @@ impl PluginRoots {
     }
 }
 
-/// Frontmatter on line 1 with a top-level `name:` key.
-pub(crate) fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    let text = String::from_utf8_lossy(head);
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-    let mut lines = text.lines();
-    if lines.next().map(str::trim_end) != Some("---") {
-        return false;
-    }
-    for line in lines {
-        if line.trim_end() == "---" {
-            return false;
-        }
-        if line.starts_with("name:") {
-            return true;
-        }
-    }
-    false
-}
-
 fn candidate(path: &Path, roots: &mut PluginRoots) -> Candidate {
     let agents = agents_dir(path);
     let plugin = agents
@@ -249,8 +227,57 @@ pub fn read_all(candidates: Vec<Candidate>) -> Vec<Input> {
                 || input
                     .content
                     .as_deref()
-                    .is_ok_and(opens_with_named_frontmatter)
+                    .is_ok_and(crate::parse::opens_with_named_frontmatter)
         })
         .map(|(_, input)| input)
         .collect()
+}
+
+/// Files larger than this are not parsed.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// A file to check.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub content: Result<Vec<u8>, String>,
+    /// Under a plugin's `agents/` folder.
+    pub plugin: bool,
+    /// The agents tree it belongs to, for duplicate names.
+    pub tree: Option<PathBuf>,
+}
+
+impl Input {
+    /// Reads `path` from disk, refusing files above [`MAX_FILE_SIZE`].
+    pub fn read(path: PathBuf, plugin: bool, tree: Option<PathBuf>) -> Input {
+        let content = read_limited(&path);
+        Input {
+            path,
+            content,
+            plugin,
+            tree,
+        }
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("is a directory".to_owned());
+    }
+    // Sized from the metadata (one read, no regrowth); `take` still bounds a file that grows.
+    let size = usize::try_from(meta.len().min(MAX_FILE_SIZE + 1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size + 1);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "the file is larger than {} MiB and was not checked",
+            MAX_FILE_SIZE / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }

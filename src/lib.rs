@@ -6,6 +6,7 @@
 #[macro_use]
 pub mod rules;
 
+pub mod batch;
 pub mod cache;
 pub mod cli;
 pub mod compile;
@@ -20,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod policy;
 pub mod release;
+pub mod render;
 pub mod runner;
 pub mod schemas;
 pub mod source;

@@ -13,54 +13,7 @@ use crate::rules::FileSettings;
 use crate::rules::{self, Check, FileContext, ProjectEntry, RULES};
 use crate::source::{LineIndex, SourceFile, Span};
 
-/// Files larger than this are not parsed.
-pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
-
-/// A file to check.
-#[derive(Debug, Clone)]
-pub struct Input {
-    pub path: PathBuf,
-    pub content: Result<Vec<u8>, String>,
-    /// Under a plugin's `agents/` folder.
-    pub plugin: bool,
-    /// The agents tree it belongs to, for duplicate names.
-    pub tree: Option<PathBuf>,
-}
-
-impl Input {
-    /// Reads `path` from disk, refusing files above [`MAX_FILE_SIZE`].
-    pub fn read(path: PathBuf, plugin: bool, tree: Option<PathBuf>) -> Input {
-        let content = read_limited(&path);
-        Input {
-            path,
-            content,
-            plugin,
-            tree,
-        }
-    }
-}
-
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    if meta.is_dir() {
-        return Err("is a directory".to_owned());
-    }
-    // Sized from the metadata (one read, no regrowth); `take` still bounds a file that grows.
-    let size = usize::try_from(meta.len().min(MAX_FILE_SIZE + 1)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(size + 1);
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(format!(
-            "the file is larger than {} MiB and was not checked",
-            MAX_FILE_SIZE / (1024 * 1024)
-        ));
-    }
-    Ok(bytes)
-}
+pub use crate::discover::{Input, MAX_FILE_SIZE};
 
 /// The result for one file.
 #[derive(Debug, Clone)]
@@ -97,12 +50,12 @@ impl FileReport {
 }
 
 #[derive(Clone)]
-struct Checked {
-    source: SourceFile,
+pub(crate) struct Checked {
+    pub(crate) source: SourceFile,
     spec: Option<AgentSpec>,
     settings: Arc<FileSettings>,
     tree: Option<PathBuf>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Findings a root cause holds back (see [`HoldBack`]).
     hold_back: HoldBack,
     /// The agent's name as Claude Code registers it and whether it loads; `None` for a
@@ -122,7 +75,7 @@ pub(crate) struct Raw {
 }
 
 impl Checked {
-    fn raw(&self) -> Raw {
+    pub(crate) fn raw(&self) -> Raw {
         Raw {
             diagnostics: self.diagnostics.clone(),
             continuation: self.hold_back.continuation,
@@ -131,7 +84,7 @@ impl Checked {
         }
     }
 
-    fn from_raw(
+    pub(crate) fn from_raw(
         source: SourceFile,
         settings: Arc<FileSettings>,
         tree: Option<PathBuf>,
@@ -202,7 +155,7 @@ impl HoldBack {
         {
             let note = format!(
                 "{} about its fields {} reported once it parses",
-                crate::diagnostics::render::plural(held, "more finding"),
+                crate::diagnostics::plural(held, "more finding"),
                 if held == 1 { "is" } else { "are" }
             );
             d.help = Some(match d.help.take() {
@@ -231,50 +184,6 @@ pub fn check_inputs(inputs: Vec<Input>, config: &Config) -> Vec<FileReport> {
     on_pool(work)
 }
 
-/// A file for [`check_streamed`]: read from disk by the checking pool, or given.
-#[derive(Debug)]
-pub enum Job {
-    /// Read from disk; with `needs_name`, kept only if its frontmatter has a `name:` key.
-    Read {
-        path: PathBuf,
-        plugin: bool,
-        tree: Option<PathBuf>,
-        needs_name: bool,
-    },
-    /// Content already in memory (standard input, fixed files).
-    Given(Input),
-}
-
-impl Job {
-    /// The job's input, read if needed; `None` for a file that turns out not to be an agent.
-    pub fn into_input(self) -> Option<Input> {
-        match self {
-            Job::Given(input) => Some(input),
-            read => read.input(),
-        }
-    }
-
-    fn input(&self) -> Option<Input> {
-        match self {
-            Job::Read {
-                path,
-                plugin,
-                tree,
-                needs_name,
-            } => {
-                let input = Input::read(path.clone(), *plugin, tree.clone());
-                let keep = !needs_name
-                    || input
-                        .content
-                        .as_deref()
-                        .is_ok_and(crate::discover::opens_with_named_frontmatter);
-                keep.then_some(input)
-            }
-            Job::Given(input) => Some(input.clone()),
-        }
-    }
-}
-
 /// What cross-file rules need of one file; the rest of a checked file can go.
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -290,7 +199,7 @@ pub struct Facts {
 }
 
 impl Facts {
-    fn of(c: &Checked) -> Facts {
+    pub(crate) fn of(c: &Checked) -> Facts {
         let (name, loads_somewhere) = match &c.spec {
             Some(spec) => (
                 spec.name.as_ref().map(|n| (n.value.clone(), n.span)),
@@ -317,329 +226,9 @@ impl Facts {
     }
 }
 
-/// A file a cross-file rule reported on, to finish again with that rule's findings.
-struct Redo<'j> {
-    index: usize,
-    job: &'j Job,
-    first_hash: u128,
-    raw: Option<Raw>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Settings resolved for one set of matching overrides, with their fingerprint.
-type Shared = (Arc<FileSettings>, u128);
-
-/// One file's outcome in [`check_streamed`] until the cross-file rules have run.
-struct Held<T> {
-    facts: Facts,
-    output: T,
-    /// Hash of the content checked, to tell whether a second read sees the same file.
-    hash: u128,
-    /// What finishing the file again needs, kept only for a file a cross-file rule may report
-    /// on (an agent with a name that loads).
-    raw: Option<Raw>,
-}
-
-/// Checks every job on the checking pool and turns each file's final report into `render`'s
-/// output as soon as the file is checked, so that a run holds per file only its [`Facts`] and
-/// its output, never its text or model. The cross-file rules then run over the facts; the few
-/// files they report on are read and checked again (a file that changed in between is reported
-/// as unreadable rather than with stale positions) and rendered anew. Outputs keep job order;
-/// jobs filtered out (files outside agents folders without `name:`) give none.
-///
-/// With a cache, a file whose content, path and settings match an entry is not checked again:
-/// its report is rebuilt from the entry and its text.
-pub fn check_streamed<T: Send>(
-    jobs: Vec<Job>,
-    config: &Config,
-    cache: Option<&crate::cache::Cache>,
-    render: &(dyn Fn(&FileReport) -> T + Sync),
-) -> Vec<T> {
-    let settings = Resolved::new(config);
-    let config = &settings;
-    on_pool(|| {
-        let mut held: Vec<(usize, Held<T>)> = jobs
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, job)| Some((i, first_pass(job, config, cache, render)?)))
-            .collect();
-        let facts: Vec<&Facts> = held.iter().map(|(_, h)| &h.facts).collect();
-        let mut found: std::collections::BTreeMap<usize, Vec<Diagnostic>> = Default::default();
-        for (i, diag) in project_diagnostics(&facts) {
-            found.entry(i).or_default().push(diag);
-        }
-        let redo: Vec<Redo> = found
-            .into_iter()
-            .filter_map(|(i, diagnostics)| {
-                let (j, h) = held.get_mut(i)?;
-                Some(Redo {
-                    index: i,
-                    job: &jobs[*j],
-                    first_hash: h.hash,
-                    raw: h.raw.take(),
-                    diagnostics,
-                })
-            })
-            .collect();
-        let redone: Vec<(usize, T)> = redo
-            .into_par_iter()
-            .map(|redo| {
-                let Redo {
-                    index: i,
-                    job,
-                    first_hash,
-                    raw,
-                    diagnostics,
-                } = redo;
-                let changed = |path: PathBuf, tree: Option<PathBuf>, settings| {
-                    let message = "the file changed while it was being checked; check it again";
-                    render(&finish(unreadable(
-                        path,
-                        tree,
-                        settings,
-                        message.to_owned(),
-                    )))
-                };
-                let Some(input) = job.input() else {
-                    // Read again, it is no longer an agent (it lost its `name:`).
-                    let (path, tree) = match job {
-                        Job::Read { path, tree, .. } => (path.clone(), tree.clone()),
-                        Job::Given(input) => (input.path.clone(), input.tree.clone()),
-                    };
-                    let (settings, _) = config.for_path(&path);
-                    return (i, changed(path, tree, settings));
-                };
-                let (settings, _) = config.for_path(&input.path);
-                let same = input
-                    .content
-                    .as_deref()
-                    .is_ok_and(|b| hash(b) == first_hash);
-                let mut checked = match (same, raw, input.content) {
-                    (true, Some(raw), Ok(bytes)) => Checked::from_raw(
-                        SourceFile::from_bytes(input.path, bytes),
-                        settings,
-                        input.tree,
-                        raw,
-                    ),
-                    (true, None, content) => check_one(Input { content, ..input }, settings),
-                    (_, _, _) => return (i, changed(input.path, input.tree, settings)),
-                };
-                checked.diagnostics.extend(diagnostics);
-                (i, render(&finish(checked)))
-            })
-            .collect();
-        for (i, output) in redone {
-            if let Some((_, h)) = held.get_mut(i) {
-                h.output = output;
-            }
-        }
-        held.into_iter().map(|(_, h)| h.output).collect()
-    })
-}
-
 /// xxh3-128 of a file's bytes.
 pub(crate) fn hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
-}
-
-/// The settings of each distinct set of matching overrides, resolved once per run (with their
-/// fingerprint for the cache), so that files share them and what they build on first use.
-struct Resolved<'c> {
-    config: &'c Config,
-    memo: std::sync::Mutex<std::collections::HashMap<Vec<usize>, Shared>>,
-}
-
-impl<'c> Resolved<'c> {
-    fn new(config: &'c Config) -> Resolved<'c> {
-        Resolved {
-            config,
-            memo: Default::default(),
-        }
-    }
-
-    fn for_path(&self, path: &Path) -> Shared {
-        let matched = self.config.overrides_for(path);
-        if let Ok(memo) = self.memo.lock()
-            && let Some(found) = memo.get(&matched)
-        {
-            return found.clone();
-        }
-        let settings = Arc::new(self.config.for_overrides(&matched));
-        let resolved = (settings.clone(), settings.fingerprint());
-        if let Ok(mut memo) = self.memo.lock() {
-            memo.insert(matched, resolved.clone());
-        }
-        resolved
-    }
-}
-
-/// Checks one job, or rebuilds its report from the cache; `None` for a job filtered out.
-fn first_pass<T>(
-    job: &Job,
-    config: &Resolved,
-    cache: Option<&crate::cache::Cache>,
-    render: &(dyn Fn(&FileReport) -> T + Sync),
-) -> Option<Held<T>> {
-    let path = match job {
-        Job::Read { path, .. } => path,
-        Job::Given(input) => &input.path,
-    };
-    let (settings, fingerprint) = config.for_path(path);
-    // The file's signature before it is read (and the time before that): what a later run may
-    // trust instead of reading it.
-    let recorded_ns = crate::cache::now_ns();
-    let stat = match (cache, job) {
-        (Some(_), Job::Read { path, .. }) => crate::cache::Stat::of(path),
-        _ => None,
-    };
-    if let (
-        Some(cache),
-        Some(stat),
-        Job::Read {
-            path,
-            plugin,
-            tree,
-            needs_name,
-        },
-    ) = (cache, &stat, job)
-        && let Some(hit) = cache.by_stat(
-            path,
-            *plugin,
-            tree.as_deref(),
-            stat,
-            (&settings, fingerprint),
-        )
-    {
-        if *needs_name && !hit.named {
-            // Found outside an agents folder, and its content has no `name:`: not an agent,
-            // as reading it would find.
-            return None;
-        }
-        let keep = keeps_raw(&hit.facts).then(|| hit.raw.clone());
-        if hit.finished_empty {
-            // Nothing to show: the report needs no text, and the file is not read.
-            let shown = Raw {
-                diagnostics: Vec::new(),
-                ..hit.raw
-            };
-            let source = SourceFile::new(path.clone(), String::new());
-            let report = finish(Checked::from_raw(source, settings, tree.clone(), shown));
-            return Some(Held {
-                output: render(&report),
-                facts: hit.facts,
-                hash: hit.content,
-                raw: keep,
-            });
-        }
-        // The report shows text: read it, and use the entry only for the content it is about.
-        let input = job.input()?;
-        if let Ok(bytes) = &input.content
-            && hash(bytes) == hit.content
-        {
-            let source = SourceFile::from_bytes(input.path, bytes.clone());
-            let report = finish(Checked::from_raw(source, settings, input.tree, hit.raw));
-            return Some(Held {
-                output: render(&report),
-                facts: hit.facts,
-                hash: hit.content,
-                raw: keep,
-            });
-        }
-        return Some(check_fresh(
-            input,
-            (settings, fingerprint),
-            Some(cache),
-            (Some(*stat), recorded_ns),
-            render,
-        ));
-    }
-    let input = job.input()?;
-    Some(check_fresh(
-        input,
-        (settings, fingerprint),
-        cache,
-        (stat, recorded_ns),
-        render,
-    ))
-}
-
-/// Whether a run keeps a file's raw findings for the cross-file rules' second look: only for
-/// an agent with a name that loads, which the cross-file rules may report on.
-fn keeps_raw(facts: &Facts) -> bool {
-    facts.name.is_some() && facts.loads_somewhere && !facts.project_rules.is_empty()
-}
-
-/// Checks a file read from disk or given, using a cache entry for the same content if there
-/// is one, and records the outcome (with the signature `stat` taken before reading).
-fn check_fresh<T>(
-    input: Input,
-    (settings, fingerprint): (Arc<FileSettings>, u128),
-    cache: Option<&crate::cache::Cache>,
-    (stat, recorded_ns): (Option<crate::cache::Stat>, i128),
-    render: &(dyn Fn(&FileReport) -> T + Sync),
-) -> Held<T> {
-    let content_hash = input.content.as_deref().map_or(0, hash);
-    let key = cache.and_then(|c| c.key(&input, content_hash, fingerprint));
-    let hit = match (cache, key) {
-        (Some(cache), Some(key)) => cache.get(&input, key, &settings),
-        _ => None,
-    };
-    let path = input.path.clone();
-    let (checked, facts, fresh) = match hit {
-        Some(hit) => {
-            let Input {
-                path,
-                content,
-                tree,
-                ..
-            } = input;
-            let source = SourceFile::from_bytes(path, content.unwrap_or_default());
-            (
-                Checked::from_raw(source, settings, tree, hit.raw),
-                hit.facts,
-                false,
-            )
-        }
-        None => {
-            let checked = check_one(input, settings);
-            let facts = Facts::of(&checked);
-            (checked, facts, true)
-        }
-    };
-    // A new entry, or a known one with the signature a later run can trust. Content that is
-    // not UTF-8 is not kept: its findings point into the decoded text, which the cache cannot
-    // check against the bytes.
-    let named = crate::discover::opens_with_named_frontmatter(checked.source.text.as_bytes());
-    let record = if checked.source.invalid_utf8_at.is_some() {
-        None
-    } else if fresh || stat.is_some() {
-        cache.zip(key)
-    } else {
-        None
-    };
-    let raw = (record.is_some() || keeps_raw(&facts)).then(|| checked.raw());
-    let report = finish(checked);
-    if let (Some((cache, key)), Some(raw)) = (record, &raw) {
-        cache.put(
-            &path,
-            crate::cache::Record {
-                key,
-                raw,
-                facts: &facts,
-                content: content_hash,
-                stat,
-                recorded_ns,
-                finished_empty: report.diagnostics.is_empty(),
-                named,
-            },
-        );
-    }
-    Held {
-        output: render(&report),
-        raw: raw.filter(|_| keeps_raw(&facts)),
-        facts,
-        hash: content_hash,
-    }
 }
 
 /// Runs `work` on the checking pool, whose threads have stacks deep enough for any input.
@@ -677,7 +266,7 @@ pub fn check_text(path: &Path, text: &str, plugin: bool, config: &Config) -> Fil
     finish(check_one(input, Arc::new(config.for_path(path))))
 }
 
-fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
+pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     let bytes = match input.content {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -770,7 +359,7 @@ fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     }
 }
 
-fn unreadable(
+pub(crate) fn unreadable(
     path: PathBuf,
     tree: Option<PathBuf>,
     settings: Arc<FileSettings>,
@@ -803,7 +392,7 @@ fn run_project_rules(checked: &mut [Checked]) {
 }
 
 /// The cross-file rules' diagnostics, by index into `facts`, for the rules each file enables.
-fn project_diagnostics(facts: &[&Facts]) -> Vec<(usize, Diagnostic)> {
+pub(crate) fn project_diagnostics(facts: &[&Facts]) -> Vec<(usize, Diagnostic)> {
     let entries: Vec<ProjectEntry> = facts
         .iter()
         .map(|f| ProjectEntry {
@@ -911,7 +500,7 @@ impl Workspace {
     }
 }
 
-fn finish(mut c: Checked) -> FileReport {
+pub(crate) fn finish(mut c: Checked) -> FileReport {
     let line_index = std::sync::OnceLock::new();
     let suppressions = Suppressions::scan(&c.source.text);
     let mut diagnostics = suppressions.filter(std::mem::take(&mut c.diagnostics), || {

@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use agentspec::config::Config;
-use agentspec::diagnostics::render::{self, Root};
 use agentspec::lint::{self, FileReport, Input};
+use agentspec::render::{self, Root};
 use agentspec::rules::RULES;
 use serde_json::Value;
 

@@ -27,7 +27,7 @@ struct Client {
 }
 
 fn file_uri(path: &Path) -> String {
-    agentspec::diagnostics::render::file_uri(path, false)
+    agentspec::render::file_uri(path, false)
 }
 
 impl Client {

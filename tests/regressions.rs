@@ -11,8 +11,8 @@
 use std::path::PathBuf;
 
 use agentspec::config::Config;
-use agentspec::diagnostics::render;
 use agentspec::lint::{self, Input};
+use agentspec::render;
 
 #[test]
 fn regression_inputs_are_checked_without_panics() {

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use agentspec::config::Config;
 use agentspec::diagnostics::Severity;
-use agentspec::diagnostics::render;
 use agentspec::fix;
 use agentspec::lint::{self, FileReport, Input};
+use agentspec::render;
 use agentspec::rules::{Check, RULES, RuleMeta};
 
 fn fixture_dir(meta: &RuleMeta) -> PathBuf {

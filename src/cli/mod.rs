@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::config::Config;
-use crate::diagnostics::render;
+use crate::render;
 
 mod args;
 mod commands;

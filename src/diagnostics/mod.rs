@@ -1,7 +1,5 @@
 //! Diagnostics and fixes as plain data; `render/` turns them into output formats.
 
-pub mod render;
-
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -197,6 +195,15 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     }
     out.push_str(text.get(pos..).unwrap_or(""));
     out
+}
+
+/// `1 thing`, `2 things`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 #[cfg(test)]

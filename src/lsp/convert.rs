@@ -9,9 +9,9 @@ use lsp_types::{
     Position, Range, Uri,
 };
 
-use crate::diagnostics::render::file_uri;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lint::FileReport;
+use crate::render::file_uri;
 use crate::rules;
 use crate::source::{LineIndex, Span, clamp_to_char_boundary};
 

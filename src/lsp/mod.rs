@@ -35,9 +35,9 @@ use serde_json::Value;
 use convert::{Encoding, Lines};
 
 use crate::config::Config;
-use crate::diagnostics::render::uri_path;
 use crate::discover;
 use crate::lint::{FileReport, Input, Workspace};
+use crate::render::uri_path;
 use crate::source::LineIndex;
 
 /// The name of the configuration file the server watches.

@@ -54,6 +54,26 @@ pub fn parse(text: &str) -> ParsedDoc {
     }
 }
 
+/// Frontmatter on line 1 with a top-level `name:` key.
+pub fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return false;
+    }
+    for line in lines {
+        if line.trim_end() == "---" {
+            return false;
+        }
+        if line.starts_with("name:") {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use crate::cli::args::BuildArgs;
 use crate::cli::{Status, config_for, relative_display};
 use crate::config::Config;
-use crate::diagnostics::render;
 use crate::discover;
 use crate::lint;
+use crate::render;
 
 /// What `build` takes from the configuration.
 pub(crate) fn build_options(config: &Config, bundle_dir: String) -> crate::compile::Options {

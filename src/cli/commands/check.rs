@@ -4,13 +4,14 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::batch::{self, Job};
 use crate::cache::Cache;
 use crate::cli::args::{CheckArgs, Format};
 use crate::cli::{Status, config_for, print};
 use crate::config::Config;
-use crate::diagnostics::render;
 use crate::discover;
-use crate::lint::{self, Input, Job};
+use crate::lint::{self, Input};
+use crate::render;
 use crate::rules;
 
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
@@ -108,7 +109,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
         ))
     });
     let format = format(&args);
-    let parts = lint::check_streamed(jobs, &config, cache.as_ref(), &|report| {
+    let parts = batch::check_streamed(jobs, &config, cache.as_ref(), &|report| {
         render::stream::part(&format, report)
     });
     if let Some(cache) = cache {

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use crate::cli::args::ListFormat;
 use crate::cli::{Status, config_for, print};
-use crate::diagnostics::render;
 use crate::discover;
 use crate::lint;
+use crate::render;
 
 use super::build::build_options;
 

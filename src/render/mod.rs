@@ -42,14 +42,7 @@ impl Summary {
     }
 }
 
-/// `1 error`, `2 errors`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::diagnostics::plural;
 
 /// A path as shown to users: forward slashes, no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
