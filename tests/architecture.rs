@@ -18,7 +18,9 @@ fn repo() -> PathBuf {
 fn allowed() -> BTreeMap<String, BTreeSet<String>> {
     let doc = std::fs::read_to_string(repo().join("docs/architecture.md")).unwrap();
     let start = doc.find("<!-- layers -->").expect("the layers table");
-    let end = doc.find("<!-- /layers -->").expect("the end of the layers table");
+    let end = doc
+        .find("<!-- /layers -->")
+        .expect("the end of the layers table");
     doc[start..end]
         .lines()
         .filter(|l| !l.starts_with("<!--") && !l.starts_with("```") && !l.trim().is_empty())
@@ -145,9 +147,9 @@ fn the_layers_have_no_cycle() {
         let Some(next) = table.get(from) else {
             return false;
         };
-        next.iter().filter(|n| *n != "*").any(|n| {
-            n == target || (seen.insert(n.clone()) && reaches(table, n, target, seen))
-        })
+        next.iter()
+            .filter(|n| *n != "*")
+            .any(|n| n == target || (seen.insert(n.clone()) && reaches(table, n, target, seen)))
     }
     for module in table.keys().filter(|m| *m != "cli") {
         assert!(

@@ -320,14 +320,6 @@ impl HookInput {
         }))
     }
 
-    /// Events whose answer can deny or block something: a failure there must fail closed.
-    pub fn is_gating(&self) -> bool {
-        matches!(
-            self.hook_event_name.as_str(),
-            "PreToolUse" | "Stop" | "SubagentStop" | "UserPromptSubmit"
-        )
-    }
-
     /// A Bash call run in the background (`run_in_background`): its PostToolUse says it
     /// started, not how it ended.
     fn in_background(&self) -> bool {
@@ -575,9 +567,28 @@ pub(crate) fn with_checks(event: Event, checks: Vec<decide::CheckOutcome>) -> Ev
     }
 }
 
-/// Extra time the hook's watchdog gives while the runner runs Definition-of-Done checks (the
-/// installed Stop hooks' `timeout` covers it), in milliseconds.
-pub static EXTRA_TIME_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// The hook's deadline, which the runner extends while it runs what takes longer than a
+/// decision (the Definition-of-Done checks, a command it performs); the installed hooks'
+/// `timeout` covers the extension. The caller's watchdog reads it.
+#[derive(Debug, Default)]
+pub struct Deadline {
+    extra_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Deadline {
+    /// Gives the hook `extra` beyond its own deadline (replacing an earlier extension).
+    pub fn extend(&self, extra: Duration) {
+        self.extra_ms.store(
+            u64::try_from(extra.as_millis()).unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+
+    /// The extension given so far.
+    pub fn extra(&self) -> Duration {
+        Duration::from_millis(self.extra_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
 
 fn summary(response: Option<&Value>) -> String {
     let text = match response {
@@ -598,6 +609,8 @@ pub struct HookOptions {
     /// The install confined the agent's commands: without the recorded confinement, fail
     /// closed.
     pub confined: bool,
+    /// The hook's deadline, extended while the runner runs checks or a command.
+    pub deadline: std::sync::Arc<Deadline>,
 }
 
 /// Claude Code's answer for a decision.
@@ -1031,11 +1044,9 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
             {
                 // The agent ends its work: the runner runs the Definition of Done's commands
                 // itself, on the tree as it is now.
-                let budget = Duration::from_secs(policy.check_seconds() + 5);
-                EXTRA_TIME_MS.store(
-                    u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
-                    std::sync::atomic::Ordering::SeqCst,
-                );
+                options
+                    .deadline
+                    .extend(Duration::from_secs(policy.check_seconds() + 5));
                 let tree = work.as_ref().map(|w| w.tree.clone());
                 let ran = checks::run(
                     policy,
@@ -1264,10 +1275,9 @@ fn perform_plan(
     input: &HookInput,
     options: &HookOptions,
 ) -> perform::Outcome {
-    EXTRA_TIME_MS.store(
-        u64::try_from(perform::PERFORM_TIMEOUT.as_millis() + 5000).unwrap_or(u64::MAX),
-        std::sync::atomic::Ordering::SeqCst,
-    );
+    options
+        .deadline
+        .extend(perform::PERFORM_TIMEOUT + Duration::from_secs(5));
     let mut outcome = perform::run(
         plan,
         &input.session_id,

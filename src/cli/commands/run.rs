@@ -61,14 +61,17 @@ pub(crate) fn run(command: RunCommand) -> ExitCode {
 const HOOK_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Exits 2 with `message` once `deadline` has passed, whatever the hook is waiting for.
-/// The runner may extend it while it runs Definition-of-Done checks
-/// ([`crate::runner::EXTRA_TIME_MS`]), within the time the installed Stop hooks allow.
-fn watchdog(deadline: std::time::Duration, message: &'static str) {
+/// The runner may extend it through `extended` while it runs Definition-of-Done checks or a
+/// command, within the time the installed hooks allow.
+fn watchdog(
+    deadline: std::time::Duration,
+    extended: std::sync::Arc<crate::runner::Deadline>,
+    message: &'static str,
+) {
     let start = std::time::Instant::now();
     std::thread::spawn(move || {
         loop {
-            let extra = crate::runner::EXTRA_TIME_MS.load(std::sync::atomic::Ordering::SeqCst);
-            if start.elapsed() >= deadline + std::time::Duration::from_millis(extra) {
+            if start.elapsed() >= deadline + extended.extra() {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -94,8 +97,10 @@ fn run_hook(
     main_agent: Option<String>,
     confined: bool,
 ) -> ExitCode {
+    let deadline = std::sync::Arc::new(crate::runner::Deadline::default());
     watchdog(
         hook_deadline(),
+        deadline.clone(),
         "agentspec: blocked because the policy check did not finish in time",
     );
     // Fail closed: whatever goes wrong, answer exit 2 (Claude Code treats exit 1, crashes and
@@ -125,6 +130,7 @@ fn run_hook(
             state_dir,
             main_agent,
             confined,
+            deadline,
         };
         crate::runner::handle_hook(&input, &options).map_err(|e| e.to_string())
     });
@@ -154,6 +160,7 @@ fn run_git_hook(
     use crate::runner::githooks;
     watchdog(
         hook_deadline(),
+        std::sync::Arc::default(),
         "agentspec: refused because the git hook did not finish in time",
     );
     // Fail closed: a non-zero exit makes git abort the commit or push.
