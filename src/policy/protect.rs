@@ -16,27 +16,9 @@ use super::shell::programs::{self, READ_ONLY, component_can_be};
 use super::shell::words::{Word, WordKind};
 use super::shell::{self, Analysis};
 
-/// Component sequences that are protected wherever they appear, with what they are.
+/// Component sequences that are protected wherever they appear, with what they are: agentspec's
+/// own and git's. A host adds its own ([`HostFiles`]).
 const PATTERNS: &[(&[&str], &str)] = &[
-    (
-        &[".claude", "settings.json"],
-        "Claude Code's settings (the hooks)",
-    ),
-    (
-        &[".claude", "settings.local.json"],
-        "Claude Code's settings (the hooks)",
-    ),
-    (&[".claude", "agents"], "the agent definitions"),
-    // Hook scripts, commands and skills there run outside the sandbox when Claude Code runs
-    // them; MCP servers a project names start outside it too.
-    (
-        &[".claude"],
-        "Claude Code's configuration (hooks, commands, skills)",
-    ),
-    (
-        &[".mcp.json"],
-        "the project's MCP servers, which Claude Code starts",
-    ),
     (&[".agentspec"], "the agentspec bundle and its files"),
     (&["agentspec.toml"], "agentspec's configuration"),
     (&[".git", "hooks"], "git's hooks"),
@@ -47,13 +29,8 @@ const PATTERNS: &[(&[&str], &str)] = &[
 ];
 
 /// Names of protected files and folders, and samples of the files inside them, to test a
-/// name pattern against.
+/// name pattern against; a host adds its own.
 const PROTECTED_NAMES: &[&str] = &[
-    ".claude",
-    "settings.json",
-    "settings.local.json",
-    "agents",
-    "agent.md",
     ".agentspec",
     "bundle",
     "manifest.json",
@@ -66,6 +43,22 @@ const PROTECTED_NAMES: &[&str] = &[
     "agentspec",
     "audit.jsonl",
 ];
+
+/// What the agent host keeps within the agent's reach and runs or reads outside its sandbox:
+/// its settings (the hooks), agent definitions, MCP configuration. The host adapter names them;
+/// the policy names no host.
+#[derive(Debug, Clone, Default)]
+pub struct HostFiles {
+    /// Component sequences protected wherever they appear (`.claude/settings.json`), with what
+    /// they are.
+    pub patterns: Vec<(Vec<String>, String)>,
+    /// Paths under the user's home folder, with what they are.
+    pub home: Vec<(String, String)>,
+    /// Names (and samples of names inside them) a name pattern is tested against.
+    pub names: Vec<String>,
+    /// Text that marks code given to an interpreter as touching them.
+    pub markers: Vec<String>,
+}
 
 /// agentspec subcommands that change nothing: the governed agent may run them.
 const READ_ONLY_SUBCOMMANDS: &[&str] = &["check", "inspect", "explain", "schema", "help"];
@@ -155,6 +148,10 @@ struct Root {
 #[derive(Debug, Clone, Default)]
 pub struct Protected {
     roots: Vec<Root>,
+    /// [`PATTERNS`] and the host's.
+    patterns: Vec<(Vec<String>, String)>,
+    /// [`PROTECTED_NAMES`] and the host's.
+    names: Vec<String>,
     home: Option<PathBuf>,
     /// The agentspec binary the hooks run.
     binary: Option<PathBuf>,
@@ -171,7 +168,25 @@ impl Protected {
         state: &Path,
         binary: Option<&Path>,
         home: Option<&Path>,
+        host: &HostFiles,
     ) -> Protected {
+        let patterns: Vec<(Vec<String>, String)> = host
+            .patterns
+            .iter()
+            .cloned()
+            .chain(PATTERNS.iter().map(|(p, what)| {
+                (
+                    p.iter().map(|c| (*c).to_owned()).collect(),
+                    (*what).to_owned(),
+                )
+            }))
+            .collect();
+        let names = host
+            .names
+            .iter()
+            .cloned()
+            .chain(PROTECTED_NAMES.iter().map(|n| (*n).to_owned()))
+            .collect();
         let mut roots = vec![
             Root {
                 path: normalize(bundle),
@@ -182,31 +197,26 @@ impl Protected {
                 what: "the runner's state and audit log".to_owned(),
             },
         ];
-        for (pattern, what) in PATTERNS {
+        for (pattern, what) in &patterns {
             let mut path = normalize(project);
             path.extend(pattern.iter());
             roots.push(Root {
                 path,
-                what: (*what).to_owned(),
+                what: what.clone(),
             });
         }
         if let Some(home) = home {
-            for file in ["settings.json", "settings.local.json"] {
+            for (name, what) in &host.home {
                 roots.push(Root {
-                    path: normalize(&home.join(".claude").join(file)),
-                    what: "Claude Code's user settings (the hooks)".to_owned(),
+                    path: normalize(&home.join(name)),
+                    what: what.clone(),
                 });
             }
-            // What runs outside the sandbox later: Claude Code's own configuration (its MCP
-            // servers, hook scripts), the shell startup files its Bash snapshot reads, ssh's
-            // configuration (a `ProxyCommand` runs when the runner pushes) and the forges'
-            // command-line tools (their aliases run when the runner merges).
+            // What runs outside the sandbox later: the host's own configuration (above), the
+            // shell startup files a host's shell snapshot reads, ssh's configuration (a
+            // `ProxyCommand` runs when the runner pushes) and the forges' command-line tools
+            // (their aliases run when the runner merges).
             for (name, what) in [
-                (".claude", "Claude Code's user configuration"),
-                (
-                    ".claude.json",
-                    "Claude Code's user configuration (its MCP servers)",
-                ),
                 (".ssh", "ssh's keys and configuration"),
                 (".config/gh", "GitHub CLI's configuration"),
                 (".config/glab-cli", "GitLab CLI's configuration"),
@@ -234,18 +244,19 @@ impl Protected {
                 what: "the agentspec binary".to_owned(),
             });
         }
-        let mut markers = vec![
+        let mut markers = host.markers.clone();
+        markers.extend([
             "agentspec".to_owned(),
-            ".claude".to_owned(),
             ".git/hooks".to_owned(),
             ".git/config".to_owned(),
             "hooksPath".to_owned(),
-            "disableAllHooks".to_owned(),
-        ];
+        ]);
         markers.push(state.display().to_string());
         markers.push(bundle.display().to_string());
         Protected {
             roots,
+            patterns,
+            names,
             home: home.map(normalize),
             binary: binary.map(normalize),
             markers,
@@ -503,7 +514,7 @@ impl Context<'_> {
                     })
                     && filters
                         .iter()
-                        .all(|f| !PROTECTED_NAMES.iter().any(|n| component_can_be(f, n)));
+                        .all(|f| !self.protected.names.iter().any(|n| component_can_be(f, n)));
                 if spares {
                     return None;
                 }
@@ -709,7 +720,7 @@ impl Context<'_> {
             }) || rest.iter().any(|w| w.text == "--unsafe-paths")
             {
                 return Some(format!(
-                    "`git {sub} --directory` places the patch's files in a folder that holds agentspec's files or Claude Code's settings"
+                    "`git {sub} --directory` places the patch's files in a folder that holds agentspec's files or the host's settings"
                 ));
             }
             let files: Vec<Word> = operands_of(&rest).into_iter().cloned().collect();
@@ -764,7 +775,7 @@ impl Context<'_> {
         for w in rest {
             if w.text.starts_with(':') && w.text.len() > 1 {
                 return Some(format!(
-                    "`git {sub}` is given the pathspec `{}`, whose magic can name agentspec's files or Claude Code's settings; name the paths plainly",
+                    "`git {sub}` is given the pathspec `{}`, whose magic can name agentspec's files or the host's settings; name the paths plainly",
                     w.text
                 ));
             }
@@ -1020,7 +1031,7 @@ impl Context<'_> {
 
     /// git commands that write another commit's, the index's or a stash's files into the work
     /// tree: refused when that content differs from the work tree in agentspec's files or
-    /// Claude Code's settings (the agent can make any commit or index with `git hash-object`,
+    /// the host's settings (the agent can make any commit or index with `git hash-object`,
     /// `git commit-tree` or `git update-index`).
     fn brings_in(&self, command: &shell::Command, sub: &str, rest: &[&Word]) -> Option<String> {
         let flag = |names: &[&str]| rest.iter().any(|w| names.contains(&w.text.as_str()));
@@ -1030,10 +1041,10 @@ impl Context<'_> {
         };
         match sub {
             "checkout-index" if flag(&["-a", "--all", "--stdin"]) || short('a') => {
-                return Some("`git checkout-index --all` writes every file the index holds, agentspec's and Claude Code's settings among them; check out the paths you need by name".to_owned());
+                return Some("`git checkout-index --all` writes every file the index holds, agentspec's and the host's settings among them; check out the paths you need by name".to_owned());
             }
             "read-tree" if flag(&["-u"]) || short('u') => {
-                return Some("`git read-tree -u` writes a whole tree into the work tree, agentspec's and Claude Code's settings among them".to_owned());
+                return Some("`git read-tree -u` writes a whole tree into the work tree, agentspec's and the host's settings among them".to_owned());
             }
             _ => {}
         }
@@ -1073,7 +1084,7 @@ impl Context<'_> {
         for word in words {
             let Some(text) = word.as_literal() else {
                 return Some(format!(
-                    "`git {sub}` is given `{}`, only known at run time, and could bring in other versions of agentspec's files or Claude Code's settings",
+                    "`git {sub}` is given `{}`, only known at run time, and could bring in other versions of agentspec's files or the host's settings",
                     word.text
                 ));
             };
@@ -1086,12 +1097,12 @@ impl Context<'_> {
             // A stash restores its untracked files too, from its third parent.
             if stash_applies && self.probe.holds(&dir, &format!("{text}^3")) {
                 return Some(format!(
-                    "`git {sub} {text}` would restore untracked files among agentspec's files or Claude Code's settings (the hooks)"
+                    "`git {sub} {text}` would restore untracked files among agentspec's files or the host's settings (the hooks)"
                 ));
             }
             if names.iter().any(|n| self.probe.differs(&dir, n)) {
                 return Some(format!(
-                    "`git {sub} {text}` would write a version of agentspec's files or Claude Code's settings (the hooks) that differs from the work tree's"
+                    "`git {sub} {text}` would write a version of agentspec's files or the host's settings (the hooks) that differs from the work tree's"
                 ));
             }
         }
@@ -1152,7 +1163,7 @@ impl Context<'_> {
             || (ignored && found.ignored);
         hit.then(|| {
             format!(
-                "`git {sub}` would throw away uncommitted changes to agentspec's files or Claude Code's settings (the hooks); commit them first, or name the paths to {sub}"
+                "`git {sub}` would throw away uncommitted changes to agentspec's files or the host's settings (the hooks); commit them first, or name the paths to {sub}"
             )
         })
     }
@@ -1181,7 +1192,7 @@ impl Context<'_> {
             };
             if !read_only {
                 return Agentspec::Refused(format!(
-                    "the agent may not run `agentspec {}`: the runner takes events only from Claude Code, and the bundle and hooks are the user's to change",
+                    "the agent may not run `agentspec {}`: the runner takes events only from the agent host, and the bundle and hooks are the user's to change",
                     sub.map(|w| w.text.as_str()).unwrap_or("")
                 ));
             }
@@ -1198,7 +1209,7 @@ impl Context<'_> {
                 .any(|t| t.starts_with("--bundle") || t.starts_with("--state-dir"));
         if hook_call {
             return Agentspec::Refused(format!(
-                "`{}` is given the runner's hook arguments; the runner takes events only from Claude Code",
+                "`{}` is given the runner's hook arguments; the runner takes events only from the agent host",
                 command.argv_text()
             ));
         }
@@ -1254,8 +1265,9 @@ impl Context<'_> {
             .split('/')
             .filter(|p| !p.is_empty() && *p != ".")
             .collect();
-        PATTERNS.iter().find_map(|(pattern, what)| {
-            matches_anywhere(&parts, pattern, touch).then(|| (*what).to_owned())
+        self.protected.patterns.iter().find_map(|(pattern, what)| {
+            let pattern: Vec<&str> = pattern.iter().map(String::as_str).collect();
+            matches_anywhere(&parts, &pattern, touch).then(|| what.clone())
         })
     }
 
@@ -1305,7 +1317,6 @@ impl Context<'_> {
                 .as_ref()
                 .map(|h| format!("{}{rest}", h.display())),
             "PWD" => Some(format!("{}{rest}", self.cwd.display())),
-            "CLAUDE_PROJECT_DIR" => None,
             _ => None,
         }
     }
@@ -1673,6 +1684,51 @@ fn installs_git_hooks(program: &str, args: &[Word]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A host with its files where Claude Code keeps them (test data: the policy itself names
+    /// no host).
+    fn test_host() -> HostFiles {
+        let pair = |p: &[&str], what: &str| {
+            (
+                p.iter().map(|c| (*c).to_owned()).collect::<Vec<String>>(),
+                what.to_owned(),
+            )
+        };
+        HostFiles {
+            patterns: vec![
+                pair(&[".claude", "settings.json"], "the host's settings"),
+                pair(&[".claude", "settings.local.json"], "the host's settings"),
+                pair(&[".claude", "agents"], "the agent definitions"),
+                pair(&[".claude"], "the host's configuration"),
+                pair(&[".mcp.json"], "the project's MCP servers"),
+            ],
+            home: vec![
+                (
+                    ".claude/settings.json".to_owned(),
+                    "the host's user settings".to_owned(),
+                ),
+                (
+                    ".claude".to_owned(),
+                    "the host's user configuration".to_owned(),
+                ),
+                (
+                    ".claude.json".to_owned(),
+                    "the host's MCP servers".to_owned(),
+                ),
+            ],
+            names: [
+                ".claude",
+                "settings.json",
+                "settings.local.json",
+                "agents",
+                "agent.md",
+            ]
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect(),
+            markers: vec![".claude".to_owned(), "disableAllHooks".to_owned()],
+        }
+    }
     use super::*;
 
     fn protected() -> Protected {
@@ -1682,6 +1738,7 @@ mod tests {
             Path::new("/home/u/.local/state/agentspec/abc"),
             Some(Path::new("/usr/local/bin/agentspec")),
             Some(Path::new("/home/u")),
+            &test_host(),
         )
     }
 

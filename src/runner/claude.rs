@@ -8,6 +8,75 @@ use serde_json::{Map, Value, json};
 use super::confine::Confinement;
 use crate::policy::decide::Action;
 
+/// What Claude Code keeps within the agent's reach and reads or runs outside its sandbox: the
+/// settings (the hooks), agent definitions, commands, skills, hook scripts, MCP servers, and
+/// the same in the user's home folder.
+pub fn host_files() -> crate::policy::protect::HostFiles {
+    let owned = |pairs: &[(&[&str], &str)]| -> Vec<(Vec<String>, String)> {
+        pairs
+            .iter()
+            .map(|(p, what)| {
+                (
+                    p.iter().map(|c| (*c).to_owned()).collect(),
+                    (*what).to_owned(),
+                )
+            })
+            .collect()
+    };
+    crate::policy::protect::HostFiles {
+        patterns: owned(&[
+            (
+                &[".claude", "settings.json"],
+                "Claude Code's settings (the hooks)",
+            ),
+            (
+                &[".claude", "settings.local.json"],
+                "Claude Code's settings (the hooks)",
+            ),
+            (&[".claude", "agents"], "the agent definitions"),
+            // Hook scripts, commands and skills there run outside the sandbox when Claude Code
+            // runs them; MCP servers a project names start outside it too.
+            (
+                &[".claude"],
+                "Claude Code's configuration (hooks, commands, skills)",
+            ),
+            (
+                &[".mcp.json"],
+                "the project's MCP servers, which Claude Code starts",
+            ),
+        ]),
+        home: [
+            (
+                ".claude/settings.json",
+                "Claude Code's user settings (the hooks)",
+            ),
+            (
+                ".claude/settings.local.json",
+                "Claude Code's user settings (the hooks)",
+            ),
+            (".claude", "Claude Code's user configuration"),
+            (
+                ".claude.json",
+                "Claude Code's user configuration (its MCP servers)",
+            ),
+        ]
+        .iter()
+        .map(|(p, w)| ((*p).to_owned(), (*w).to_owned()))
+        .collect(),
+        names: [
+            ".claude",
+            "settings.json",
+            "settings.local.json",
+            "agents",
+            "agent.md",
+        ]
+        .iter()
+        .map(|n| (*n).to_owned())
+        .collect(),
+        markers: vec![".claude".to_owned(), "disableAllHooks".to_owned()],
+    }
+}
+
 /// Tools that change files.
 const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
 

@@ -1484,6 +1484,7 @@ fn protected(
         &absolute(&options.state_dir),
         binary.as_deref(),
         home.as_deref(),
+        &claude::host_files(),
     );
     // What the sandbox keeps read-only, the file tools (which run outside it) may not write
     // either: the hook scripts the settings name among them.
