@@ -137,6 +137,7 @@ fn tree(t: &str) -> WorkTree {
         head: Some("h".into()),
         tree: t.into(),
         index_consistent: true,
+        nested: None,
     }
 }
 
@@ -990,6 +991,7 @@ fn test_evidence_survives_the_commit_of_the_tested_tree() {
         head: Some(head.into()),
         tree: t.into(),
         index_consistent: true,
+        nested: None,
     };
     let status = |w: &WorkTree| {
         let ctx = StopContext {
@@ -1188,4 +1190,93 @@ fn the_third_refusal_is_the_last_and_the_task_ends_as_not_done() {
         ..Default::default()
     };
     assert_eq!(report.exit_code(), agentspec::runner::task::exit::UNMET);
+}
+
+#[test]
+fn a_mark_the_items_own_text_holds_does_not_cross_its_line_out() {
+    const MARKED: &str = "---
+name: marked
+description: Cleans up the interface.
+tools: Read, Edit
+---
+You clean up.
+
+## Definition of Done
+- No ❌ markers left in the UI
+- Legacy ~~v1~~ endpoints removed
+- Changelog updated
+";
+    let policy = agentspec::compile::compile_markdown(".claude/agents/marked.md", MARKED);
+    let status = |message: &str, id: &str| judged(&policy, message, id).status;
+    assert_eq!(
+        status(
+            "- [x] No ❌ markers left in the UI",
+            "done/no-markers-left-in-the-ui"
+        ),
+        decide::ItemStatus::Met
+    );
+    assert_eq!(
+        status(
+            "- [x] Legacy ~~v1~~ endpoints removed",
+            "done/legacy-v1-endpoints-removed"
+        ),
+        decide::ItemStatus::Met
+    );
+    // A mark the item does not hold still crosses the line out.
+    assert_eq!(
+        status("- [x] Changelog updated ❌", "done/changelog-updated"),
+        decide::ItemStatus::Unmet
+    );
+    assert_eq!(
+        status("- [x] ~~Changelog updated~~", "done/changelog-updated"),
+        decide::ItemStatus::Unmet
+    );
+}
+
+#[test]
+fn a_huge_checklist_line_leaves_the_audit_log_readable() {
+    let p = Project::new(
+        &config("sh test.sh", "sh lint.sh", 20),
+        &[("test.sh", GOOD_TEST), ("lint.sh", "true\n")],
+    );
+    let huge = format!("- [x] Changelog updated {}", "a".repeat(200_000));
+    assert!(p.stop(&huge).is_some());
+    // The next events are decided, not refused for an unreadable log.
+    assert_eq!(p.stop(CHECKLIST), None);
+}
+
+#[test]
+fn a_change_inside_a_nested_repository_voids_a_cached_pass() {
+    let p = Project::new(
+        &config("sh test.sh", "true", 20),
+        &[("test.sh", &format!("{GOOD_TEST}sh sub/run.sh\n"))],
+    );
+    // A repository inside the project: git records it as a commit id, so an edit inside it
+    // leaves the project's tree as it was.
+    let sub = p.dir.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("run.sh"), "exit 0\n").unwrap();
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        assert!(
+            Command::new("git")
+                .args(args)
+                .current_dir(dir)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    git(&sub, &["init", "-q"]);
+    git(&sub, &["add", "-A"]);
+    git(&sub, &["commit", "-qm", "sub"]);
+    assert_eq!(p.stop(CHECKLIST), None);
+    assert_eq!(p.runs("test-runs"), 1);
+    std::fs::write(sub.join("run.sh"), "exit 1\n").unwrap();
+    let reason = p.stop(CHECKLIST).expect("the failing test blocks the stop");
+    assert!(reason.contains("`sh test.sh` failed"), "{reason}");
+    assert_eq!(p.runs("test-runs"), 2);
 }

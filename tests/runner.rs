@@ -34,6 +34,7 @@ fn work(head: &str, tree: &str) -> WorkTree {
         head: Some(head.into()),
         tree: tree.into(),
         index_consistent: true,
+        nested: None,
     }
 }
 

@@ -69,9 +69,21 @@ pub struct WorkTree {
     /// The index holds, path by path, the committed or the work-tree version: nothing staged
     /// that the work tree does not show.
     pub index_consistent: bool,
+    /// A digest of what the repositories inside the work tree (gitlinks: submodules, or a
+    /// repository the agent made) hold, whose changes `tree` does not show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nested: Option<String>,
 }
 
 impl WorkTree {
+    /// The content a test run is evidence for: the tree, and what nested repositories hold.
+    pub fn content(&self) -> String {
+        match &self.nested {
+            Some(n) => format!("{}+{n}", self.tree),
+            None => self.tree.clone(),
+        }
+    }
+
     fn same_work(&self, other: &WorkTree) -> bool {
         self.head == other.head && self.tree == other.tree
     }
@@ -1465,7 +1477,7 @@ fn finished(
             let analysis = shell::analyze(command);
             if success && !background && real_test_run(command).is_ok() {
                 agent.last_test_pass = seq;
-                agent.tests_passed_on = work.map(|w| w.tree.clone());
+                agent.tests_passed_on = work.map(WorkTree::content);
                 mark(agent, actor.policy, "test");
             } else if !success && runs_test_runner(&analysis) {
                 // A failing run of the suite outweighs an earlier pass.

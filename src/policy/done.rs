@@ -151,7 +151,7 @@ fn own_run<'a>(ctx: &StopContext<'a>, command: &str) -> Option<&'a CheckOutcome>
     ctx.checks.iter().find(|c| {
         c.command == command
             && match (ctx.work, &c.tree) {
-                (Some(w), Some(t)) => &w.tree == t,
+                (Some(w), Some(t)) => w.content() == *t,
                 (None, None) => true,
                 _ => false,
             }
@@ -213,7 +213,7 @@ fn test_verdict(checks: &DoneChecks, state: &AgentState, ctx: &StopContext<'_>) 
         return (true, describe_run(run));
     }
     let fresh = match (ctx.work, &state.tests_passed_on) {
-        (Some(w), Some(t)) => &w.tree == t,
+        (Some(w), Some(t)) => w.content() == *t,
         // No git work tree to compare: only the file tools' edits make the evidence stale.
         (None, _) => state.last_test_pass > 0 && state.last_test_pass > state.last_edit,
         (Some(_), None) => false,
@@ -323,6 +323,11 @@ enum Mark {
 #[derive(Debug, Clone, PartialEq)]
 struct ChecklistLine {
     mark: Mark,
+    /// The marks that cross a ticked line out (`~~`, `❌`, `⏳`, ...) found on it: the line is
+    /// open unless the item's own text holds each of them.
+    crossings: Vec<&'static str>,
+    /// The line as written, kept whole for the later stops of the sequence.
+    full: String,
     /// The words after the box: (compared form, as written).
     words: Vec<(String, String)>,
     line: String,
@@ -382,22 +387,27 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
             if let Some(n) = not_applicable_marker(&w).filter(|_| !w.is_empty()) {
                 out.push(ChecklistLine {
                     mark: Mark::NotApplicable,
+                    crossings: Vec::new(),
+                    full: raw.trim().to_owned(),
                     words: w[n..].to_vec(),
-                    line: raw.trim().to_owned(),
+                    line: shown(raw),
                 });
             }
             continue;
         };
-        // Struck through or crossed out is not done.
-        let crossed = rest.contains("~~")
-            || rest.contains(['❌', '✗', '✘', '✖', '⏳', '⌛', '⚠', '🚧', '⛔', '🔴']);
+        // Struck through, crossed out or pending is not done.
+        let crossings: Vec<&'static str> = CROSSINGS
+            .iter()
+            .copied()
+            .filter(|c| rest.contains(c))
+            .collect();
         let boxed = |open: &str| {
             rest.get(..open.len())
                 .filter(|b| b.eq_ignore_ascii_case(open))
                 .map(|_| &rest[open.len()..])
         };
         let (mark, rest) = if let Some(r) = boxed("[x]") {
-            (if crossed { Mark::Open } else { Mark::Done }, r)
+            (Mark::Done, r)
         } else if let Some(r) = boxed("[ ]") {
             (Mark::Open, r)
         } else if let Some(r) = ["[n/a]", "[na]", "[-]"].into_iter().find_map(boxed) {
@@ -408,8 +418,10 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
                 Some(n) if n > 0 => {
                     out.push(ChecklistLine {
                         mark: Mark::NotApplicable,
+                        crossings: Vec::new(),
+                        full: raw.trim().to_owned(),
                         words: w[n..].to_vec(),
-                        line: raw.trim().to_owned(),
+                        line: shown(raw),
                     });
                 }
                 _ => {}
@@ -418,8 +430,10 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
         };
         out.push(ChecklistLine {
             mark,
+            crossings,
+            full: raw.trim().to_owned(),
             words: split(rest),
-            line: raw.trim().to_owned(),
+            line: shown(raw),
         });
     }
     out
@@ -427,7 +441,19 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
 
 /// The checklist lines of a message, as written (what [`AgentState::done_answers`] keeps).
 pub fn checklist_lines(message: &str) -> Vec<String> {
-    checklist(message).into_iter().map(|l| l.line).collect()
+    checklist(message).into_iter().map(|l| l.full).collect()
+}
+
+/// Marks that cross a ticked line out.
+const CROSSINGS: &[&str] = &["~~", "❌", "✗", "✘", "✖", "⏳", "⌛", "⚠", "🚧", "⛔", "🔴"];
+
+/// A line as quoted back (in a refusal, a verdict, the audit log): at most 200 characters.
+fn shown(raw: &str) -> String {
+    let line = raw.trim();
+    match line.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    }
 }
 
 fn split(text: &str) -> Vec<(String, String)> {
@@ -502,8 +528,10 @@ fn covers(line: &[(String, String)], target: &[String]) -> Option<usize> {
 }
 
 /// The answer of `line` for the target whose words end at `end`.
-fn answer_of(line: &ChecklistLine, end: usize) -> Answer<'_> {
+fn answer_of<'a>(line: &'a ChecklistLine, end: usize, text: &str) -> Answer<'a> {
     let rest = &line.words[end..];
+    // A tick crossed out by a mark the item's own text does not hold is open.
+    let crossed = line.crossings.iter().any(|c| !text.contains(c));
     let marker = not_applicable_marker(rest);
     let reason_words = match (line.mark, marker) {
         (Mark::NotApplicable, Some(n)) => Some(&rest[n..]),
@@ -524,6 +552,7 @@ fn answer_of(line: &ChecklistLine, end: usize) -> Answer<'_> {
                 line: &line.line,
             };
         }
+        (Mark::Done, None) if crossed => AnswerKind::Open,
         (Mark::Done, None) if rest.iter().all(|(w, _)| w.is_empty()) => AnswerKind::Done,
         (Mark::Done, None) => AnswerKind::Added,
         _ => AnswerKind::Open,
@@ -653,7 +682,7 @@ impl<'a> Answers<'a> {
                     given
                         .iter()
                         .find(|(t, _)| *t == target)
-                        .map(|(_, end)| (at, answer_of(line, *end)))
+                        .map(|(_, end)| (at, answer_of(line, *end, &item.text)))
                 })
         };
         let own = last(Target::Item(i));

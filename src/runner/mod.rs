@@ -1047,7 +1047,7 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                 options
                     .deadline
                     .extend(Duration::from_secs(policy.check_seconds() + 5));
-                let tree = work.as_ref().map(|w| w.tree.clone());
+                let tree = work.as_ref().map(decide::WorkTree::content);
                 let ran = checks::run(
                     policy,
                     &project_of(&stored.core, &input),
@@ -1076,7 +1076,15 @@ pub fn handle_hook(input_json: &str, options: &HookOptions) -> Result<HookReply,
                     ) = (&event, actor.policy)
                     {
                         // The verdicts as the decision saw them, for the audit log.
-                        let state = stored.core.agents.get(&key).cloned().unwrap_or_default();
+                        let mut state = stored.core.agents.get(&key).cloned().unwrap_or_default();
+                        // As `decide` judges: a first stop starts from no earlier answers.
+                        if let Event::StopRequested {
+                            stop_hook_active: false,
+                            ..
+                        } = &event
+                        {
+                            state.done_answers.clear();
+                        }
                         let ctx = decide::StopContext {
                             last_message,
                             work: work.as_ref(),
@@ -1745,7 +1753,7 @@ fn audit(
             path.display()
         )));
     }
-    let line = json!({
+    let mut entry = json!({
         "id": format!("{}-{}-{}", now.as_secs(), now.subsec_nanos(), std::process::id()),
         // sha256 of the previous line: a removed or edited line breaks the chain.
         "prev": prev,
@@ -1772,8 +1780,23 @@ fn audit(
         "outside_root": outside_root,
         // The whole hook input, so that `agentspec run replay` can replay the log exactly.
         "input": input_record,
-    })
-    .to_string();
+    });
+    // The agent's text reaches the reason and the verdicts (a checklist line is quoted): a line
+    // stays within what the log's reader accepts, the largest parts kept as their digest.
+    for key in ["done", "reason", "checks", "performed", "work"] {
+        if entry.to_string().len() <= AUDIT_LINE_LIMIT {
+            break;
+        }
+        if let Some(part) = entry.get_mut(key) {
+            let text = part.to_string();
+            *part = json!({
+                "omitted": true,
+                "bytes": text.len(),
+                "sha256": crate::policy::sha256_hex(text.as_bytes()),
+            });
+        }
+    }
+    let line = entry.to_string();
     let mut file = crate::fsutil::open_regular(&path, OpenOptions::new().create(true).append(true))
         .map_err(|e| state_err(&path, e))?;
     file.write_all(format!("{line}\n").as_bytes())
@@ -1793,6 +1816,9 @@ pub const AUDIT_FILE: &str = "audit.jsonl";
 pub const AUDIT_HEAD: &str = "audit.head";
 /// Hook inputs longer than this are recorded by their sha256.
 pub const AUDIT_INPUT_LIMIT: usize = 16 * 1024;
+
+/// The longest line the runner writes to the audit log (what its reader accepts is larger).
+const AUDIT_LINE_LIMIT: usize = AUDIT_INPUT_LIMIT * 4;
 /// The `prev` of the first line.
 pub const AUDIT_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -324,6 +324,7 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
         }
     }
     let tree = git_ok(loc, &["write-tree"], Index::Temp(&temp_path), deadline)?;
+    let nested = nested_digest(loc, &temp_path, deadline)?;
     let head_tree = tree_of(loc, head.as_deref(), deadline)?;
     let index_consistent = match &index_tree {
         None => false,
@@ -333,7 +334,103 @@ pub fn fingerprint(loc: &Location) -> Result<Option<WorkTree>, String> {
         head,
         tree,
         index_consistent,
+        nested,
     }))
+}
+
+/// Files and bytes [`nested_digest`] reads; beyond them (a large submodule) it takes each
+/// file's size and modification time instead of its content.
+const NESTED_FILES: usize = 20_000;
+const NESTED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A digest of the files of every repository the index copy records as a gitlink (mode
+/// 160000): git records such a folder as a commit id, so an edit inside it leaves the tree
+/// unchanged. `None` when there is none.
+fn nested_digest(
+    loc: &Location,
+    index: &Path,
+    deadline: Instant,
+) -> Result<Option<String>, String> {
+    use sha2::{Digest, Sha256};
+    let listed = git_ok(loc, &["ls-files", "-s", "-z"], Index::Temp(index), deadline)?;
+    let mut links: Vec<&str> = listed
+        .split('\0')
+        .filter_map(|entry| {
+            let (meta, path) = entry.split_once('\t')?;
+            meta.starts_with("160000 ").then_some(path)
+        })
+        .collect();
+    if links.is_empty() {
+        return Ok(None);
+    }
+    links.sort_unstable();
+    let top = git_ok(
+        loc,
+        &["rev-parse", "--show-toplevel"],
+        Index::Default,
+        deadline,
+    )?;
+    let top = PathBuf::from(top.trim());
+    let mut hasher = Sha256::new();
+    let (mut files, mut bytes) = (0usize, 0u64);
+    let mut pending: Vec<PathBuf> = links.iter().map(|l| top.join(l)).collect();
+    while let Some(path) = pending.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let rel = path
+            .strip_prefix(&top)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        if meta.is_dir() {
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                hasher.update(format!("u {rel}\0").as_bytes());
+                continue;
+            };
+            let mut names: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != ".git"))
+                .collect();
+            names.sort();
+            hasher.update(format!("d {rel}\0").as_bytes());
+            pending.extend(names.into_iter().rev());
+        } else if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&path).unwrap_or_default();
+            hasher.update(format!("l {rel}\0{}\0", target.display()).as_bytes());
+        } else if meta.is_file() {
+            files += 1;
+            bytes += meta.len();
+            let content =
+                (files <= NESTED_FILES && bytes <= NESTED_BYTES && Instant::now() < deadline)
+                    .then(|| std::fs::read(&path).ok())
+                    .flatten();
+            match content {
+                Some(content) => {
+                    hasher.update(format!("f {rel}\0{}\0", content.len()).as_bytes());
+                    hasher.update(&content);
+                }
+                None => {
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .unwrap_or_default();
+                    hasher.update(
+                        format!("m {rel}\0{}\0{}\0", meta.len(), modified.as_nanos()).as_bytes(),
+                    );
+                }
+            }
+        }
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Some(digest))
 }
 
 /// Whether the tree `tree` holds, path by path, the version in `work` or in `head` (all three
