@@ -383,16 +383,7 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
         };
         let Some(rest) = rest.map(str::trim_start) else {
             // A line of its own that starts with `n/a:` answers too.
-            let w = split(l);
-            if let Some(n) = not_applicable_marker(&w).filter(|_| !w.is_empty()) {
-                out.push(ChecklistLine {
-                    mark: Mark::NotApplicable,
-                    crossings: Vec::new(),
-                    full: raw.trim().to_owned(),
-                    words: w[n..].to_vec(),
-                    line: shown(raw),
-                });
-            }
+            out.extend(not_applicable_line(raw, l));
             continue;
         };
         // Struck through, crossed out or pending is not done.
@@ -413,19 +404,7 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
         } else if let Some(r) = ["[n/a]", "[na]", "[-]"].into_iter().find_map(boxed) {
             (Mark::NotApplicable, r)
         } else {
-            let w: Vec<(String, String)> = split(rest);
-            match not_applicable_marker(&w) {
-                Some(n) if n > 0 => {
-                    out.push(ChecklistLine {
-                        mark: Mark::NotApplicable,
-                        crossings: Vec::new(),
-                        full: raw.trim().to_owned(),
-                        words: w[n..].to_vec(),
-                        line: shown(raw),
-                    });
-                }
-                _ => {}
-            }
+            out.extend(not_applicable_line(raw, rest));
             continue;
         };
         out.push(ChecklistLine {
@@ -442,6 +421,20 @@ fn checklist(message: &str) -> Vec<ChecklistLine> {
 /// The checklist lines of a message, as written (what [`AgentState::done_answers`] keeps).
 pub fn checklist_lines(message: &str) -> Vec<String> {
     checklist(message).into_iter().map(|l| l.full).collect()
+}
+
+/// A line without a box that starts with `n/a:` (the words after it name the item and the
+/// reason); `None` for any other.
+fn not_applicable_line(raw: &str, text: &str) -> Option<ChecklistLine> {
+    let w = split(text);
+    let n = not_applicable_marker(&w)?;
+    Some(ChecklistLine {
+        mark: Mark::NotApplicable,
+        crossings: Vec::new(),
+        full: raw.trim().to_owned(),
+        words: w[n..].to_vec(),
+        line: shown(raw),
+    })
 }
 
 /// Marks that cross a ticked line out.

@@ -60,6 +60,30 @@ pub struct HostFiles {
     pub markers: Vec<String>,
 }
 
+impl HostFiles {
+    /// From static tables, as a host adapter writes them.
+    pub fn from_tables(
+        patterns: &[(&[&str], &str)],
+        home: &[(&str, &str)],
+        names: &[&str],
+        markers: &[&str],
+    ) -> HostFiles {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        HostFiles {
+            patterns: patterns
+                .iter()
+                .map(|(p, what)| (owned(p), (*what).to_owned()))
+                .collect(),
+            home: home
+                .iter()
+                .map(|(p, what)| ((*p).to_owned(), (*what).to_owned()))
+                .collect(),
+            names: owned(names),
+            markers: owned(markers),
+        }
+    }
+}
+
 /// agentspec subcommands that change nothing: the governed agent may run them.
 const READ_ONLY_SUBCOMMANDS: &[&str] = &["check", "inspect", "explain", "schema", "help"];
 
@@ -1688,46 +1712,28 @@ mod tests {
     /// A host with its files where Claude Code keeps them (test data: the policy itself names
     /// no host).
     fn test_host() -> HostFiles {
-        let pair = |p: &[&str], what: &str| {
-            (
-                p.iter().map(|c| (*c).to_owned()).collect::<Vec<String>>(),
-                what.to_owned(),
-            )
-        };
-        HostFiles {
-            patterns: vec![
-                pair(&[".claude", "settings.json"], "the host's settings"),
-                pair(&[".claude", "settings.local.json"], "the host's settings"),
-                pair(&[".claude", "agents"], "the agent definitions"),
-                pair(&[".claude"], "the host's configuration"),
-                pair(&[".mcp.json"], "the project's MCP servers"),
+        HostFiles::from_tables(
+            &[
+                (&[".claude", "settings.json"], "the host's settings"),
+                (&[".claude", "settings.local.json"], "the host's settings"),
+                (&[".claude", "agents"], "the agent definitions"),
+                (&[".claude"], "the host's configuration"),
+                (&[".mcp.json"], "the project's MCP servers"),
             ],
-            home: vec![
-                (
-                    ".claude/settings.json".to_owned(),
-                    "the host's user settings".to_owned(),
-                ),
-                (
-                    ".claude".to_owned(),
-                    "the host's user configuration".to_owned(),
-                ),
-                (
-                    ".claude.json".to_owned(),
-                    "the host's MCP servers".to_owned(),
-                ),
+            &[
+                (".claude/settings.json", "the host's user settings"),
+                (".claude", "the host's user configuration"),
+                (".claude.json", "the host's MCP servers"),
             ],
-            names: [
+            &[
                 ".claude",
                 "settings.json",
                 "settings.local.json",
                 "agents",
                 "agent.md",
-            ]
-            .iter()
-            .map(|n| (*n).to_owned())
-            .collect(),
-            markers: vec![".claude".to_owned(), "disableAllHooks".to_owned()],
-        }
+            ],
+            &[".claude", "disableAllHooks"],
+        )
     }
     use super::*;
 

@@ -12,19 +12,8 @@ use crate::policy::decide::Action;
 /// settings (the hooks), agent definitions, commands, skills, hook scripts, MCP servers, and
 /// the same in the user's home folder.
 pub fn host_files() -> crate::policy::protect::HostFiles {
-    let owned = |pairs: &[(&[&str], &str)]| -> Vec<(Vec<String>, String)> {
-        pairs
-            .iter()
-            .map(|(p, what)| {
-                (
-                    p.iter().map(|c| (*c).to_owned()).collect(),
-                    (*what).to_owned(),
-                )
-            })
-            .collect()
-    };
-    crate::policy::protect::HostFiles {
-        patterns: owned(&[
+    crate::policy::protect::HostFiles::from_tables(
+        &[
             (
                 &[".claude", "settings.json"],
                 "Claude Code's settings (the hooks)",
@@ -44,8 +33,8 @@ pub fn host_files() -> crate::policy::protect::HostFiles {
                 &[".mcp.json"],
                 "the project's MCP servers, which Claude Code starts",
             ),
-        ]),
-        home: [
+        ],
+        &[
             (
                 ".claude/settings.json",
                 "Claude Code's user settings (the hooks)",
@@ -59,22 +48,16 @@ pub fn host_files() -> crate::policy::protect::HostFiles {
                 ".claude.json",
                 "Claude Code's user configuration (its MCP servers)",
             ),
-        ]
-        .iter()
-        .map(|(p, w)| ((*p).to_owned(), (*w).to_owned()))
-        .collect(),
-        names: [
+        ],
+        &[
             ".claude",
             "settings.json",
             "settings.local.json",
             "agents",
             "agent.md",
-        ]
-        .iter()
-        .map(|n| (*n).to_owned())
-        .collect(),
-        markers: vec![".claude".to_owned(), "disableAllHooks".to_owned()],
-    }
+        ],
+        &[".claude", "disableAllHooks"],
+    )
 }
 
 /// Tools that change files.
