@@ -10,7 +10,7 @@ pub fn schema_json(name: &str) -> Option<String> {
             serde_json::to_value(schemars::schema_for!(crate::model::inspect::Inspection)).ok()?
         }
         "event" => {
-            serde_json::to_value(schemars::schema_for!(crate::runner::replay::StreamEvent)).ok()?
+            serde_json::to_value(schemars::schema_for!(crate::host::events::StreamEvent)).ok()?
         }
         "decision" => {
             serde_json::to_value(schemars::schema_for!(crate::policy::decide::Decision)).ok()?

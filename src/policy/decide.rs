@@ -877,6 +877,16 @@ fn tool_gate_matches(gate: &Gate, tool: &str) -> bool {
     matches!(&gate.action, GateAction::Tool { rule } if rule.names_tool(tool))
 }
 
+/// The work-tree fingerprint an event carries, if any.
+pub fn event_work(event: &Event) -> Option<&WorkTree> {
+    match event {
+        Event::ToolRequested { work, .. }
+        | Event::ToolFinished { work, .. }
+        | Event::StopRequested { work, .. } => work.as_ref(),
+        _ => None,
+    }
+}
+
 /// The event, marked as run confined when it is a tool call and `confined` holds.
 pub fn with_confinement(event: Event, confined: bool) -> Event {
     match event {

@@ -649,7 +649,7 @@ pub fn plan(analysis: &Analysis, text: &str, cwd: &Path) -> Result<Option<Plan>,
 }
 
 /// What came of a performed command.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub command: String,
     /// Its exit code; `None` when it did not exit (a timeout, or it could not start).

@@ -23,10 +23,10 @@ pub(crate) fn doctor(settings: &Path) -> ExitCode {
         .and_then(|p| Config::load(&p).ok())
         .map(|c| c.claude_code)
         .unwrap_or_default();
-    let findings = crate::runner::install::doctor(settings, &project, &target);
+    let findings = crate::host::claude_code::install::doctor(settings, &project, &target);
     let mut text = String::new();
     let newest = crate::release::newest().version;
-    match crate::runner::install::installed_claude_version() {
+    match crate::host::claude_code::install::installed_claude_version() {
         Some(v) if v > newest => text.push_str(&format!(
             "WARN claude --version is {v}, newer than the newest release agentspec knows ({newest}): its predictions may be wrong for it; update agentspec\n"
         )),

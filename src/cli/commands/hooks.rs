@@ -6,7 +6,7 @@ use crate::cli::Status;
 use crate::cli::args::InstallArgs;
 
 pub(crate) fn install(args: &InstallArgs) -> ExitCode {
-    use crate::runner::install::{InstallOptions, SandboxChoice};
+    use crate::host::claude_code::install::{InstallOptions, SandboxChoice};
     let sandbox = if args.no_sandbox {
         SandboxChoice::Off
     } else if args.sandbox {
@@ -14,7 +14,7 @@ pub(crate) fn install(args: &InstallArgs) -> ExitCode {
     } else {
         SandboxChoice::Auto
     };
-    match crate::runner::install::install(&InstallOptions {
+    match crate::host::claude_code::install::install(&InstallOptions {
         bundle_dir: &args.bundle,
         settings_path: &args.settings,
         project: None,

@@ -125,14 +125,14 @@ fn run_hook(
             Some(dir) => dir,
             None => crate::runner::default_state_dir(&bundle).map_err(|e| e.to_string())?,
         };
-        let options = crate::runner::HookOptions {
+        let options = crate::engine::Options {
             bundle: bundle.clone(),
             state_dir,
             main_agent,
             confined,
             deadline,
         };
-        crate::runner::handle_hook(&input, &options).map_err(|e| e.to_string())
+        crate::host::claude_code::handle_hook(&input, &options).map_err(|e| e.to_string())
     });
     match result {
         Ok(Ok(reply)) => {
@@ -212,7 +212,7 @@ fn load_bundle(dir: &std::path::Path) -> Result<crate::policy::Bundle, ExitCode>
 }
 
 fn verify_audit(file: &std::path::Path) -> ExitCode {
-    match crate::runner::replay::verify_audit(file) {
+    match crate::runner::audit::verify_audit(file) {
         Ok(check) if check.problems.is_empty() => print(&format!(
             "{}: {} {}, chain intact, ends where the head record says\n",
             file.display(),
@@ -236,12 +236,12 @@ fn verify_audit(file: &std::path::Path) -> ExitCode {
 }
 
 fn run_replay(
-    bundle: &std::path::Path,
+    bundle_dir: &std::path::Path,
     agent: Option<&str>,
     file: &std::path::Path,
     format: ListFormat,
 ) -> ExitCode {
-    let bundle = match load_bundle(bundle) {
+    let bundle = match load_bundle(bundle_dir) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -252,13 +252,14 @@ fn run_replay(
             return Status::Failure.into();
         }
     };
-    let report = match crate::runner::replay::replay(&bundle, &text, agent) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("agentspec: {e}");
-            return Status::Failure.into();
-        }
-    };
+    let report =
+        match crate::host::claude_code::recording::replay(bundle_dir, &bundle, &text, agent) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                return Status::Failure.into();
+            }
+        };
     let out = match format {
         ListFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
         ListFormat::Human => {
@@ -315,17 +316,27 @@ fn run_replay(
     }
 }
 
-fn run_events(bundle: &std::path::Path) -> ExitCode {
-    let bundle = match load_bundle(bundle) {
+fn run_events(bundle_dir: &std::path::Path) -> ExitCode {
+    let bundle = match load_bundle(bundle_dir) {
         Ok(b) => b,
         Err(code) => return code,
+    };
+    let options = match crate::runner::default_state_dir(bundle_dir) {
+        Ok(state_dir) => crate::host::events::StreamOptions {
+            bundle: std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf()),
+            state_dir,
+        },
+        Err(e) => {
+            eprintln!("agentspec: {e}");
+            return Status::Failure.into();
+        }
     };
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("agentspec: cannot read standard input: {e}");
         return Status::Failure.into();
     }
-    print(&crate::runner::replay::stream(&bundle, &input)).into()
+    print(&crate::host::events::stream(&options, &bundle, &input)).into()
 }
 
 fn run_task(
@@ -372,21 +383,22 @@ fn run_task(
             return Status::Failure.into();
         }
     };
-    let options = crate::runner::install::InstallOptions {
+    let options = crate::host::claude_code::install::InstallOptions {
         bundle_dir: &absolute,
         settings_path: settings_file.path(),
         project: Some(&project),
         binary: None,
         main_agent: Some(agent),
-        sandbox: crate::runner::install::SandboxChoice::Auto,
+        sandbox: crate::host::claude_code::install::SandboxChoice::Auto,
     };
-    let prepared = match crate::runner::install::prepare(&options, serde_json::Map::new()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("agentspec: {e}");
-            return Status::Failure.into();
-        }
-    };
+    let prepared =
+        match crate::host::claude_code::install::prepare(&options, serde_json::Map::new()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("agentspec: {e}");
+                return Status::Failure.into();
+            }
+        };
     for w in &prepared.installed.warnings {
         eprintln!("agentspec: warning: {w}");
     }
@@ -397,7 +409,7 @@ fn run_task(
         eprintln!("agentspec: cannot write the settings file: {e}");
         return Status::Failure.into();
     }
-    let host = task::ClaudeCode {
+    let host = crate::host::claude_code::task::ClaudeCode {
         binary: claude,
         agent: agent.to_owned(),
         settings: settings_file.path().to_path_buf(),

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::confine::Confinement;
 use crate::policy::decide::Action;
+use crate::runner::confine::Confinement;
 
 /// What Claude Code keeps within the agent's reach and reads or runs outside its sandbox: the
 /// settings (the hooks), agent definitions, commands, skills, hook scripts, MCP servers, and
@@ -197,7 +197,7 @@ fn exclude_missing<'a>(
     project: &Path,
     names: impl Iterator<Item = &'a &'a str>,
 ) -> std::io::Result<()> {
-    let Some(layout) = super::confine::GitLayout::discover(project) else {
+    let Some(layout) = crate::runner::confine::GitLayout::discover(project) else {
         return Ok(());
     };
     let path = layout.common_dir.join("info").join("exclude");

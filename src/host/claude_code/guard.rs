@@ -10,13 +10,11 @@
 //! (and not branch tracking or remote URLs that `git push -u` and `git remote add` write);
 //! every file in git's hooks folder; the agentspec binary.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// What was seen, by file: a digest of the parts that count, or `absent`.
-pub type Fingerprint = BTreeMap<String, String>;
+use crate::runner::Fingerprint;
 
 /// The places to fingerprint.
 pub struct Guarded {
@@ -110,21 +108,6 @@ impl Guarded {
         }
         out
     }
-}
-
-/// The files whose fingerprint differs.
-pub fn changed(before: &Fingerprint, now: &Fingerprint) -> Vec<String> {
-    let mut out: Vec<String> = before
-        .iter()
-        .filter(|(path, digest)| now.get(*path) != Some(digest))
-        .map(|(path, _)| path.clone())
-        .collect();
-    out.extend(
-        now.keys()
-            .filter(|path| !before.contains_key(*path))
-            .cloned(),
-    );
-    out
 }
 
 fn key(path: &Path) -> String {
@@ -280,6 +263,7 @@ fn git_dir(project: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runner::changed;
 
     #[test]
     fn allow_rules_do_not_count_hooks_do() {

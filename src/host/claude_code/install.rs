@@ -264,7 +264,7 @@ pub fn sandbox_unavailable() -> Option<String> {
     }
     let missing: Vec<&str> = [("bwrap", "bubblewrap"), ("socat", "socat")]
         .iter()
-        .filter(|(program, _)| super::confine::find_program(program).is_none())
+        .filter(|(program, _)| crate::runner::confine::find_program(program).is_none())
         .map(|(_, package)| *package)
         .collect();
     if !missing.is_empty() {
@@ -273,7 +273,7 @@ pub fn sandbox_unavailable() -> Option<String> {
             missing.join(" and ")
         ));
     }
-    if super::confine::bubblewrap().is_none() {
+    if crate::runner::confine::bubblewrap().is_none() {
         return Some(
             "bubblewrap cannot make a sandbox on this machine (user namespaces are not allowed)"
                 .to_owned(),
@@ -287,7 +287,7 @@ pub fn sandbox_unavailable() -> Option<String> {
 fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallError> {
     let found = match given {
         None => std::env::current_exe().ok(),
-        Some(name) => super::confine::find_program(name),
+        Some(name) => crate::runner::confine::find_program(name),
     };
     let found = found.ok_or_else(|| InstallError::Read {
         path: PathBuf::from(given.unwrap_or("agentspec")),
@@ -311,7 +311,7 @@ fn gated(bundle: &Bundle) -> bool {
 /// the state folder.
 pub struct Prepared {
     pub settings: Map<String, Value>,
-    pub record: super::record::InstallRecord,
+    pub record: crate::runner::record::InstallRecord,
     pub installed: Installed,
 }
 
@@ -352,7 +352,7 @@ pub fn prepare(
         message: e.to_string(),
     })?;
     let binary = resolve_binary(options.binary)?;
-    let sha256 = super::record::file_sha256(&binary).map_err(|e| InstallError::Read {
+    let sha256 = crate::runner::record::file_sha256(&binary).map_err(|e| InstallError::Read {
         path: binary.clone(),
         message: e.to_string(),
     })?;
@@ -397,8 +397,8 @@ pub fn prepare(
         let path_dirs = std::env::var_os("PATH")
             .map(|p| std::env::split_paths(&p).collect())
             .unwrap_or_default();
-        let has = |p: &str| super::confine::find_program(p).is_some();
-        super::confine::Confinement::new(&super::confine::Inputs {
+        let has = |p: &str| crate::runner::confine::find_program(p).is_some();
+        crate::runner::confine::Confinement::new(&crate::runner::confine::Inputs {
             project: &project,
             bundle: &bundle_abs,
             state_dir: &state_dir,
@@ -414,12 +414,12 @@ pub fn prepare(
         // Scripts in the project that Claude Code's hooks run (outside the sandbox): the
         // agent's commands may not change them.
         let mut layers: Vec<Value> = vec![Value::Object(settings.clone())];
-        for path in super::claude::settings_layers(&project, home.as_deref(), None) {
+        for path in super::settings::settings_layers(&project, home.as_deref(), None) {
             if let Ok(Some(v)) = read_json(&path) {
                 layers.push(v);
             }
         }
-        let scripts = super::claude::hook_scripts(&layers, &c.project);
+        let scripts = super::settings::hook_scripts(&layers, &c.project);
         for script in &scripts {
             if !c.read_only.contains(script) {
                 c.read_only.push(script.clone());
@@ -437,21 +437,21 @@ pub fn prepare(
         }
     }
     if let Some(c) = &confinement {
-        super::claude::merge_sandbox(&mut settings, c);
+        super::settings::merge_sandbox(&mut settings, c);
         c.prepare().map_err(|e| InstallError::Write {
             path: project.clone(),
             message: format!("cannot prepare git's files for the sandbox: {e}"),
         })?;
-        if let Some(layout) = super::confine::GitLayout::discover(&project) {
+        if let Some(layout) = crate::runner::confine::GitLayout::discover(&project) {
             // What is in progress now is the user's, started before the agent could write.
-            super::confine::record_in_progress(&state_dir, &layout).map_err(|e| {
+            crate::runner::confine::record_in_progress(&state_dir, &layout).map_err(|e| {
                 InstallError::Write {
                     path: state_dir.clone(),
                     message: e.to_string(),
                 }
             })?;
         }
-        if let Err(e) = super::claude::exclude_stand_ins(&project) {
+        if let Err(e) = super::settings::exclude_stand_ins(&project) {
             warnings.push(format!(
                 "cannot keep the sandbox's stand-ins out of `git add -A` ({e})"
             ));
@@ -466,14 +466,14 @@ pub fn prepare(
             "no --main-agent: only subagents the bundle names are governed; the main session is not".to_owned(),
         );
     }
-    let record = super::record::InstallRecord {
+    let record = crate::runner::record::InstallRecord {
         binary: binary.clone(),
         sha256,
         settings: std::path::absolute(options.settings_path)
             .unwrap_or_else(|_| options.settings_path.to_path_buf()),
         confinement,
     };
-    super::record::write(&state_dir, &record).map_err(|e| InstallError::Write {
+    crate::runner::record::write(&state_dir, &record).map_err(|e| InstallError::Write {
         path: state_dir.clone(),
         message: e.to_string(),
     })?;
@@ -775,7 +775,7 @@ fn entry_findings(entry: &Value, project: &Path) -> Vec<Finding> {
             state.display()
         ))),
     }
-    let record = match super::record::read(&state) {
+    let record = match crate::runner::record::read(&state) {
         Ok(Some(r)) => r,
         Ok(None) => {
             out.push(fail(format!(
@@ -790,7 +790,7 @@ fn entry_findings(entry: &Value, project: &Path) -> Vec<Finding> {
         }
     };
     if Path::new(binary).is_file() {
-        match super::record::file_sha256(Path::new(binary)) {
+        match crate::runner::record::file_sha256(Path::new(binary)) {
             Ok(sha) if sha == record.sha256 => {}
             Ok(_) => out.push(fail(format!(
                 "{binary} changed since `agentspec hooks install` (another build or version): every action is blocked until you run `agentspec hooks install` again"
@@ -806,8 +806,8 @@ fn entry_findings(entry: &Value, project: &Path) -> Vec<Finding> {
     match (&record.confinement, confined) {
         (Some(c), true) => {
             let home = std::env::var_os("HOME").map(PathBuf::from);
-            let layers = super::claude::settings_layers(project, home.as_deref(), Some(&record.settings));
-            match super::claude::sandbox_in_effect(&layers, c) {
+            let layers = super::settings::settings_layers(project, home.as_deref(), Some(&record.settings));
+            match super::settings::sandbox_in_effect(&layers, c) {
                 Ok(view) if view.excluded.is_empty() => out.push(Finding {
                     ok: true,
                     message: "confined: Claude Code's sandbox keeps the agent's commands from writing git's refs, hooks and configuration and agentspec's files, and hides the credentials that publish".to_owned(),
