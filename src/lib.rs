@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod diagnostics;
+pub mod dialect;
 pub mod discover;
 pub mod engine;
 pub mod fix;

@@ -218,7 +218,9 @@ impl Facts {
                 .iter()
                 .enumerate()
                 .filter(|(i, r)| {
-                    matches!(r.check, Check::Project(_)) && c.settings.rules[*i].is_some()
+                    matches!(r.check, Check::Project(_))
+                        && c.settings.rules[*i].is_some()
+                        && r.meta.checks(crate::dialect::of_path(&c.source.path))
                 })
                 .map(|(i, _)| i)
                 .collect(),
@@ -315,7 +317,9 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     });
     let mut diagnostics = Vec::new();
     {
+        let dialect = crate::dialect::of_path(&source.path);
         let cx = FileContext {
+            dialect,
             source: &source,
             doc: &doc,
             spec: &spec,
@@ -323,8 +327,11 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             tree: input.tree.as_deref(),
             continuation: continuation.as_ref(),
         };
+        // Each rule checks the file kinds it names.
         for (i, rule) in RULES.iter().enumerate() {
-            if let (Check::File(check), Some(_)) = (rule.check, settings.rules[i]) {
+            if let (Check::File(check), Some(_)) = (rule.check, settings.rules[i])
+                && rule.meta.checks(dialect)
+            {
                 check(&cx, &mut diagnostics);
             }
         }

@@ -152,6 +152,26 @@ pub const LEGACY_TOOLS: &[(&str, &str)] = &[
 /// stay legacy names without a safe fix until measured.
 pub const LEGACY_ALIASES: &[&str] = &["Task", "KillShell", "KillBash"];
 
+/// The tool a name resolves to at run time: a legacy alias's current tool (`Task` is
+/// `Agent`), any other name itself. The one table the linter, `inspect` and the runner use.
+pub fn current_name(name: &str) -> &str {
+    if !LEGACY_ALIASES.contains(&name) {
+        return name;
+    }
+    LEGACY_TOOLS
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, new)| new)
+}
+
+/// The legacy aliases as `(old, current)` pairs, for a host adapter to hand to the engine.
+pub fn tool_aliases() -> Vec<(String, String)> {
+    LEGACY_ALIASES
+        .iter()
+        .map(|old| ((*old).to_owned(), current_name(old).to_owned()))
+        .collect()
+}
+
 /// Names the runtime has retired: they grant nothing (measured, both releases).
 pub const RETIRED_TOOLS: &[&str] = &[
     "TaskOutput",
@@ -233,33 +253,6 @@ pub const MEMORY_SCOPES: &[&str] = &["user", "project", "local"];
 
 pub const ISOLATION_MODES: &[&str] = &["worktree", "remote"];
 
-/// The frontmatter keys Claude Code reads in an agent file.
-pub const FRONTMATTER_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "tools",
-    "disallowedTools",
-    "model",
-    "permissionMode",
-    "maxTurns",
-    "skills",
-    "mcpServers",
-    "hooks",
-    "memory",
-    "background",
-    "effort",
-    "isolation",
-    "color",
-    "initialPrompt",
-    "omitClaudeMd",
-    "experimental",
-    "autoCompactWindow",
-    "observer",
-    "observerMessage",
-    "observeToolResults",
-    "observeSubagents",
-];
-
 /// Skill keys that mean nothing in an agent file.
 pub const SKILL_TOOL_KEYS: &[&str] = &["allowed-tools", "allowedTools"];
 
@@ -300,7 +293,7 @@ mod tests {
             Some("WebFetch")
         );
         assert_eq!(
-            did_you_mean("disallowed-tools", FRONTMATTER_KEYS.iter().copied()),
+            did_you_mean("disallowed-tools", ["tools", "disallowedTools"].into_iter()),
             Some("disallowedTools")
         );
         assert_eq!(did_you_mean("zzzzzz", TOOLS.iter().copied()), None);

@@ -438,15 +438,16 @@ fn hover_completion_and_symbols() {
 
     // Every key Claude Code reads has its documentation, the same as `check` accepts it.
     let mut keys_doc = String::from("---\n");
-    for key in agentspec::vocab::FRONTMATTER_KEYS {
+    let keys: Vec<&str> = agentspec::dialect::claude_agent::DIALECT.keys().collect();
+    for key in &keys {
         keys_doc.push_str(&format!("{key}: x\n"));
     }
     keys_doc.push_str("---\n");
     let keys_uri = file_uri(&root.join(".claude/agents/keys.md"));
     client.open(&keys_uri, &keys_doc);
     client.diagnostics(&keys_uri);
-    assert_eq!(agentspec::vocab::FRONTMATTER_KEYS.len(), 23);
-    for (line, key) in agentspec::vocab::FRONTMATTER_KEYS.iter().enumerate() {
+    assert_eq!(keys.len(), 23);
+    for (line, key) in keys.iter().enumerate() {
         let hover = client.hover(&keys_uri, line as u32 + 1, 1);
         assert!(
             hover.starts_with(&format!("**{key}**\n\n")),

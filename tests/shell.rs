@@ -325,7 +325,7 @@ const TABLE: &[(&str, &str)] = &[
     ("unset GIT_CONFIG_COUNT; git status", "opaque"),
     ("env -u GIT_CONFIG_COUNT git status", "opaque"),
     ("export GIT_CONFIG_KEY_0=x", "opaque"),
-    ("unset CLAUDE_CODE_SESSION_ID", "opaque"),
+    ("unset GIT_EXEC_PATH", "opaque"),
     ("git config alias.ci commit", "opaque"),
     ("git config --global alias.ci 'commit -m x'", "opaque"),
     ("git -c alias.ci=commit ci -m x", "opaque"),

@@ -129,6 +129,11 @@ pub trait Host {
         home: Option<&Path>,
         binary: Option<&Path>,
     ) -> Fingerprint;
+    /// Old tool names the host still accepts, with the tool each names: `(old, current)`.
+    fn tool_aliases(&self) -> Vec<(String, String)>;
+    /// The environment variables by which the host tells the agent's processes which session
+    /// they belong to (agentspec's git hooks read them): a command may not change them.
+    fn session_variables(&self) -> &[&str];
 }
 
 /// Where the engine keeps its state and what governs the session.
@@ -348,7 +353,7 @@ pub fn handle(
     };
     let main = options.main_agent.as_deref().filter(|_| subagent);
     let names: Vec<&str> = agent.as_deref().into_iter().chain(main).collect();
-    let bundle = match env.load_bundle(options, &names) {
+    let mut bundle = match env.load_bundle(options, &names) {
         Ok(bundle) => bundle,
         Err(e) if pinned.is_some() => return Err(RunnerError::PolicyChanged(e.to_string())),
         Err(e) => return Err(e.into()),
@@ -362,6 +367,15 @@ pub fn handle(
             &bundle.digest[..bundle.digest.len().min(12)]
         )));
     }
+    // One name per tool: the host's old names are mapped in the rules and in the events alike.
+    let aliases = host.tool_aliases();
+    for policy in bundle.agents.values_mut() {
+        policy.rename_tools(&aliases);
+    }
+    let current = |tool: String| match aliases.iter().find(|(old, _)| *old == tool) {
+        Some((_, new)) => new.clone(),
+        None => tool,
+    };
     let policy = agent.as_ref().and_then(|a| bundle.agents.get(a));
     let parent = main.and_then(|m| bundle.agents.get(m));
     let revision = bundle.manifest.revision.clone();
@@ -406,10 +420,36 @@ pub fn handle(
         }
         _ => (false, None),
     };
-    let event = call
-        .event
-        .clone()
-        .map(|e| decide::with_confinement(e, confined));
+    let event = call.event.clone().map(|e| match e {
+        Event::ToolRequested {
+            tool,
+            action,
+            work,
+            confined,
+        } => Event::ToolRequested {
+            tool: current(tool),
+            action,
+            work,
+            confined,
+        },
+        Event::ToolFinished {
+            tool,
+            action,
+            success,
+            summary,
+            work,
+            background,
+        } => Event::ToolFinished {
+            tool: current(tool),
+            action,
+            success,
+            summary,
+            work,
+            background,
+        },
+        other => other,
+    });
+    let event = event.map(|e| decide::with_confinement(e, confined));
     // A file tool's path with its symbolic links followed: a link to `.git/refs/heads` makes a
     // Write to `link/main` a write of a branch.
     let event = event.map(|e| match e {
@@ -595,6 +635,23 @@ pub fn handle(
                 })
             {
                 refused = Some(self_protection(reason));
+            }
+            if refused.is_none()
+                && !sandboxed_only
+                && let Event::ToolRequested {
+                    action: Action::Shell { command },
+                    ..
+                } = &event
+                && let Some(name) = crate::policy::shell::analyze(command)
+                    .variables
+                    .iter()
+                    .find(|v| host.session_variables().contains(&v.as_str()))
+            {
+                // Outside the sandbox, agentspec's git hooks are what refuses a commit the
+                // command hides; they tell the session by these variables.
+                refused = Some(self_protection(format!(
+                    "the command changes `{name}`, by which agentspec's git hooks tell which session runs git"
+                )));
             }
             if refused.is_none()
                 && decide::event_work(&event).is_none()

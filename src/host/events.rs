@@ -81,6 +81,14 @@ impl Host for Events {
     ) -> Fingerprint {
         crate::host::claude_code::ClaudeCode.fingerprint(project, home, binary)
     }
+
+    fn tool_aliases(&self) -> Vec<(String, String)> {
+        crate::host::claude_code::ClaudeCode.tool_aliases()
+    }
+
+    fn session_variables(&self) -> &[&str] {
+        crate::host::claude_code::SESSION_VARIABLES
+    }
 }
 
 /// Where `run events` keeps the sessions of a bundle.

@@ -148,7 +148,7 @@ fn key_doc(key: &str) -> String {
             "**{key}**\n\nA skill key: Claude Code ignores it in an agent file. Agents list their tools in `tools`."
         );
     }
-    let hint = vocab::did_you_mean(key, vocab::FRONTMATTER_KEYS.iter().copied())
+    let hint = vocab::did_you_mean(key, crate::dialect::claude_agent::DIALECT.keys())
         .map(|s| format!(" Did you mean `{s}`?"))
         .unwrap_or_default();
     format!("**{key}**\n\nClaude Code does not read this key.{hint}")
@@ -191,21 +191,17 @@ pub fn hover(text: &str, offset: usize, lines: &Lines) -> Option<Hover> {
     })
 }
 
+/// The values completion offers for a field, with a summary when there is one: the field
+/// table's values.
 fn values_for(key: &str) -> Option<Vec<(&'static str, Option<&'static str>)>> {
+    use crate::dialect::Values;
     let plain = |list: &[&'static str]| list.iter().map(|v| (*v, None)).collect();
-    Some(match key {
-        "tools" | "disallowedTools" => vocab::TOOL_SUMMARIES
-            .iter()
-            .map(|(t, s)| (*t, Some(*s)))
-            .collect(),
-        "model" => plain(vocab::MODEL_ALIASES),
-        "permissionMode" => plain(vocab::PERMISSION_MODES),
-        "color" => plain(vocab::COLORS),
-        "effort" => plain(vocab::EFFORTS),
-        "memory" => plain(vocab::MEMORY_SCOPES),
-        "isolation" => plain(vocab::ISOLATION_MODES),
-        "background" | "omitClaudeMd" => plain(&["true", "false"]),
-        _ => return None,
+    let field = crate::dialect::claude_agent::DIALECT.field(key)?;
+    Some(match field.values {
+        Values::Tools(tools) => tools.iter().map(|(t, s)| (*t, Some(*s))).collect(),
+        Values::OneOf(list) | Values::Suggested(list) => plain(list),
+        Values::Boolean => plain(&["true", "false"]),
+        Values::Any => return None,
     })
 }
 
@@ -225,8 +221,8 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
         .filter_map(top_level_key)
         .collect();
     if !before.contains(':') && !before.starts_with([' ', '\t', '-']) {
-        return vocab::FRONTMATTER_KEYS
-            .iter()
+        return crate::dialect::claude_agent::DIALECT
+            .keys()
             .filter(|k| !present.contains(k))
             .map(|key| CompletionItem {
                 label: (*key).to_owned(),

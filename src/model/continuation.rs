@@ -9,7 +9,6 @@
 
 use crate::parse::yaml::{self, Node, Value};
 use crate::source::Span;
-use crate::vocab;
 
 /// The roles of an example conversation (`user: "..."`, `assistant: "..."`).
 const ROLES: &[&str] = &["user", "assistant", "human"];
@@ -118,7 +117,7 @@ pub fn find(text: &str, content: Span, known: &[String]) -> Option<Continuation>
     let value = Span::new(value_start, value_start + value_text.len());
 
     // The description YAML reads: its line and the indented (or blank) lines that follow.
-    let is_key = |k: &str| vocab::FRONTMATTER_KEYS.contains(&k) || known.iter().any(|x| x == k);
+    let is_key = |k: &str| crate::dialect::claude_agent::is_key(k) || known.iter().any(|x| x == k);
     let mut value_end = index;
     let mut first_lost = None;
     for (i, (_, line, _)) in lines.iter().enumerate().skip(index + 1) {

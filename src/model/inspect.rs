@@ -74,7 +74,7 @@ pub fn inspect(path: &str, spec: &AgentSpec) -> Inspection {
                 key: f.key.value.clone(),
                 value: to_json(&f.value),
                 span: f.value.span,
-                known: vocab::FRONTMATTER_KEYS.contains(&f.key.value.as_str()),
+                known: crate::dialect::claude_agent::is_key(&f.key.value),
             })
             .collect(),
         tools: effective_tools(spec),
@@ -109,7 +109,7 @@ pub fn effective_tools(spec: &AgentSpec) -> EffectiveTools {
         .iter()
         .flat_map(|l| &l.entries)
         .filter(|e| e.syntax_error.is_none())
-        .map(|e| canonical_name(&e.name).to_owned())
+        .map(|e| vocab::current_name(&e.name).to_owned())
         .collect();
     let mut allowed = Vec::new();
     let mut unresolved = Vec::new();
@@ -135,13 +135,6 @@ pub fn effective_tools(spec: &AgentSpec) -> EffectiveTools {
     }
 }
 
-fn canonical_name(name: &str) -> &str {
-    match name {
-        "Task" => "Agent",
-        other => other,
-    }
-}
-
 fn collect_allowed(
     list: &ToolList,
     removed: &[String],
@@ -163,7 +156,7 @@ fn collect_allowed(
             unresolved.push(entry.raw.clone());
             continue;
         }
-        let name = canonical_name(&entry.name);
+        let name = vocab::current_name(&entry.name);
         if removed.iter().any(|r| r == name) {
             continue;
         }

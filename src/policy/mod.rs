@@ -68,6 +68,33 @@ pub struct AgentPolicy {
     pub checks: DoneChecks,
 }
 
+impl AgentPolicy {
+    /// Renames the tools its rules name, as the host's `aliases` say (`(old, new)`): a host
+    /// that still accepts an old tool name maps it here and in its events alike, so that a
+    /// rule and a call name one tool one way.
+    pub fn rename_tools(&mut self, aliases: &[(String, String)]) {
+        let rename = |tool: &mut String| {
+            if let Some((_, new)) = aliases.iter().find(|(old, _)| old == tool) {
+                tool.clone_from(new);
+            }
+        };
+        for rule in self
+            .tools
+            .allow
+            .iter_mut()
+            .chain(self.tools.deny.iter_mut())
+        {
+            rename(&mut rule.tool);
+        }
+        self.tools.removed.iter_mut().for_each(rename);
+        for gate in self.protocol.iter_mut().flat_map(|p| p.gates.iter_mut()) {
+            if let GateAction::Tool { rule } = &mut gate.action {
+                rename(&mut rule.tool);
+            }
+        }
+    }
+}
+
 /// Where the policy came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,9 +1,10 @@
 //! Permission rules (`Tool` or `Tool(specifier)`) and the one matcher the linter, the compiler
-//! and the runner share, with Claude Code's semantics: `*` in a specifier matches any text;
-//! `prefix *` also matches `prefix` alone (the space is a word boundary); the old suffix form
-//! `prefix:*` means `prefix *`. Tool names: `Agent` and its old name `Task` are one tool;
-//! `mcp__server` and `mcp__server__*` cover every tool of the server; in a gate's tool name
-//! `*` matches any text (`mcp__*__*commit*`).
+//! and the runner share: `*` in a specifier matches any text; `prefix *` also matches `prefix`
+//! alone (the space is a word boundary); the old suffix form `prefix:*` means `prefix *`. Tool
+//! names are compared as written (a host's old names for a tool are mapped before they get
+//! here: [`crate::policy::AgentPolicy::rename_tools`]); `mcp__server` and `mcp__server__*`
+//! cover every tool of the server; in a gate's tool name `*` matches any text
+//! (`mcp__*__*commit*`).
 
 use super::PermissionRule;
 
@@ -69,10 +70,6 @@ impl PermissionRule {
     }
 }
 
-fn canonical_tool(name: &str) -> &str {
-    if name == "Task" { "Agent" } else { name }
-}
-
 /// `mcp__server__tool` as (server, tool); `mcp__server` as (server, None).
 fn mcp_parts(name: &str) -> Option<(&str, Option<&str>)> {
     let rest = name.strip_prefix("mcp__")?;
@@ -84,7 +81,6 @@ fn mcp_parts(name: &str) -> Option<(&str, Option<&str>)> {
 
 /// Whether the rule's tool part `pattern` names the concrete tool `tool`.
 pub fn tool_matches(pattern: &str, tool: &str) -> bool {
-    let (pattern, tool) = (canonical_tool(pattern), canonical_tool(tool));
     if pattern == "*" || pattern == tool {
         return true;
     }
@@ -99,7 +95,6 @@ pub fn tool_matches(pattern: &str, tool: &str) -> bool {
 
 /// Whether the tool part `mine` names every tool `theirs` names.
 fn tool_covers(mine: &str, theirs: &str) -> bool {
-    let (mine, theirs) = (canonical_tool(mine), canonical_tool(theirs));
     if mine == theirs {
         return true;
     }
@@ -231,13 +226,13 @@ mod tests {
         assert!(covers("mcp__github", "mcp__github__create_issue"));
         assert!(!covers("mcp__github__create_issue", "mcp__github"));
         assert!(!covers("mcp__github__*", "mcp__gitlab__x"));
-        assert!(covers("Agent", "Task"));
+        assert!(!covers("Agent", "Task"), "old names are the host's to map");
         assert!(covers("*", "Bash"));
     }
 
     #[test]
     fn tool_names() {
-        assert!(tool_matches("Agent", "Task"));
+        assert!(!tool_matches("Agent", "Task"));
         assert!(tool_matches("mcp__github", "mcp__github__create_pr"));
         assert!(tool_matches("mcp__github__*", "mcp__github__create_pr"));
         assert!(!tool_matches("mcp__github__x", "mcp__github__create_pr"));

@@ -1192,7 +1192,7 @@ impl Context<'_> {
         })
     }
 
-    /// Running agentspec itself: only Claude Code calls the hook.
+    /// Running agentspec itself: only the host calls the hook.
     fn runs_agentspec(&self, command: &shell::Command, program: &str, args: &[Word]) -> Agentspec {
         let argv0 = command.argv.first().map(|w| w.text.as_str()).unwrap_or("");
         let is_binary = program.eq_ignore_ascii_case("agentspec")
@@ -1709,30 +1709,30 @@ fn installs_git_hooks(program: &str, args: &[Word]) -> Option<String> {
 #[cfg(test)]
 mod tests {
 
-    /// A host with its files where Claude Code keeps them (test data: the policy itself names
-    /// no host).
+    /// A host with its configuration in `.hostcfg/` (test data: the policy itself names no
+    /// host; each host adapter hands its own tables in).
     fn test_host() -> HostFiles {
         HostFiles::from_tables(
             &[
-                (&[".claude", "settings.json"], "the host's settings"),
-                (&[".claude", "settings.local.json"], "the host's settings"),
-                (&[".claude", "agents"], "the agent definitions"),
-                (&[".claude"], "the host's configuration"),
+                (&[".hostcfg", "settings.json"], "the host's settings"),
+                (&[".hostcfg", "settings.local.json"], "the host's settings"),
+                (&[".hostcfg", "agents"], "the agent definitions"),
+                (&[".hostcfg"], "the host's configuration"),
                 (&[".mcp.json"], "the project's MCP servers"),
             ],
             &[
-                (".claude/settings.json", "the host's user settings"),
-                (".claude", "the host's user configuration"),
-                (".claude.json", "the host's MCP servers"),
+                (".hostcfg/settings.json", "the host's user settings"),
+                (".hostcfg", "the host's user configuration"),
+                (".hostcfg.json", "the host's MCP servers"),
             ],
             &[
-                ".claude",
+                ".hostcfg",
                 "settings.json",
                 "settings.local.json",
                 "agents",
                 "agent.md",
             ],
-            &[".claude", "disableAllHooks"],
+            &[".hostcfg", "disableAllHooks"],
         )
     }
     use super::*;
@@ -1760,7 +1760,7 @@ mod tests {
                     "diff --git a/src/x.rs b/src/x.rs\n--- a/src/x.rs\n+++ b/src/x.rs\n".into(),
                 ),
                 "/p/src/settings.patch" => {
-                    Some("--- a/.claude/settings.json\n+++ b/.claude/settings.json\n".into())
+                    Some("--- a/.hostcfg/settings.json\n+++ b/.hostcfg/settings.json\n".into())
                 }
                 "/p/src/link.patch" => Some("diff --git a/ab b/ab\nnew file mode 120000\n".into()),
                 _ => None,
@@ -1795,34 +1795,34 @@ mod tests {
     fn writers_named_in_options_and_scripts() {
         // Found by the second adversarial review.
         for attack in [
-            "git log -1 --format=tformat:x --output=../.claude/settings.json",
-            "git diff --output ../.claude/settings.local.json",
+            "git log -1 --format=tformat:x --output=../.hostcfg/settings.json",
+            "git diff --output ../.hostcfg/settings.local.json",
             "git log -1 --output=/home/u/.local/state/agentspec/abc/s.session.json",
-            "git format-patch -1 -o ../.claude/agents",
+            "git format-patch -1 -o ../.hostcfg/agents",
             "git archive -o ../.agentspec/bundle/manifest.json HEAD",
-            "git checkout-index -a --prefix=../.claude/",
+            "git checkout-index -a --prefix=../.hostcfg/",
             "git init ..",
             "cd .. && git init --template=/tmp/t",
             "git -C .. init",
-            "git -C .. checkout -- .claude/settings.json",
-            "git --work-tree=../.claude restore -s HEAD -- .",
+            "git -C .. checkout -- .hostcfg/settings.json",
+            "git --work-tree=../.hostcfg restore -s HEAD -- .",
             "GIT_WORK_TREE=.. git checkout HEAD -- .",
             "git config user.email a@b.c",
             "git config --global core.pager cat",
             "git config set user.name x",
             "git config -f ../.git/config core.hooksPath x",
-            "sed -n 'w ../.claude/settings.json' a.txt",
-            "sed -n 's/a/b/w ../.claude/settings.json' a.txt",
-            "cd ../.claude && sed -n 'w settings.json' /p/a.txt",
-            "awk '{print > \"../.claude/settings.json\"}' a.txt",
+            "sed -n 'w ../.hostcfg/settings.json' a.txt",
+            "sed -n 's/a/b/w ../.hostcfg/settings.json' a.txt",
+            "cd ../.hostcfg && sed -n 'w settings.json' /p/a.txt",
+            "awk '{print > \"../.hostcfg/settings.json\"}' a.txt",
             "awk \"{print > \\\"$HOME/.gitconfig\\\"}\" a.txt",
-            "sort -o../.claude/settings.json a.txt",
+            "sort -o../.hostcfg/settings.json a.txt",
             "sort a.txt --output=../agentspec.toml",
-            "find . -fprint ../.claude/settings.json",
-            "find . -name '*.txt' -fprint ../.claude/settings.json",
-            "unzip -o x.zip -d ../.claude",
+            "find . -fprint ../.hostcfg/settings.json",
+            "find . -name '*.txt' -fprint ../.hostcfg/settings.json",
+            "unzip -o x.zip -d ../.hostcfg",
             "unzip x.zip -d..",
-            "7z x a.7z -o../.claude",
+            "7z x a.7z -o../.hostcfg",
         ] {
             assert!(shell(attack).is_some(), "{attack}");
         }
@@ -1848,14 +1848,14 @@ mod tests {
         // Found by the third adversarial review: a hard link is a second name that writes
         // reach, and a crafted index or commit brings in any content.
         for attack in [
-            "cp -l ../.claude/settings.json x",
+            "cp -l ../.hostcfg/settings.json x",
             "cp --link /home/u/.local/state/agentspec/abc/s.session.json /tmp/s",
-            "cp -al ../.claude /tmp/c",
-            "cp -rl ../.claude /tmp/c",
-            "cp -s ../.claude/settings.json x",
-            "cp -l -t /tmp ../.claude/agents/a.md",
-            "link ../.claude/settings.json x",
-            "rsync -a --link-dest=../.claude src/ /tmp/d",
+            "cp -al ../.hostcfg /tmp/c",
+            "cp -rl ../.hostcfg /tmp/c",
+            "cp -s ../.hostcfg/settings.json x",
+            "cp -l -t /tmp ../.hostcfg/agents/a.md",
+            "link ../.hostcfg/settings.json x",
+            "rsync -a --link-dest=../.hostcfg src/ /tmp/d",
             "git checkout-index -a -f",
             "git checkout-index --all --force",
             "git update-index --index-info < i.txt && git checkout-index -f -a",
@@ -1870,7 +1870,7 @@ mod tests {
             "git checkout \"$C\"",
             // Found by the fourth review: paths from input, archives that write anywhere,
             // pathspecs, patches placed elsewhere, the other side of a revert.
-            "echo ../.claude/settings.json | xargs ln -t /tmp/x",
+            "echo ../.hostcfg/settings.json | xargs ln -t /tmp/x",
             "xargs cp -l -t /tmp/x < list.txt",
             "echo a b | xargs link",
             "git ls-files -m | xargs git checkout --",
@@ -1886,8 +1886,8 @@ mod tests {
             "git restore ':(glob)**/*.md'",
             "git restore --source=HEAD~1 --pathspec-from-file=l.txt",
             "cd .. && git checkout -- '*backend*'",
-            "git apply --directory=.claude/agents p1.patch",
-            "patch -d ../.claude/agents -p1 -i /p/src/ok.patch",
+            "git apply --directory=.hostcfg/agents p1.patch",
+            "patch -d ../.hostcfg/agents -p1 -i /p/src/ok.patch",
             "git revert -n -m 2 stashlike",
         ] {
             assert!(shell(attack).is_some(), "{attack}");
@@ -1911,7 +1911,7 @@ mod tests {
             "git checkout -- 'lib/*.rs'",
             "patch -d lib -p1 -i /p/src/ok.patch",
             "find . -name \"*.py\" -not -path \"./.git/*\"",
-            "find .. -path '*/.claude/*'",
+            "find .. -path '*/.hostcfg/*'",
         ] {
             assert_eq!(shell(honest), None, "{honest}");
         }
@@ -1919,15 +1919,15 @@ mod tests {
 
     #[test]
     fn covers_inside_and_holding() {
-        let root = Path::new("/p/.claude/agents");
+        let root = Path::new("/p/.hostcfg/agents");
         assert!(covers(
-            Path::new("/p/.claude/agents/a.md"),
+            Path::new("/p/.hostcfg/agents/a.md"),
             root,
             Touch::Write
         ));
-        assert!(!covers(Path::new("/p/.claude"), root, Touch::Write));
-        assert!(covers(Path::new("/p/.claude"), root, Touch::Remove));
-        assert!(covers(Path::new("/p/.c*"), root, Touch::Remove));
+        assert!(!covers(Path::new("/p/.hostcfg"), root, Touch::Write));
+        assert!(covers(Path::new("/p/.hostcfg"), root, Touch::Remove));
+        assert!(covers(Path::new("/p/.h*"), root, Touch::Remove));
         assert!(!covers(Path::new("/p/src"), root, Touch::Remove));
     }
 
@@ -1970,23 +1970,23 @@ mod tests {
         }
         // A pattern a formatter expands below the project's root can reach the settings.
         assert!(shell("cd .. && npx prettier --write '**/*.json'").is_some());
-        assert!(shell("sed -i 's/x/y/' ../.claude/settings.json").is_some());
+        assert!(shell("sed -i 's/x/y/' ../.hostcfg/settings.json").is_some());
     }
 
     #[test]
     fn writes_and_removals() {
-        assert!(shell("echo {} > ../.claude/settings.json").is_some());
-        assert!(shell("cd .. && rm -rf .claude").is_some());
+        assert!(shell("echo {} > ../.hostcfg/settings.json").is_some());
+        assert!(shell("cd .. && rm -rf .hostcfg").is_some());
         assert!(shell("rm -rf ..").is_some());
-        assert!(shell("cp x.json ../.claude/settings.local.json").is_some());
-        assert!(shell("cp settings.json ../.claude/").is_some());
-        assert!(shell("sed -i s/a/b/ /p/.claude/agents/a.md").is_some());
+        assert!(shell("cp x.json ../.hostcfg/settings.local.json").is_some());
+        assert!(shell("cp settings.json ../.hostcfg/").is_some());
+        assert!(shell("sed -i s/a/b/ /p/.hostcfg/agents/a.md").is_some());
         assert!(shell("git config core.hooksPath /dev/null").is_some());
         assert!(shell("rm -rf ~/.local/state/agentspec").is_some());
-        assert!(shell("echo x > $HOME/.claude/settings.json").is_some());
+        assert!(shell("echo x > $HOME/.hostcfg/settings.json").is_some());
         assert!(shell("agentspec run hook --bundle b < e.json").is_some());
         assert!(shell("/tmp/x run hook --bundle b").is_some());
-        assert!(shell("python3 -c \"open('.claude/settings.json','w')\"").is_some());
+        assert!(shell("python3 -c \"open('.hostcfg/settings.json','w')\"").is_some());
         assert!(shell("find .. -name \"*.json\" -delete").is_some());
         assert!(shell("cd .. && find . -name '*.json' -delete").is_some());
         assert!(shell("git apply settings.patch").is_some());
@@ -1996,7 +1996,7 @@ mod tests {
         assert!(shell("git apply missing.patch").is_some());
         assert!(shell("cd .. && tar xf a.tar").is_some());
         assert!(shell("tar xf a.tar -C vendor && echo > vendor/l/x").is_some());
-        assert!(shell("ln -s /p ab && echo {} > ab/.claude/settings.json").is_some());
+        assert!(shell("ln -s /p ab && echo {} > ab/.hostcfg/settings.json").is_some());
         assert!(shell("git stash").is_some());
         assert!(shell("git reset --hard").is_some());
         assert!(shell("git clean -fdx").is_some());
@@ -2011,16 +2011,16 @@ mod tests {
         assert_eq!(shell("git checkout main && git pull"), None);
         assert_eq!(shell("cp a.txt ."), None);
         assert_eq!(shell("echo hi > out.txt && rm -rf build"), None);
-        assert_eq!(shell("cat ../.claude/settings.json"), None);
+        assert_eq!(shell("cat ../.hostcfg/settings.json"), None);
         assert_eq!(shell("git config user.email"), None);
         assert_eq!(shell("git config --get core.hooksPath"), None);
         assert_eq!(
             shell("git config -f ../.gitmodules submodule.x.url u"),
             None
         );
-        assert_eq!(shell("agentspec check ../.claude/agents"), None);
+        assert_eq!(shell("agentspec check ../.hostcfg/agents"), None);
         assert_eq!(shell("echo x > \"$TMPDIR/out\""), None);
-        assert_eq!(shell("git diff ../.claude/settings.json"), None);
+        assert_eq!(shell("git diff ../.hostcfg/settings.json"), None);
         assert_eq!(shell("npm test"), None);
     }
 }

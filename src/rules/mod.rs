@@ -18,15 +18,19 @@ macro_rules! declare_rule {
         pub $id:ident = {
             code: $code:literal,
             name: $name:literal,
+            label: $label:literal,
             category: $category:ident,
             severity: $severity:ident,
-            fix: $fix:ident $(,)?
+            fix: $fix:ident
+            $(, dialects: [$($dialect:literal),+ $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
         pub const $id: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
             code: $code,
             name: $name,
+            label: $label,
+            dialects: $crate::rules::dialects!($([$($dialect),+])?),
             category: $crate::rules::Category::$category,
             severity: $crate::diagnostics::Severity::$severity,
             fix: $crate::rules::FixAvailability::$fix,
@@ -34,6 +38,20 @@ macro_rules! declare_rule {
         };
     };
 }
+
+/// The dialects a rule checks: those it names, else (an empty list) every kind of agent file.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rule_dialects {
+    () => {
+        &[]
+    };
+    ([$($dialect:literal),+]) => {
+        &[$($dialect),+]
+    };
+}
+#[doc(hidden)]
+pub use __rule_dialects as dialects;
 
 pub mod done;
 pub mod encoding;
@@ -96,6 +114,12 @@ pub enum FixAvailability {
 pub struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
+    /// What the label under a diagnostic's span says when the diagnostic gives none: what is
+    /// wrong at that spot, in a few words.
+    pub label: &'static str,
+    /// The file kinds ([`crate::dialect`] ids) the rule checks; empty: every kind of agent
+    /// file.
+    pub dialects: &'static [&'static str],
     pub category: Category,
     pub severity: Severity,
     pub fix: FixAvailability,
@@ -103,67 +127,19 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
-/// What the label under a diagnostic's span says when the rule gives none: what is wrong at
-/// that spot, in a few words.
-const LABELS: &[(&str, &str)] = &[
-    ("AS000", "cannot be read"),
-    ("AS001", "no frontmatter starts here"),
-    ("AS002", "the frontmatter must start on line 1"),
-    ("AS003", "never closed"),
-    ("AS004", "the YAML breaks here"),
-    ("AS005", "no `name` in this frontmatter"),
-    ("AS006", "not a valid agent name"),
-    ("AS007", "no `description` in this frontmatter"),
-    ("AS008", "Claude Code refuses this"),
-    ("AS009", "another agent has this name"),
-    ("AS010", "not a Markdown file"),
-    ("AS011", "Claude Code skips this file"),
-    ("AS101", "Claude Code ignores this key"),
-    ("AS102", "a skill's key, not an agent's"),
-    ("AS103", "wrong type"),
-    ("AS104", "not a model Claude Code knows"),
-    ("AS105", "not an accepted value"),
-    ("AS106", "only Claude Code's retry reads this"),
-    ("AS107", "this one wins"),
-    ("AS108", "the frontmatter closes here"),
-    ("AS109", "not a hook event"),
-    ("AS110", "Claude Code drops this entry"),
-    ("AS111", "the description is only this line"),
-    ("AS201", "not a tool Claude Code has"),
-    ("AS202", "an old name"),
-    ("AS203", "listed again"),
-    ("AS204", "not a valid permission rule"),
-    ("AS205", "deprecated `:*`"),
-    ("AS206", "both allowed and disallowed"),
-    ("AS207", "has no effect here"),
-    ("AS208", "no tool is granted"),
-    ("AS209", "not a valid MCP tool name"),
-    ("AS210", "empty"),
-    ("AS301", "mis-decoded text"),
-    ("AS302", "U+FFFD"),
-    ("AS303", "not UTF-8"),
-    ("AS401", "not in the allowed tools"),
-    ("AS402", "every tool is granted"),
-    ("AS501", "this protocol lacks a step"),
-    ("AS502", "numbered out of order"),
-    ("AS503", "no such step"),
-    ("AS504", "out of order"),
-    ("AS505", "differs from the other protocol"),
-    ("AS506", "not classified"),
-    ("AS507", "needs a tool the agent lacks"),
-    ("AS601", "no Definition of Done"),
-    ("AS602", "an empty group"),
-    ("AS603", "listed again"),
-    ("AS901", "suppresses nothing"),
-];
-
 impl RuleMeta {
+    /// Whether the rule checks files of `dialect`.
+    pub fn checks(&self, dialect: &crate::dialect::Dialect) -> bool {
+        if self.dialects.is_empty() {
+            dialect.family == crate::dialect::Family::Agent
+        } else {
+            self.dialects.contains(&dialect.id)
+        }
+    }
+
     /// The default label under a diagnostic's span.
     pub fn label(&self) -> String {
-        LABELS
-            .iter()
-            .find(|(code, _)| *code == self.code)
-            .map_or_else(|| self.name.replace('-', " "), |(_, l)| (*l).to_owned())
+        self.label.to_owned()
     }
 
     /// A diagnostic of this rule at its default severity.
@@ -249,6 +225,8 @@ impl RuleMeta {
 
 /// Everything a per-file rule may look at.
 pub struct FileContext<'a> {
+    /// The file's kind: its fields and what they take.
+    pub dialect: &'static crate::dialect::Dialect,
     pub source: &'a SourceFile,
     pub doc: &'a ParsedDoc,
     pub spec: &'a AgentSpec,

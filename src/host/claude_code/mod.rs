@@ -75,7 +75,19 @@ impl engine::Host for ClaudeCode {
         }
         .fingerprint()
     }
+
+    fn tool_aliases(&self) -> Vec<(String, String)> {
+        crate::vocab::tool_aliases()
+    }
+
+    fn session_variables(&self) -> &[&str] {
+        SESSION_VARIABLES
+    }
 }
+
+/// The variables Claude Code sets in the agent's shell commands: under Claude Code, and in
+/// which session (agentspec's git hooks read them).
+pub const SESSION_VARIABLES: &[&str] = &["CLAUDECODE", "CLAUDE_CODE_SESSION_ID"];
 
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).

@@ -208,6 +208,10 @@ pub struct Analysis {
     pub write_targets: Vec<WriteTarget>,
     /// Command and process substitutions it runs.
     pub substitutions: usize,
+    /// The environment variables it sets, exports or unsets, by name (`*` when it runs a
+    /// command with a cleared environment): the engine refuses a change of the variables the
+    /// host names its sessions by.
+    pub variables: Vec<String>,
 }
 
 impl Analysis {
@@ -411,6 +415,13 @@ fn shorten(text: &str) -> String {
 }
 
 impl Walker {
+    /// Records a variable the command changes.
+    fn changes_variable(&mut self, name: &str) {
+        if !self.out.variables.iter().any(|v| v == name) {
+            self.out.variables.push(name.to_owned());
+        }
+    }
+
     fn opaque(&mut self, construct: &str, reason: impl Into<String>) {
         let o = Opaque {
             construct: shorten(construct),
@@ -691,6 +702,7 @@ impl Walker {
 
     /// A variable the command assigns (by any means): sensitive names are opaque.
     fn assigned_name(&mut self, name: &str, construct: &str) {
+        self.changes_variable(name);
         if programs::is_sensitive_variable(name) {
             self.opaque(
                 construct,
@@ -939,6 +951,7 @@ impl Walker {
             stdin_text,
         } = parts;
         for (name, _) in &assignments {
+            self.changes_variable(name);
             if programs::is_sensitive_variable(name) {
                 self.opaque(
                     &text,
@@ -1040,6 +1053,7 @@ impl Walker {
                         extra_args,
                     } => {
                         for (n, _) in &assignments {
+                            self.changes_variable(n);
                             if programs::is_sensitive_variable(n) {
                                 self.opaque(
                                     &cmd.text,
@@ -1048,6 +1062,7 @@ impl Walker {
                             }
                         }
                         for n in &unsets {
+                            self.changes_variable(n);
                             if programs::is_sensitive_variable(n) {
                                 self.opaque(
                                     &cmd.text,
@@ -1056,6 +1071,7 @@ impl Walker {
                             }
                         }
                         if clears_env {
+                            self.changes_variable("*");
                             self.opaque(
                                 &cmd.text,
                                 format!("`{base}` runs the command with a cleared environment, which switches agentspec's git hooks off"),
@@ -1323,6 +1339,9 @@ impl Walker {
                 for w in args.iter().filter(|w| !w.text.starts_with(['-', '+'])) {
                     let name = w.text.split('=').next().unwrap_or(&w.text);
                     let assigns = w.text.contains('=');
+                    if assigns || removes {
+                        self.changes_variable(name);
+                    }
                     if programs::is_sensitive_variable(name) && (assigns || removes) {
                         self.opaque(
                             &text,
@@ -1337,6 +1356,7 @@ impl Walker {
                     }
                 }
                 for (name, _) in &cmd.assignments {
+                    self.changes_variable(name);
                     if programs::is_sensitive_variable(name) {
                         self.opaque(
                             &text,

@@ -1120,8 +1120,6 @@ pub fn is_sensitive_variable(name: &str) -> bool {
             | "BASHOPTS"
             | "PROMPT_COMMAND"
             | "CDPATH"
-            | "CLAUDECODE"
-            | "CLAUDE_CODE_SESSION_ID"
             | "XDG_CONFIG_HOME"
             | "HOME"
             | "MANPAGER"

@@ -32,7 +32,7 @@ declare_rule! {
     /// ## Definition of Done
     /// - [ ] Tests pass
     /// ```
-    pub RULE = { code: "AS601", name: "missing-definition-of-done", category: Done, severity: Error, fix: None }
+    pub RULE = { code: "AS601", name: "missing-definition-of-done", label: "no Definition of Done", category: Done, severity: Error, fix: None }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

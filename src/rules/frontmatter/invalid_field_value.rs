@@ -1,4 +1,5 @@
 use crate::diagnostics::{Diagnostic, Edit, Fix};
+use crate::dialect::{Dialect, Kind, Values};
 use crate::parse::yaml::Value;
 use crate::rules::FileContext;
 use crate::vocab;
@@ -34,19 +35,23 @@ declare_rule! {
     /// ## Fix safety
     /// A value that differs from a valid one only in letter case is lowercased or
     /// recased; the fix is safe because Claude Code ignores the misspelled value today.
-    pub RULE = { code: "AS105", name: "invalid-field-value", category: Frontmatter, severity: Warning, fix: Sometimes }
+    pub RULE = { code: "AS105", name: "invalid-field-value", label: "not an accepted value", category: Frontmatter, severity: Warning, fix: Sometimes }
 }
 
-fn allowed(key: &str) -> Option<&'static [&'static str]> {
-    Some(match key {
-        "permissionMode" => vocab::PERMISSION_MODES,
-        "color" => vocab::COLORS,
-        "effort" => vocab::EFFORTS,
-        "memory" => vocab::MEMORY_SCOPES,
-        "isolation" => vocab::ISOLATION_MODES,
-        "background" => &["true", "false"],
-        _ => return None,
-    })
+/// The words a string value of `key` must be, from the field table: a closed list, or
+/// `true`/`false` for a boolean field that also takes a string.
+fn allowed(dialect: &Dialect, key: &str) -> Option<&'static [&'static str]> {
+    let field = dialect.field(key)?;
+    match field.values {
+        Values::OneOf(list) => Some(list),
+        Values::Boolean if field.kinds.contains(&Kind::Str) => Some(&["true", "false"]),
+        _ => None,
+    }
+}
+
+/// Whether an integer value of `key` must be positive.
+fn positive(dialect: &Dialect, key: &str) -> bool {
+    dialect.field(key).is_some_and(|f| f.positive)
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
@@ -54,7 +59,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         let key = field.key.value.as_str();
         let span = field.value.span;
         match (&field.value.value, key) {
-            (Value::Int(n), "maxTurns" | "effort") if *n <= 0 => {
+            (Value::Int(n), _) if *n <= 0 && positive(cx.dialect, key) => {
                 out.push(
                     RULE.diag(
                         span,
@@ -64,7 +69,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                 );
             }
             (Value::Str(s), _) => {
-                let Some(values) = allowed(key) else {
+                let Some(values) = allowed(cx.dialect, key) else {
                     continue;
                 };
                 if values.contains(&s.as_str()) {

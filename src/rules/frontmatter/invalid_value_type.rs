@@ -1,4 +1,5 @@
 use crate::diagnostics::Diagnostic;
+use crate::dialect::Kind;
 use crate::parse::yaml::Value;
 use crate::rules::FileContext;
 
@@ -30,33 +31,15 @@ declare_rule! {
     /// maxTurns: 10
     /// ---
     /// ```
-    pub RULE = { code: "AS103", name: "invalid-value-type", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS103", name: "invalid-value-type", label: "wrong type", category: Frontmatter, severity: Warning, fix: None }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Str,
-    Int,
-    Bool,
-    List,
-    Map,
-}
-
-fn expected(key: &str) -> Option<&'static [Kind]> {
-    Some(match key {
-        "tools" | "disallowedTools" => &[Kind::Str, Kind::List],
-        "model" | "permissionMode" | "initialPrompt" | "memory" | "isolation" | "color" => {
-            &[Kind::Str]
-        }
-        "effort" => &[Kind::Str, Kind::Int],
-        "maxTurns" | "autoCompactWindow" => &[Kind::Int],
-        "skills" => &[Kind::List, Kind::Str],
-        "mcpServers" => &[Kind::List],
-        "background" => &[Kind::Bool, Kind::Str],
-        "omitClaudeMd" => &[Kind::Bool],
-        "experimental" => &[Kind::Map],
-        _ => return None,
-    })
+/// The kinds the field table accepts for `key` (`None`: not a field, or not checked by kind).
+fn expected(dialect: &crate::dialect::Dialect, key: &str) -> Option<&'static [Kind]> {
+    dialect
+        .field(key)
+        .map(|f| f.kinds)
+        .filter(|kinds| !kinds.is_empty())
 }
 
 fn kind_of(value: &Value) -> Option<Kind> {
@@ -87,7 +70,7 @@ fn describe(kinds: &[Kind]) -> String {
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     for field in &cx.spec.fields {
         let key = field.key.value.as_str();
-        let Some(kinds) = expected(key) else {
+        let Some(kinds) = expected(cx.dialect, key) else {
             continue;
         };
         let value = &field.value.value;

@@ -29,7 +29,7 @@ declare_rule! {
     /// disallowedTools: Write
     /// ---
     /// ```
-    pub RULE = { code: "AS101", name: "unknown-key", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS101", name: "unknown-key", label: "Claude Code ignores this key", category: Frontmatter, severity: Warning, fix: None }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
@@ -38,8 +38,8 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     }
     for field in &cx.spec.fields {
         let key = field.key.value.as_str();
-        if vocab::FRONTMATTER_KEYS.contains(&key)
-            || vocab::SKILL_TOOL_KEYS.contains(&key)
+        if cx.dialect.is_key(key)
+            || cx.dialect.foreign_keys.contains(&key)
             || cx.settings.known_keys.iter().any(|k| k == key)
             || cx.settings.claude_code.releases().iter().any(|r| {
                 r.guards(key)
@@ -52,7 +52,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             field.key.span,
             format!("Claude Code does not read the key `{key}`"),
         );
-        let suggestion = vocab::did_you_mean(key, vocab::FRONTMATTER_KEYS.iter().copied());
+        let suggestion = vocab::did_you_mean(key, cx.dialect.keys());
         diag = match suggestion {
             Some(s) => diag.with_help(format!("did you mean `{s}`?")),
             None if cx.settings.claude_code.some_knows_event(key) => {

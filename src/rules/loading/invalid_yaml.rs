@@ -43,7 +43,7 @@ declare_rule! {
     /// them under `description: |`, and is offered only when the result parses as strict YAML
     /// and reads back with every line as written. It is unsafe because the agent starts to
     /// load.
-    pub RULE = { code: "AS004", name: "invalid-yaml", category: Loading, severity: Error, fix: Sometimes }
+    pub RULE = { code: "AS004", name: "invalid-yaml", label: "the YAML breaks here", category: Loading, severity: Error, fix: Sometimes }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

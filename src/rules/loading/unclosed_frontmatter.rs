@@ -27,7 +27,7 @@ declare_rule! {
     /// ---
     /// Review the change.
     /// ```
-    pub RULE = { code: "AS003", name: "unclosed-frontmatter", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS003", name: "unclosed-frontmatter", label: "never closed", category: Loading, severity: Error, fix: None }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

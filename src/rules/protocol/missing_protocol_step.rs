@@ -36,7 +36,7 @@ declare_rule! {
     /// 2. Wait for the user to reply "yes"
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS501", name: "missing-protocol-step", category: Protocol, severity: Error, fix: None }
+    pub RULE = { code: "AS501", name: "missing-protocol-step", label: "this protocol lacks a step", category: Protocol, severity: Error, fix: None }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

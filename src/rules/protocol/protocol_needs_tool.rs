@@ -39,7 +39,7 @@ declare_rule! {
     /// 2. Run the tests
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS507", name: "protocol-needs-tool", category: Protocol, severity: Error, fix: None }
+    pub RULE = { code: "AS507", name: "protocol-needs-tool", label: "needs a tool the agent lacks", category: Protocol, severity: Error, fix: None }
 }
 
 fn has(tools: &EffectiveTools, name: &str) -> bool {

@@ -37,7 +37,7 @@ declare_rule! {
     /// 2. Get a thumbs-up from the lead
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS506", name: "unclassified-step", category: Protocol, severity: Info, fix: None }
+    pub RULE = { code: "AS506", name: "unclassified-step", label: "not classified", category: Protocol, severity: Info, fix: None }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

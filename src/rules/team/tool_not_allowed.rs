@@ -35,17 +35,19 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS401", name: "tool-not-allowed", category: Team, severity: Error, fix: None }
+    pub RULE = { code: "AS401", name: "tool-not-allowed", label: "not in the allowed tools", category: Team, severity: Error, fix: None }
 }
 
 /// Whether the whitelist entry `allow` covers the agent's entry, with the permission-rule
 /// semantics the runner enforces.
 pub fn covers(allow: &str, entry: &ToolEntry) -> bool {
-    let Ok(allow) = PermissionRule::parse(allow) else {
+    let Ok(mut allow) = PermissionRule::parse(allow) else {
         return false;
     };
+    // A legacy alias names the tool it resolves to, on either side.
+    allow.tool = crate::vocab::current_name(&allow.tool).to_owned();
     let entry = PermissionRule {
-        tool: entry.name.clone(),
+        tool: crate::vocab::current_name(&entry.name).to_owned(),
         specifier: entry.specifier.as_ref().map(|(s, _)| s.clone()),
     };
     allow.covers(&entry)
@@ -104,5 +106,7 @@ mod tests {
         assert!(covers("mcp__github", &entry("mcp__github__create_issue")));
         assert!(!covers("mcp__github__create_issue", &entry("mcp__github")));
         assert!(!covers("mcp__github__*", &entry("mcp__gitlab__x")));
+        assert!(covers("Agent", &entry("Task")));
+        assert!(covers("Task", &entry("Agent")));
     }
 }

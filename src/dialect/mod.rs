@@ -1,0 +1,114 @@
+//! File kinds ("dialects"): what a kind of file is, which fields its frontmatter has and what
+//! each takes. One declarative table per kind; the model's key recognition, the rules that
+//! check keys, types and values (AS101, AS103, AS105), the JSON Schema and the language
+//! server's hover and completion all read it, so they cannot disagree.
+//!
+//! A new kind (skills, slash commands, another tool's agents) is a new module with its own
+//! table and a line in [`REGISTRY`].
+
+pub mod claude_agent;
+
+use serde_json::Value;
+
+/// The YAML kinds a field's value may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Int,
+    Bool,
+    List,
+    Map,
+}
+
+/// The values a field accepts, for checking and completion.
+#[derive(Debug, Clone, Copy)]
+pub enum Values {
+    /// Anything of the right kind.
+    Any,
+    /// One of these words (checked: AS105).
+    OneOf(&'static [&'static str]),
+    /// Suggested only (a model alias or a full model ID both work): not checked here.
+    Suggested(&'static [&'static str]),
+    /// `true` or `false`, as a boolean or a string.
+    Boolean,
+    /// Tool names, with a summary of each.
+    Tools(&'static [(&'static str, &'static str)]),
+}
+
+/// One frontmatter field of a dialect.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub key: &'static str,
+    /// The kinds the host accepts (empty: not checked).
+    pub kinds: &'static [Kind],
+    pub values: Values,
+    /// What the field does, for hover, completion and the JSON Schema.
+    pub doc: &'static str,
+    /// The field's JSON Schema, without the description `doc` gives it.
+    pub schema: fn() -> Value,
+    /// An integer value must be positive (1 or more).
+    pub positive: bool,
+    /// The first Claude Code release that reads the field (`None`: every release agentspec
+    /// models).
+    pub since: Option<&'static str>,
+}
+
+/// What a kind of file defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// An agent: frontmatter and a system prompt.
+    Agent,
+}
+
+/// A kind of file agentspec reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    /// The id rules name in `dialects:`.
+    pub id: &'static str,
+    /// What the file kind is, in a few words.
+    pub label: &'static str,
+    pub family: Family,
+    /// Its frontmatter fields, in the order the schema and completion list them.
+    pub fields: &'static [FieldSpec],
+    /// Keys that are never fields of this kind but are written by mistake (a skill's keys in
+    /// an agent): reported by their own rule, not as unknown.
+    pub foreign_keys: &'static [&'static str],
+    /// The fields a file must have.
+    pub required: &'static [&'static str],
+    /// Whether a file discovery found is of this kind.
+    pub matches: fn(&std::path::Path) -> bool,
+}
+
+impl Dialect {
+    /// The field named `key`.
+    pub fn field(&self, key: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Whether `key` is a field of this kind.
+    pub fn is_key(&self, key: &str) -> bool {
+        self.field(key).is_some()
+    }
+
+    /// Every key, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> {
+        self.fields.iter().map(|f| f.key)
+    }
+}
+
+/// Every dialect agentspec knows.
+pub const REGISTRY: &[&Dialect] = &[&claude_agent::DIALECT];
+
+/// The dialect of a file discovery found: the first in the registry that claims it.
+pub fn of_path(path: &std::path::Path) -> &'static Dialect {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|d| (d.matches)(path))
+        .unwrap_or(&claude_agent::DIALECT)
+}
+
+/// The dialect with this id.
+pub fn by_id(id: &str) -> Option<&'static Dialect> {
+    REGISTRY.iter().copied().find(|d| d.id == id)
+}
