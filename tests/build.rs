@@ -7,16 +7,14 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::fs;
 use std::path::Path;
+use support::agentspec;
 
 use agentspec::compile::{self, BuiltBundle};
 use agentspec::policy::{Bundle, BundleError};
-use assert_cmd::Command;
-
-fn agentspec() -> Command {
-    Command::cargo_bin("agentspec").unwrap()
-}
 
 fn build(args: &[&str], out: &Path) -> std::process::Output {
     agentspec()

@@ -7,25 +7,15 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
+use support::{agentspec, write};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn agentspec() -> Command {
-    let mut cmd = Command::cargo_bin("agentspec").expect("binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, content).expect("write");
-}
 
 const GOOD: &str = "---\nname: good\ndescription: A good agent\ntools: Read, Grep\n---\nBody.\n";
 const WARN: &str = "---\nname: warn\ndescription: A warned agent\ntools: Read, grep\n---\nBody.\n";

@@ -8,8 +8,11 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use support::bin;
 
 use agentspec::policy::AgentPolicy;
 use agentspec::policy::decide::{
@@ -17,10 +20,6 @@ use agentspec::policy::decide::{
     WorkTree, real_test_run,
 };
 use serde_json::{Value, json};
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_agentspec"))
-}
 
 const AGENT: &str = "---
 name: worker

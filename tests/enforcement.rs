@@ -9,16 +9,15 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use support::bin;
 
 use serde_json::{Value, json};
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("agentspec")
-}
 
 /// How the hooks were installed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,23 +8,13 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::fs;
 use std::path::Path;
+use support::{agentspec, write};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn agentspec() -> Command {
-    let mut cmd = Command::cargo_bin("agentspec").expect("binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, content).expect("write");
-}
 
 /// Runs agentspec with `args` in `dir`.
 fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {

@@ -7,8 +7,11 @@
     reason = "test code panics on broken fixtures"
 )]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
+use support::bin;
 
 use agentspec::compile::{self, Unit};
 use agentspec::model::{AgentSpec, FileRole};
@@ -685,10 +688,6 @@ fn compile_text(text: &str) -> AgentPolicy {
         },
         &compile::Options::default(),
     )
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("agentspec")
 }
 
 fn bundle_for(dir: &Path) -> PathBuf {

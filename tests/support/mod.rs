@@ -18,6 +18,20 @@ pub fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("agentspec")
 }
 
+/// The binary as an `assert_cmd` command, without colour.
+pub fn agentspec() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("agentspec").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Writes `content` at `rel` under `dir`, making the folders on the way.
+pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, content).expect("write");
+}
+
 /// Runs git in `dir`, with a fixed identity and no user or system configuration.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

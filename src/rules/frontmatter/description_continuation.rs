@@ -45,7 +45,7 @@ declare_rule! {
     /// Code shows becomes the whole text the author wrote, and the stray keys go away. It is
     /// only offered when the result parses as strict YAML and reads back with every line as
     /// written.
-    pub RULE = { code: "AS111", name: "description-continuation", label: "the description is only this line", category: Frontmatter, severity: Warning, fix: Sometimes }
+    pub RULE = { code: "AS111", name: "description-continuation", label: "the description is only this line", category: Frontmatter, severity: Warning, fix: Sometimes, dialects: ["claude-agent"] }
 }
 
 /// `text` cut to about `max` characters, with `…` where it was cut.

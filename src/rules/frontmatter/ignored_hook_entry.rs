@@ -37,7 +37,7 @@ declare_rule! {
     ///           command: ./notify.sh
     /// ---
     /// ```
-    pub RULE = { code: "AS110", name: "ignored-hook-entry", label: "Claude Code drops this entry", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS110", name: "ignored-hook-entry", label: "Claude Code drops this entry", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

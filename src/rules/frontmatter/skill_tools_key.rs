@@ -32,7 +32,7 @@ declare_rule! {
     /// ## Fix safety
     /// Renaming the key to `tools` changes what the agent may do (from every tool to the
     /// listed ones), so the fix is unsafe. It is offered only when there is no `tools` key.
-    pub RULE = { code: "AS102", name: "skill-tools-key", label: "a skill's key, not an agent's", category: Frontmatter, severity: Error, fix: Sometimes }
+    pub RULE = { code: "AS102", name: "skill-tools-key", label: "a skill's key, not an agent's", category: Frontmatter, severity: Error, fix: Sometimes, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -30,7 +30,7 @@ declare_rule! {
     ///   PreToolUse: []
     /// ---
     /// ```
-    pub RULE = { code: "AS109", name: "unknown-hook-event", label: "not a hook event", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS109", name: "unknown-hook-event", label: "not a hook event", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -29,7 +29,7 @@ declare_rule! {
     /// model: sonnet
     /// ---
     /// ```
-    pub RULE = { code: "AS104", name: "unknown-model", label: "not a model Claude Code knows", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS104", name: "unknown-model", label: "not a model Claude Code knows", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// Give each agent its own `name`, or delete the stale copy.
-    pub RULE = { code: "AS009", name: "duplicate-name", label: "another agent has this name", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS009", name: "duplicate-name", label: "another agent has this name", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {

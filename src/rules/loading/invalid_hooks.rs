@@ -49,7 +49,7 @@ declare_rule! {
     ///           timeout: 30
     /// ---
     /// ```
-    pub RULE = { code: "AS008", name: "invalid-hooks", label: "Claude Code refuses this", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS008", name: "invalid-hooks", label: "Claude Code refuses this", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

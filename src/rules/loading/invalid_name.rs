@@ -26,7 +26,7 @@ declare_rule! {
     /// description: Reviews pull requests
     /// ---
     /// ```
-    pub RULE = { code: "AS006", name: "invalid-name", label: "not a valid agent name", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS006", name: "invalid-name", label: "not a valid agent name", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -26,7 +26,7 @@ declare_rule! {
     /// description: Reviews pull requests; use after every change
     /// ---
     /// ```
-    pub RULE = { code: "AS007", name: "missing-description", label: "no `description` in this frontmatter", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS007", name: "missing-description", label: "no `description` in this frontmatter", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

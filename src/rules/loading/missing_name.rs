@@ -26,7 +26,7 @@ declare_rule! {
     /// description: Reviews pull requests
     /// ---
     /// ```
-    pub RULE = { code: "AS005", name: "missing-name", label: "no `name` in this frontmatter", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS005", name: "missing-name", label: "no `name` in this frontmatter", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

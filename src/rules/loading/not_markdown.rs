@@ -16,7 +16,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// The same file saved as `.claude/agents/reviewer.md`.
-    pub RULE = { code: "AS010", name: "not-markdown", label: "not a Markdown file", category: Loading, severity: Warning, fix: None }
+    pub RULE = { code: "AS010", name: "not-markdown", label: "not a Markdown file", category: Loading, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

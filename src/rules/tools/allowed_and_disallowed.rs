@@ -27,7 +27,7 @@ declare_rule! {
     /// tools: Read
     /// ---
     /// ```
-    pub RULE = { code: "AS206", name: "allowed-and-disallowed", label: "both allowed and disallowed", category: Tools, severity: Warning, fix: None }
+    pub RULE = { code: "AS206", name: "allowed-and-disallowed", label: "both allowed and disallowed", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -29,7 +29,7 @@ declare_rule! {
     /// tools: Read, Bash(npm run *)
     /// ---
     /// ```
-    pub RULE = { code: "AS207", name: "disallowed-specifier", label: "has no effect here", category: Tools, severity: Warning, fix: None }
+    pub RULE = { code: "AS207", name: "disallowed-specifier", label: "has no effect here", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

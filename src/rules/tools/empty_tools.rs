@@ -28,7 +28,7 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS210", name: "empty-tools", label: "empty", category: Tools, severity: Warning, fix: None }
+    pub RULE = { code: "AS210", name: "empty-tools", label: "empty", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -30,7 +30,7 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS208", name: "no-tools", label: "no tool is granted", category: Tools, severity: Error, fix: None }
+    pub RULE = { code: "AS208", name: "no-tools", label: "no tool is granted", category: Tools, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
