@@ -11,6 +11,7 @@ use crate::vocab;
 pub const DIALECT: Dialect = Dialect {
     id: "claude-agent",
     label: "Claude Code agent",
+    host: "Claude Code",
     family: super::Family::Agent,
     fields: FIELDS,
     foreign_keys: vocab::SKILL_TOOL_KEYS,

@@ -67,6 +67,8 @@ pub struct Dialect {
     pub id: &'static str,
     /// What the file kind is, in a few words.
     pub label: &'static str,
+    /// The program that reads these files, as messages name it ("Claude Code ignores ...").
+    pub host: &'static str,
     pub family: Family,
     /// Its frontmatter fields, in the order the schema and completion list them.
     pub fields: &'static [FieldSpec],

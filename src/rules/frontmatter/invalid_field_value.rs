@@ -65,7 +65,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                         span,
                         format!("`{key}` must be a positive integer, not `{n}`"),
                     )
-                    .with_help("Claude Code ignores this value"),
+                    .with_help(format!("{} ignores this value", cx.dialect.host)),
                 );
             }
             (Value::Str(s), _) => {
@@ -80,7 +80,8 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                 match recased {
                     Some(v) => {
                         diag = diag.with_help(format!(
-                            "did you mean `{v}`? Claude Code ignores the value as written"
+                            "did you mean `{v}`? {} ignores the value as written",
+                            cx.dialect.host
                         ));
                         if cx.slice(span) == s {
                             diag = diag.with_fix(Fix::safe(vec![Edit::replace(span, *v)]));
@@ -94,9 +95,12 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                             .join(", ");
                         let help = match vocab::did_you_mean(s, values.iter().copied()) {
                             Some(v) => format!(
-                                "did you mean `{v}`? Claude Code ignores the value as written"
+                                "did you mean `{v}`? {} ignores the value as written",
+                                cx.dialect.host
                             ),
-                            None => format!("Claude Code ignores it; expected one of {list}"),
+                            None => {
+                                format!("{} ignores it; expected one of {list}", cx.dialect.host)
+                            }
                         };
                         diag = diag.with_help(help);
                     }

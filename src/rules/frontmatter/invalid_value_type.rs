@@ -89,7 +89,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                             item.span,
                             format!("`{key}` item is {}, not a string", item.value.a_kind()),
                         )
-                        .with_help("Claude Code drops this item"),
+                        .with_help(format!("{} drops this item", cx.dialect.host)),
                     );
                 }
             }
@@ -104,7 +104,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                     describe(kinds)
                 ),
             )
-            .with_help("Claude Code ignores a value of the wrong type"),
+            .with_help(format!(
+                "{} ignores a value of the wrong type",
+                cx.dialect.host
+            )),
         );
     }
 }

@@ -50,7 +50,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         }
         let mut diag = RULE.diag(
             field.key.span,
-            format!("Claude Code does not read the key `{key}`"),
+            format!("{} does not read the key `{key}`", cx.dialect.host),
         );
         let suggestion = vocab::did_you_mean(key, cx.dialect.keys());
         diag = match suggestion {
