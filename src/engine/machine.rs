@@ -192,9 +192,9 @@ impl Env for Machine {
 /// Reads the install record, checks the binary against it and, when the install confined the
 /// agent's commands, that the host's settings still do. Any failure fails closed.
 fn setup_check(options: &Options, host: &dyn Host) -> Result<Setup, RunnerError> {
-    let record = record::read(&options.state_dir).map_err(RunnerError::State)?;
+    let record = record::read(&options.state_dir).map_err(|e| RunnerError::State(e.to_string()))?;
     if let Some(r) = &record {
-        record::verify_binary(&options.state_dir, r).map_err(RunnerError::Binary)?;
+        record::verify_binary(&options.state_dir, r)?;
     }
     let confinement = record.as_ref().and_then(|r| r.confinement.clone());
     if options.confined && confinement.is_none() {

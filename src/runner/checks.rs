@@ -327,7 +327,7 @@ fn read_report(kind: ReportKind, path: &str, root: &Path, started_at: SystemTime
         }),
     };
     if let Err(e) = parsed {
-        reading.error = Some(e);
+        reading.error = Some(e.to_string());
     }
     reading
 }

@@ -49,8 +49,8 @@ pub enum RunnerError {
         "files enforcement stands on changed during the session ({0}); agentspec refuses every action of this session — ask the user to check them (`agentspec hooks doctor`) and start a new session"
     )]
     Tampered(String),
-    #[error("{0}")]
-    Binary(String),
+    #[error(transparent)]
+    Binary(#[from] record::BinaryError),
     #[error(
         "the agent's commands must run confined, and they would not: {0}; ask the user to run `agentspec hooks install` again (`agentspec doctor` shows what is wrong)"
     )]

@@ -93,17 +93,54 @@ pub fn write(state_dir: &Path, record: &InstallRecord) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Why the install record cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{} is corrupt: {source}", path.display())]
+    Corrupt {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// The record, if an install wrote one.
-pub fn read(state_dir: &Path) -> Result<Option<InstallRecord>, String> {
+pub fn read(state_dir: &Path) -> Result<Option<InstallRecord>, RecordError> {
     let path = state_dir.join(RECORD_FILE);
     match crate::fsutil::read_regular(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| format!("{} is corrupt: {e}", path.display())),
+            .map_err(|source| RecordError::Corrupt { path, source }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(source) => Err(RecordError::Read { path, source }),
     }
 }
+
+/// Why the binary running the hook is not the one installed. Each says what to run.
+#[derive(Debug, thiserror::Error)]
+pub enum BinaryError {
+    #[error("this hook runs {running}, not the agentspec binary installed at {}; {FIX}", installed.display())]
+    NotInstalled { running: String, installed: PathBuf },
+    #[error("the agentspec binary {} cannot be read ({source}); {FIX}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the agentspec binary {} changed since `agentspec hooks install` (sha256 {then} then, {now} now); {FIX}", path.display())]
+    Changed {
+        path: PathBuf,
+        then: String,
+        now: String,
+    },
+}
+
+/// What to do about a [`BinaryError`].
+const FIX: &str =
+    "if agentspec was upgraded or moved on purpose, run `agentspec hooks install` again";
 
 fn remember(state_dir: &Path, binary: &Path, sha256: &str) {
     if let Ok(stamp) = Stamp::of(binary)
@@ -122,47 +159,38 @@ fn remember(state_dir: &Path, binary: &Path, sha256: &str) {
 }
 
 /// Whether the binary running now is the one installed, unchanged. The error says what to run.
-pub fn verify_binary(state_dir: &Path, record: &InstallRecord) -> Result<(), String> {
-    let fix = "if agentspec was upgraded or moved on purpose, run `agentspec hooks install` again";
+pub fn verify_binary(state_dir: &Path, record: &InstallRecord) -> Result<(), BinaryError> {
     let running = std::env::current_exe()
         .ok()
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
     let installed = std::fs::canonicalize(&record.binary).unwrap_or_else(|_| record.binary.clone());
     if running.as_deref() != Some(installed.as_path()) {
-        return Err(format!(
-            "this hook runs {}, not the agentspec binary installed at {}; {fix}",
-            running.map_or_else(
+        return Err(BinaryError::NotInstalled {
+            running: running.map_or_else(
                 || "an unknown binary".to_owned(),
-                |p| p.display().to_string()
+                |p| p.display().to_string(),
             ),
-            record.binary.display()
-        ));
+            installed: record.binary.clone(),
+        });
     }
-    let stamp = Stamp::of(&installed).map_err(|e| {
-        format!(
-            "the agentspec binary {} cannot be read ({e}); {fix}",
-            installed.display()
-        )
-    })?;
+    let unreadable = |source| BinaryError::Unreadable {
+        path: installed.clone(),
+        source,
+    };
+    let stamp = Stamp::of(&installed).map_err(unreadable)?;
     let known = crate::fsutil::read_regular(&state_dir.join(STAMP_FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<Verified>(&b).ok());
     if known.is_some_and(|k| k.stamp == stamp && k.sha256 == record.sha256) {
         return Ok(());
     }
-    let now = file_sha256(&installed).map_err(|e| {
-        format!(
-            "the agentspec binary {} cannot be read ({e}); {fix}",
-            installed.display()
-        )
-    })?;
+    let now = file_sha256(&installed).map_err(unreadable)?;
     if now != record.sha256 {
-        return Err(format!(
-            "the agentspec binary {} changed since `agentspec hooks install` (sha256 {} then, {} now); {fix}",
-            installed.display(),
-            &record.sha256[..record.sha256.len().min(12)],
-            &now[..12]
-        ));
+        return Err(BinaryError::Changed {
+            path: installed.clone(),
+            then: record.sha256.chars().take(12).collect(),
+            now: now.chars().take(12).collect(),
+        });
     }
     remember(state_dir, &installed, &now);
     Ok(())

@@ -12,13 +12,40 @@ pub struct Counts {
     pub errors: u64,
 }
 
+/// Why a report cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("not XML: {0}")]
+    NotXml(roxmltree::Error),
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("not a JUnit report (its root is <{0}>)")]
+    NotJunit(String),
+    #[error("not an lcov report (no `LF:` line)")]
+    NotLcov,
+    #[error("the {0} report counts no lines")]
+    NoLines(&'static str),
+    #[error("the Cobertura report has no `line-rate`")]
+    NoLineRate,
+    #[error("the JaCoCo report has no LINE counter")]
+    NoLineCounter,
+    #[error("the JaCoCo LINE counter has no `{0}`")]
+    CounterWithout(String),
+    #[error("not a coverage report (its root is <{0}>)")]
+    NotCoverage(String),
+    #[error("no line coverage where istanbul, coverage.py or llvm-cov put it")]
+    NoCoverage,
+    #[error("the coverage it gives, {0}, is not a percentage")]
+    NotAPercentage(f64),
+}
+
 /// Counts the `<testcase>` elements of a JUnit XML report and those with a `<failure>` or
 /// `<error>` (the suites' own count attributes are not trusted: they can disagree).
-pub fn junit(text: &str) -> Result<Counts, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not XML: {e}"))?;
+pub fn junit(text: &str) -> Result<Counts, ReportError> {
+    let doc = roxmltree::Document::parse(text).map_err(ReportError::NotXml)?;
     let root = doc.root_element().tag_name().name();
     if root != "testsuites" && root != "testsuite" {
-        return Err(format!("not a JUnit report (its root is <{root}>)"));
+        return Err(ReportError::NotJunit(root.to_owned()));
     }
     let mut counts = Counts::default();
     for case in doc
@@ -37,7 +64,7 @@ pub fn junit(text: &str) -> Result<Counts, String> {
 }
 
 /// Line coverage in percent, from whichever of the known formats `text` is.
-pub fn line_coverage(text: &str) -> Result<f64, String> {
+pub fn line_coverage(text: &str) -> Result<f64, ReportError> {
     let trimmed = text.trim_start();
     let percent = if trimmed.starts_with('{') {
         json_coverage(trimmed)?
@@ -49,13 +76,11 @@ pub fn line_coverage(text: &str) -> Result<f64, String> {
     if percent.is_finite() && (0.0..=100.0).contains(&percent) {
         Ok(percent)
     } else {
-        Err(format!(
-            "the coverage it gives, {percent}, is not a percentage"
-        ))
+        Err(ReportError::NotAPercentage(percent))
     }
 }
 
-fn lcov_coverage(text: &str) -> Result<f64, String> {
+fn lcov_coverage(text: &str) -> Result<f64, ReportError> {
     let (mut found, mut hit, mut records) = (0u64, 0u64, 0u64);
     for line in text.lines() {
         let number = |prefix: &str| {
@@ -70,10 +95,10 @@ fn lcov_coverage(text: &str) -> Result<f64, String> {
         }
     }
     if records == 0 {
-        return Err("not an lcov report (no `LF:` line)".to_owned());
+        return Err(ReportError::NotLcov);
     }
     if found == 0 {
-        return Err("the lcov report counts no lines".to_owned());
+        return Err(ReportError::NoLines("lcov"));
     }
     Ok(percent(hit, found))
 }
@@ -85,8 +110,8 @@ fn percent(part: u64, whole: u64) -> f64 {
     p
 }
 
-fn xml_coverage(text: &str) -> Result<f64, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not XML: {e}"))?;
+fn xml_coverage(text: &str) -> Result<f64, ReportError> {
+    let doc = roxmltree::Document::parse(text).map_err(ReportError::NotXml)?;
     let root = doc.root_element();
     match root.tag_name().name() {
         // Cobertura: `<coverage line-rate="0.93">`.
@@ -94,31 +119,31 @@ fn xml_coverage(text: &str) -> Result<f64, String> {
             .attribute("line-rate")
             .and_then(|r| r.parse::<f64>().ok())
             .map(|r| r * 100.0)
-            .ok_or_else(|| "the Cobertura report has no `line-rate`".to_owned()),
+            .ok_or(ReportError::NoLineRate),
         // JaCoCo: the report's own `<counter type="LINE" missed=".." covered=".."/>`.
         "report" => {
             let counter = root
                 .children()
                 .find(|c| c.tag_name().name() == "counter" && c.attribute("type") == Some("LINE"))
-                .ok_or_else(|| "the JaCoCo report has no LINE counter".to_owned())?;
+                .ok_or(ReportError::NoLineCounter)?;
             let get = |name: &str| {
                 counter
                     .attribute(name)
                     .and_then(|v| v.parse::<u64>().ok())
-                    .ok_or_else(|| format!("the JaCoCo LINE counter has no `{name}`"))
+                    .ok_or_else(|| ReportError::CounterWithout(name.to_owned()))
             };
             let (missed, covered) = (get("missed")?, get("covered")?);
             if missed + covered == 0 {
-                return Err("the JaCoCo report counts no lines".to_owned());
+                return Err(ReportError::NoLines("JaCoCo"));
             }
             Ok(percent(covered, missed + covered))
         }
-        other => Err(format!("not a coverage report (its root is <{other}>)")),
+        other => Err(ReportError::NotCoverage(other.to_owned())),
     }
 }
 
-fn json_coverage(text: &str) -> Result<f64, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+fn json_coverage(text: &str) -> Result<f64, ReportError> {
+    let v: Value = serde_json::from_str(text).map_err(ReportError::NotJson)?;
     let paths: [&[&str]; 3] = [
         // istanbul / nyc / jest `coverage-summary.json`
         &["total", "lines", "pct"],
@@ -137,7 +162,7 @@ fn json_coverage(text: &str) -> Result<f64, String> {
                 })
                 .and_then(Value::as_f64)
         })
-        .ok_or_else(|| "no line coverage where istanbul, coverage.py or llvm-cov put it".to_owned())
+        .ok_or(ReportError::NoCoverage)
 }
 
 #[cfg(test)]

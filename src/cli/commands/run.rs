@@ -176,7 +176,8 @@ fn run_git_hook(
         githooks::check(name, args, &text, &githooks::Caller::from_env(), &options)?;
         // A commit the runner makes for a confined agent: the repository's hooks run confined.
         let confinement = if std::env::var_os(crate::runner::perform::CONFINE_HOOKS_ENV).is_some() {
-            let record = crate::runner::record::read(&options.state_dir)?;
+            let record =
+                crate::runner::record::read(&options.state_dir).map_err(|e| e.to_string())?;
             Some(record.and_then(|r| r.confinement).ok_or_else(|| {
                 "agentspec: refused because the install record holds no confinement for the repository's hooks".to_owned()
             })?)
