@@ -1025,50 +1025,50 @@ fn replay_of_the_audit_log_captured_events_and_a_transcript() {
 
 #[test]
 fn the_event_stream_answers_line_by_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bundle = bundle_for(tmp.path());
-    let lines = [
-        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}}),
-        json!({"session": "s", "agent": "backend", "event": "stop-requested", "last_message": "Reply 'yes' to approve", "work": {"head": "h", "tree": "t", "index_consistent": true}}),
-        json!({"session": "s", "agent": "backend", "event": "user-prompt", "text": "yes"}),
-        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}, "work": {"head": "h", "tree": "t", "index_consistent": true}}),
-        json!({"session": "s", "agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -m x"}, "work": {"head": "h", "tree": "changed", "index_consistent": true}}),
-        json!({"session": "s", "agent": "nobody", "event": "session-start"}),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect::<Vec<_>>()
-    .join("\n");
-    let (out, code) = {
-        let mut child = StdCommand::new(bin())
-            .args(["run", "events", "--bundle"])
-            .arg(&bundle)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), lines.as_bytes()).unwrap();
-        drop(child.stdin.take());
-        let out = child.wait_with_output().unwrap();
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            out.status.code(),
-        )
+    // The runner takes the work tree's fingerprint itself, in the event's `cwd`: a change
+    // after the approval voids it, and a `work` the event carries changes nothing.
+    let project = support::Project::new();
+    let dir = project.dir();
+    let line = |v: serde_json::Value| {
+        let mut v = v;
+        v["session"] = json!("s");
+        v["cwd"] = json!(dir);
+        v.to_string()
     };
-    assert_eq!(code, Some(0));
-    let decisions: Vec<String> = out
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["decision"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(
-        decisions,
-        vec!["deny", "allow", "allow", "allow", "deny", "error"]
-    );
+    let commit = json!({"agent": "backend", "event": "tool-requested", "tool": "Bash", "action": {"kind": "shell", "command": "git commit -am x"}});
+    let stream = |lines: &[String]| -> Vec<String> {
+        let bundle = project.bundle().display().to_string();
+        let (out, code) = project.run(&["run", "events", "--bundle", &bundle], &lines.join("\n"));
+        assert_eq!(code, 0);
+        out.lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["decision"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let first = [
+        line(commit.clone()),
+        line(
+            json!({"agent": "backend", "event": "stop-requested", "last_message": "Reply 'yes' to approve"}),
+        ),
+        line(json!({"agent": "backend", "event": "user-prompt", "text": "yes"})),
+        line(commit.clone()),
+    ];
+    assert_eq!(stream(&first), vec!["deny", "allow", "allow", "allow"]);
+    // The work changes after the approval; the event claims a fingerprint of its own.
+    std::fs::write(dir.join("src/app.py"), "print('changed')\n").unwrap();
+    let mut claimed = commit.clone();
+    claimed["work"] = json!({"head": "h", "tree": "t", "index_consistent": true});
+    let second = [
+        line(commit),
+        line(claimed),
+        line(json!({"agent": "nobody", "event": "session-start"})),
+        json!({"agent": "backend", "event": "session-start"}).to_string(),
+    ];
+    assert_eq!(stream(&second), vec!["deny", "deny", "error", "error"]);
 }
 
 fn pre_tool(session: &str, command: &str) -> String {

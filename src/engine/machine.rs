@@ -35,6 +35,7 @@ impl Env for Machine {
     }
 
     fn lock(&self, options: &Options, session: &str) -> Result<Option<Lock>, RunnerError> {
+        crate::runner::create_state_dir(&options.state_dir)?;
         crate::runner::lock_session(&options.state_dir, session).map(Some)
     }
 
@@ -166,16 +167,14 @@ impl Env for Machine {
         )
     }
 
-    fn perform(
-        &self,
-        plan: &perform::Plan,
-        session: &str,
-        options: &Options,
-    ) -> (perform::Outcome, Option<WorkTree>) {
-        let outcome = perform_plan(plan, session, options);
-        let mut location = worktree::Location::at(plan.cwd());
-        location.exclude.push(options.state_dir.clone());
-        (outcome, worktree::fingerprint(&location).ok().flatten())
+    fn perform(&self, plan: &perform::Plan, session: &str, options: &Options) -> perform::Outcome {
+        perform_plan(plan, session, options)
+    }
+
+    fn work_after(&self, cwd: &Path, state_dir: &Path) -> Option<WorkTree> {
+        let mut location = worktree::Location::at(cwd);
+        location.exclude.push(state_dir.to_path_buf());
+        worktree::fingerprint(&location).ok().flatten()
     }
 
     fn audit(

@@ -134,6 +134,9 @@ pub trait Host {
     /// The environment variables by which the host tells the agent's processes which session
     /// they belong to (agentspec's git hooks read them): a command may not change them.
     fn session_variables(&self) -> &[&str];
+    /// The host's own command-line programs: one the agent starts could submit prompts that
+    /// reach agentspec as the user's (`claude -c -p yes`).
+    fn programs(&self) -> &[&str];
 }
 
 /// Where the engine keeps its state and what governs the session.
@@ -200,7 +203,8 @@ pub trait Env {
     fn arm_git(&self, setup: &Setup, project: &Path, options: &Options);
     /// The bundle, with the policies of `names` read and verified.
     fn load_bundle(&self, options: &Options, names: &[&str]) -> Result<Bundle, BundleError>;
-    /// The session's state lock (`None`: nothing else can touch the state).
+    /// The session's state lock, the state folder made first (`None`: nothing else can touch
+    /// the state).
     fn lock(&self, options: &Options, session: &str) -> Result<Option<Lock>, RunnerError>;
     fn has_state(&self, options: &Options, session: &str) -> bool;
     fn read_state(&self, options: &Options, session: &str) -> Result<StoredState, RunnerError>;
@@ -258,13 +262,10 @@ pub trait Env {
         options: &Options,
         confinement: Option<&Confinement>,
     ) -> Vec<decide::CheckOutcome>;
-    /// Runs a planned command for the agent; what came of it and the work tree after.
-    fn perform(
-        &self,
-        plan: &perform::Plan,
-        session: &str,
-        options: &Options,
-    ) -> (perform::Outcome, Option<WorkTree>);
+    /// Runs a planned command for the agent: what came of it.
+    fn perform(&self, plan: &perform::Plan, session: &str, options: &Options) -> perform::Outcome;
+    /// The work tree at `cwd` after a performed command (the caller holds the session's lock).
+    fn work_after(&self, cwd: &Path, state_dir: &Path) -> Option<WorkTree>;
     /// Appends a line to the audit log.
     fn audit(
         &self,
@@ -313,6 +314,30 @@ fn self_protection(reason: String) -> Decision {
         ),
         rule: "self-protection".to_owned(),
     }
+}
+
+/// Why a command outside the sandbox reaches what the host relies on: it changes the variables
+/// by which agentspec's git hooks tell the session (the hooks are what refuses a commit the
+/// command hides), or it starts the host's own program, whose prompts would reach agentspec as
+/// the user's.
+fn host_reach(host: &dyn Host, command: &str) -> Option<String> {
+    let analysis = crate::policy::shell::analyze(command);
+    if let Some(name) = analysis
+        .variables
+        .iter()
+        .find(|v| host.session_variables().contains(&v.as_str()))
+    {
+        return Some(format!(
+            "the command changes `{name}`, by which agentspec's git hooks tell which session runs git"
+        ));
+    }
+    analysis.commands.iter().find_map(|c| {
+        let program = c.program.as_deref()?;
+        let name = program.rsplit('/').next().unwrap_or(program);
+        host.programs().contains(&name).then(|| {
+            format!("the command starts `{name}`, whose prompts would reach agentspec as the user's answers")
+        })
+    })
 }
 
 /// The project the session works in: the host's project folder, else the folder the
@@ -502,7 +527,7 @@ pub fn handle(
                     decision = self_protection(reason);
                 } else {
                     note = "not governed; performed by the runner";
-                    performed = Some(env.perform(plan, &call.session, options).0);
+                    performed = Some(env.perform(plan, &call.session, options));
                 }
             }
             None => {}
@@ -516,7 +541,6 @@ pub fn handle(
             None => Outcome::decided(decision),
         });
     };
-    crate::runner::create_state_dir(&options.state_dir)?;
     let lock = env.lock(options, &call.session)?;
     let mut stored = env.read_state(options, &call.session)?;
     if matches!(event, Event::ToolFinished { .. })
@@ -642,21 +666,11 @@ pub fn handle(
                     action: Action::Shell { command },
                     ..
                 } = &event
-                && let Some(name) = crate::policy::shell::analyze(command)
-                    .variables
-                    .iter()
-                    .find(|v| host.session_variables().contains(&v.as_str()))
+                && let Some(reason) = host_reach(host, command)
             {
-                // Outside the sandbox, agentspec's git hooks are what refuses a commit the
-                // command hides; they tell the session by these variables.
-                refused = Some(self_protection(format!(
-                    "the command changes `{name}`, by which agentspec's git hooks tell which session runs git"
-                )));
+                refused = Some(self_protection(reason));
             }
-            if refused.is_none()
-                && decide::event_work(&event).is_none()
-                && decide::needs_work_tree(&actor, &stored.core, &event)
-            {
+            if refused.is_none() && decide::needs_work_tree(&actor, &stored.core, &event) {
                 // A stop is judged on the project, wherever the agent's shell is.
                 let cwd = if is_stop { project.clone() } else { call.cwd() };
                 match env.work_tree(&event, &cwd, &options.state_dir, setup.confinement.as_ref()) {
@@ -784,8 +798,9 @@ pub fn handle(
         // sandbox, with the session's lock released (git runs agentspec's git hooks, which
         // take it to check the approval).
         drop(lock);
-        let (mut outcome, mut work) = env.perform(plan, &call.session, options);
+        let mut outcome = env.perform(plan, &call.session, options);
         let _lock = env.lock(options, &call.session)?;
+        let mut work = env.work_after(plan.cwd(), &options.state_dir);
         let mut stored = env.read_state(options, &call.session)?;
         if outcome.success() {
             outcome.head = work.as_ref().and_then(|w| w.head.clone());
@@ -878,7 +893,7 @@ pub(crate) fn outside_root(event: Event, cwd: &Path) -> Event {
 }
 
 /// Puts the fingerprint into the event.
-pub(crate) fn with_work(event: Event, work: Option<WorkTree>) -> Event {
+pub fn with_work(event: Event, work: Option<WorkTree>) -> Event {
     match event {
         Event::ToolRequested {
             tool,
@@ -922,7 +937,7 @@ pub(crate) fn with_work(event: Event, work: Option<WorkTree>) -> Event {
 }
 
 /// The event with the Definition-of-Done checks the runner ran for it.
-pub(crate) fn with_checks(event: Event, checks: Vec<decide::CheckOutcome>) -> Event {
+pub fn with_checks(event: Event, checks: Vec<decide::CheckOutcome>) -> Event {
     match event {
         Event::StopRequested {
             last_message,

@@ -231,27 +231,69 @@ impl Env for Recording<'_> {
             .unwrap_or_default()
     }
 
-    fn perform(
-        &self,
-        plan: &perform::Plan,
-        _: &str,
-        _: &Options,
-    ) -> (perform::Outcome, Option<WorkTree>) {
-        let current = self.current.borrow();
-        let recorded = current.as_ref();
-        let outcome = recorded
+    fn perform(&self, plan: &perform::Plan, _: &str, _: &Options) -> perform::Outcome {
+        self.current
+            .borrow()
+            .as_ref()
             .and_then(|r| r.performed.clone())
             .unwrap_or_else(|| perform::Outcome {
                 command: plan.display(),
                 exit_code: None,
                 output: String::new(),
                 head: None,
-            });
-        (outcome, recorded.and_then(|r| r.work.clone()))
+            })
+    }
+
+    fn work_after(&self, _: &Path, _: &Path) -> Option<WorkTree> {
+        self.current.borrow().as_ref().and_then(|r| r.work.clone())
     }
 
     fn audit(&self, _: &Options, _: &Subject, _: &str, _: Entry) -> Result<(), RunnerError> {
         Ok(())
+    }
+}
+
+/// The host as a replay sees it: its files, tools and names, and nothing of the machine that
+/// replays (its project folder variable, its settings files).
+struct Replayed<'a>(&'a dyn Host);
+
+impl Host for Replayed<'_> {
+    fn files(&self) -> crate::policy::protect::HostFiles {
+        self.0.files()
+    }
+
+    fn project_dir(&self) -> Option<PathBuf> {
+        None
+    }
+
+    fn shell_tool(&self) -> &str {
+        self.0.shell_tool()
+    }
+
+    fn sandbox_exclusions(
+        &self,
+        _: &Confinement,
+        _: &crate::runner::record::InstallRecord,
+    ) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
+    }
+
+    fn before_sandboxed(&self, _: &Confinement) {}
+
+    fn fingerprint(&self, _: &Path, _: Option<&Path>, _: Option<&Path>) -> Fingerprint {
+        Fingerprint::new()
+    }
+
+    fn tool_aliases(&self) -> Vec<(String, String)> {
+        self.0.tool_aliases()
+    }
+
+    fn session_variables(&self) -> &[&str] {
+        self.0.session_variables()
+    }
+
+    fn programs(&self) -> &[&str] {
+        self.0.programs()
     }
 }
 
@@ -323,7 +365,7 @@ pub fn replay(
         let is_stop = matches!(event, Event::StopRequested { .. }) && policy.is_some();
         let described = describe(event);
         *env.current.borrow_mut() = Some(r.clone());
-        let decision = super::handle(&r.call, &options, host, &env)
+        let decision = super::handle(&r.call, &options, &Replayed(host), &env)
             .map_err(|e| format!("line {}: {e}", r.line))?
             .decision();
         report.events += 1;

@@ -1,9 +1,10 @@
 //! The generic host: `agentspec run events` reads one JSON event per line (the decision
 //! core's own event format, with the session, agent and folder it belongs to) and answers one
 //! JSON decision per line. Every event goes through the engine, as a Claude Code hook's does:
-//! the session's state and pinned bundle, self-protection, the work tree's fingerprint (taken
-//! by the runner unless the event carries one), the Definition-of-Done checks and the audit log
-//! are the same. An answer whose `decision` is `error` must be treated as a refusal.
+//! the session's state and pinned bundle, self-protection, the work tree's fingerprint and the
+//! Definition-of-Done checks (both taken by the runner itself, in the event's `cwd`: a `work` or
+//! `checks` the event carries is dropped) and the audit log are the same. An answer whose
+//! `decision` is `error` must be treated as a refusal.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,9 @@ use crate::runner::confine::Confinement;
 use crate::runner::record::InstallRecord;
 use crate::runner::{Deadline, Fingerprint};
 
-/// One line of `agentspec run events`: an event with the session and agent it belongs to.
+/// One line of `agentspec run events`: an event with the session and agent it belongs to. The
+/// runner takes the work tree's fingerprint and runs the checks itself: a `work` or `checks`
+/// given here is ignored.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct StreamEvent {
     /// Keeps separate state per session.
@@ -89,9 +92,15 @@ impl Host for Events {
     fn session_variables(&self) -> &[&str] {
         crate::host::claude_code::SESSION_VARIABLES
     }
+
+    fn programs(&self) -> &[&str] {
+        crate::host::claude_code::ClaudeCode.programs()
+    }
 }
 
-/// Where `run events` keeps the sessions of a bundle.
+/// Where `run events` keeps the sessions of a bundle: a folder of its own beside the hooks'
+/// (`events/` in the bundle's state folder), so that neither reads the other's sessions or
+/// install record.
 pub struct StreamOptions {
     pub bundle: PathBuf,
     pub state_dir: PathBuf,
@@ -108,6 +117,9 @@ fn answer(line: &str, options: &StreamOptions, bundle: &Bundle, here: &Path) -> 
         Ok(e) => e,
         Err(err) => return error(format!("invalid event: {err}")),
     };
+    if e.session.trim().is_empty() {
+        return error("`session` is empty: name the session the event belongs to".to_owned());
+    }
     if !bundle.agents.contains_key(&e.agent) {
         return error(format!("the bundle has no agent `{}`", e.agent));
     }
@@ -129,7 +141,12 @@ fn answer(line: &str, options: &StreamOptions, bundle: &Bundle, here: &Path) -> 
         tool_input: raw.get("action").cloned(),
         tool_use_id: e.tool_use_id.clone(),
         cwd: Some(e.cwd.clone().unwrap_or_else(|| here.display().to_string())),
-        event: Some(e.event),
+        // What the runner measures itself is its own to take: a fingerprint or check results
+        // the event carries are dropped.
+        event: Some(engine::with_checks(
+            engine::with_work(e.event, None),
+            Vec::new(),
+        )),
         refused: None,
         raw,
         recorded: None,

@@ -87,6 +87,22 @@ impl HostFiles {
 /// agentspec subcommands that change nothing: the governed agent may run them.
 const READ_ONLY_SUBCOMMANDS: &[&str] = &["check", "inspect", "explain", "schema", "help"];
 
+/// Whether a copy takes whole folders (`cp -r`, `cp -a`, `rsync -a`, `scp -r`): what it writes
+/// under the destination is not known from the sources' names.
+fn copies_folders(program: &str, args: &[Word]) -> bool {
+    let short: &[char] = match program {
+        "cp" => &['r', 'R', 'a'],
+        "rsync" => &['r', 'a'],
+        "scp" => &['r'],
+        _ => return false,
+    };
+    args.iter().take_while(|w| w.text != "--").any(|w| {
+        let t = w.text.as_str();
+        matches!(t, "--recursive" | "--archive")
+            || (t.starts_with('-') && !t.starts_with("--") && t[1..].contains(short))
+    })
+}
+
 /// Programs whose every operand is something they remove or change in place.
 const CHANGES_OPERANDS: &[&str] = &[
     "rm", "unlink", "rmdir", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr",
@@ -456,6 +472,17 @@ impl Context<'_> {
                     _ => (&operands[..], None),
                 },
             };
+            if let Some(d) = destination
+                && copies_folders(program, args)
+                && let Some(what) = self.touches(d, &command.cd, Touch::Remove)
+            {
+                // A folder's contents go anywhere under the destination: one that holds a
+                // protected file is written whatever the sources are called.
+                return Some(format!(
+                    "`{program}` copies folders into `{}`, which holds {what}",
+                    d.text
+                ));
+            }
             return destination.and_then(|d| self.destination(command, d, sources));
         }
         if let Some(why) = installs_git_hooks(program, args) {
@@ -1789,6 +1816,30 @@ mod tests {
             Path::new("/p/src"),
             &Fixed,
         )
+    }
+
+    #[test]
+    fn folder_copies_into_a_folder_that_holds_protected_files() {
+        // Found by the adversarial review of the session engine: a folder copied over an
+        // ancestor of the state folder, the project or the home folder.
+        for attack in [
+            "cp -r /tmp/s/. /home/u/.local/state",
+            "cp -a /tmp/s/agentspec /home/u/.local/state/",
+            "cp -rT /tmp/s /p",
+            "rsync -a /tmp/s/ /p/",
+            "rsync --archive /tmp/s/ /home/u/",
+            "cp -R /tmp/s/. ~",
+        ] {
+            assert!(shell(attack).is_some(), "{attack}");
+        }
+        for honest in [
+            "cp -r /p/src /p/build",
+            "cp -a /p/src/. /p/dist/",
+            "rsync -a /p/src/ /tmp/backup/",
+            "cp /tmp/s/a.txt /p/",
+        ] {
+            assert_eq!(shell(honest), None, "{honest}");
+        }
     }
 
     #[test]

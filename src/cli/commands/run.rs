@@ -325,7 +325,7 @@ fn run_events(bundle_dir: &std::path::Path) -> ExitCode {
     let options = match crate::runner::default_state_dir(bundle_dir) {
         Ok(state_dir) => crate::host::events::StreamOptions {
             bundle: std::path::absolute(bundle_dir).unwrap_or_else(|_| bundle_dir.to_path_buf()),
-            state_dir,
+            state_dir: state_dir.join("events"),
         },
         Err(e) => {
             eprintln!("agentspec: {e}");

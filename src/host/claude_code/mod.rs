@@ -83,6 +83,10 @@ impl engine::Host for ClaudeCode {
     fn session_variables(&self) -> &[&str] {
         SESSION_VARIABLES
     }
+
+    fn programs(&self) -> &[&str] {
+        &["claude"]
+    }
 }
 
 /// The variables Claude Code sets in the agent's shell commands: under Claude Code, and in

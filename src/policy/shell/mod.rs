@@ -208,9 +208,10 @@ pub struct Analysis {
     pub write_targets: Vec<WriteTarget>,
     /// Command and process substitutions it runs.
     pub substitutions: usize,
-    /// The environment variables it sets, exports or unsets, by name (`*` when it runs a
-    /// command with a cleared environment): the engine refuses a change of the variables the
-    /// host names its sessions by.
+    /// The environment variables it sets, exports or unsets, by name, wherever in the text (`*`
+    /// when it runs a command with a cleared environment, which is opaque in itself, and which
+    /// agentspec's git hooks refuse for want of a session): the engine refuses a change of the
+    /// variables the host names its sessions by.
     pub variables: Vec<String>,
 }
 
@@ -1145,6 +1146,10 @@ impl Walker {
             }
             let mut probe = Walker::default();
             probe.text(text, depth + 1);
+            // A variable the text would change counts whether or not it is taken as a command.
+            for v in &probe.out.variables {
+                self.changes_variable(v);
+            }
             if !probe.out.git_operations().is_empty() {
                 self.out.commands.extend(probe.out.commands);
             }
@@ -1175,6 +1180,9 @@ impl Walker {
             let program = cmd.program.clone().unwrap_or_default();
             let mut inner = cmd.runs(&program, args[i..].to_vec());
             probe.resolve(&mut inner, Input::Inherited, None, depth + 1);
+            for v in &probe.out.variables {
+                self.changes_variable(v);
+            }
             let gated = !probe.out.git_operations().is_empty();
             // An unknown git subcommand here is more likely a package name (`apt install git
             // curl`) than an alias.
