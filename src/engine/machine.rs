@@ -11,8 +11,8 @@ use crate::policy::{AgentPolicy, Bundle, BundleError};
 use crate::runner::audit::{Entry, Subject};
 use crate::runner::confine::{self, Confinement};
 use crate::runner::{
-    Fingerprint, Lock, RunnerError, StoredState, checks, gitguard, githooks, perform, record,
-    worktree,
+    Fingerprint, Lock, RunnerError, SessionVariables, StoredState, checks, gitguard, githooks,
+    perform, record, worktree,
 };
 
 /// The real machine.
@@ -167,7 +167,12 @@ impl Env for Machine {
         )
     }
 
-    fn perform(&self, plan: &perform::Plan, session: &str, options: &Options) -> perform::Outcome {
+    fn perform(
+        &self,
+        plan: &perform::Plan,
+        session: (SessionVariables, &str),
+        options: &Options,
+    ) -> perform::Outcome {
         perform_plan(plan, session, options)
     }
 
@@ -386,7 +391,11 @@ fn made_approved_commit(state: &SessionState, after: &WorkTree, cwd: &Path) -> b
 }
 
 /// Runs a planned command for the agent, with the watchdog extended to its time limit.
-fn perform_plan(plan: &perform::Plan, session: &str, options: &Options) -> perform::Outcome {
+fn perform_plan(
+    plan: &perform::Plan,
+    session: (SessionVariables, &str),
+    options: &Options,
+) -> perform::Outcome {
     options
         .deadline
         .extend(perform::PERFORM_TIMEOUT + Duration::from_secs(5));

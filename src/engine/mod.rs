@@ -25,7 +25,9 @@ use crate::policy::{AgentPolicy, Bundle, BundleError};
 use crate::runner::audit::{Entry, Subject};
 use crate::runner::confine::Confinement;
 use crate::runner::record::InstallRecord;
-use crate::runner::{Deadline, Fingerprint, Lock, RunnerError, StoredState, perform};
+use crate::runner::{
+    Deadline, Fingerprint, Lock, RunnerError, SessionVariables, StoredState, perform,
+};
 
 /// One event as a host delivered it: the decision core's event and what the pipeline needs
 /// around it, in the host's own words where the audit log records them.
@@ -133,7 +135,7 @@ pub trait Host {
     fn tool_aliases(&self) -> Vec<(String, String)>;
     /// The environment variables by which the host tells the agent's processes which session
     /// they belong to (agentspec's git hooks read them): a command may not change them.
-    fn session_variables(&self) -> &[&str];
+    fn session(&self) -> SessionVariables;
     /// The host's own command-line programs: one the agent starts could submit prompts that
     /// reach agentspec as the user's (`claude -c -p yes`).
     fn programs(&self) -> &[&str];
@@ -263,7 +265,12 @@ pub trait Env {
         confinement: Option<&Confinement>,
     ) -> Vec<decide::CheckOutcome>;
     /// Runs a planned command for the agent: what came of it.
-    fn perform(&self, plan: &perform::Plan, session: &str, options: &Options) -> perform::Outcome;
+    fn perform(
+        &self,
+        plan: &perform::Plan,
+        session: (SessionVariables, &str),
+        options: &Options,
+    ) -> perform::Outcome;
     /// The work tree at `cwd` after a performed command (the caller holds the session's lock).
     fn work_after(&self, cwd: &Path, state_dir: &Path) -> Option<WorkTree>;
     /// Appends a line to the audit log.
@@ -325,7 +332,7 @@ fn host_reach(host: &dyn Host, command: &str) -> Option<String> {
     if let Some(name) = analysis
         .variables
         .iter()
-        .find(|v| host.session_variables().contains(&v.as_str()))
+        .find(|v| host.session().names().contains(&v.as_str()))
     {
         return Some(format!(
             "the command changes `{name}`, by which agentspec's git hooks tell which session runs git"
@@ -527,7 +534,7 @@ pub fn handle(
                     decision = self_protection(reason);
                 } else {
                     note = "not governed; performed by the runner";
-                    performed = Some(env.perform(plan, &call.session, options));
+                    performed = Some(env.perform(plan, (host.session(), &call.session), options));
                 }
             }
             None => {}
@@ -798,7 +805,7 @@ pub fn handle(
         // sandbox, with the session's lock released (git runs agentspec's git hooks, which
         // take it to check the approval).
         drop(lock);
-        let mut outcome = env.perform(plan, &call.session, options);
+        let mut outcome = env.perform(plan, (host.session(), &call.session), options);
         let _lock = env.lock(options, &call.session)?;
         let mut work = env.work_after(plan.cwd(), &options.state_dir);
         let mut stored = env.read_state(options, &call.session)?;

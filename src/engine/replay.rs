@@ -231,7 +231,12 @@ impl Env for Recording<'_> {
             .unwrap_or_default()
     }
 
-    fn perform(&self, plan: &perform::Plan, _: &str, _: &Options) -> perform::Outcome {
+    fn perform(
+        &self,
+        plan: &perform::Plan,
+        _: (crate::runner::SessionVariables, &str),
+        _: &Options,
+    ) -> perform::Outcome {
         self.current
             .borrow()
             .as_ref()
@@ -288,8 +293,8 @@ impl Host for Replayed<'_> {
         self.0.tool_aliases()
     }
 
-    fn session_variables(&self) -> &[&str] {
-        self.0.session_variables()
+    fn session(&self) -> crate::runner::SessionVariables {
+        self.0.session()
     }
 
     fn programs(&self) -> &[&str] {

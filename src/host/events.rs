@@ -89,8 +89,8 @@ impl Host for Events {
         crate::host::claude_code::ClaudeCode.tool_aliases()
     }
 
-    fn session_variables(&self) -> &[&str] {
-        crate::host::claude_code::SESSION_VARIABLES
+    fn session(&self) -> crate::runner::SessionVariables {
+        crate::host::claude_code::SESSION
     }
 
     fn programs(&self) -> &[&str] {

@@ -285,6 +285,9 @@ pub struct Inputs<'a> {
     pub state_dir: &'a Path,
     pub binary: Option<&'a Path>,
     pub home: Option<&'a Path>,
+    /// The host's folders in the project and the home folder (`.claude`): what it reads or
+    /// runs outside the sandbox.
+    pub host_dirs: &'a [&'a str],
     /// The folders of `PATH`: never made writable.
     pub path_dirs: Vec<PathBuf>,
     /// Whether a program is installed (decides which caches are needed).
@@ -301,7 +304,12 @@ impl Confinement {
         }
         // Inside the work tree only what exists: a stand-in the sandbox mounts for a missing
         // file shows up to git as an untracked special file, and `git add -A` fails on it.
-        for rel in [".claude", ".agentspec", "agentspec.toml"] {
+        for rel in inputs
+            .host_dirs
+            .iter()
+            .copied()
+            .chain([".agentspec", "agentspec.toml"])
+        {
             let p = project.join(rel);
             if std::fs::symlink_metadata(&p).is_ok() {
                 read_only.push(p);
@@ -317,7 +325,7 @@ impl Confinement {
         if let Some(home) = inputs.home {
             read_only.push(home.join(".gitconfig"));
             read_only.push(home.join(".config").join("git"));
-            read_only.push(home.join(".claude"));
+            read_only.extend(inputs.host_dirs.iter().map(|d| home.join(d)));
             for (program, dirs) in CACHES {
                 if !(inputs.has_program)(program) {
                     continue;
@@ -548,6 +556,7 @@ mod tests {
             bundle: &project.join(".agentspec/bundle"),
             state_dir: &tmp.path().join("state"),
             binary: None,
+            host_dirs: &[".claude"],
             home: Some(&home),
             path_dirs: vec![home.join(".cargo/bin")],
             has_program: &has,

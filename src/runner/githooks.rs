@@ -159,22 +159,24 @@ pub struct GitHookOptions {
     pub main_agent: Option<String>,
 }
 
-/// What the environment says about the process: under Claude Code, and in which session.
+/// What the environment says about the process: under the host, and in which session.
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
-    /// `CLAUDECODE` is set.
-    pub claude_code: bool,
-    /// `CLAUDE_CODE_SESSION_ID`.
+    /// The host's marker variable is set.
+    pub under_host: bool,
+    /// The session id, from the host's session variable.
     pub session: Option<String>,
+    /// The name of that variable, for messages.
+    pub session_variable: &'static str,
 }
 
 impl Caller {
-    pub fn from_env() -> Caller {
+    /// The caller as the host's `variables` describe it.
+    pub fn from_env(variables: super::SessionVariables) -> Caller {
         Caller {
-            claude_code: std::env::var_os("CLAUDECODE").is_some(),
-            session: std::env::var("CLAUDE_CODE_SESSION_ID")
-                .ok()
-                .filter(|s| !s.is_empty()),
+            under_host: std::env::var_os(variables.marker).is_some(),
+            session: std::env::var(variables.id).ok().filter(|s| !s.is_empty()),
+            session_variable: variables.id,
         }
     }
 }
@@ -432,7 +434,10 @@ pub fn check(
                 .any(|(_, _, r)| r.starts_with("refs/heads/"));
         let gated = matches!(name, "pre-commit" | "pre-merge-commit" | "pre-push") || moves_branch;
         if gated {
-            return Err("agentspec: git runs under Claude Code's settings (its hooks path is set) but no session can be identified (CLAUDE_CODE_SESSION_ID is missing), so this commit, push or branch move cannot be approved".to_owned());
+            return Err(format!(
+                "agentspec: git runs under the host's settings (its hooks path is set) but no session can be identified ({} is missing), so this commit, push or branch move cannot be approved",
+                caller.session_variable
+            ));
         }
         return Ok(());
     };

@@ -57,6 +57,23 @@ pub enum RunnerError {
     Confinement(String),
 }
 
+/// The environment variables by which a host tells the agent's processes that they run under
+/// it, and in which session: agentspec's git hooks read them, and the runner sets them on the
+/// git it runs for the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionVariables {
+    /// Set (to anything) in every process the host starts.
+    pub marker: &'static str,
+    /// The session's id.
+    pub id: &'static str,
+}
+
+impl SessionVariables {
+    pub fn names(&self) -> [&'static str; 2] {
+        [self.marker, self.id]
+    }
+}
+
 /// What the files enforcement stands on held, by file: a digest of the parts that count, or
 /// `absent`. The host says which files and which parts (its settings, git's configuration, the
 /// binary).

@@ -704,10 +704,16 @@ impl Outcome {
 }
 
 /// Runs `plan`'s commands in order, each only when the one before succeeded, with the
-/// session's identity (`CLAUDECODE`, `CLAUDE_CODE_SESSION_ID`, so that agentspec's git hooks
-/// check them as the session's), git pointed at agentspec's hooks, no editor or terminal
-/// prompt, standard input closed; each process group is killed when `timeout` is spent.
-pub fn run(plan: &Plan, session: &str, hooks_dir: &Path, timeout: Duration) -> Outcome {
+/// session's identity (the host's session variables and the session's id, so that agentspec's
+/// git hooks check them as the session's), git pointed at agentspec's hooks, no editor or
+/// terminal prompt, standard input closed; each process group is killed when `timeout` is
+/// spent.
+pub fn run(
+    plan: &Plan,
+    session: (super::SessionVariables, &str),
+    hooks_dir: &Path,
+    timeout: Duration,
+) -> Outcome {
     let deadline = Instant::now() + timeout;
     let mut output = String::new();
     let mut exit_code = Some(0);
@@ -733,7 +739,7 @@ pub fn run(plan: &Plan, session: &str, hooks_dir: &Path, timeout: Duration) -> O
 
 fn run_step(
     step: &Step,
-    session: &str,
+    session: (super::SessionVariables, &str),
     hooks_dir: &Path,
     deadline: Instant,
 ) -> (Option<i32>, String) {
@@ -753,8 +759,8 @@ fn run_step(
     cmd.args(&step.args)
         .current_dir(&step.cwd)
         .envs(step.env.iter().map(|(k, v)| (k, v)))
-        .env("CLAUDECODE", "1")
-        .env("CLAUDE_CODE_SESSION_ID", session)
+        .env(session.0.marker, "1")
+        .env(session.0.id, session.1)
         .env(CONFINE_HOOKS_ENV, "1")
         // git shows a replace ref's object in place of the real one: the commit made must be
         // of the real content.

@@ -173,7 +173,13 @@ fn run_git_hook(
                 .map_err(|e| format!("cannot read the hook input: {e}"))?;
         }
         let text = String::from_utf8_lossy(&stdin).into_owned();
-        githooks::check(name, args, &text, &githooks::Caller::from_env(), &options)?;
+        githooks::check(
+            name,
+            args,
+            &text,
+            &githooks::Caller::from_env(crate::host::claude_code::SESSION),
+            &options,
+        )?;
         // A commit the runner makes for a confined agent: the repository's hooks run confined.
         let confinement = if std::env::var_os(crate::runner::perform::CONFINE_HOOKS_ENV).is_some() {
             let record =

@@ -403,6 +403,7 @@ pub fn prepare(
             bundle: &bundle_abs,
             state_dir: &state_dir,
             binary: Some(&binary),
+            host_dirs: super::HOST_DIRS,
             home: home.as_deref(),
             path_dirs,
             has_program: &has,

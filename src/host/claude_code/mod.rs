@@ -18,7 +18,7 @@ use crate::policy::decide::{Decision, Event};
 use crate::policy::protect::HostFiles;
 use crate::runner::confine::Confinement;
 use crate::runner::record::InstallRecord;
-use crate::runner::{Fingerprint, RunnerError, perform};
+use crate::runner::{Fingerprint, RunnerError, SessionVariables, perform};
 
 /// What the hook prints and how it exits, in Claude Code's contract.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,8 +80,8 @@ impl engine::Host for ClaudeCode {
         crate::vocab::tool_aliases()
     }
 
-    fn session_variables(&self) -> &[&str] {
-        SESSION_VARIABLES
+    fn session(&self) -> SessionVariables {
+        SESSION
     }
 
     fn programs(&self) -> &[&str] {
@@ -89,9 +89,16 @@ impl engine::Host for ClaudeCode {
     }
 }
 
+/// Claude Code's folders in the project and the home folder: settings, agents, commands,
+/// skills and hook scripts, which it reads or runs outside its sandbox.
+pub const HOST_DIRS: &[&str] = &[".claude"];
+
 /// The variables Claude Code sets in the agent's shell commands: under Claude Code, and in
 /// which session (agentspec's git hooks read them).
-pub const SESSION_VARIABLES: &[&str] = &["CLAUDECODE", "CLAUDE_CODE_SESSION_ID"];
+pub const SESSION: SessionVariables = SessionVariables {
+    marker: "CLAUDECODE",
+    id: "CLAUDE_CODE_SESSION_ID",
+};
 
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
