@@ -13,6 +13,10 @@
 //!   there is no exception: Claude Code reads every `.md` file there at any depth (measured:
 //!   `.claude/agents/x/skills/y/agents/z.md` is loaded), and the agents tree of such a file is
 //!   `.claude/agents/` itself.
+//!   A documentation file there (`README.md`, `CHANGELOG.md`, `CONTRIBUTING.md`, ...) is an
+//!   agent only when its frontmatter opens on line 1 with a `name:` key: Claude Code skips a
+//!   file without frontmatter in a project's agents folder silently. In a plugin's `agents/`
+//!   such a file loads as an agent, and is one.
 //! - Claude Code settings files (`.claude/settings.json`, `.claude/settings.local.json`): their
 //!   `hooks` are checked as the selected release reads them.
 //! - A file under `<plugin>/agents/` where `<plugin>/.claude-plugin/plugin.json` exists follows
@@ -135,7 +139,15 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
     } else if project_agents_dir(path).is_some()
         || agents_dir(path).is_some_and(|a| !under_skill_or_command(a))
     {
-        Some(candidate(path, roots))
+        let found = candidate(path, roots);
+        // A README (or another documentation file) in a project's agents folder is
+        // documentation unless it opens as an agent: Claude Code skips a file without
+        // frontmatter there, silently (measured). In a plugin's it loads, so it is an agent.
+        let documentation = !found.plugin && is_documentation(path);
+        Some(Candidate {
+            needs_name: documentation,
+            ..found
+        })
     } else if !is_skill_or_command(path) {
         Some(Candidate {
             needs_name: true,
@@ -144,6 +156,24 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
     } else {
         None
     }
+}
+
+/// A file named as a repository's documentation is (`README.md`, `CHANGELOG.md`, ...).
+fn is_documentation(path: &Path) -> bool {
+    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+        return false;
+    };
+    let stem = stem.to_ascii_uppercase();
+    [
+        "README",
+        "CHANGELOG",
+        "CONTRIBUTING",
+        "LICENSE",
+        "CODE_OF_CONDUCT",
+        "SECURITY",
+        "NOTICE",
+    ]
+    .contains(&stem.as_str())
 }
 
 fn is_md(path: &Path) -> bool {

@@ -440,3 +440,75 @@ fn legacy_names_in_disallowed_tools_are_not_renamed() {
         "{fixed}"
     );
 }
+
+#[test]
+fn a_readme_in_a_project_agents_folder_is_documentation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".claude/agents/README.md",
+        "# Our agents\n\nOne file per agent.\n",
+    );
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    let out = run_in(dir.path(), &["check", "--isolated"]);
+    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    assert_eq!(out.status.code(), Some(0));
+    // A README that opens as an agent is one.
+    write(
+        dir.path(),
+        ".claude/agents/README.md",
+        "---\nname: readme\ndescription: d\n---\nBody.\n",
+    );
+    let out = run_in(dir.path(), &["check", "--isolated"]);
+    assert_eq!(stdout(&out), "All checks passed: 2 files.\n");
+    // In a plugin's agents folder a README without frontmatter loads as an agent (measured):
+    // it is reported.
+    write(
+        dir.path(),
+        "plug/.claude-plugin/plugin.json",
+        "{\"name\": \"plug\"}\n",
+    );
+    write(dir.path(), "plug/agents/README.md", "# Plugin agents\n");
+    let out = run_in(dir.path(), &["check", "--isolated", "plug"]);
+    assert!(stdout(&out).contains("AS001"), "{}", stdout(&out));
+}
+
+#[test]
+fn folders_with_nothing_to_check_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "commands/review.md",
+        "---\ndescription: Review\ntools: Read\n---\nReview $ARGUMENTS.\n",
+    );
+    write(
+        dir.path(),
+        "skills/finance/SKILL.md",
+        "---\nname: finance\ndescription: d\n---\nBody.\n",
+    );
+    write(dir.path(), "docs/guide.md", "# Guide\n");
+    let out = run_in(
+        dir.path(),
+        &["check", "--isolated", "commands", "skills", "docs"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("no agent file in commands, skills, docs"),
+        "{err}"
+    );
+    // A folder that holds an agent is checked as before.
+    write(
+        dir.path(),
+        "docs/agent.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    let out = run_in(dir.path(), &["check", "--isolated", "commands", "docs"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+}

@@ -14,6 +14,16 @@ use crate::lint::{self, Input};
 use crate::render;
 use crate::rules;
 
+/// Whether discovery found a file to check: one in an agents folder or a settings file, or one
+/// elsewhere whose frontmatter names it.
+fn holds_an_agent(candidates: &[discover::Candidate]) -> bool {
+    candidates.iter().any(|c| {
+        !c.needs_name
+            || crate::fsutil::read_regular(&c.path)
+                .is_ok_and(|bytes| crate::parse::opens_with_named_frontmatter(&bytes))
+    })
+}
+
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
     let start = args
         .stdin_filename
@@ -70,6 +80,23 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
         let (candidates, walk_errors) = discover::discover(&paths, args.only_agent_files);
         for e in &walk_errors {
             eprintln!("agentspec: {}: {}", e.path.display(), e.message);
+        }
+        if !args.paths.is_empty()
+            && walk_errors.is_empty()
+            && args.paths.iter().all(|p| p.is_dir())
+            && !holds_an_agent(&candidates)
+        {
+            // Folders given on purpose that hold nothing agentspec checks: not a pass.
+            let listed = args
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            eprintln!(
+                "agentspec: no agent file in {listed}: agentspec checks the Markdown files of `.claude/agents/` (and of other `agents/` folders), Markdown files whose frontmatter has a `name:` key, and Claude Code's settings files; skills (`SKILL.md`) and slash commands (`commands/`) are not checked yet"
+            );
+            return Status::Failure.into();
         }
         candidates
             .into_iter()
