@@ -51,6 +51,12 @@ pub struct Options {
     /// Settings for some paths only; later entries win.
     #[serde(default)]
     pub overrides: Vec<Override>,
+    /// Files discovery leaves out, as globs relative to this file's folder
+    /// (`templates/**`, `.github/ISSUE_TEMPLATE/**`): not checked, built or read by the
+    /// language server when found in a folder. A file named on the command line is still
+    /// checked, unless `--only-agent-files` is given (as pre-commit does).
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -237,6 +243,7 @@ pub struct Config {
     /// Where it was read from, if from a file.
     pub path: Option<PathBuf>,
     overrides: Vec<GlobSet>,
+    exclude: GlobSet,
     /// Selectors given on the command line, applied after the file's.
     pub cli_select: Option<Vec<String>>,
     pub cli_ignore: Vec<String>,
@@ -292,11 +299,21 @@ impl Config {
                     .map_err(|e| invalid(format!("invalid `overrides.files`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &options.exclude {
+            let glob = Glob::new(pattern)
+                .map_err(|e| invalid(format!("invalid glob `{pattern}` in `exclude`: {e}")))?;
+            builder.add(glob);
+        }
+        let exclude = builder
+            .build()
+            .map_err(|e| invalid(format!("invalid `exclude`: {e}")))?;
         Ok(Config {
             options,
             root: std::path::absolute(&root).unwrap_or(root),
             path: Some(path.to_path_buf()),
             overrides,
+            exclude,
             cli_select: None,
             cli_ignore: Vec::new(),
             claude_code,
@@ -314,6 +331,19 @@ impl Config {
         dir.ancestors()
             .map(|d| d.join(FILE_NAME))
             .find(|p| p.is_file())
+    }
+
+    /// Whether `exclude` leaves `path` out (a glob matches it or a folder above it).
+    pub fn excludes(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        relative
+            .ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .any(|p| self.exclude.is_match(p))
     }
 
     /// The settings that apply to `path`.

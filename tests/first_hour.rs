@@ -512,3 +512,42 @@ fn folders_with_nothing_to_check_are_a_usage_error() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
 }
+
+#[test]
+fn exclude_leaves_templates_out_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agentspec.toml",
+        "exclude = [\"templates\", \".github/ISSUE_TEMPLATE/**\"]\n",
+    );
+    let broken = "---\nname: template\n---\nFill this in.\n";
+    write(dir.path(), "templates/agent-template.md", broken);
+    write(dir.path(), ".github/ISSUE_TEMPLATE/bug.md", broken);
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    // Named on the command line, a file is checked all the same...
+    let out = run_in(dir.path(), &["check", "templates/agent-template.md"]);
+    assert!(stdout(&out).contains("AS007"), "{}", stdout(&out));
+    // ...but not for pre-commit, which names every staged file.
+    let out = run_in(
+        dir.path(),
+        &["check", "--only-agent-files", "templates/agent-template.md"],
+    );
+    assert!(!stdout(&out).contains("AS007"), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(0));
+    // A bad glob is a configuration error.
+    write(dir.path(), "agentspec.toml", "exclude = [\"[\"]\n");
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid glob `[` in `exclude`"),
+        "{}",
+        stderr(&out)
+    );
+}

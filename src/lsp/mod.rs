@@ -330,6 +330,11 @@ impl Server {
             return;
         }
         let (candidates, _) = discover::discover(&[root], false);
+        let config = self.workspace.config();
+        let candidates = candidates
+            .into_iter()
+            .filter(|c| !config.excludes(&c.path))
+            .collect();
         self.workspace.extend(discover::read_all(candidates));
     }
 

@@ -52,6 +52,7 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
     let candidates = candidates
         .into_iter()
         .filter(|c| !crate::model::settings::is_settings_file(&c.path))
+        .filter(|c| !config.excludes(&c.path) || args.paths.contains(&c.path))
         .collect();
     let reports = lint::check_inputs(discover::read_all(candidates), &config);
     let broken: Vec<&lint::FileReport> = reports

@@ -78,6 +78,14 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             args.paths.clone()
         };
         let (candidates, walk_errors) = discover::discover(&paths, args.only_agent_files);
+        // What `exclude` leaves out, unless named on the command line (and not for pre-commit).
+        let candidates: Vec<discover::Candidate> = candidates
+            .into_iter()
+            .filter(|c| {
+                !config.excludes(&c.path)
+                    || (!args.only_agent_files && args.paths.contains(&c.path))
+            })
+            .collect();
         for e in &walk_errors {
             eprintln!("agentspec: {}: {}", e.path.display(), e.message);
         }
