@@ -32,6 +32,7 @@ fn bench(c: &mut Criterion) {
     let role = FileRole {
         plugin: false,
         markdown: true,
+        ..Default::default()
     };
     let spec = AgentSpec::build_with(&doc, &text, role, &Default::default());
     let source = agentspec::source::SourceFile::new("fixtures/backend.md", text.clone());

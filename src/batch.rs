@@ -20,7 +20,8 @@ use crate::source::SourceFile;
 /// A file for [`check_streamed`]: read from disk by the checking pool, or given.
 #[derive(Debug)]
 pub enum Job {
-    /// Read from disk; with `needs_name`, kept only if its frontmatter has a `name:` key.
+    /// Read from disk; with `needs_name`, kept only if its opening says it is a file to check
+    /// (`discover::keeps`).
     Read {
         path: PathBuf,
         plugin: bool,
@@ -53,7 +54,7 @@ impl Job {
                     || input
                         .content
                         .as_deref()
-                        .is_ok_and(crate::parse::opens_with_named_frontmatter);
+                        .is_ok_and(|bytes| crate::discover::keeps(path, bytes));
                 keep.then_some(input)
             }
             Job::Given(input) => Some(input.clone()),
@@ -303,9 +304,11 @@ fn first_pass<T>(
 }
 
 /// Whether a run keeps a file's raw findings for the cross-file rules' second look: only for
-/// an agent with a name that loads, which the cross-file rules may report on.
+/// an agent with a name that loads, or one that names skills, which the cross-file rules may
+/// report on.
 fn keeps_raw(facts: &Facts) -> bool {
-    facts.name.is_some() && facts.loads_somewhere && !facts.project_rules.is_empty()
+    ((facts.name.is_some() && facts.loads_somewhere) || !facts.uses.is_empty())
+        && !facts.project_rules.is_empty()
 }
 
 /// Checks a file read from disk or given, using a cache entry for the same content if there
@@ -348,7 +351,7 @@ fn check_fresh<T>(
     // A new entry, or a known one with the signature a later run can trust. Content that is
     // not UTF-8 is not kept: its findings point into the decoded text, which the cache cannot
     // check against the bytes.
-    let named = crate::parse::opens_with_named_frontmatter(checked.source.text.as_bytes());
+    let named = crate::discover::keeps(&checked.source.path, checked.source.text.as_bytes());
     let record = if checked.source.invalid_utf8_at.is_some() {
         None
     } else if fresh || stat.is_some() {

@@ -37,7 +37,7 @@ pub const DIR_NAME: &str = ".agentspec_cache";
 const MAGIC: &[u8; 8] = b"agentspc";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Bumped whenever [`Entry`] or the key changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// A pack larger than this is not read.
 const MAX_PACK: u64 = 1 << 30;
 const HEADER: usize = 8 + 4 + 8 + 16;
@@ -61,6 +61,7 @@ struct Entry {
     unparsed: Option<(usize, usize)>,
     name: Option<(String, usize, usize)>,
     loads_somewhere: bool,
+    uses: Vec<(String, usize, usize)>,
     project_rules: Vec<usize>,
     diagnostics: Vec<Finding>,
 }
@@ -325,6 +326,11 @@ impl Cache {
             target: settings.claude_code.clone(),
             name,
             loads_somewhere: entry.loads_somewhere,
+            uses: entry
+                .uses
+                .iter()
+                .map(|(n, start, end)| Some((n.clone(), span((*start, *end))?)))
+                .collect::<Option<_>>()?,
             project_rules: entry.project_rules.clone(),
         };
         Some(Hit {
@@ -391,6 +397,11 @@ impl Cache {
                 .as_ref()
                 .map(|(n, span)| (n.clone(), span.start, span.end)),
             loads_somewhere: facts.loads_somewhere,
+            uses: facts
+                .uses
+                .iter()
+                .map(|(n, s)| (n.clone(), s.start, s.end))
+                .collect(),
             project_rules: facts.project_rules.clone(),
             diagnostics,
         };
@@ -591,6 +602,7 @@ mod tests {
                 unparsed: None,
                 name: None,
                 loads_somewhere: true,
+                uses: vec![],
                 project_rules: vec![],
                 diagnostics: vec![],
             },
@@ -628,6 +640,7 @@ mod tests {
             unparsed: None,
             name: Some(("a".into(), 8, 9)),
             loads_somewhere: true,
+            uses: vec![],
             project_rules: vec![],
             diagnostics: vec![Finding {
                 code: "AS101".into(),

@@ -25,13 +25,17 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::dialect::Family;
+use crate::dialect::claude_skill::SKILL_FILE;
+
 /// A file that was selected for checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
     pub path: PathBuf,
     pub plugin: bool,
     pub tree: Option<PathBuf>,
-    /// Found outside an agents folder: kept only if its frontmatter has a `name:` key.
+    /// Found outside the folders its host reads: kept only if its opening says it is one
+    /// ([`keeps`]: for an agent, frontmatter with a `name:` key).
     pub needs_name: bool,
 }
 
@@ -119,42 +123,131 @@ fn walk(
     }));
 }
 
-/// Whether a document (an editor buffer, say) is an agent file by the discovery rules, given
-/// its path and content; the candidate carries its plugin role and agents tree.
+/// Whether a document (an editor buffer, say) is a file agentspec checks by the discovery
+/// rules, given its path and content; the candidate carries its plugin role and tree.
 pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
-    select(path, &mut PluginRoots::default())
-        .filter(|c| !c.needs_name || crate::parse::opens_with_named_frontmatter(content))
+    select(path, &mut PluginRoots::default()).filter(|c| !c.needs_name || keeps(path, content))
 }
 
-/// A Markdown file under an agents folder, or one elsewhere that is kept if it turns out to
-/// open with named frontmatter; skills and commands are never agents.
+/// Whether a file found outside the folders its host reads (`needs_name`) is one to check, by
+/// its opening: an agent's frontmatter names it; a Markdown file under a `skills` folder that
+/// is not a `SKILL.md` is reported (it never loads) when its frontmatter has a skill's `name`
+/// or `description`; a Markdown file in a `commands` folder outside `.claude/` is a command
+/// when it opens with frontmatter.
+pub fn keeps(path: &Path, content: &[u8]) -> bool {
+    let dialect = crate::dialect::of_path(path);
+    match dialect.family {
+        Family::Skill => {
+            crate::parse::opens_with_frontmatter_key(content, &["name", "description"])
+        }
+        Family::Command => crate::parse::opens_with_frontmatter_key(content, &[]),
+        Family::Agent => crate::parse::opens_with_named_frontmatter(content),
+    }
+}
+
+/// The kind of folder that decides what a Markdown file is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Home {
+    Agents,
+    Skills,
+    Commands,
+}
+
+/// The nearest `agents`, `skills` or `commands` folder the file is in, with its kind.
+fn home(path: &Path) -> Option<(Home, &Path)> {
+    let parent = path.parent()?;
+    parent
+        .ancestors()
+        .find_map(|a| match a.file_name()?.to_str()? {
+            "agents" => Some((Home::Agents, a)),
+            "skills" => Some((Home::Skills, a)),
+            "commands" => Some((Home::Commands, a)),
+            _ => None,
+        })
+}
+
+/// The skill folder a file of a `skills` tree belongs to: the nearest folder between the file
+/// and `skills` that holds a `SKILL.md`.
+fn skill_folder<'p>(path: &'p Path, skills: &Path) -> Option<&'p Path> {
+    path.parent()?
+        .ancestors()
+        .take_while(|a| *a != skills)
+        .find(|a| a.join(SKILL_FILE).is_file())
+}
+
+/// What discovery does with a Markdown file, by the folder it is in:
+/// - under `.claude/agents/`: an agent, at any depth;
+/// - under a `skills` folder: a `SKILL.md` is a skill; another file of a skill's folder is
+///   one of the files the skill refers to, not checked on its own; any other Markdown file
+///   there never loads, and is reported when it looks like a skill;
+/// - under a `commands` folder: a slash command (outside `.claude/` and plugins, only when it
+///   opens with frontmatter);
+/// - under another `agents` folder (a plugin's): an agent, unless that folder is itself in a
+///   skill or a commands folder (a skill's prompt files);
+/// - anywhere else: an agent if its frontmatter names it, a skill if it is a `SKILL.md`.
 fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
     if crate::model::settings::is_settings_file(path) {
-        Some(Candidate {
+        return Some(Candidate {
             tree: None,
             ..candidate(path, roots)
-        })
-    } else if !is_md(path) {
-        None
-    } else if project_agents_dir(path).is_some()
-        || agents_dir(path).is_some_and(|a| !under_skill_or_command(a))
-    {
-        let found = candidate(path, roots);
-        // A README (or another documentation file) in a project's agents folder is
-        // documentation unless it opens as an agent: Claude Code skips a file without
-        // frontmatter there, silently (measured). In a plugin's it loads, so it is an agent.
-        let documentation = !found.plugin && is_documentation(path);
-        Some(Candidate {
-            needs_name: documentation,
-            ..found
-        })
-    } else if !is_skill_or_command(path) {
-        Some(Candidate {
+        });
+    }
+    if !is_md(path) {
+        return None;
+    }
+    if project_agents_dir(path).is_some() {
+        return Some(agent_candidate(path, roots));
+    }
+    let is_skill_file = path.file_name().is_some_and(|n| n == SKILL_FILE);
+    match home(path) {
+        Some((Home::Skills, skills)) => {
+            if is_skill_file {
+                return Some(tree_candidate(path, skills, false));
+            }
+            if skill_folder(path, skills).is_some() || is_documentation(path) {
+                return None;
+            }
+            Some(tree_candidate(path, skills, true))
+        }
+        Some((Home::Commands, commands)) => {
+            let read_by_host = commands.parent().is_some_and(|p| {
+                p.file_name().is_some_and(|n| n == ".claude") || roots.is_plugin_root(p)
+            });
+            let needs_frontmatter = !read_by_host || is_documentation(path);
+            Some(tree_candidate(path, commands, needs_frontmatter))
+        }
+        Some((Home::Agents, agents)) if !under_skill_or_command(agents) => {
+            Some(agent_candidate(path, roots))
+        }
+        Some((Home::Agents, _)) => None,
+        None if is_skill_file => Some(tree_candidate(path, path.parent()?, false)),
+        None => Some(Candidate {
             needs_name: true,
             ..candidate(path, roots)
-        })
-    } else {
-        None
+        }),
+    }
+}
+
+/// A file of an agents folder. A README (or another documentation file) in a project's
+/// agents folder is documentation unless it opens as an agent: Claude Code skips a file
+/// without frontmatter there, silently (measured). In a plugin's it loads, so it is an agent.
+fn agent_candidate(path: &Path, roots: &mut PluginRoots) -> Candidate {
+    let found = candidate(path, roots);
+    let documentation = !found.plugin && is_documentation(path);
+    Candidate {
+        needs_name: documentation,
+        ..found
+    }
+}
+
+/// A skill or a command: its tree is the `skills` or `commands` folder, where names must be
+/// unique.
+fn tree_candidate(path: &Path, tree: &Path, needs_name: bool) -> Candidate {
+    Candidate {
+        path: path.to_path_buf(),
+        plugin: false,
+        tree: Some(tree.to_path_buf()),
+        needs_name,
     }
 }
 
@@ -198,11 +291,6 @@ fn agents_dir(path: &Path) -> Option<&Path> {
             .ancestors()
             .find(|a| a.file_name().is_some_and(|n| n == "agents"))
     })
-}
-
-fn is_skill_or_command(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == "SKILL.md")
-        || path.parent().is_some_and(under_skill_or_command)
 }
 
 /// `dir` is inside a `skills/` or `commands/` folder. An `agents/` folder there holds a skill's
@@ -257,7 +345,7 @@ pub fn read_all(candidates: Vec<Candidate>) -> Vec<Input> {
                 || input
                     .content
                     .as_deref()
-                    .is_ok_and(crate::parse::opens_with_named_frontmatter)
+                    .is_ok_and(|bytes| keeps(&input.path, bytes))
         })
         .map(|(_, input)| input)
         .collect()

@@ -194,6 +194,8 @@ pub struct Facts {
     pub name: Option<(String, Span)>,
     /// Some selected release loads the file.
     pub loads_somewhere: bool,
+    /// The skills an agent names, and where.
+    pub uses: Vec<(String, Span)>,
     /// Which cross-file rules the file's settings enable, by index into [`RULES`].
     pub project_rules: Vec<usize>,
 }
@@ -208,12 +210,19 @@ impl Facts {
             ),
             None => (None, false),
         };
+        let uses = c
+            .spec
+            .iter()
+            .flat_map(|s| &s.skill_refs)
+            .map(|r| (r.name.clone(), r.span))
+            .collect();
         Facts {
             path: c.source.path.clone(),
             tree: c.tree.clone(),
             target: c.settings.claude_code.clone(),
             name,
             loads_somewhere,
+            uses,
             project_rules: RULES
                 .iter()
                 .enumerate()
@@ -300,12 +309,18 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             identity: None,
         };
     }
+    let dialect = crate::dialect::of_path(&source.path);
     let role = FileRole {
         plugin: input.plugin,
         markdown: source
             .path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+        family: dialect.family,
+        skill_file: source
+            .path
+            .file_name()
+            .is_some_and(|n| n == crate::dialect::claude_skill::SKILL_FILE),
     };
     let doc = parse::parse(&source.text);
     let mut spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
@@ -317,7 +332,6 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     });
     let mut diagnostics = Vec::new();
     {
-        let dialect = crate::dialect::of_path(&source.path);
         let cx = FileContext {
             dialect,
             source: &source,
@@ -354,7 +368,10 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             .map(|s| s.to_string_lossy().into_owned()),
         _ => spec.name.as_ref().map(|n| n.value.clone()),
     };
-    let identity = Some((name, spec.load.loads()));
+    // Agents share one namespace per agents tree (AS009); skills and commands are named
+    // by their folders and files, and are not in it.
+    let identity =
+        (dialect.family == crate::dialect::Family::Agent).then(|| (name, spec.load.loads()));
     Checked {
         source,
         spec: Some(spec),
@@ -408,6 +425,8 @@ pub(crate) fn project_diagnostics(facts: &[&Facts]) -> Vec<(usize, Diagnostic)> 
             target: &f.target,
             name: f.name.as_ref().map(|(n, span)| (n.as_str(), *span)),
             loads_somewhere: f.loads_somewhere,
+            family: crate::dialect::of_path(&f.path).family,
+            uses: &f.uses,
         })
         .collect();
     let mut found = Vec::new();

@@ -583,13 +583,35 @@ fn discovery_follows_the_documented_rules() {
                 "z-nested".into(),
                 true.into()
             ),
+            // Slash commands and skills are checked as what they are.
+            (".claude/commands/c.md".into(), Value::Null, true.into()),
             (".claude/settings.json".into(), Value::Null, true.into()),
+            (".claude/skills/s/SKILL.md".into(), Value::Null, true.into()),
             ("docs/agent.md".into(), "loose".into(), true.into()),
             ("plug/agents/README.md".into(), "README".into(), true.into()),
         ]
     );
     // A plugin agent without frontmatter loads under its file name, and is still reported.
-    let readme = &report["files"][5]["diagnostics"][0];
+    let readme = &report["files"][7]["diagnostics"][0];
+    let kinds: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "claude-agent",
+            "claude-agent",
+            "claude-agent",
+            "claude-command",
+            "claude-settings",
+            "claude-skill",
+            "claude-agent",
+            "claude-agent"
+        ]
+    );
     assert_eq!(readme["code"], "AS001");
     assert!(
         readme["help"]
@@ -957,7 +979,15 @@ fn only_agent_files_skips_markdown_that_is_not_an_agent() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, [".claude/agents/broken.md", "docs/agent.md"]);
+    // A skill named on the command line is checked as a skill; a README is not a file to check.
+    assert_eq!(
+        paths,
+        [
+            ".claude/agents/broken.md",
+            ".claude/skills/s/SKILL.md",
+            "docs/agent.md"
+        ]
+    );
     assert_eq!(code, 1);
 }
 

@@ -480,35 +480,56 @@ fn a_readme_in_a_project_agents_folder_is_documentation() {
 #[test]
 fn folders_with_nothing_to_check_are_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
+    // The shapes of a repository that collects commands and skills to copy into `.claude/`:
+    // commands with an agent's keys, a flat skill file, a skill folder.
     write(
         dir.path(),
         "commands/review.md",
-        "---\ndescription: Review\ntools: Read\n---\nReview $ARGUMENTS.\n",
+        "---\ndescription: Review\ntools: Read\nargs: \"[file]\"\n---\nReview $ARGUMENTS.\n",
     );
     write(
         dir.path(),
-        "skills/finance/SKILL.md",
-        "---\nname: finance\ndescription: d\n---\nBody.\n",
+        "skills/finance/budget.md",
+        "---\nname: budget\ndescription: Plans a budget\n---\nBody.\n",
+    );
+    write(
+        dir.path(),
+        "skills/tax/SKILL.md",
+        "---\nname: tax\ndescription: Files taxes\n---\nBody.\n",
     );
     write(dir.path(), "docs/guide.md", "# Guide\n");
     let out = run_in(
         dir.path(),
-        &["check", "--isolated", "commands", "skills", "docs"],
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "commands",
+            "skills",
+        ],
     );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "commands/review.md:3:1: AS751 [warning] a slash command does not read `tools`: Claude Code ignores it\n\
+         commands/review.md:4:1: AS751 [warning] a slash command does not read `args`: Claude Code ignores it\n\
+         skills/finance/budget.md:1:1: AS701 [error] Claude Code never loads this file as a skill: only a folder's `SKILL.md` is one\n"
+    );
+    // A folder with nothing agentspec checks is a usage error, never "All checks passed".
+    let out = run_in(dir.path(), &["check", "--isolated", "docs"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "");
     let err = stderr(&out);
-    assert!(
-        err.contains("no agent file in commands, skills, docs"),
-        "{err}"
-    );
+    assert!(err.contains("nothing to check in docs"), "{err}");
+    assert!(err.contains("slash commands"), "{err}");
     // A folder that holds an agent is checked as before.
     write(
         dir.path(),
         "docs/agent.md",
         "---\nname: a\ndescription: d\n---\nBody.\n",
     );
-    let out = run_in(dir.path(), &["check", "--isolated", "commands", "docs"]);
+    let out = run_in(dir.path(), &["check", "--isolated", "docs"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
 }

@@ -18,6 +18,7 @@ fn spec(text: &str) -> AgentSpec {
     let role = FileRole {
         plugin: false,
         markdown: true,
+        ..Default::default()
     };
     AgentSpec::build_with(&doc, text, role, &Vocabulary::default())
 }
@@ -193,6 +194,7 @@ fn annotations_win_over_the_lexicon_and_config_extends_it() {
     let role = FileRole {
         plugin: false,
         markdown: true,
+        ..Default::default()
     };
     let vocab = Vocabulary::new(
         Vec::new(),

@@ -32,10 +32,12 @@ fn config_for(dir: &Path, code: &str) -> Config {
     config
 }
 
-/// The fixture files of a rule folder whose names start with `prefix`; a folder stands for
-/// the settings file it holds (`invalid-x/.claude/settings.json`).
-fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+/// The fixture files of a rule folder whose names start with `prefix`, each with the tree it
+/// belongs to; a folder stands for the files discovery finds in it (a settings file in
+/// `invalid-x/.claude/settings.json`, skills and commands in `invalid-x/.claude/skills/...`).
+fn files(dir: &Path, prefix: &str) -> Vec<(PathBuf, Option<PathBuf>)> {
+    let mut out: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("fixture folder exists")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| {
@@ -43,22 +45,29 @@ fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with(prefix) && n != "agentspec.toml")
         })
-        .map(|p| {
-            if p.is_dir() {
-                p.join(".claude").join("settings.json")
-            } else {
-                p
-            }
-        })
         .collect();
-    out.sort();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            let (found, _) = agentspec::discover::discover(std::slice::from_ref(&p), false);
+            let inputs = agentspec::discover::read_all(found);
+            assert!(
+                !inputs.is_empty(),
+                "{}: discovery finds nothing",
+                p.display()
+            );
+            out.extend(inputs.into_iter().map(|i| (i.path, i.tree)));
+        } else {
+            out.push((p, Some(dir.to_path_buf())));
+        }
+    }
     out
 }
 
-fn lint(dir: &Path, paths: &[PathBuf], code: &str) -> Vec<FileReport> {
+fn lint(dir: &Path, paths: &[(PathBuf, Option<PathBuf>)], code: &str) -> Vec<FileReport> {
     let inputs = paths
         .iter()
-        .map(|p| Input::read(p.clone(), false, Some(dir.to_path_buf())))
+        .map(|(p, tree)| Input::read(p.clone(), false, tree.clone()))
         .collect();
     lint::check_inputs(inputs, &config_for(dir, code))
 }
@@ -74,12 +83,25 @@ fn every_rule_fires_on_invalid_and_not_on_valid() {
         assert!(!invalid.is_empty(), "{}: no invalid fixture", meta.code);
         assert!(!valid.is_empty(), "{}: no valid fixture", meta.code);
         let reports = lint(&dir, &invalid, meta.code);
+        // Each invalid file, or each invalid folder (a project: the rule fires on one of its
+        // files), must trigger the rule.
+        let mut fired: std::collections::BTreeMap<PathBuf, bool> = Default::default();
         for report in &reports {
-            if !report.diagnostics.iter().any(|d| d.code == meta.code) {
+            let fixture = report
+                .path
+                .strip_prefix(&dir)
+                .ok()
+                .and_then(|p| p.components().next())
+                .map_or_else(|| report.path.clone(), |c| dir.join(c));
+            *fired.entry(fixture).or_default() |=
+                report.diagnostics.iter().any(|d| d.code == meta.code);
+        }
+        for (fixture, fired) in fired {
+            if !fired {
                 failures.push(format!(
                     "{} does not fire on {}",
                     meta.code,
-                    report.path.display()
+                    fixture.display()
                 ));
             }
         }
@@ -215,7 +237,18 @@ fn doc_examples_trigger_the_rule_and_use_instead_does_not() {
         )
         .expect("config");
         config.cli_select = Some(vec![r.meta.code.to_owned()]);
-        let path = Path::new(".claude/agents/example.md");
+        // Where the example file is: the example path of the rule's file kind, or one the
+        // example needs (a skill's folder named as the skill, a flat skill file).
+        let path = Path::new(match r.meta.code {
+            "AS701" => ".claude/skills/pdf.md",
+            "AS703" => ".claude/skills/pdf/SKILL.md",
+            _ => r
+                .meta
+                .dialects
+                .first()
+                .and_then(|d| agentspec::dialect::by_id(d))
+                .map_or(".claude/agents/example.md", |d| d.example_path),
+        });
         let bad_report = lint::check_text(path, &bad, false, &config);
         assert!(
             bad_report.diagnostics.iter().any(|d| d.code == r.meta.code),
@@ -241,16 +274,22 @@ fn fixes_reach_a_fixpoint_and_never_parse_worse() {
         let dir = fixture_dir(r.meta);
         let mut paths = files(&dir, "invalid");
         paths.extend(files(&dir, "valid"));
-        for path in paths {
+        for (path, _) in paths {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
             let config = config_for(&dir, r.meta.code);
             let before = lint::check_text(&path, &text, false, &config);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            // A skill's file is named by its folder too: every skill's file is `SKILL.md`.
+            let name = match path.file_name().and_then(|n| n.to_str()) {
+                Some("SKILL.md") => path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|f| format!("{}_SKILL.md", f.to_string_lossy()))
+                    .unwrap_or_default(),
+                Some(n) => n.to_owned(),
+                None => String::new(),
+            };
             let mut safe_text = None;
             for unsafe_fixes in [false, true] {
                 let fixed = fix::fix_text(&path, &text, false, &config, unsafe_fixes);
@@ -328,7 +367,7 @@ fn fixes_keep_crlf_line_endings() {
     let mut changed = 0;
     for r in RULES {
         let dir = fixture_dir(r.meta);
-        for path in files(&dir, "invalid") {
+        for (path, _) in files(&dir, "invalid") {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };

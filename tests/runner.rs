@@ -677,6 +677,7 @@ fn compile_text(text: &str) -> AgentPolicy {
     let role = FileRole {
         plugin: false,
         markdown: true,
+        ..Default::default()
     };
     let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
     let source = agentspec::source::SourceFile::new("a.md", text.to_owned());

@@ -100,6 +100,7 @@ pub fn compile_markdown(path: &str, text: &str) -> AgentPolicy {
     let role = crate::model::FileRole {
         plugin: false,
         markdown: true,
+        ..Default::default()
     };
     let spec = AgentSpec::build_with(&doc, text, role, &Default::default());
     let source = SourceFile::new(path, text.to_owned());

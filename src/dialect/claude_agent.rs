@@ -18,6 +18,7 @@ pub const DIALECT: Dialect = Dialect {
     required: &["name", "description"],
     // Discovery finds agent files only (as Claude Code does): every file it hands over is one.
     matches: |_| true,
+    example_path: ".claude/agents/example.md",
 };
 
 const STR: &[Kind] = &[Kind::Str];

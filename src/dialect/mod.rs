@@ -7,6 +7,8 @@
 //! table and a line in [`REGISTRY`].
 
 pub mod claude_agent;
+pub mod claude_command;
+pub mod claude_skill;
 
 use serde_json::Value;
 
@@ -53,11 +55,38 @@ pub struct FieldSpec {
     pub since: Option<&'static str>,
 }
 
+impl FieldSpec {
+    /// A field read by every release agentspec models, with no integer bound.
+    pub const fn new(
+        key: &'static str,
+        kinds: &'static [Kind],
+        values: Values,
+        doc: &'static str,
+        schema: fn() -> Value,
+    ) -> FieldSpec {
+        FieldSpec {
+            key,
+            kinds,
+            values,
+            doc,
+            schema,
+            positive: false,
+            since: None,
+        }
+    }
+}
+
 /// What a kind of file defines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Family {
     /// An agent: frontmatter and a system prompt.
+    #[default]
     Agent,
+    /// A skill: a folder with a `SKILL.md` (frontmatter and instructions) and the files it
+    /// refers to, loaded when the model or the user invokes it.
+    Skill,
+    /// A slash command: a prompt the user runs as `/name`, with optional frontmatter.
+    Command,
 }
 
 /// A kind of file agentspec reads.
@@ -79,6 +108,8 @@ pub struct Dialect {
     pub required: &'static [&'static str],
     /// Whether a file discovery found is of this kind.
     pub matches: fn(&std::path::Path) -> bool,
+    /// Where an example file of this kind lives, for documentation examples.
+    pub example_path: &'static str,
 }
 
 impl Dialect {
@@ -99,7 +130,31 @@ impl Dialect {
 }
 
 /// Every dialect agentspec knows.
-pub const REGISTRY: &[&Dialect] = &[&claude_agent::DIALECT];
+/// A file is claimed by the first entry whose `matches` says so: the agent dialect, which
+/// takes every file, comes last.
+pub const REGISTRY: &[&Dialect] = &[
+    &claude_skill::DIALECT,
+    &claude_command::DIALECT,
+    &claude_agent::DIALECT,
+];
+
+/// The folder named `name` the file is in, at any depth (its nearest ancestor of that name).
+pub fn folder_named<'p>(path: &'p std::path::Path, name: &str) -> Option<&'p std::path::Path> {
+    path.parent()?
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == name))
+}
+
+/// Under a `.claude/agents` folder, where Claude Code reads every `.md` file as an agent
+/// whatever folders it sits in.
+pub fn in_project_agents(path: &std::path::Path) -> bool {
+    path.ancestors().skip(1).any(|a| {
+        a.file_name().is_some_and(|n| n == "agents")
+            && a.parent()
+                .and_then(std::path::Path::file_name)
+                .is_some_and(|n| n == ".claude")
+    })
+}
 
 /// The dialect of a file discovery found: the first in the registry that claims it.
 pub fn of_path(path: &std::path::Path) -> &'static Dialect {
@@ -108,6 +163,11 @@ pub fn of_path(path: &std::path::Path) -> &'static Dialect {
         .copied()
         .find(|d| (d.matches)(path))
         .unwrap_or(&claude_agent::DIALECT)
+}
+
+/// The dialects of a family.
+pub fn of_family(family: Family) -> impl Iterator<Item = &'static Dialect> {
+    REGISTRY.iter().copied().filter(move |d| d.family == family)
 }
 
 /// The dialect with this id.

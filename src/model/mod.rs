@@ -7,10 +7,12 @@ pub mod hooks;
 pub mod inspect;
 pub mod protocol;
 pub mod settings;
+pub mod skills;
 pub mod tools;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::dialect::Family;
 use crate::parse::ParsedDoc;
 use crate::parse::frontmatter::NoFrontmatter;
 use crate::parse::yaml::{Node, Outcome, Value};
@@ -25,6 +27,10 @@ pub struct FileRole {
     pub plugin: bool,
     /// The file name ends in `.md`.
     pub markdown: bool,
+    /// What the file defines: an agent, a skill or a slash command.
+    pub family: Family,
+    /// The file is named `SKILL.md`.
+    pub skill_file: bool,
 }
 
 /// One top-level frontmatter entry.
@@ -50,6 +56,8 @@ pub struct AgentSpec {
     pub max_turns: Option<Spanned<i128>>,
     /// `skills`: skill names (a list, or one name).
     pub skills: Vec<Spanned<String>>,
+    /// The skills the agent uses: preloaded (`skills:`) and named in its body.
+    pub skill_refs: Vec<skills::SkillRef>,
     pub memory: Option<Spanned<String>>,
     /// `background` as Claude Code reads it: a boolean or the strings `true` / `false`.
     pub background: Option<Spanned<bool>>,
@@ -101,6 +109,8 @@ pub enum Skip {
     MissingDescription,
     EmptyDescription,
     DescriptionNotString,
+    /// A Markdown file in a `skills` folder that is not a skill folder's `SKILL.md`.
+    NotSkillFile,
     HooksNotMap,
     /// A guard event's hook entry is malformed.
     InvalidGuardHook,
@@ -129,6 +139,18 @@ impl AgentSpec {
         let body = doc.body(text);
         spec.protocols = protocol::protocols(body, text, vocab);
         spec.done = protocol::definitions_of_done(body, text, vocab);
+        if role.family == Family::Agent {
+            spec.skill_refs = spec
+                .skills
+                .iter()
+                .map(|s| skills::SkillRef {
+                    name: s.value.clone(),
+                    span: s.span,
+                    preload: true,
+                })
+                .chain(skills::named_in_body(body, text))
+                .collect();
+        }
         spec
     }
 
@@ -162,6 +184,7 @@ impl AgentSpec {
             permission_mode: None,
             max_turns: None,
             skills: Vec::new(),
+            skill_refs: Vec::new(),
             memory: None,
             background: None,
             effort: None,
@@ -225,13 +248,21 @@ impl AgentSpec {
         spec.mcp_servers = spec.field("mcpServers").map(|f| f.value.clone());
         spec.hooks = spec.field("hooks").map(|f| f.value.clone());
         spec.experimental = spec.field("experimental").map(|f| f.value.clone());
+        // A skill's or a command's tools are its `allowed-tools`; an agent's, its `tools`.
+        let tools_key = match role.family {
+            Family::Agent => "tools",
+            Family::Skill | Family::Command => "allowed-tools",
+        };
         spec.tools = spec
-            .field("tools")
+            .field(tools_key)
             .filter(|f| f.value.value != Value::Null)
-            .map(|f| ToolList::from_node(&f.value, text));
+            .map(|f| match role.family {
+                Family::Agent => ToolList::from_node(&f.value, text),
+                Family::Skill | Family::Command => ToolList::from_allowed_tools(&f.value, text),
+            });
         spec.disallowed_tools = spec
             .field("disallowedTools")
-            .filter(|f| f.value.value != Value::Null)
+            .filter(|f| role.family == Family::Agent && f.value.value != Value::Null)
             .map(|f| ToolList::from_node(&f.value, text));
         spec.predict(doc, &Target::default());
         spec
@@ -288,6 +319,11 @@ fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
     if !spec.role.markdown {
         return Load::Skipped(Skip::NotMarkdown);
     }
+    match spec.role.family {
+        Family::Agent => {}
+        Family::Skill => return skill_load(spec),
+        Family::Command => return Load::Loads,
+    }
     match agent_skip(doc, spec, release) {
         None => Load::Loads,
         // Plugin agents load even without usable frontmatter, under their file name.
@@ -295,6 +331,15 @@ fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
             Load::LoadsUnderFileName
         }
         Some(skip) => Load::Skipped(skip),
+    }
+}
+
+/// What Claude Code does with a file of a `skills` folder: only a `SKILL.md` is a skill.
+fn skill_load(spec: &AgentSpec) -> Load {
+    if spec.role.skill_file {
+        Load::Loads
+    } else {
+        Load::Skipped(Skip::NotSkillFile)
     }
 }
 
@@ -391,6 +436,9 @@ impl Skip {
             Skip::MissingDescription => "`description` is missing",
             Skip::EmptyDescription => "`description` is empty",
             Skip::DescriptionNotString => "`description` is not a string",
+            Skip::NotSkillFile => {
+                "only a folder's `SKILL.md` loads as a skill (`skills/<name>/SKILL.md`)"
+            }
             Skip::HooksNotMap => "`hooks` is not a map of events",
             Skip::InvalidGuardHook => {
                 "a guard hook (`PreToolUse`, `PermissionRequest`, ...) is malformed"
@@ -422,6 +470,7 @@ mod tests {
             FileRole {
                 plugin: false,
                 markdown: true,
+                ..Default::default()
             },
         )
     }

@@ -59,6 +59,16 @@ pub enum ToolKind {
 
 impl ToolList {
     pub fn from_node(node: &Node, text: &str) -> ToolList {
+        Self::read(node, text, false)
+    }
+
+    /// A skill's or a command's `allowed-tools`: a string splits at spaces too, as the Agent
+    /// Skills standard writes it (`Read Grep Bash(git diff *)`).
+    pub fn from_allowed_tools(node: &Node, text: &str) -> ToolList {
+        Self::read(node, text, true)
+    }
+
+    fn read(node: &Node, text: &str, spaces: bool) -> ToolList {
         match &node.value {
             Value::Str(s) if s.trim().is_empty() => ToolList {
                 form: ToolListForm::Empty,
@@ -67,7 +77,7 @@ impl ToolList {
             },
             Value::Str(s) => ToolList {
                 form: ToolListForm::String,
-                entries: split_entries(s, node.span, text),
+                entries: split_entries(s, node.span, text, spaces),
                 span: node.span,
             },
             Value::Seq(items) if items.is_empty() => ToolList {
@@ -139,7 +149,7 @@ impl SourceMap {
 }
 
 /// Splits a comma-separated string on commas outside parentheses.
-fn split_entries(value: &str, span: Span, text: &str) -> Vec<ToolEntry> {
+fn split_entries(value: &str, span: Span, text: &str, spaces: bool) -> Vec<ToolEntry> {
     let map = SourceMap::new(value, span, text);
     let mut entries = Vec::new();
     let mut depth = 0usize;
@@ -158,6 +168,10 @@ fn split_entries(value: &str, span: Span, text: &str) -> Vec<ToolEntry> {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
             ',' if depth == 0 => {
+                push(start, i);
+                start = i + 1;
+            }
+            ' ' | '\t' if spaces && depth == 0 => {
                 push(start, i);
                 start = i + 1;
             }
@@ -292,7 +306,7 @@ mod tests {
     fn entries(value: &str) -> Vec<(String, Option<String>)> {
         let text = format!("tools: {value}");
         let span = Span::new(7, text.len());
-        split_entries(value, span, &text)
+        split_entries(value, span, &text, false)
             .into_iter()
             .map(|e| (e.name, e.specifier.map(|s| s.0)))
             .collect()
@@ -313,7 +327,7 @@ mod tests {
     #[test]
     fn spans_point_into_the_file() {
         let text = "tools: Read,  Bash(ls *)";
-        let list = split_entries("Read,  Bash(ls *)", Span::new(7, text.len()), text);
+        let list = split_entries("Read,  Bash(ls *)", Span::new(7, text.len()), text, false);
         assert_eq!(&text[list[1].span.start..list[1].span.end], "Bash(ls *)");
         let spec = list[1].specifier.as_ref().map(|s| s.1);
         assert_eq!(spec.map(|s| &text[s.start..s.end]), Some("ls *"));

@@ -56,6 +56,12 @@ pub fn parse(text: &str) -> ParsedDoc {
 
 /// Frontmatter on line 1 with a top-level `name:` key.
 pub fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
+    opens_with_frontmatter_key(bytes, &["name"])
+}
+
+/// Whether the bytes open with frontmatter (a `---` line first, in the first 8 KiB) holding
+/// a top-level key of `keys` before it closes; with no `keys`, any top-level key.
+pub fn opens_with_frontmatter_key(bytes: &[u8], keys: &[&str]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     let text = String::from_utf8_lossy(head);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
@@ -67,7 +73,11 @@ pub fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
         if line.trim_end() == "---" {
             return false;
         }
-        if line.starts_with("name:") {
+        let Some((key, _)) = line.split_once(':') else {
+            continue;
+        };
+        let top_level = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']);
+        if top_level && (keys.is_empty() || keys.contains(&key)) {
             return true;
         }
     }

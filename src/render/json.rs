@@ -15,6 +15,9 @@ struct Report<'a> {
 #[derive(Serialize)]
 pub(super) struct File<'a> {
     path: String,
+    /// The file kind: a dialect id (`claude-agent`, `claude-skill`, `claude-command`) or
+    /// `claude-settings`.
+    kind: &'static str,
     agent: Option<&'a str>,
     loads: bool,
     diagnostics: Vec<Item<'a>>,
@@ -63,9 +66,19 @@ pub fn json(reports: &[FileReport]) -> String {
 pub(super) fn file(r: &FileReport) -> File<'_> {
     File {
         path: display_path(&r.path),
+        kind: kind_of(&r.path),
         agent: r.agent.as_deref(),
         loads: r.loads,
         diagnostics: r.diagnostics.iter().map(|d| item(r, d)).collect(),
+    }
+}
+
+/// What kind of file `path` is, by its place.
+pub(super) fn kind_of(path: &std::path::Path) -> &'static str {
+    if crate::model::settings::is_settings_file(path) {
+        "claude-settings"
+    } else {
+        crate::dialect::of_path(path).id
     }
 }
 

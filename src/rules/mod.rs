@@ -59,6 +59,7 @@ pub mod frontmatter;
 pub mod loading;
 pub mod protocol;
 pub mod settings;
+pub mod skills;
 pub mod suppression;
 pub mod team;
 pub mod tools;
@@ -73,6 +74,7 @@ pub enum Category {
     Protocol,
     Done,
     Team,
+    Skills,
     Suppression,
 }
 
@@ -85,6 +87,7 @@ impl Category {
         Category::Protocol,
         Category::Done,
         Category::Team,
+        Category::Skills,
         Category::Suppression,
     ];
 
@@ -97,6 +100,7 @@ impl Category {
             Category::Protocol => "protocol",
             Category::Done => "done",
             Category::Team => "team",
+            Category::Skills => "skills",
             Category::Suppression => "suppression",
         }
     }
@@ -137,6 +141,29 @@ impl RuleMeta {
         }
     }
 
+    /// The file kinds the rule checks, in registry order.
+    pub fn dialects_checked(&self) -> Vec<&'static crate::dialect::Dialect> {
+        crate::dialect::REGISTRY
+            .iter()
+            .copied()
+            .filter(|d| self.checks(d))
+            .collect()
+    }
+
+    /// The file kinds the rule checks, in a few words (`agents, skills`).
+    pub fn kinds(&self) -> String {
+        let kinds: Vec<&str> = self
+            .dialects_checked()
+            .iter()
+            .map(|d| match d.family {
+                crate::dialect::Family::Agent => "agents",
+                crate::dialect::Family::Skill => "skills",
+                crate::dialect::Family::Command => "commands",
+            })
+            .collect();
+        kinds.join(", ")
+    }
+
     /// The default label under a diagnostic's span.
     pub fn label(&self) -> String {
         self.label.to_owned()
@@ -174,11 +201,12 @@ impl RuleMeta {
             FixAvailability::Always => "fix available",
         };
         format!(
-            "# {} ({})\n\nCategory: {} · default severity: {} · {fix}\n\n{}\n",
+            "# {} ({})\n\nCategory: {} · default severity: {} · {fix} · checks: {}\n\n{}\n",
             self.name,
             self.code,
             self.category.as_str(),
             self.severity.as_str(),
+            self.kinds(),
             self.doc_text().trim_end()
         )
     }
@@ -268,6 +296,10 @@ pub struct ProjectEntry<'a> {
     pub name: Option<(&'a str, Span)>,
     /// Some selected release loads the file.
     pub loads_somewhere: bool,
+    /// What the file defines.
+    pub family: crate::dialect::Family,
+    /// The skills an agent names (`skills:` and its body), and where.
+    pub uses: &'a [(String, Span)],
 }
 
 pub type FileCheck = fn(&FileContext, &mut Vec<Diagnostic>);
@@ -357,6 +389,19 @@ pub static RULES: &[Rule] = &[
     file_rule!(done::duplicate_done_item),
     file_rule!(team::tool_not_allowed),
     file_rule!(team::implicit_tools),
+    file_rule!(skills::skill_never_loads),
+    file_rule!(skills::invalid_skill_name),
+    file_rule!(skills::skill_name_mismatch),
+    file_rule!(skills::skill_description),
+    file_rule!(skills::missing_skill_file),
+    Rule {
+        meta: &skills::unknown_skill::RULE,
+        check: Check::Project(skills::unknown_skill::check),
+    },
+    file_rule!(skills::agent_key_in_command),
+    file_rule!(skills::arguments_without_hint),
+    file_rule!(skills::shell_line_not_allowed),
+    file_rule!(skills::missing_file_reference),
     Rule {
         meta: &suppression::unused_suppression::RULE,
         check: Check::Engine,

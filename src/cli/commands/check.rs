@@ -14,13 +14,13 @@ use crate::lint::{self, Input};
 use crate::render;
 use crate::rules;
 
-/// Whether discovery found a file to check: one in an agents folder or a settings file, or one
-/// elsewhere whose frontmatter names it.
+/// Whether discovery found a file to check: an agent, skill or command where the host reads
+/// them, a settings file, or a file elsewhere whose opening says what it is.
 fn holds_an_agent(candidates: &[discover::Candidate]) -> bool {
     candidates.iter().any(|c| {
         !c.needs_name
             || crate::fsutil::read_regular(&c.path)
-                .is_ok_and(|bytes| crate::parse::opens_with_named_frontmatter(&bytes))
+                .is_ok_and(|bytes| discover::keeps(&c.path, &bytes))
     })
 }
 
@@ -102,7 +102,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(", ");
             eprintln!(
-                "agentspec: no agent file in {listed}: agentspec checks the Markdown files of `.claude/agents/` (and of other `agents/` folders), Markdown files whose frontmatter has a `name:` key, and Claude Code's settings files; skills (`SKILL.md`) and slash commands (`commands/`) are not checked yet"
+                "agentspec: nothing to check in {listed}: agentspec checks agents (the Markdown files of `.claude/agents/` and other `agents/` folders, and Markdown files whose frontmatter has a `name:` key), skills (`SKILL.md`, and Markdown files in `skills/` folders that look like skills), slash commands (the Markdown files of `commands/` folders) and Claude Code's settings files"
             );
             return Status::Failure.into();
         }

@@ -18,6 +18,7 @@ pub(crate) fn listing(format: ListFormat) -> String {
                         "category": r.meta.category,
                         "severity": r.meta.severity,
                         "fix": r.meta.fix,
+                        "dialects": r.meta.dialects_checked().iter().map(|d| d.id).collect::<Vec<_>>(),
                         "summary": r.meta.summary(),
                     })
                 })
@@ -34,11 +35,12 @@ pub(crate) fn listing(format: ListFormat) -> String {
                     _ => "🛠",
                 };
                 s.push_str(&format!(
-                    "{:<6} {:<32} {:<12} {:<8} {fix} {}\n",
+                    "{:<6} {:<32} {:<12} {:<8} {:<24} {fix} {}\n",
                     r.meta.code,
                     r.meta.name,
                     r.meta.category.as_str(),
                     r.meta.severity.as_str(),
+                    r.meta.kinds(),
                     r.meta.summary()
                 ));
             }

@@ -31,7 +31,7 @@ declare_rule! {
     /// - [ ] Tests pass
     /// - [ ] Lint is clean
     /// ```
-    pub RULE = { code: "AS603", name: "duplicate-done-item", label: "listed again", category: Done, severity: Warning, fix: None }
+    pub RULE = { code: "AS603", name: "duplicate-done-item", label: "listed again", category: Done, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 fn normalized(text: &str) -> String {

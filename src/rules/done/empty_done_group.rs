@@ -35,7 +35,7 @@ declare_rule! {
     /// **Docs**
     /// - README updated
     /// ```
-    pub RULE = { code: "AS602", name: "empty-done-group", label: "an empty group", category: Done, severity: Warning, fix: None }
+    pub RULE = { code: "AS602", name: "empty-done-group", label: "an empty group", category: Done, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

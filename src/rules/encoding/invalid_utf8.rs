@@ -17,7 +17,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// The same file saved as UTF-8.
-    pub RULE = { code: "AS303", name: "invalid-utf8", label: "not UTF-8", category: Encoding, severity: Error, fix: None }
+    pub RULE = { code: "AS303", name: "invalid-utf8", label: "not UTF-8", category: Encoding, severity: Error, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -32,7 +32,7 @@ declare_rule! {
     /// ## Fix safety
     /// The fix re-encodes the garbled characters as Windows-1252 and decodes the bytes as
     /// UTF-8, which restores exactly the characters that were written.
-    pub RULE = { code: "AS301", name: "mojibake", label: "mis-decoded text", category: Encoding, severity: Warning, fix: Always }
+    pub RULE = { code: "AS301", name: "mojibake", label: "mis-decoded text", category: Encoding, severity: Warning, fix: Always, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -28,7 +28,7 @@ declare_rule! {
     /// ---
     /// ✅ Tests pass
     /// ```
-    pub RULE = { code: "AS302", name: "replacement-character", label: "U+FFFD", category: Encoding, severity: Warning, fix: None }
+    pub RULE = { code: "AS302", name: "replacement-character", label: "U+FFFD", category: Encoding, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -26,7 +26,7 @@ declare_rule! {
     /// description: Reviews pull requests and code
     /// ---
     /// ```
-    pub RULE = { code: "AS107", name: "duplicate-key", label: "this one wins", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS107", name: "duplicate-key", label: "this one wins", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -26,7 +26,7 @@ declare_rule! {
     /// description: Reviews code - fast
     /// ---
     /// ```
-    pub RULE = { code: "AS108", name: "frontmatter-closed-mid-line", label: "the frontmatter closes here", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS108", name: "frontmatter-closed-mid-line", label: "the frontmatter closes here", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

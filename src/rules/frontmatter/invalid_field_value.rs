@@ -35,7 +35,7 @@ declare_rule! {
     /// ## Fix safety
     /// A value that differs from a valid one only in letter case is lowercased or
     /// recased; the fix is safe because Claude Code ignores the misspelled value today.
-    pub RULE = { code: "AS105", name: "invalid-field-value", label: "not an accepted value", category: Frontmatter, severity: Warning, fix: Sometimes }
+    pub RULE = { code: "AS105", name: "invalid-field-value", label: "not an accepted value", category: Frontmatter, severity: Warning, fix: Sometimes, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 /// The words a string value of `key` must be, from the field table: a closed list, or

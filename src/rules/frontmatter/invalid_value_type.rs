@@ -31,7 +31,7 @@ declare_rule! {
     /// maxTurns: 10
     /// ---
     /// ```
-    pub RULE = { code: "AS103", name: "invalid-value-type", label: "wrong type", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS103", name: "invalid-value-type", label: "wrong type", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 /// The kinds the field table accepts for `key` (`None`: not a field, or not checked by kind).

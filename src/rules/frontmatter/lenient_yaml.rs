@@ -39,7 +39,7 @@ declare_rule! {
     /// ## Fix safety
     /// The fix writes the value exactly as Claude Code's retry reads it (double-quoted, with
     /// `\` and `"` escaped; tabs as two spaces), so the agent does not change.
-    pub RULE = { code: "AS106", name: "lenient-yaml", label: "only Claude Code's retry reads this", category: Frontmatter, severity: Info, fix: Always, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS106", name: "lenient-yaml", label: "only Claude Code's retry reads this", category: Frontmatter, severity: Info, fix: Always, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -29,7 +29,7 @@ declare_rule! {
     /// disallowedTools: Write
     /// ---
     /// ```
-    pub RULE = { code: "AS101", name: "unknown-key", label: "Claude Code ignores this key", category: Frontmatter, severity: Warning, fix: None }
+    pub RULE = { code: "AS101", name: "unknown-key", label: "Claude Code ignores this key", category: Frontmatter, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -32,6 +32,7 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
         // A file counts if some selected release loads it.
         if let Some((name, _)) = entry.name
             && entry.loads_somewhere
+            && entry.family == crate::dialect::Family::Agent
         {
             by_name.entry(name).or_default().push(i);
         }

@@ -18,5 +18,5 @@ declare_rule! {
     /// ---
     /// Review the change.
     /// ```
-    pub RULE = { code: "AS000", name: "unreadable-file", label: "cannot be read", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS000", name: "unreadable-file", label: "cannot be read", category: Loading, severity: Error, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }

@@ -44,7 +44,7 @@ declare_rule! {
     /// 2. Wait for approval
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS505", name: "inconsistent-protocols", label: "differs from the other protocol", category: Protocol, severity: Warning, fix: None }
+    pub RULE = { code: "AS505", name: "inconsistent-protocols", label: "differs from the other protocol", category: Protocol, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 fn order(protocol: &Protocol) -> Vec<StepKind> {

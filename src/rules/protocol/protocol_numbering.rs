@@ -34,7 +34,7 @@ declare_rule! {
     /// 2. Run tests
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS502", name: "protocol-numbering", label: "numbered out of order", category: Protocol, severity: Warning, fix: None }
+    pub RULE = { code: "AS502", name: "protocol-numbering", label: "numbered out of order", category: Protocol, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

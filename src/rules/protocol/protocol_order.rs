@@ -36,7 +36,7 @@ declare_rule! {
     /// 2. Wait for the user to reply "yes"
     /// 3. Commit
     /// ```
-    pub RULE = { code: "AS504", name: "protocol-order", label: "out of order", category: Protocol, severity: Warning, fix: None }
+    pub RULE = { code: "AS504", name: "protocol-order", label: "out of order", category: Protocol, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 /// `(earlier, later)`: the first kind must come before the second.

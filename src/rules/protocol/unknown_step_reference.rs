@@ -33,7 +33,7 @@ declare_rule! {
     /// 2. Run tests
     /// 3. If tests fail, go back to step 1
     /// ```
-    pub RULE = { code: "AS503", name: "unknown-step-reference", label: "no such step", category: Protocol, severity: Warning, fix: None }
+    pub RULE = { code: "AS503", name: "unknown-step-reference", label: "no such step", category: Protocol, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

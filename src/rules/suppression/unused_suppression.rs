@@ -30,5 +30,5 @@ declare_rule! {
     /// ---
     /// All good here.
     /// ```
-    pub RULE = { code: "AS901", name: "unused-suppression", label: "suppresses nothing", category: Suppression, severity: Warning, fix: Always }
+    pub RULE = { code: "AS901", name: "unused-suppression", label: "suppresses nothing", category: Suppression, severity: Warning, fix: Always, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }

@@ -29,7 +29,7 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// `prefix:*` and `prefix *` match the same commands, so the rewrite is safe.
-    pub RULE = { code: "AS205", name: "deprecated-colon-star", label: "deprecated `:*`", category: Tools, severity: Warning, fix: Always, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS205", name: "deprecated-colon-star", label: "deprecated `:*`", category: Tools, severity: Warning, fix: Always, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

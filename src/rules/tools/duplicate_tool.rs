@@ -26,7 +26,7 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS203", name: "duplicate-tool", label: "listed again", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS203", name: "duplicate-tool", label: "listed again", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -28,7 +28,7 @@ declare_rule! {
     /// tools: Read, mcp__github__create_issue
     /// ---
     /// ```
-    pub RULE = { code: "AS209", name: "invalid-mcp-name", label: "not a valid MCP tool name", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS209", name: "invalid-mcp-name", label: "not a valid MCP tool name", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -27,7 +27,7 @@ declare_rule! {
     /// tools: Read, Bash(npm test)
     /// ---
     /// ```
-    pub RULE = { code: "AS204", name: "invalid-permission-rule", label: "not a valid permission rule", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS204", name: "invalid-permission-rule", label: "not a valid permission rule", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -42,7 +42,7 @@ declare_rule! {
     /// but review it. There is no fix when the replacement is already in the list, for a
     /// repeated name after its first occurrence, or in `disallowedTools` (where it would take
     /// the replacement away).
-    pub RULE = { code: "AS202", name: "legacy-tool-name", label: "an old name", category: Tools, severity: Warning, fix: Sometimes, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS202", name: "legacy-tool-name", label: "an old name", category: Tools, severity: Warning, fix: Sometimes, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

@@ -16,7 +16,11 @@ pub mod unknown_tool;
 
 /// Both tool lists with their keys.
 fn lists<'a>(cx: &'a FileContext) -> impl Iterator<Item = (&'static str, &'a ToolList)> {
-    cx.spec.tools.iter().map(|l| ("tools", l)).chain(
+    let key = match cx.dialect.family {
+        crate::dialect::Family::Agent => "tools",
+        crate::dialect::Family::Skill | crate::dialect::Family::Command => "allowed-tools",
+    };
+    cx.spec.tools.iter().map(move |l| (key, l)).chain(
         cx.spec
             .disallowed_tools
             .iter()

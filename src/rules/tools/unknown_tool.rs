@@ -31,7 +31,7 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS201", name: "unknown-tool", label: "not a tool Claude Code has", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS201", name: "unknown-tool", label: "not a tool Claude Code has", category: Tools, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

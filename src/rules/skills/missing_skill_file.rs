@@ -1,0 +1,86 @@
+use crate::diagnostics::Diagnostic;
+use crate::rules::FileContext;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Markdown link in a `SKILL.md` to a file of the skill's folder that does not
+    /// exist: `[the form guide](reference/forms.md)`. Links outside code blocks count; web
+    /// addresses, absolute paths and placeholders do not.
+    ///
+    /// ## Why is this bad?
+    /// A skill is loaded a piece at a time: the model reads the other files of its folder
+    /// when the instructions send it there. A missing file is an instruction the model cannot
+    /// follow, found only at run time.
+    ///
+    /// ## Example
+    /// `.claude/skills/pdf/SKILL.md` with no `reference.md` beside it:
+    ///
+    /// ```markdown
+    /// ---
+    /// name: pdf
+    /// description: Fills PDF forms
+    /// ---
+    /// Read [the reference](reference.md) first.
+    /// ```
+    ///
+    /// Use instead:
+    /// Add `reference.md` to the skill's folder, or fix the link.
+    pub RULE = { code: "AS705", name: "missing-skill-file", label: "no such file in the skill's folder", category: Skills, severity: Warning, fix: None, dialects: ["claude-skill"] }
+}
+
+pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
+    if !cx.spec.role.skill_file {
+        return;
+    }
+    let Some(folder) = cx.source.path.parent() else {
+        return;
+    };
+    for (offset, line) in super::prose_lines(cx) {
+        for (start, target) in link_targets(line) {
+            let Some(relative) = local_path(target) else {
+                continue;
+            };
+            if !folder.join(relative).exists() {
+                out.push(RULE.diag(
+                    crate::source::Span::new(offset + start, offset + start + target.len()),
+                    format!("`{relative}` is not in the skill's folder"),
+                ));
+            }
+        }
+    }
+}
+
+/// The targets of Markdown links on a line (`[text](target)`), with their offsets.
+fn link_targets(line: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut rest = 0;
+    while let Some(i) = line[rest..].find("](") {
+        let start = rest + i + 2;
+        let Some(len) = line[start..].find(')') else {
+            break;
+        };
+        let target = line[start..start + len]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if !target.is_empty() {
+            found.push((start, target));
+        }
+        rest = start + len;
+    }
+    found
+}
+
+/// A link target that names a file beside the skill: relative, no scheme, no anchor only, no
+/// placeholder; the anchor is dropped.
+fn local_path(target: &str) -> Option<&str> {
+    let path = target.split(['#', '?']).next()?;
+    let remote = path.contains("://") || path.starts_with("mailto:");
+    let placeholder = path.contains(['{', '<', '$', '*']);
+    (!path.is_empty()
+        && !remote
+        && !placeholder
+        && !path.starts_with('/')
+        && !path.starts_with('~'))
+    .then_some(path)
+}

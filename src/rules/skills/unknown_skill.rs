@@ -1,0 +1,96 @@
+use crate::diagnostics::Diagnostic;
+use crate::dialect::Family;
+use crate::model::skills::designates;
+use crate::rules::ProjectEntry;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a skill an agent preloads (`skills:`) or names in its body as a skill
+    /// (``follow the `task-executor` skill``) that none of the skills checked in the same run
+    /// is. A reference matches a skill's `name`, its folder (`workflow/task-executor` for
+    /// `skills/workflow/task-executor/SKILL.md`) or the last part of either. When the run
+    /// found no skill at all (the skills are the user's or a plugin's, not the
+    /// repository's), nothing is reported.
+    ///
+    /// ## Why is this bad?
+    /// A preloaded skill that does not exist is left out of the agent's context without a
+    /// word, and a protocol the agent is told to follow from a skill is not there to follow:
+    /// agentspec cannot compile it into the agent's policy either.
+    ///
+    /// ## Example
+    /// An agent with `skills: [task-executer]` in a project whose skill is
+    /// `.claude/skills/task-executor/SKILL.md`.
+    ///
+    /// Use instead:
+    /// `skills: [task-executor]`.
+    pub RULE = { code: "AS706", name: "unknown-skill", label: "no such skill", category: Skills, severity: Error, fix: None, dialects: ["claude-agent"] }
+}
+
+pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
+    let skills: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.family == Family::Skill && e.loads_somewhere)
+        .filter_map(|e| {
+            let folder = skill_folder(e)?;
+            let name = e.name.map_or_else(
+                || folder.rsplit('/').next().unwrap_or(&folder).to_owned(),
+                |(n, _)| n.to_owned(),
+            );
+            Some((name, folder))
+        })
+        .collect();
+    if skills.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.family != Family::Agent {
+            continue;
+        }
+        for (name, span) in entry.uses {
+            if skills
+                .iter()
+                .any(|(skill, folder)| designates(name, skill, folder))
+            {
+                continue;
+            }
+            let mut known: Vec<&str> = skills.iter().map(|(n, _)| n.as_str()).collect();
+            known.sort_unstable();
+            known.dedup();
+            let hint = crate::vocab::did_you_mean(name, known.iter().copied());
+            let help = match hint {
+                Some(h) => format!("did you mean `{h}`?"),
+                None => format!("the skills found: {}", list(&known)),
+            };
+            out.push((
+                i,
+                RULE.diag(*span, format!("no skill `{name}` was found"))
+                    .with_help(help),
+            ));
+        }
+    }
+    out
+}
+
+/// A skill's folder relative to its `skills` folder, with `/`.
+fn skill_folder(entry: &ProjectEntry) -> Option<String> {
+    let folder = entry.path.parent()?;
+    let relative = entry.tree.and_then(|t| folder.strip_prefix(t).ok())?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+fn list(names: &[&str]) -> String {
+    let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+    let more = names.len().saturating_sub(8);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
