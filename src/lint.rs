@@ -317,10 +317,7 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md")),
         family: dialect.family,
-        skill_file: source
-            .path
-            .file_name()
-            .is_some_and(|n| n == crate::dialect::claude_skill::SKILL_FILE),
+        place: place(&source.path, dialect.family),
     };
     let doc = parse::parse(&source.text);
     let mut spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
@@ -368,10 +365,10 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             .map(|s| s.to_string_lossy().into_owned()),
         _ => spec.name.as_ref().map(|n| n.value.clone()),
     };
-    // Agents share one namespace per agents tree (AS009); skills and commands are named
-    // by their folders and files, and are not in it.
-    let identity =
-        (dialect.family == crate::dialect::Family::Agent).then(|| (name, spec.load.loads()));
+    // The report's `agent` is an agent's registered name; skills and commands are named by
+    // their folders and files, and have none.
+    let name = name.filter(|_| dialect.family == crate::dialect::Family::Agent);
+    let identity = Some((name, spec.load.loads()));
     Checked {
         source,
         spec: Some(spec),
@@ -380,6 +377,48 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
         diagnostics,
         hold_back,
         identity,
+    }
+}
+
+/// Where a skill's or a command's file sits, as Claude Code reads its folders (measured with
+/// 2.1.328 and 2.1.332): `skills/<name>/SKILL.md` exactly (the file name in capitals, one
+/// folder level); any Markdown file of a commands folder, except beside a `SKILL.md`.
+fn place(path: &Path, family: crate::dialect::Family) -> crate::model::Place {
+    use crate::dialect::claude_skill::SKILL_FILE;
+    use crate::model::Place;
+    match family {
+        crate::dialect::Family::Agent => Place::Read,
+        crate::dialect::Family::Skill => {
+            if path.file_name().is_none_or(|n| n != SKILL_FILE) {
+                return Place::NotSkillFile;
+            }
+            match crate::dialect::folder_named(path, "skills") {
+                Some(skills) if path.parent().and_then(Path::parent) != Some(skills) => {
+                    Place::NestedSkill
+                }
+                _ => Place::Read,
+            }
+        }
+        crate::dialect::Family::Command => {
+            // Under `commands/`, the folder's `SKILL.md` is matched in any case, and is the
+            // folder's one command.
+            if path
+                .file_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case(SKILL_FILE))
+            {
+                return Place::Read;
+            }
+            let beside_skill = path.parent().is_some_and(|dir| {
+                ["SKILL.md", "skill.md", "Skill.md", "SKILL.MD"]
+                    .iter()
+                    .any(|n| dir.join(n).is_file())
+            });
+            if beside_skill {
+                Place::BesideSkill
+            } else {
+                Place::Read
+            }
+        }
     }
 }
 

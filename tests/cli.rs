@@ -1059,3 +1059,53 @@ fn doctor_reports_the_installed_claude_code_and_warns_when_it_is_newer() {
         assert!(text.contains(expect), "{text}");
     }
 }
+
+/// The skills, commands and agents of `fixtures/loader-skills/project`, as the real Claude Code
+/// 2.1.328 and 2.1.332 loaded them (`tests/differential/skills_diff.py --write-verdicts`):
+/// agentspec's `loads` agrees with every recorded verdict; a file agentspec does not report is
+/// one it predicts does not load, and a command a skill shadows (AS755) does not load.
+#[test]
+fn skills_and_commands_load_as_claude_code_loads_them() {
+    for version in ["2.1.328", "2.1.332"] {
+        let verdicts: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("fixtures/loader-skills/verdicts-{version}.json"))
+                .expect("verdicts"),
+        )
+        .expect("json");
+        let verdicts = verdicts["files"].as_object().expect("files");
+        let out = agentspec()
+            .args([
+                "check",
+                "--isolated",
+                "--format",
+                "json",
+                "--claude-code",
+                version,
+                ".",
+            ])
+            .current_dir("fixtures/loader-skills/project")
+            .output()
+            .expect("run");
+        let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+        let mut predicted = std::collections::BTreeMap::new();
+        for f in report["files"].as_array().expect("files") {
+            let shadowed = f["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "AS755"));
+            let loads = f["loads"] == true && !shadowed;
+            predicted.insert(f["path"].as_str().expect("path").to_owned(), loads);
+        }
+        let mut wrong = Vec::new();
+        for (rel, truth) in verdicts {
+            let says = predicted.get(rel).copied().unwrap_or(false);
+            if Value::Bool(says) != truth["loads"] {
+                wrong.push(format!(
+                    "{rel}: agentspec says loads={says}, Claude Code {version} {}",
+                    truth["loads"]
+                ));
+            }
+        }
+        assert!(verdicts.len() >= 70, "{} verdicts", verdicts.len());
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}

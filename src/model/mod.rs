@@ -29,8 +29,23 @@ pub struct FileRole {
     pub markdown: bool,
     /// What the file defines: an agent, a skill or a slash command.
     pub family: Family,
-    /// The file is named `SKILL.md`.
-    pub skill_file: bool,
+    /// Where a skill or a command sits, which decides whether Claude Code reads it.
+    pub place: Place,
+}
+
+/// Where a skill's or a command's file sits (measured with 2.1.328 and 2.1.332).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Place {
+    /// Where the host reads it: `skills/<name>/SKILL.md`, a `SKILL.md` outside any `skills`
+    /// folder (a skill shipped on its own), a command's `.md` file.
+    #[default]
+    Read,
+    /// A Markdown file of a `skills` folder that is not a skill folder's `SKILL.md`.
+    NotSkillFile,
+    /// `skills/<group>/<name>/SKILL.md`: only one folder level is read.
+    NestedSkill,
+    /// A command in a folder that holds a `SKILL.md`: the folder is one command, the skill.
+    BesideSkill,
 }
 
 /// One top-level frontmatter entry.
@@ -111,6 +126,10 @@ pub enum Skip {
     DescriptionNotString,
     /// A Markdown file in a `skills` folder that is not a skill folder's `SKILL.md`.
     NotSkillFile,
+    /// A `SKILL.md` more than one folder below `skills/`.
+    NestedSkill,
+    /// A command beside a `SKILL.md`, which makes its folder one command.
+    BesideSkill,
     HooksNotMap,
     /// A guard event's hook entry is malformed.
     InvalidGuardHook,
@@ -321,8 +340,7 @@ fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
     }
     match spec.role.family {
         Family::Agent => {}
-        Family::Skill => return skill_load(spec),
-        Family::Command => return Load::Loads,
+        Family::Skill | Family::Command => return place_load(spec),
     }
     match agent_skip(doc, spec, release) {
         None => Load::Loads,
@@ -334,12 +352,14 @@ fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
     }
 }
 
-/// What Claude Code does with a file of a `skills` folder: only a `SKILL.md` is a skill.
-fn skill_load(spec: &AgentSpec) -> Load {
-    if spec.role.skill_file {
-        Load::Loads
-    } else {
-        Load::Skipped(Skip::NotSkillFile)
+/// What Claude Code does with a skill or a command: it reads the file, frontmatter or not
+/// (broken frontmatter is discarded, measured), where it sits in its folder.
+fn place_load(spec: &AgentSpec) -> Load {
+    match spec.role.place {
+        Place::Read => Load::Loads,
+        Place::NotSkillFile => Load::Skipped(Skip::NotSkillFile),
+        Place::NestedSkill => Load::Skipped(Skip::NestedSkill),
+        Place::BesideSkill => Load::Skipped(Skip::BesideSkill),
     }
 }
 
@@ -438,6 +458,10 @@ impl Skip {
             Skip::DescriptionNotString => "`description` is not a string",
             Skip::NotSkillFile => {
                 "only a folder's `SKILL.md` loads as a skill (`skills/<name>/SKILL.md`)"
+            }
+            Skip::NestedSkill => "Claude Code reads one folder level under `skills/`",
+            Skip::BesideSkill => {
+                "a `SKILL.md` in the folder makes the folder one command, and its other files are dropped"
             }
             Skip::HooksNotMap => "`hooks` is not a map of events",
             Skip::InvalidGuardHook => {

@@ -403,6 +403,10 @@ pub static RULES: &[Rule] = &[
     file_rule!(skills::shell_line_not_allowed),
     file_rule!(skills::missing_file_reference),
     Rule {
+        meta: &skills::command_shadowed_by_skill::RULE,
+        check: Check::Project(skills::command_shadowed_by_skill::check),
+    },
+    Rule {
         meta: &suppression::unused_suppression::RULE,
         check: Check::Engine,
     },

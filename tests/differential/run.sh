@@ -19,6 +19,9 @@ for version in "${versions[@]}"; do
     # The unsafe fix of a description continued on unindented lines: loads, with every line.
     python3 tests/differential/fix_diff.py --claude "$claude" --agentspec target/release/agentspec \
         fixtures/loader-continuation/agents
+    # Which skills and slash commands load (fixtures/loader-skills, with its verdict files).
+    python3 tests/differential/skills_diff.py --claude "$claude" --agentspec target/release/agentspec \
+        --claude-code "$version" fixtures/loader-skills
     python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
         --claude-code "$version" fixtures/settings
     # The runner end to end: hooks installed by `agentspec hooks install` deny an early commit

@@ -342,7 +342,10 @@ def agentspec_loads(agentspec, project, version):
     for f in files:
         path = f["path"].replace("\\", "/")
         rel = ".claude/" + path.split("/.claude/", 1)[1] if "/.claude/" in path else path
-        out[rel] = bool(f["loads"])
+        # A command a skill of the same name shadows loads on its own, and is dropped by the
+        # skill (AS755): it does not load.
+        shadowed = any(d["code"] == "AS755" for d in f["diagnostics"])
+        out[rel] = bool(f["loads"]) and not shadowed
     return out
 
 

@@ -43,7 +43,7 @@ declare_rule! {
     /// them under `description: |`, and is offered only when the result parses as strict YAML
     /// and reads back with every line as written. It is unsafe because the agent starts to
     /// load.
-    pub RULE = { code: "AS004", name: "invalid-yaml", label: "the YAML breaks here", category: Loading, severity: Error, fix: Sometimes }
+    pub RULE = { code: "AS004", name: "invalid-yaml", label: "the YAML breaks here", category: Loading, severity: Error, fix: Sometimes, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
@@ -73,8 +73,23 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         out.push(d);
         return;
     }
+    let effect = match cx.dialect.family {
+        crate::dialect::Family::Agent => {
+            "Claude Code reads no field of this frontmatter and skips the agent"
+        }
+        // Measured (2.1.328, 2.1.332): a skill or command with broken frontmatter still loads,
+        // with none of its fields.
+        _ => {
+            "Claude Code discards this frontmatter and loads the file without any of its fields (`description`, `allowed-tools`, ...)"
+        }
+    };
     out.push(
-        RULE.diag(span, format!("the frontmatter is not valid YAML: {}", error.message))
-            .with_help("Claude Code reads no field of this frontmatter and skips the agent; multi-line values need indented continuation lines or a `|` block"),
+        RULE.diag(
+            span,
+            format!("the frontmatter is not valid YAML: {}", error.message),
+        )
+        .with_help(format!(
+            "{effect}; multi-line values need indented continuation lines or a `|` block"
+        )),
     );
 }

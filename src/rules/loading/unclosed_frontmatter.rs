@@ -27,14 +27,17 @@ declare_rule! {
     /// ---
     /// Review the change.
     /// ```
-    pub RULE = { code: "AS003", name: "unclosed-frontmatter", label: "never closed", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS003", name: "unclosed-frontmatter", label: "never closed", category: Loading, severity: Error, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     if let Err(NoFrontmatter::Unclosed { open }) = &cx.doc.frontmatter {
         out.push(
             RULE.diag(*open, "the frontmatter is never closed")
-                .with_help("add a `---` line after the last frontmatter key; Claude Code skips this agent silently"),
+                .with_help(match cx.dialect.family {
+                    crate::dialect::Family::Agent => "add a `---` line after the last frontmatter key; Claude Code skips this agent silently",
+                    _ => "add a `---` line after the last frontmatter key; Claude Code reads the whole file as the prompt, frontmatter included, and none of its fields",
+                }),
         );
     }
 }

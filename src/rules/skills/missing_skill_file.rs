@@ -29,7 +29,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
-    if !cx.spec.role.skill_file {
+    if cx.spec.role.place != crate::model::Place::Read {
         return;
     }
     let Some(folder) = cx.source.path.parent() else {

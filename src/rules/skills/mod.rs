@@ -4,6 +4,7 @@ use std::path::Path;
 
 pub mod agent_key_in_command;
 pub mod arguments_without_hint;
+pub mod command_shadowed_by_skill;
 pub mod invalid_skill_name;
 pub mod missing_file_reference;
 pub mod missing_skill_file;

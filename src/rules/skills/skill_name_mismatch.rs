@@ -7,8 +7,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The Agent Skills standard requires the two to match, and hosts differ in which one
-    /// they use: the user types one name after `/`, an agent's `skills:` names the other,
-    /// and the skill is not found.
+    /// they use. Claude Code (2.1.328 and 2.1.332, measured) names the skill after its folder
+    /// and shows `name` only as an alias, and only when the alias is free; other hosts use
+    /// `name`. The user types one name, an agent's `skills:` or another host names the other.
     ///
     /// ## Example
     /// `.claude/skills/pdf/SKILL.md`:

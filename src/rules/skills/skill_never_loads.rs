@@ -4,10 +4,12 @@ use crate::rules::FileContext;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Markdown file in a `skills` folder that Claude Code never loads as a skill:
-    /// a flat `skills/pdf.md`, or a file in a folder that has no `SKILL.md`. It is reported
-    /// only when the file looks like a skill (its frontmatter has a `name` or a
-    /// `description`); the other files of a skill's folder are what the skill refers to.
+    /// Reports a skill file Claude Code never loads: a flat `skills/pdf.md`, a file in a
+    /// folder that has no `SKILL.md`, a `skill.md` or `SKILL.MD` (the name is read exactly),
+    /// or a `SKILL.md` nested deeper than `skills/<name>/` (one folder level is read). A file
+    /// other than a `SKILL.md` is reported only when it looks like a skill (its frontmatter
+    /// has a `name` or a `description`); the other files of a skill's folder are what the
+    /// skill refers to. Measured with Claude Code 2.1.328 and 2.1.332.
     ///
     /// ## Why is this bad?
     /// A skill is a folder: Claude Code reads `skills/<name>/SKILL.md` and nothing else. A
@@ -29,9 +31,11 @@ declare_rule! {
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
-    if cx.spec.load != Load::Skipped(Skip::NotSkillFile) {
-        return;
-    }
+    let nested = match &cx.spec.load {
+        Load::Skipped(Skip::NotSkillFile) => false,
+        Load::Skipped(Skip::NestedSkill) => true,
+        _ => return,
+    };
     let name = cx
         .spec
         .name
@@ -44,16 +48,23 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         .path
         .file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(crate::dialect::claude_skill::SKILL_FILE));
-    let help = if lowercase {
-        "rename the file to `SKILL.md`, in capitals".to_owned()
-    } else {
-        format!("move it to `skills/{name}/SKILL.md`, a folder of its own")
-    };
-    out.push(
-        RULE.diag(
-            frontmatter_span(cx.doc),
-            "Claude Code never loads this file as a skill: only a folder's `SKILL.md` is one",
+    let folder = super::folder_name(&cx.source.path).unwrap_or(name);
+    let (message, help) = if nested {
+        (
+            "Claude Code never loads this skill: it reads `skills/<name>/SKILL.md`, one folder level, and this one is deeper",
+            format!("move the folder up to `skills/{folder}/`"),
         )
-        .with_help(help),
-    );
+    } else if lowercase {
+        (
+            "Claude Code never loads this file as a skill: only a folder's `SKILL.md` is one",
+            "rename the file to `SKILL.md`: the name is read in capitals, with a lowercase `.md`"
+                .to_owned(),
+        )
+    } else {
+        (
+            "Claude Code never loads this file as a skill: only a folder's `SKILL.md` is one",
+            format!("move it to `skills/{name}/SKILL.md`, a folder of its own"),
+        )
+    };
+    out.push(RULE.diag(frontmatter_span(cx.doc), message).with_help(help));
 }

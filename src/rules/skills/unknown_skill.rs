@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a skill an agent preloads (`skills:`) or names in its body as a skill
     /// (``follow the `task-executor` skill``) that none of the skills checked in the same run
-    /// is. A reference matches a skill's `name`, its folder (`workflow/task-executor` for
-    /// `skills/workflow/task-executor/SKILL.md`) or the last part of either. When the run
+    /// is. A reference matches a skill's folder (the name Claude Code gives it), its `name`
+    /// (an alias Claude Code accepts too), or the last part of a path or of a `plugin:` name
+    /// (``the `workflow/task-executor` skill`` is the skill `task-executor`). When the run
     /// found no skill at all (the skills are the user's or a plugin's, not the
     /// repository's), nothing is reported.
     ///
