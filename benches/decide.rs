@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         spec: &spec,
         source: &source,
         path: "backend.md".into(),
+        skills: Vec::new(),
     };
     let policy = compile::compile_agent(&unit, &compile::Options::default());
     let actor = Actor::main(&policy);

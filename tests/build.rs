@@ -331,3 +331,125 @@ fn schema_validation_is_remembered_per_file_content_and_failures_are_not() {
         Err(BundleError::Tampered { .. })
     ));
 }
+
+/// The fixture pair of a specialist agent that defers to a task-executor skill: the agent's own
+/// text holds no protocol; its policy holds the skill's steps and gates, with the skill recorded
+/// as a source, and `inspect` shows them.
+#[test]
+fn a_protocol_written_in_a_skill_is_compiled_into_the_agent_that_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bundle");
+    let run = agentspec()
+        .current_dir("fixtures/skills-protocol")
+        .args(["build", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let policy: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("agents/backend.json")).unwrap())
+            .unwrap();
+    assert_eq!(policy["skills"][0]["name"], "task-executor");
+    assert_eq!(
+        policy["skills"][0]["path"],
+        ".claude/skills/task-executor/SKILL.md"
+    );
+    let protocol = &policy["protocol"];
+    assert_eq!(protocol["skill"], "task-executor");
+    let kinds: Vec<&str> = protocol["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "acknowledge",
+            "implement",
+            "stop",
+            "await-approval",
+            "commit",
+            "report"
+        ]
+    );
+    let gates: Vec<&serde_json::Value> = protocol["gates"].as_array().unwrap().iter().collect();
+    assert!(
+        gates.iter().any(|g| g["action"]
+            == serde_json::json!({"type": "git", "operation": "commit"})
+            && g["requires"] == "step-4"
+            && g["token"] == "yes"),
+        "{gates:?}"
+    );
+    // The skill's Definition of Done is the agent's too, marked with the skill.
+    let done: Vec<(&str, &str)> = policy["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["skill"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        done,
+        [
+            ("done/all-tests-pass", "task-executor"),
+            ("done/the-user-approved-the-change-with", "task-executor")
+        ]
+    );
+    // Compiled from the agent file alone, the agent has no gate: the skill is what holds it.
+    let alone = compile::compile_markdown(
+        "backend.md",
+        &fs::read_to_string("fixtures/skills-protocol/.claude/agents/backend.md").unwrap(),
+    );
+    assert!(alone.protocol.is_none());
+    let inspect = agentspec()
+        .current_dir("fixtures/skills-protocol")
+        .args(["inspect", ".claude/agents/backend.md"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        text.contains("task-executor: preloaded (`skills:`), .claude/skills/task-executor/SKILL.md (compiled into the policy)")
+            && text.contains("Protocol from the skill `task-executor`: Protocol (6 steps)")
+            && text.contains(" 4. await-approval    WAIT token=yes"),
+        "{text}"
+    );
+}
+
+/// An agent whose own protocol commits without waiting, while the skill it follows waits for
+/// `yes`: the stricter protocol, the skill's, is compiled, and `build` says so.
+#[test]
+fn a_skill_that_gates_the_commit_wins_over_an_agent_protocol_that_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join(".claude/skills/task-executor")).unwrap();
+    fs::create_dir_all(d.join(".claude/agents")).unwrap();
+    fs::copy(
+        "fixtures/skills-protocol/.claude/skills/task-executor/SKILL.md",
+        d.join(".claude/skills/task-executor/SKILL.md"),
+    )
+    .unwrap();
+    fs::write(
+        d.join(".claude/agents/quick.md"),
+        "---\nname: quick\ndescription: Quick fixes\n---\nFollow the `task-executor` skill:\n\n## Protocol\n1. **Implement** the fix\n2. **Commit** the change\n3. **Report** back\n",
+    )
+    .unwrap();
+    let run = agentspec()
+        .current_dir(d)
+        .args(["build", "-o", "bundle"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("the skill `task-executor`'s protocol waits for the user's approval before committing and the agent's own does not; the skill's protocol is enforced"),
+        "{err}"
+    );
+    let policy: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("bundle/agents/quick.json")).unwrap())
+            .unwrap();
+    assert_eq!(policy["protocol"]["skill"], "task-executor");
+}

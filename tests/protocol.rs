@@ -229,6 +229,7 @@ fn gates(body: &str) -> Vec<String> {
             spec: &spec,
             source: &source,
             path: "a.md".into(),
+            skills: Vec::new(),
         },
         &agentspec::compile::Options::default(),
     );

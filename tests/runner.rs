@@ -686,6 +686,7 @@ fn compile_text(text: &str) -> AgentPolicy {
             spec: &spec,
             source: &source,
             path: "a.md".into(),
+            skills: Vec::new(),
         },
         &compile::Options::default(),
     )

@@ -12,8 +12,8 @@ use crate::model::protocol::{Comparison, Protocol, StepKind};
 use crate::policy::shell::git::GitOperation;
 use crate::policy::{
     self, AgentPolicy, DoneChecks, DoneRequirement, FORMAT_VERSION, Gate, GateAction, Manifest,
-    ManifestEntry, PermissionRule, ProtocolMachine, ReportKind, SourceLine, SourceRef, State,
-    Threshold, ToolPolicy, Transition, Verify,
+    ManifestEntry, PermissionRule, ProtocolMachine, ReportKind, SkillSource, SourceLine, SourceRef,
+    State, Threshold, ToolPolicy, Transition, Verify,
 };
 use crate::source::{LineIndex, SourceFile};
 
@@ -26,6 +26,41 @@ pub struct Unit<'a> {
     pub source: &'a SourceFile,
     /// The source path as recorded in the bundle.
     pub path: String,
+    /// The skills the agent uses (preloaded or named in its body) that were found, in the
+    /// order the agent names them: their protocols and Definitions of Done are the agent's
+    /// too.
+    pub skills: Vec<SkillUnit<'a>>,
+}
+
+/// A skill found for an agent.
+#[derive(Clone)]
+pub struct SkillUnit<'a> {
+    /// The name the host gives it: its folder's name.
+    pub name: String,
+    pub spec: &'a AgentSpec,
+    pub source: &'a SourceFile,
+    /// The source path as recorded in the bundle.
+    pub path: String,
+}
+
+/// The skills of `found` that `agent` names (`skills:` first, then its body), each once, in
+/// that order; `found` holds the skills that load, by name.
+pub fn skills_of<'a>(agent: &AgentSpec, found: &[SkillUnit<'a>]) -> Vec<SkillUnit<'a>> {
+    let mut out: Vec<SkillUnit<'a>> = Vec::new();
+    for reference in &agent.skill_refs {
+        let alias = |s: &SkillUnit| s.spec.name.as_ref().map(|n| n.value.clone());
+        let hit = found.iter().find(|s| {
+            crate::model::skills::designates(&reference.name, &s.name, &s.name)
+                || alias(s)
+                    .is_some_and(|a| crate::model::skills::designates(&reference.name, &a, &s.name))
+        });
+        if let Some(skill) = hit
+            && !out.iter().any(|s| s.path == skill.path)
+        {
+            out.push(skill.clone());
+        }
+    }
+    out
 }
 
 /// Build options that come from configuration.
@@ -109,6 +144,7 @@ pub fn compile_markdown(path: &str, text: &str) -> AgentPolicy {
             spec: &spec,
             source: &source,
             path: path.into(),
+            skills: Vec::new(),
         },
         &Options::default(),
     )
@@ -134,11 +170,54 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
             specifier: e.specifier.as_ref().map(|(s, _)| s.clone()),
         })
         .collect();
-    let protocol = spec
-        .protocols
+    // The agent's own protocol, unless it leaves a commit ungated and a skill it uses gates it
+    // (the stricter one holds); else the first protocol of a skill it uses.
+    let from_skill = |gating: bool| {
+        unit.skills.iter().find_map(|skill| {
+            let text = &skill.source.text;
+            main_protocol(skill.spec)
+                .filter(|p| !gating || gates_commit(p))
+                .map(|p| ProtocolMachine {
+                    skill: Some(skill.name.clone()),
+                    ..machine(p, &LineIndex::new(text), text)
+                })
+        })
+    };
+    let protocol = match main_protocol(spec) {
+        Some(own) if gates_commit(own) => Some(machine(own, &index, text)),
+        Some(own) => from_skill(true).or_else(|| Some(machine(own, &index, text))),
+        None => from_skill(false),
+    };
+    let mut done = done_requirements(spec, &index, text, options, None);
+    for skill in &unit.skills {
+        let text = &skill.source.text;
+        let mut items = done_requirements(
+            skill.spec,
+            &LineIndex::new(text),
+            text,
+            options,
+            Some(&skill.name),
+        );
+        // Ids stay unique across the agent and its skills.
+        for item in &mut items {
+            let base = item.id.clone();
+            let mut n = 2;
+            while done.iter().any(|d| d.id == item.id) {
+                item.id = format!("{base}-{n}");
+                n += 1;
+            }
+        }
+        done.extend(items);
+    }
+    let skills = unit
+        .skills
         .iter()
-        .max_by_key(|p| (p.steps.len(), std::cmp::Reverse(p.span.start)))
-        .map(|p| machine(p, &index, text));
+        .map(|s| SkillSource {
+            name: s.name.clone(),
+            path: s.path.clone(),
+            sha256: policy::sha256_hex(s.source.text.as_bytes()),
+        })
+        .collect();
     AgentPolicy {
         format_version: FORMAT_VERSION,
         name: spec
@@ -167,9 +246,65 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
             deny,
         },
         protocol,
-        done: done_requirements(spec, &index, text, options),
+        done,
         checks: options.done_checks.clone(),
+        skills,
     }
+}
+
+/// Where an agent's own protocol and the protocol of a skill it uses disagree on what gates
+/// a commit: one waits for the user's approval before committing and the other does not, or
+/// they wait for different answers. The one that gates the commit is compiled; of two that
+/// do, the agent's own.
+pub fn protocol_conflicts(unit: &Unit) -> Vec<String> {
+    let Some(own) = main_protocol(unit.spec) else {
+        return Vec::new();
+    };
+    let gate = |p: &Protocol| {
+        let wait = p.steps.iter().find(|s| s.kind == StepKind::AwaitApproval);
+        (gates_commit(p), wait.and_then(|w| w.token.clone()))
+    };
+    let (own_before, own_token) = gate(own);
+    let mut out = Vec::new();
+    for skill in &unit.skills {
+        let Some(theirs) = main_protocol(skill.spec) else {
+            continue;
+        };
+        let (before, token) = gate(theirs);
+        if before && !own_before {
+            out.push(format!(
+                "the skill `{}`'s protocol waits for the user's approval before committing and the agent's own does not; the skill's protocol is enforced",
+                skill.name
+            ));
+        } else if own_before && !before {
+            out.push(format!(
+                "the agent's protocol waits for the user's approval before committing and the skill `{}`'s does not; the agent's own protocol is enforced",
+                skill.name
+            ));
+        } else if before && token != own_token {
+            out.push(format!(
+                "the agent's protocol waits for {} and the skill `{}`'s for {}; the agent's own protocol is enforced",
+                own_token.as_deref().map_or_else(|| "approval".to_owned(), |t| format!("`{t}`")),
+                skill.name,
+                token.as_deref().map_or_else(|| "approval".to_owned(), |t| format!("`{t}`"))
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a protocol waits for the user's approval before a commit step.
+fn gates_commit(p: &Protocol) -> bool {
+    let wait = p.steps.iter().find(|s| s.kind == StepKind::AwaitApproval);
+    let commit = p.steps.iter().find(|s| s.kind == StepKind::Commit);
+    matches!((wait, commit), (Some(w), Some(c)) if w.number < c.number)
+}
+
+/// The protocol of a file that is compiled: its longest, the first of equals.
+fn main_protocol(spec: &AgentSpec) -> Option<&Protocol> {
+    spec.protocols
+        .iter()
+        .max_by_key(|p| (p.steps.len(), std::cmp::Reverse(p.span.start)))
 }
 
 /// MCP tool names that commit, push or merge (`*` matches any text).
@@ -291,6 +426,7 @@ fn machine(protocol: &Protocol, index: &LineIndex, text: &str) -> ProtocolMachin
         states,
         transitions,
         gates,
+        skill: None,
     }
 }
 
@@ -432,6 +568,7 @@ fn done_requirements(
     index: &LineIndex,
     text: &str,
     options: &Options,
+    skill: Option<&String>,
 ) -> Vec<DoneRequirement> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -481,6 +618,7 @@ fn done_requirements(
                     verify,
                     required,
                     source: line(index, text, item.span.start),
+                    skill: skill.cloned(),
                 });
             }
         }

@@ -66,6 +66,22 @@ pub struct AgentPolicy {
     /// `agentspec.toml`).
     #[serde(default, skip_serializing_if = "DoneChecks::is_empty")]
     pub checks: DoneChecks,
+    /// The skills whose protocol or Definition of Done the policy holds (those the agent
+    /// preloads or names in its body), with the file each was compiled from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<SkillSource>,
+}
+
+/// A skill an agent's policy was compiled from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillSource {
+    /// The skill's name as the host knows it (its folder's name).
+    pub name: String,
+    /// Its `SKILL.md`, relative to where `agentspec build` ran, with `/` separators.
+    pub path: String,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
 }
 
 impl AgentPolicy {
@@ -165,6 +181,10 @@ pub struct ProtocolMachine {
     pub transitions: Vec<Transition>,
     /// Actions that need an earlier step to have been passed.
     pub gates: Vec<Gate>,
+    /// The skill the protocol is written in (one of the policy's `skills`), when it is not
+    /// the agent's own; its states' lines are lines of that skill's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -237,6 +257,9 @@ pub struct DoneRequirement {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     pub source: SourceLine,
+    /// The skill the item is written in, when it is not the agent's own file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
 }
 
 impl DoneRequirement {

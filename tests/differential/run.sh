@@ -27,4 +27,6 @@ for version in "${versions[@]}"; do
     # The runner end to end: hooks installed by `agentspec hooks install` deny an early commit
     # and allow it after the user's `yes`.
     python3 tests/e2e/hooks_e2e.py --claude "$claude" --agentspec target/release/agentspec
+    # A protocol written in a skill holds for the agent that uses it.
+    python3 tests/e2e/skills_e2e.py --claude "$claude" --agentspec target/release/agentspec
 done

@@ -86,12 +86,17 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
             return Status::Problems.into();
         }
     }
+    let project_skills = crate::cli::commands::inspect::project_skills(&reports, &config);
+    let skills = crate::cli::commands::inspect::skills_found(&reports, &project_skills);
     let mut names = std::collections::BTreeMap::new();
     let mut units = Vec::new();
     for report in &reports {
         let Some(spec) = report.spec.as_ref() else {
             continue;
         };
+        if spec.role.family != crate::dialect::Family::Agent {
+            continue;
+        }
         if report.count(crate::diagnostics::Severity::Error) > 0
             || spec.load != crate::model::Load::Loads
         {
@@ -106,11 +111,16 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
             continue;
         }
         names.insert(name, path.clone());
-        units.push(crate::compile::Unit {
+        let unit = crate::compile::Unit {
             spec,
             source: &report.source,
             path,
-        });
+            skills: crate::compile::skills_of(spec, &skills),
+        };
+        for conflict in crate::compile::protocol_conflicts(&unit) {
+            eprintln!("agentspec: warning: {}: {conflict}", unit.path);
+        }
+        units.push(unit);
     }
     let options = build_options(&config, render::display_path(&args.output));
     let bundle = crate::compile::build(&units, &options);

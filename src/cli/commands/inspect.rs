@@ -46,6 +46,8 @@ pub(crate) fn inspect(
         }
         return Status::Failure.into();
     }
+    let project_skills = project_skills(&reports, &config);
+    let skills = skills_found(&reports, &project_skills);
     let mut inspections = Vec::new();
     let mut human = Vec::new();
     let mut status = Status::Clean;
@@ -66,10 +68,19 @@ pub(crate) fn inspect(
                 spec,
                 source: &report.source,
                 path: shown.clone(),
+                skills: crate::compile::skills_of(spec, &skills),
             };
             let policy =
                 crate::compile::compile_agent(&unit, &build_options(&config, String::new()));
-            human.push(inspect_human(&inspection) + &done_checks_human(&policy));
+            let mut text = inspect_human(&inspection);
+            if policy.protocol.as_ref().is_some_and(|p| p.skill.is_some()) {
+                text = text.replace("\nNo protocol found.", "\nNo protocol of its own.");
+            }
+            let mut skills_text = skills_human(spec, &policy);
+            for conflict in crate::compile::protocol_conflicts(&unit) {
+                skills_text.push_str(&format!("  warning: {conflict}\n"));
+            }
+            human.push(text + &skills_text + &done_checks_human(&policy));
         }
         inspections.push(inspection);
     }
@@ -86,6 +97,64 @@ pub(crate) fn inspect(
         return Status::Failure.into();
     }
     status.into()
+}
+
+/// The skills of the projects the reports' agents are in (`<project>/.claude/skills/`), checked
+/// as `check` does, for the agents that use them when the skills were not among the paths
+/// given.
+pub(crate) fn project_skills(
+    reports: &[lint::FileReport],
+    config: &crate::config::Config,
+) -> Vec<lint::FileReport> {
+    let mut folders: Vec<std::path::PathBuf> = reports
+        .iter()
+        .filter(|r| r.spec.as_ref().is_some_and(|s| !s.skill_refs.is_empty()))
+        .filter_map(|r| {
+            r.path
+                .ancestors()
+                .skip(1)
+                .map(|a| a.join(".claude").join("skills"))
+                .find(|d| d.is_dir())
+        })
+        .collect();
+    folders.sort();
+    folders.dedup();
+    if folders.is_empty() {
+        return Vec::new();
+    }
+    let (candidates, _) = discover::discover(&folders, false);
+    let known: std::collections::BTreeSet<&std::path::Path> =
+        reports.iter().map(|r| r.path.as_path()).collect();
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| !known.contains(c.path.as_path()))
+        .collect();
+    lint::check_inputs(discover::read_all(candidates), config)
+}
+
+/// The skills among the reports that Claude Code loads, by the name it gives them (the
+/// folder's), for the agents that use them.
+pub(crate) fn skills_found<'a>(
+    reports: &'a [lint::FileReport],
+    project_skills: &'a [lint::FileReport],
+) -> Vec<crate::compile::SkillUnit<'a>> {
+    reports
+        .iter()
+        .chain(project_skills)
+        .filter_map(|r| {
+            let spec = r.spec.as_ref()?;
+            if spec.role.family != crate::dialect::Family::Skill || !spec.load.loads() {
+                return None;
+            }
+            let name = r.path.parent()?.file_name()?.to_string_lossy().into_owned();
+            Some(crate::compile::SkillUnit {
+                name,
+                spec,
+                source: &r.source,
+                path: crate::cli::relative_display(&r.path),
+            })
+        })
+        .collect()
 }
 
 /// A compiled bundle: per agent, each Definition-of-Done item with how the runner checks it
@@ -171,6 +240,95 @@ fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
         let _ = writeln!(s, "  {}: {how}", item.id);
     }
     s
+}
+
+/// The skills an agent uses: which were found and compiled into its policy, the protocol taken
+/// from one, and the references that name no skill found.
+fn skills_human(spec: &crate::model::AgentSpec, policy: &crate::policy::AgentPolicy) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    if spec.skill_refs.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s, "\nSkills the agent uses");
+    for r in &spec.skill_refs {
+        let how = if r.preload {
+            "preloaded (`skills:`)"
+        } else {
+            "named in the body"
+        };
+        let found = policy
+            .skills
+            .iter()
+            .find(|k| crate::model::skills::designates(&r.name, &k.name, &k.name));
+        match found {
+            Some(k) => {
+                let _ = writeln!(
+                    s,
+                    "  {}: {how}, {} (compiled into the policy)",
+                    r.name, k.path
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  {}: {how}, not found (AS706)", r.name);
+            }
+        }
+    }
+    if let Some(machine) = &policy.protocol
+        && let Some(skill) = &machine.skill
+    {
+        let _ = writeln!(
+            s,
+            "\nProtocol from the skill `{skill}`: {} ({} steps)",
+            machine.title,
+            machine.states.len()
+        );
+        for state in &machine.states {
+            let token = state
+                .token
+                .as_ref()
+                .map(|t| format!(" token={t}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {:>2}. {:<17} {}{token}",
+                state.step, state.kind, state.lead
+            );
+        }
+        for gate in &machine.gates {
+            let _ = writeln!(
+                s,
+                "  gate: {} needs {}",
+                gate_action(&gate.action),
+                gate.requires
+            );
+        }
+    }
+    let from_skills: Vec<&crate::policy::DoneRequirement> =
+        policy.done.iter().filter(|d| d.skill.is_some()).collect();
+    if !from_skills.is_empty() {
+        let _ = writeln!(s, "\nDefinition of Done from skills");
+        for item in from_skills {
+            let _ = writeln!(
+                s,
+                "  {} ({}): {}",
+                item.id,
+                item.skill.as_deref().unwrap_or(""),
+                item.text
+            );
+        }
+    }
+    s
+}
+
+/// A gate's action in a few words.
+fn gate_action(action: &crate::policy::GateAction) -> String {
+    use crate::policy::GateAction;
+    match action {
+        GateAction::Git { operation } => format!("git {}", operation.as_str()),
+        GateAction::Tool { rule } => format!("the tool `{}`", rule.to_rule_string()),
+        GateAction::Stop => "finishing the task".to_owned(),
+    }
 }
 
 fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
