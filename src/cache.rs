@@ -62,6 +62,8 @@ struct Entry {
     name: Option<(String, usize, usize)>,
     loads_somewhere: bool,
     uses: Vec<(String, usize, usize)>,
+    mcp_tools: Vec<(String, usize, usize)>,
+    mcp_servers: Vec<String>,
     project_rules: Vec<usize>,
     diagnostics: Vec<Finding>,
 }
@@ -331,6 +333,12 @@ impl Cache {
                 .iter()
                 .map(|(n, start, end)| Some((n.clone(), span((*start, *end))?)))
                 .collect::<Option<_>>()?,
+            mcp_tools: entry
+                .mcp_tools
+                .iter()
+                .map(|(n, start, end)| Some((n.clone(), span((*start, *end))?)))
+                .collect::<Option<_>>()?,
+            mcp_servers: entry.mcp_servers.clone(),
             project_rules: entry.project_rules.clone(),
         };
         Some(Hit {
@@ -402,6 +410,12 @@ impl Cache {
                 .iter()
                 .map(|(n, s)| (n.clone(), s.start, s.end))
                 .collect(),
+            mcp_tools: facts
+                .mcp_tools
+                .iter()
+                .map(|(n, s)| (n.clone(), s.start, s.end))
+                .collect(),
+            mcp_servers: facts.mcp_servers.clone(),
             project_rules: facts.project_rules.clone(),
             diagnostics,
         };
@@ -603,6 +617,8 @@ mod tests {
                 name: None,
                 loads_somewhere: true,
                 uses: vec![],
+                mcp_tools: vec![],
+                mcp_servers: vec![],
                 project_rules: vec![],
                 diagnostics: vec![],
             },
@@ -641,6 +657,8 @@ mod tests {
             name: Some(("a".into(), 8, 9)),
             loads_somewhere: true,
             uses: vec![],
+            mcp_tools: vec![],
+            mcp_servers: vec![],
             project_rules: vec![],
             diagnostics: vec![Finding {
                 code: "AS101".into(),

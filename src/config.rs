@@ -57,6 +57,10 @@ pub struct Options {
     /// checked, unless `--only-agent-files` is given (as pre-commit does).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// More globs to leave out, added to `exclude` (the name ruff uses for the same thing;
+    /// agentspec has no default exclusions, so the two differ only in name).
+    #[serde(default)]
+    pub extend_exclude: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -300,10 +304,15 @@ impl Config {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut builder = GlobSetBuilder::new();
-        for pattern in &options.exclude {
-            let glob = Glob::new(pattern)
-                .map_err(|e| invalid(format!("invalid glob `{pattern}` in `exclude`: {e}")))?;
-            builder.add(glob);
+        for (key, patterns) in [
+            ("exclude", &options.exclude),
+            ("extend-exclude", &options.extend_exclude),
+        ] {
+            for pattern in patterns {
+                let glob = Glob::new(pattern)
+                    .map_err(|e| invalid(format!("invalid glob `{pattern}` in `{key}`: {e}")))?;
+                builder.add(glob);
+            }
         }
         let exclude = builder
             .build()

@@ -18,15 +18,16 @@
 //!   file without frontmatter in a project's agents folder silently. In a plugin's `agents/`
 //!   such a file loads as an agent, and is one.
 //! - Claude Code settings files (`.claude/settings.json`, `.claude/settings.local.json`): their
-//!   `hooks` are checked as the selected release reads them.
+//!   `hooks` are checked as the selected release reads them, with their permission rules and
+//!   the scripts their hooks run; and the project's MCP servers (`.mcp.json`).
 //! - A file under `<plugin>/agents/` where `<plugin>/.claude-plugin/plugin.json` exists follows
 //!   plugin rules.
 //! - The order is sorted by path, so output is deterministic.
 
 use std::path::{Path, PathBuf};
 
-use crate::dialect::Family;
 use crate::dialect::claude_skill::SKILL_FILE;
+use crate::dialect::{Family, Home, home};
 
 /// A file that was selected for checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,28 +143,8 @@ pub fn keeps(path: &Path, content: &[u8]) -> bool {
         }
         Family::Command => crate::parse::opens_with_frontmatter_key(content, &[]),
         Family::Agent => crate::parse::opens_with_named_frontmatter(content),
+        Family::Config => true,
     }
-}
-
-/// The kind of folder that decides what a Markdown file is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Home {
-    Agents,
-    Skills,
-    Commands,
-}
-
-/// The nearest `agents`, `skills` or `commands` folder the file is in, with its kind.
-fn home(path: &Path) -> Option<(Home, &Path)> {
-    let parent = path.parent()?;
-    parent
-        .ancestors()
-        .find_map(|a| match a.file_name()?.to_str()? {
-            "agents" => Some((Home::Agents, a)),
-            "skills" => Some((Home::Skills, a)),
-            "commands" => Some((Home::Commands, a)),
-            _ => None,
-        })
 }
 
 /// The skill folder a file of a `skills` tree belongs to: the nearest folder between the file
@@ -186,7 +167,7 @@ fn skill_folder<'p>(path: &'p Path, skills: &Path) -> Option<&'p Path> {
 ///   skill or a commands folder (a skill's prompt files);
 /// - anywhere else: an agent if its frontmatter names it, a skill if it is a `SKILL.md`.
 fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
-    if crate::model::settings::is_settings_file(path) {
+    if crate::model::settings::is_settings_file(path) || crate::rules::config::is_mcp_file(path) {
         return Some(Candidate {
             tree: None,
             ..candidate(path, roots)

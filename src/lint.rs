@@ -196,6 +196,10 @@ pub struct Facts {
     pub loads_somewhere: bool,
     /// The skills an agent names, and where.
     pub uses: Vec<(String, Span)>,
+    /// The MCP tools its tool list names, and where.
+    pub mcp_tools: Vec<(String, Span)>,
+    /// The MCP servers a `.mcp.json` configures.
+    pub mcp_servers: Vec<String>,
     /// Which cross-file rules the file's settings enable, by index into [`RULES`].
     pub project_rules: Vec<usize>,
 }
@@ -216,6 +220,18 @@ impl Facts {
             .flat_map(|s| &s.skill_refs)
             .map(|r| (r.name.clone(), r.span))
             .collect();
+        let mcp_tools = c
+            .spec
+            .iter()
+            .flat_map(|s| s.tools.iter().flat_map(|t| &t.entries))
+            .filter(|e| matches!(e.kind, crate::model::tools::ToolKind::Mcp { .. }))
+            .map(|e| (e.name.clone(), e.name_span))
+            .collect();
+        let mcp_servers = if rules::config::is_mcp_file(&c.source.path) {
+            rules::config::mcp_servers(&c.source.text)
+        } else {
+            Vec::new()
+        };
         Facts {
             path: c.source.path.clone(),
             tree: c.tree.clone(),
@@ -223,6 +239,8 @@ impl Facts {
             name,
             loads_somewhere,
             uses,
+            mcp_tools,
+            mcp_servers,
             project_rules: RULES
                 .iter()
                 .enumerate()
@@ -293,12 +311,21 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
         );
     }
     let source = SourceFile::from_bytes(input.path, bytes);
-    if crate::model::settings::is_settings_file(&source.path) {
-        let diagnostics =
-            rules::loading::settings_skipped::check(&source.text, &settings.claude_code)
-                .into_iter()
-                .filter(|d| settings.severity_of(d.code).is_some())
-                .collect();
+    let config_file = if crate::model::settings::is_settings_file(&source.path) {
+        let mut found =
+            rules::loading::settings_skipped::check(&source.text, &settings.claude_code);
+        found.extend(rules::config::check_settings(&source.path, &source.text));
+        Some(found)
+    } else if rules::config::is_mcp_file(&source.path) {
+        Some(rules::config::check_mcp(&source.text))
+    } else {
+        None
+    };
+    if let Some(found) = config_file {
+        let diagnostics = found
+            .into_iter()
+            .filter(|d| settings.severity_of(d.code).is_some())
+            .collect();
         return Checked {
             source,
             spec: None,
@@ -387,7 +414,7 @@ fn place(path: &Path, family: crate::dialect::Family) -> crate::model::Place {
     use crate::dialect::claude_skill::SKILL_FILE;
     use crate::model::Place;
     match family {
-        crate::dialect::Family::Agent => Place::Read,
+        crate::dialect::Family::Agent | crate::dialect::Family::Config => Place::Read,
         crate::dialect::Family::Skill => {
             if path.file_name().is_none_or(|n| n != SKILL_FILE) {
                 return Place::NotSkillFile;
@@ -466,6 +493,8 @@ pub(crate) fn project_diagnostics(facts: &[&Facts]) -> Vec<(usize, Diagnostic)> 
             loads_somewhere: f.loads_somewhere,
             family: crate::dialect::of_path(&f.path).family,
             uses: &f.uses,
+            mcp_tools: &f.mcp_tools,
+            mcp_servers: &f.mcp_servers,
         })
         .collect();
     let mut found = Vec::new();

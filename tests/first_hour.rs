@@ -540,7 +540,7 @@ fn exclude_leaves_templates_out_unless_named() {
     write(
         dir.path(),
         "agentspec.toml",
-        "exclude = [\"templates\", \".github/ISSUE_TEMPLATE/**\"]\n",
+        "exclude = [\"templates\"]\nextend-exclude = [\".github/ISSUE_TEMPLATE/**\"]\n",
     );
     let broken = "---\nname: template\n---\nFill this in.\n";
     write(dir.path(), "templates/agent-template.md", broken);

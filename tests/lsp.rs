@@ -484,6 +484,37 @@ fn hover_completion_and_symbols() {
     assert!(tools.contains(&"Grep".to_owned()));
     assert!(!tools.contains(&"Read".to_owned()), "already listed");
 
+    // A skill and a slash command complete and explain their own keys, and are checked.
+    let skill = "---\nname: pdf\ndis\nallowed-tools: Read \n---\nFill forms.\n";
+    let skill_uri = file_uri(&root.join(".claude/skills/pdf/SKILL.md"));
+    client.open(&skill_uri, skill);
+    client.diagnostics(&skill_uri);
+    let keys = client.complete(&skill_uri, 2, 3);
+    assert!(
+        keys.contains(&"disable-model-invocation".to_owned()),
+        "{keys:?}"
+    );
+    assert!(keys.contains(&"description".to_owned()));
+    assert!(
+        !keys.contains(&"permissionMode".to_owned()),
+        "an agent's key"
+    );
+    assert!(
+        client
+            .hover(&skill_uri, 1, 1)
+            .contains("Agent Skills standard")
+    );
+    let command = "---\ndescription: Commit\ntools: Bash\n---\nCommit.\n";
+    let command_uri = file_uri(&root.join(".claude/commands/commit.md"));
+    client.open(&command_uri, command);
+    let found = client.diagnostics(&command_uri);
+    assert!(found.iter().any(|d| d["code"] == "AS751"), "{found:?}");
+    assert!(
+        client
+            .hover(&command_uri, 2, 1)
+            .contains("does not read this key in a Claude Code slash command")
+    );
+
     // Document symbols: the protocols and the Definition of Done as an outline.
     let symbols = client.request(
         "textDocument/documentSymbol",

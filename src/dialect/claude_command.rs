@@ -32,9 +32,11 @@ pub const AGENT_KEY_FIXES: &[(&str, &str)] = &[
 ];
 const AGENT_KEYS: &[&str] = &["tools", "args", "arguments-hint", "allowedTools"];
 
-/// A Markdown file under a `commands` folder (not in a `.claude/agents/` tree).
+/// A Markdown file whose nearest `agents`, `skills` or `commands` folder is a `commands` folder
+/// (not in a `.claude/agents/` tree).
 fn is_command_path(path: &std::path::Path) -> bool {
-    !super::in_project_agents(path) && super::folder_named(path, "commands").is_some()
+    !super::in_project_agents(path)
+        && super::home(path).is_some_and(|(home, _)| home == super::Home::Commands)
 }
 
 fn string() -> Value {

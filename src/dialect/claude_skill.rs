@@ -28,15 +28,16 @@ pub const MAX_DESCRIPTION_LEN: usize = 1024;
 /// The file that makes a folder a skill.
 pub const SKILL_FILE: &str = "SKILL.md";
 
-/// A `SKILL.md` anywhere, or a Markdown file under a `skills` folder (which, not being a
-/// `SKILL.md`, never loads as a skill and is reported so). A `.claude/agents/` tree holds
-/// agents only.
+/// A `SKILL.md` anywhere, or a Markdown file whose nearest `agents`, `skills` or `commands`
+/// folder is a `skills` folder (which, not being a `SKILL.md`, never loads as a skill and is
+/// reported so). A `.claude/agents/` tree holds agents only; a skill's `agents/` folder holds
+/// prompt files, read as agents when named.
 fn is_skill_path(path: &std::path::Path) -> bool {
     if super::in_project_agents(path) {
         return false;
     }
     path.file_name().is_some_and(|n| n == SKILL_FILE)
-        || super::folder_named(path, "skills").is_some()
+        || super::home(path).is_some_and(|(home, _)| home == super::Home::Skills)
 }
 
 /// Whether `name` is a valid skill name by the Agent Skills standard: 1 to 64 of `a-z`, `0-9`

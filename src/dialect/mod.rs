@@ -8,6 +8,7 @@
 
 pub mod claude_agent;
 pub mod claude_command;
+pub mod claude_config;
 pub mod claude_skill;
 
 use serde_json::Value;
@@ -87,6 +88,8 @@ pub enum Family {
     Skill,
     /// A slash command: a prompt the user runs as `/name`, with optional frontmatter.
     Command,
+    /// A configuration file: settings, MCP servers (JSON, no frontmatter).
+    Config,
 }
 
 /// A kind of file agentspec reads.
@@ -133,10 +136,33 @@ impl Dialect {
 /// A file is claimed by the first entry whose `matches` says so: the agent dialect, which
 /// takes every file, comes last.
 pub const REGISTRY: &[&Dialect] = &[
+    &claude_config::SETTINGS,
+    &claude_config::MCP,
     &claude_skill::DIALECT,
     &claude_command::DIALECT,
     &claude_agent::DIALECT,
 ];
+
+/// The kind of folder that decides what a Markdown file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    Agents,
+    Skills,
+    Commands,
+}
+
+/// The nearest `agents`, `skills` or `commands` folder the file is in, with its kind.
+pub fn home(path: &std::path::Path) -> Option<(Home, &std::path::Path)> {
+    let parent = path.parent()?;
+    parent
+        .ancestors()
+        .find_map(|a| match a.file_name()?.to_str()? {
+            "agents" => Some((Home::Agents, a)),
+            "skills" => Some((Home::Skills, a)),
+            "commands" => Some((Home::Commands, a)),
+            _ => None,
+        })
+}
 
 /// The folder named `name` the file is in, at any depth (its nearest ancestor of that name).
 pub fn folder_named<'p>(path: &'p std::path::Path, name: &str) -> Option<&'p std::path::Path> {

@@ -1,6 +1,7 @@
 //! Hover, completion, document symbols and code actions, computed from a document's text and
 //! its last report.
 
+use crate::dialect::Dialect;
 use std::collections::HashMap;
 
 use lsp_types::{
@@ -94,13 +95,9 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, Span)> {
     (start < end).then(|| (&text[start..end], Span::new(start, end)))
 }
 
-/// The frontmatter schema's description of a key (the schema is built once).
-fn schema_description(key: &str) -> Option<String> {
-    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    let schema = SCHEMA.get_or_init(crate::model::frontmatter_schema::frontmatter_schema);
-    schema["properties"][key]["description"]
-        .as_str()
-        .map(str::to_owned)
+/// A key's description in the file kind's table.
+fn schema_description(key: &str, dialect: &Dialect) -> Option<String> {
+    dialect.field(key).map(|f| f.doc.to_owned())
 }
 
 fn tool_doc(word: &str) -> Option<String> {
@@ -139,19 +136,22 @@ fn tool_doc(word: &str) -> Option<String> {
     None
 }
 
-fn key_doc(key: &str) -> String {
-    if let Some(description) = schema_description(key) {
+fn key_doc(key: &str, dialect: &Dialect) -> String {
+    if let Some(description) = schema_description(key, dialect) {
         return format!("**{key}**\n\n{description}");
     }
-    if vocab::SKILL_TOOL_KEYS.contains(&key) {
+    if dialect.family == crate::dialect::Family::Agent && vocab::SKILL_TOOL_KEYS.contains(&key) {
         return format!(
             "**{key}**\n\nA skill key: Claude Code ignores it in an agent file. Agents list their tools in `tools`."
         );
     }
-    let hint = vocab::did_you_mean(key, crate::dialect::claude_agent::DIALECT.keys())
+    let hint = vocab::did_you_mean(key, dialect.keys())
         .map(|s| format!(" Did you mean `{s}`?"))
         .unwrap_or_default();
-    format!("**{key}**\n\nClaude Code does not read this key.{hint}")
+    format!(
+        "**{key}**\n\n{} does not read this key in a {}.{hint}",
+        dialect.host, dialect.label
+    )
 }
 
 fn markdown(value: String) -> HoverContents {
@@ -161,7 +161,7 @@ fn markdown(value: String) -> HoverContents {
     })
 }
 
-pub fn hover(text: &str, offset: usize, lines: &Lines) -> Option<Hover> {
+pub fn hover(text: &str, offset: usize, lines: &Lines, dialect: &Dialect) -> Option<Hover> {
     let (word, span) = word_at(text, offset)?;
     let (line_start, line_end) = line_bounds(text, offset);
     let line = &text[line_start..line_end];
@@ -179,7 +179,7 @@ pub fn hover(text: &str, offset: usize, lines: &Lines) -> Option<Hover> {
     }
     let cx = key_context(text, offset)?;
     let value = if cx.on_key {
-        key_doc(cx.key)
+        key_doc(cx.key, dialect)
     } else if matches!(cx.key, "tools" | "disallowedTools") {
         tool_doc(word)?
     } else {
@@ -193,10 +193,10 @@ pub fn hover(text: &str, offset: usize, lines: &Lines) -> Option<Hover> {
 
 /// The values completion offers for a field, with a summary when there is one: the field
 /// table's values.
-fn values_for(key: &str) -> Option<Vec<(&'static str, Option<&'static str>)>> {
+fn values_for(key: &str, dialect: &Dialect) -> Option<Vec<(&'static str, Option<&'static str>)>> {
     use crate::dialect::Values;
     let plain = |list: &[&'static str]| list.iter().map(|v| (*v, None)).collect();
-    let field = crate::dialect::claude_agent::DIALECT.field(key)?;
+    let field = dialect.field(key)?;
     Some(match field.values {
         Values::Tools(tools) => tools.iter().map(|(t, s)| (*t, Some(*s))).collect(),
         Values::OneOf(list) | Values::Suggested(list) => plain(list),
@@ -205,7 +205,7 @@ fn values_for(key: &str) -> Option<Vec<(&'static str, Option<&'static str>)>> {
     })
 }
 
-pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
+pub fn completion(text: &str, offset: usize, dialect: &Dialect) -> Vec<CompletionItem> {
     let Some(content) = frontmatter_content(text) else {
         return Vec::new();
     };
@@ -221,14 +221,14 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
         .filter_map(top_level_key)
         .collect();
     if !before.contains(':') && !before.starts_with([' ', '\t', '-']) {
-        return crate::dialect::claude_agent::DIALECT
+        return dialect
             .keys()
             .filter(|k| !present.contains(k))
             .map(|key| CompletionItem {
                 label: (*key).to_owned(),
                 kind: Some(CompletionItemKind::PROPERTY),
                 insert_text: Some(format!("{key}: ")),
-                documentation: schema_description(key).map(|d| {
+                documentation: schema_description(key, dialect).map(|d| {
                     Documentation::MarkupContent(MarkupContent {
                         kind: MarkupKind::Markdown,
                         value: d,
@@ -241,7 +241,7 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
     let Some(cx) = key_context(text, offset) else {
         return Vec::new();
     };
-    let Some(values) = values_for(cx.key) else {
+    let Some(values) = values_for(cx.key, dialect) else {
         return Vec::new();
     };
     let (_, line_end) = line_bounds(text, offset);

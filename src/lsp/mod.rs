@@ -472,8 +472,8 @@ impl Server {
                 let p: HoverParams = serde_json::from_value(params).map_err(invalid)?;
                 let pos = p.text_document_position_params;
                 Ok(self
-                    .with_text(&pos.text_document.uri, |text, lines| {
-                        features::hover(text, lines.offset(pos.position), lines)
+                    .with_text(&pos.text_document.uri, |text, lines, dialect| {
+                        features::hover(text, lines.offset(pos.position), lines, dialect)
                     })
                     .flatten()
                     .map_or(Value::Null, |h| serde_json::to_value(h).unwrap_or_default()))
@@ -482,8 +482,8 @@ impl Server {
                 let p: CompletionParams = serde_json::from_value(params).map_err(invalid)?;
                 let pos = p.text_document_position;
                 let items = self
-                    .with_text(&pos.text_document.uri, |text, lines| {
-                        features::completion(text, lines.offset(pos.position))
+                    .with_text(&pos.text_document.uri, |text, lines, dialect| {
+                        features::completion(text, lines.offset(pos.position), dialect)
                     })
                     .unwrap_or_default();
                 Ok(serde_json::to_value(items).unwrap_or_default())
@@ -535,7 +535,11 @@ impl Server {
         }
     }
 
-    fn with_text<R>(&self, uri: &Uri, f: impl FnOnce(&str, &Lines) -> R) -> Option<R> {
+    fn with_text<R>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&str, &Lines, &'static crate::dialect::Dialect) -> R,
+    ) -> Option<R> {
         let (_, doc) = self.documents.get(uri.as_str())?;
         let index = LineIndex::new(&doc.text);
         let lines = Lines {
@@ -543,7 +547,12 @@ impl Server {
             index: &index,
             encoding: self.encoding,
         };
-        Some(f(&doc.text, &lines))
+        // The file's kind decides which keys and values hover and completion know.
+        let dialect = doc.path.as_deref().map_or(
+            &crate::dialect::claude_agent::DIALECT,
+            crate::dialect::of_path,
+        );
+        Some(f(&doc.text, &lines, dialect))
     }
 
     fn handle_notification(&mut self, n: Notification) {

@@ -269,14 +269,14 @@ impl AgentSpec {
         spec.experimental = spec.field("experimental").map(|f| f.value.clone());
         // A skill's or a command's tools are its `allowed-tools`; an agent's, its `tools`.
         let tools_key = match role.family {
-            Family::Agent => "tools",
+            Family::Agent | Family::Config => "tools",
             Family::Skill | Family::Command => "allowed-tools",
         };
         spec.tools = spec
             .field(tools_key)
             .filter(|f| f.value.value != Value::Null)
             .map(|f| match role.family {
-                Family::Agent => ToolList::from_node(&f.value, text),
+                Family::Agent | Family::Config => ToolList::from_node(&f.value, text),
                 Family::Skill | Family::Command => ToolList::from_allowed_tools(&f.value, text),
             });
         spec.disallowed_tools = spec
@@ -339,7 +339,7 @@ fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
         return Load::Skipped(Skip::NotMarkdown);
     }
     match spec.role.family {
-        Family::Agent => {}
+        Family::Agent | Family::Config => {}
         Family::Skill | Family::Command => return place_load(spec),
     }
     match agent_skip(doc, spec, release) {

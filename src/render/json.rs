@@ -15,8 +15,8 @@ struct Report<'a> {
 #[derive(Serialize)]
 pub(super) struct File<'a> {
     path: String,
-    /// The file kind: a dialect id (`claude-agent`, `claude-skill`, `claude-command`) or
-    /// `claude-settings`.
+    /// The file kind: a dialect id (`claude-agent`, `claude-skill`, `claude-command`,
+    /// `claude-settings`, `claude-mcp`).
     kind: &'static str,
     agent: Option<&'a str>,
     loads: bool,
@@ -75,11 +75,7 @@ pub(super) fn file(r: &FileReport) -> File<'_> {
 
 /// What kind of file `path` is, by its place.
 pub(super) fn kind_of(path: &std::path::Path) -> &'static str {
-    if crate::model::settings::is_settings_file(path) {
-        "claude-settings"
-    } else {
-        crate::dialect::of_path(path).id
-    }
+    crate::dialect::of_path(path).id
 }
 
 /// The report without files, pretty-printed: `"files": []` is where they go.

@@ -53,6 +53,7 @@ macro_rules! __rule_dialects {
 #[doc(hidden)]
 pub use __rule_dialects as dialects;
 
+pub mod config;
 pub mod done;
 pub mod encoding;
 pub mod frontmatter;
@@ -75,6 +76,7 @@ pub enum Category {
     Done,
     Team,
     Skills,
+    Config,
     Suppression,
 }
 
@@ -88,6 +90,7 @@ impl Category {
         Category::Done,
         Category::Team,
         Category::Skills,
+        Category::Config,
         Category::Suppression,
     ];
 
@@ -101,6 +104,7 @@ impl Category {
             Category::Done => "done",
             Category::Team => "team",
             Category::Skills => "skills",
+            Category::Config => "config",
             Category::Suppression => "suppression",
         }
     }
@@ -159,6 +163,10 @@ impl RuleMeta {
                 crate::dialect::Family::Agent => "agents",
                 crate::dialect::Family::Skill => "skills",
                 crate::dialect::Family::Command => "commands",
+                crate::dialect::Family::Config => match d.id {
+                    "claude-mcp" => ".mcp.json",
+                    _ => "settings",
+                },
             })
             .collect();
         kinds.join(", ")
@@ -300,6 +308,10 @@ pub struct ProjectEntry<'a> {
     pub family: crate::dialect::Family,
     /// The skills an agent names (`skills:` and its body), and where.
     pub uses: &'a [(String, Span)],
+    /// The MCP tools its tool list names (`mcp__server__tool`), and where.
+    pub mcp_tools: &'a [(String, Span)],
+    /// The MCP servers a `.mcp.json` configures.
+    pub mcp_servers: &'a [String],
 }
 
 pub type FileCheck = fn(&FileContext, &mut Vec<Diagnostic>);
@@ -405,6 +417,22 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &skills::command_shadowed_by_skill::RULE,
         check: Check::Project(skills::command_shadowed_by_skill::check),
+    },
+    Rule {
+        meta: &config::missing_hook_script::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &config::settings_permission_rule::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &config::invalid_mcp_config::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &config::unknown_mcp_server::RULE,
+        check: Check::Project(config::unknown_mcp_server::check),
     },
     Rule {
         meta: &suppression::unused_suppression::RULE,

@@ -26,7 +26,7 @@ declare_rule! {
     /// ```json
     /// {"hooks": {"PreSkillShellCommand": [{"hooks": [{"type": "command", "command": "./check.sh"}]}]}}
     /// ```
-    pub RULE = { code: "AS011", name: "settings-file-skipped", label: "Claude Code skips this file", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS011", name: "settings-file-skipped", label: "Claude Code skips this file", category: Loading, severity: Error, fix: None, dialects: ["claude-settings"] }
 }
 
 /// The diagnostics for a settings file's text.

@@ -18,7 +18,9 @@ pub mod unknown_tool;
 fn lists<'a>(cx: &'a FileContext) -> impl Iterator<Item = (&'static str, &'a ToolList)> {
     let key = match cx.dialect.family {
         crate::dialect::Family::Agent => "tools",
-        crate::dialect::Family::Skill | crate::dialect::Family::Command => "allowed-tools",
+        crate::dialect::Family::Skill
+        | crate::dialect::Family::Command
+        | crate::dialect::Family::Config => "allowed-tools",
     };
     cx.spec.tools.iter().map(move |l| (key, l)).chain(
         cx.spec
