@@ -6,6 +6,12 @@ pub fn schema_json(name: &str) -> Option<String> {
         "bundle" => crate::policy::bundle_schema(),
         "config" => serde_json::to_value(schemars::schema_for!(crate::config::Options)).ok()?,
         "frontmatter" => crate::model::frontmatter_schema::frontmatter_schema(),
+        "skill" => {
+            crate::model::frontmatter_schema::schema_of(&crate::dialect::claude_skill::DIALECT)
+        }
+        "command" => {
+            crate::model::frontmatter_schema::schema_of(&crate::dialect::claude_command::DIALECT)
+        }
         "inspect" => {
             serde_json::to_value(schemars::schema_for!(crate::model::inspect::Inspection)).ok()?
         }

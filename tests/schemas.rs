@@ -16,6 +16,8 @@ fn schemas_are_up_to_date() {
         "bundle",
         "config",
         "frontmatter",
+        "skill",
+        "command",
         "inspect",
         "event",
         "decision",

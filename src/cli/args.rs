@@ -202,7 +202,12 @@ pub(crate) struct InstallArgs {
 pub(crate) enum SchemaName {
     Bundle,
     Config,
+    /// An agent's frontmatter.
     Frontmatter,
+    /// A skill's frontmatter (`SKILL.md`).
+    Skill,
+    /// A slash command's frontmatter.
+    Command,
     Inspect,
     Event,
     Decision,

@@ -1,5 +1,5 @@
-//! The JSON Schema of agent frontmatter, built from the field table
-//! ([`crate::dialect::claude_agent`]) so that it cannot drift from the rules. Editors' YAML support can use it through a `$schema` comment.
+//! The JSON Schemas of frontmatter (agents, skills, slash commands), built from each file
+//! kind's field table ([`crate::dialect`]) so that they cannot drift from the rules. Editors' YAML support can use it through a `$schema` comment.
 
 use serde_json::{Value, json};
 
@@ -7,7 +7,11 @@ use crate::vocab;
 
 /// The schema of an agent's frontmatter: one property per field of the field table.
 pub fn frontmatter_schema() -> Value {
-    let dialect = &crate::dialect::claude_agent::DIALECT;
+    schema_of(&crate::dialect::claude_agent::DIALECT)
+}
+
+/// The schema of a file kind's frontmatter, from its field table.
+pub fn schema_of(dialect: &crate::dialect::Dialect) -> Value {
     let properties: serde_json::Map<String, Value> = dialect
         .fields
         .iter()
@@ -15,7 +19,7 @@ pub fn frontmatter_schema() -> Value {
         .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Claude Code agent frontmatter",
+        "title": format!("{} frontmatter", dialect.label),
         "description": format!("Checked against Claude Code {} on {}.", vocab::CHECKED_RELEASES, vocab::CHECKED),
         "type": "object",
         "required": dialect.required,

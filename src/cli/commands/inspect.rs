@@ -270,7 +270,11 @@ fn skills_human(spec: &crate::model::AgentSpec, policy: &crate::policy::AgentPol
                 );
             }
             None => {
-                let _ = writeln!(s, "  {}: {how}; no such skill was found, so its protocol is not compiled", r.name);
+                let _ = writeln!(
+                    s,
+                    "  {}: {how}; no such skill was found, so its protocol is not compiled",
+                    r.name
+                );
             }
         }
     }

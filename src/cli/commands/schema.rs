@@ -7,6 +7,8 @@ pub(crate) fn text(name: SchemaName) -> String {
         SchemaName::Bundle => "bundle",
         SchemaName::Config => "config",
         SchemaName::Frontmatter => "frontmatter",
+        SchemaName::Skill => "skill",
+        SchemaName::Command => "command",
         SchemaName::Inspect => "inspect",
         SchemaName::Event => "event",
         SchemaName::Decision => "decision",
