@@ -314,7 +314,11 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
     let config_file = if crate::model::settings::is_settings_file(&source.path) {
         let mut found =
             rules::loading::settings_skipped::check(&source.text, &settings.claude_code);
-        found.extend(rules::config::check_settings(&source.path, &source.text));
+        found.extend(rules::config::check_settings(
+            &source.path,
+            &source.text,
+            &settings.claude_code,
+        ));
         Some(found)
     } else if rules::config::is_mcp_file(&source.path) {
         Some(rules::config::check_mcp(&source.text))

@@ -423,6 +423,10 @@ pub static RULES: &[Rule] = &[
         check: Check::Engine,
     },
     Rule {
+        meta: &config::unknown_settings_key::RULE,
+        check: Check::Engine,
+    },
+    Rule {
         meta: &config::settings_permission_rule::RULE,
         check: Check::Engine,
     },

@@ -12,6 +12,7 @@ pub mod invalid_mcp_config;
 pub mod missing_hook_script;
 pub mod settings_permission_rule;
 pub mod unknown_mcp_server;
+pub mod unknown_settings_key;
 
 /// Whether `path` is a project's MCP configuration.
 pub fn is_mcp_file(path: &Path) -> bool {
@@ -42,12 +43,13 @@ pub(crate) fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
 }
 
 /// The diagnostics of the per-file configuration rules on a settings file.
-pub fn check_settings(path: &Path, text: &str) -> Vec<Diagnostic> {
+pub fn check_settings(path: &Path, text: &str, target: &crate::release::Target) -> Vec<Diagnostic> {
     let Some(root) = tree(text) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     missing_hook_script::check(path, &root, &mut out);
+    unknown_settings_key::check(&root, target, &mut out);
     settings_permission_rule::check(&root, &mut out);
     out
 }
