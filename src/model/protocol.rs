@@ -613,12 +613,15 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
             steps,
         });
     }
-    // Numbered headings inside a protocol section.
+    // Numbered headings inside a protocol section. Numbering that starts again under another
+    // parent heading starts another protocol: `## ArgoCD` with `### 1.`..`### 4.` and `## Flux`
+    // with `### 1.`.. are two, not one numbered 1-4 then 1 again. Numbering that goes on
+    // across parents (`### Phase A` `#### 1.` `#### 2.`, `### Phase B` `#### 3.`) is one.
     for section in secs
         .iter()
         .filter(|s| vocab.names_protocol(&s.title) && !in_example(s.range.start))
     {
-        let steps: Vec<Step> = body
+        let inside: Vec<&crate::parse::markdown::Heading> = body
             .headings
             .iter()
             .filter(|h| {
@@ -627,36 +630,61 @@ pub fn protocols(body: &Body, text: &str, vocab: &Vocabulary) -> Vec<Protocol> {
                     && section.range.start < h.span.start
                     && h.span.start < section.range.end
             })
-            .filter_map(|h| {
-                let (number, rest) = numbered_heading(&h.text)?;
-                let end = body
-                    .headings
-                    .iter()
-                    .find(|n| !n.in_fence && n.span.start > h.span.start && n.level <= h.level)
-                    .map_or(section.range.end, |n| n.span.start)
-                    .min(section.range.end);
-                let span = Span::new(h.span.start, end);
-                // The kind comes from the heading alone: the prose under a phase heading
-                // mentions too much to classify it.
-                let mut step = make_step(
-                    number,
-                    rest.to_owned(),
-                    rest.to_owned(),
-                    Vec::new(),
-                    span,
-                    text,
-                    vocab,
-                );
-                step.text = text.get(h.span.end..end).unwrap_or("").trim().to_owned();
-                Some(step)
-            })
             .collect();
-        if steps.len() >= 2 {
-            out.push(Protocol {
-                title: section.title.clone(),
-                span: section.range,
-                steps,
-            });
+        // (parent heading, whether the steps span several parents, steps)
+        let mut groups: Vec<(Option<usize>, bool, Vec<Step>)> = Vec::new();
+        for (k, h) in inside.iter().enumerate() {
+            let Some((number, rest)) = numbered_heading(&h.text) else {
+                continue;
+            };
+            // The nearest heading above this one at a higher level, inside the section.
+            let parent = inside[..k].iter().rposition(|p| p.level < h.level);
+            let end = body
+                .headings
+                .iter()
+                .find(|n| !n.in_fence && n.span.start > h.span.start && n.level <= h.level)
+                .map_or(section.range.end, |n| n.span.start)
+                .min(section.range.end);
+            let span = Span::new(h.span.start, end);
+            // The kind comes from the heading alone: the prose under a phase heading
+            // mentions too much to classify it.
+            let mut step = make_step(
+                number,
+                rest.to_owned(),
+                rest.to_owned(),
+                Vec::new(),
+                span,
+                text,
+                vocab,
+            );
+            step.text = text.get(h.span.end..end).unwrap_or("").trim().to_owned();
+            match groups.last_mut() {
+                Some((p, mixed, steps))
+                    if *p == parent || steps.last().is_some_and(|l| step.number > l.number) =>
+                {
+                    *mixed |= *p != parent;
+                    steps.push(step);
+                }
+                _ => groups.push((parent, false, vec![step])),
+            }
+        }
+        let one = groups.len() == 1;
+        for (parent, mixed, steps) in groups {
+            if steps.len() < 2 {
+                continue;
+            }
+            // One protocol, or one that spans parents: the section's; else its parent's.
+            let (title, span) = match parent {
+                Some(p) if !one && !mixed => (
+                    inside[p].text.trim().to_owned(),
+                    Span::new(
+                        steps.first().map_or(section.range.start, |s| s.span.start),
+                        steps.last().map_or(section.range.end, |s| s.span.end),
+                    ),
+                ),
+                _ => (section.title.clone(), section.range),
+            };
+            out.push(Protocol { title, span, steps });
         }
     }
     out.sort_by_key(|p| p.span.start);
@@ -837,6 +865,10 @@ fn numbered_heading(text: &str) -> Option<(u64, &str)> {
     }
     let number = rest[..digits].parse().ok()?;
     let after = rest[digits..].trim_start();
+    // `1.2 Title` is a sub-section of section 1, not step 1.
+    if after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let after = after
         .strip_prefix(['.', ':', ')', '-', '—'])
         .map(str::trim_start)?;
@@ -1464,6 +1496,7 @@ mod tests {
     fn numbered_headings() {
         assert_eq!(numbered_heading("1. Plan"), Some((1, "Plan")));
         assert_eq!(numbered_heading("Step 2: Build it"), Some((2, "Build it")));
+        assert_eq!(numbered_heading("1.2 User Feedback Pattern Analysis"), None);
         assert_eq!(numbered_heading("Plan"), None);
     }
 
@@ -1486,5 +1519,31 @@ mod tests {
             earliest_kind("ask for approval", &v),
             Some(StepKind::RequestApproval)
         );
+    }
+}
+
+#[cfg(test)]
+mod heading_protocols {
+    use super::*;
+
+    fn numbers(body: &str) -> Vec<Vec<u64>> {
+        let text = format!("---\nname: a\ndescription: b\n---\n{body}");
+        let doc = crate::parse::parse(&text);
+        protocols(doc.body(&text), &text, &Vocabulary::default())
+            .iter()
+            .map(|p| p.steps.iter().map(|s| s.number).collect())
+            .collect()
+    }
+
+    #[test]
+    fn numbering_that_starts_again_under_another_heading_is_another_protocol() {
+        let body = "# Deployment workflow\n## ArgoCD\n### 1. Install\n### 2. Configure\n## Flux\n### 1. Install\n### 2. Bootstrap\n";
+        assert_eq!(numbers(body), [vec![1, 2], vec![1, 2]]);
+    }
+
+    #[test]
+    fn numbering_that_goes_on_across_phases_is_one_protocol() {
+        let body = "# Workflow\n## Phase A\n### 1. Plan\n### 2. Implement\n## Phase B\n### 3. Ask for approval\n### 4. Commit\n";
+        assert_eq!(numbers(body), [vec![1, 2, 3, 4]]);
     }
 }

@@ -65,7 +65,7 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
 
 /// A command's name: its path under its `commands` folder, `.md` dropped, `:` between
 /// folders.
-fn command_name(entry: &ProjectEntry) -> Option<String> {
+pub(super) fn command_name(entry: &ProjectEntry) -> Option<String> {
     let relative = entry.path.strip_prefix(entry.tree?).ok()?;
     let mut parts: Vec<String> = relative
         .components()

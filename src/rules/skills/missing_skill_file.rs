@@ -43,19 +43,27 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             if !folder.join(relative).exists() {
                 out.push(RULE.diag(
                     crate::source::Span::new(offset + start, offset + start + target.len()),
-                    format!("`{relative}` is not in the skill's folder"),
+                    format!(
+                        "`{relative}` does not exist (the link is read from the skill's folder)"
+                    ),
                 ));
             }
         }
     }
 }
 
-/// The targets of Markdown links on a line (`[text](target)`), with their offsets.
+/// The targets of Markdown links on a line (`[text](target)`), with their offsets; links inside
+/// inline code (`` `[text](x.md)` ``) are examples, not links.
 fn link_targets(line: &str) -> Vec<(usize, &str)> {
+    let code = code_ranges(line);
     let mut found = Vec::new();
     let mut rest = 0;
     while let Some(i) = line[rest..].find("](") {
         let start = rest + i + 2;
+        if code.iter().any(|(a, b)| (*a..*b).contains(&start)) {
+            rest = start;
+            continue;
+        }
         let Some(len) = line[start..].find(')') else {
             break;
         };
@@ -69,6 +77,16 @@ fn link_targets(line: &str) -> Vec<(usize, &str)> {
         rest = start + len;
     }
     found
+}
+
+/// The byte ranges of inline code spans on a line (between single backticks).
+fn code_ranges(line: &str) -> Vec<(usize, usize)> {
+    let ticks: Vec<usize> = line.match_indices('`').map(|(i, _)| i).collect();
+    ticks
+        .chunks(2)
+        .filter(|p| p.len() == 2)
+        .map(|p| (p[0], p[1]))
+        .collect()
 }
 
 /// A link target that names a file beside the skill: relative, no scheme, no anchor only, no

@@ -9,8 +9,9 @@ declare_rule! {
     /// (``follow the `task-executor` skill``) that none of the skills checked in the same run
     /// is. A reference matches a skill's folder (the name Claude Code gives it), its `name`
     /// (an alias Claude Code accepts too), or the last part of a path or of a `plugin:` name
-    /// (``the `workflow/task-executor` skill`` is the skill `task-executor`). When the run
-    /// found no skill at all (the skills are the user's or a plugin's, not the
+    /// (``the `workflow/task-executor` skill`` is the skill `task-executor`). Slash commands
+    /// count too: Claude Code lists them with the skills and runs both through the Skill tool.
+    /// When the run found no skill at all (the skills are the user's or a plugin's, not the
     /// repository's), nothing is reported.
     ///
     /// ## Why is this bad?
@@ -43,6 +44,18 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     if skills.is_empty() {
         return Vec::new();
     }
+    // Claude Code lists slash commands with the skills, and runs both through the Skill tool:
+    // an agent naming a command as a skill names something that exists.
+    let mut skills = skills;
+    skills.extend(
+        entries
+            .iter()
+            .filter(|e| e.family == Family::Command && e.loads_somewhere)
+            .filter_map(|e| {
+                let name = super::command_shadowed_by_skill::command_name(e)?;
+                Some((name.clone(), name))
+            }),
+    );
     let mut out = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         if entry.family != Family::Agent {
