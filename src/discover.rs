@@ -202,6 +202,9 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
         }
         Some((Home::Agents, _)) => None,
         None if is_skill_file => Some(tree_candidate(path, path.parent()?, false)),
+        // GitHub's issue, discussion and pull-request templates have a `name:` too; no host
+        // reads them as agents.
+        None if is_github_template(path) => None,
         None => Some(Candidate {
             needs_name: true,
             ..candidate(path, roots)
@@ -230,6 +233,18 @@ fn tree_candidate(path: &Path, tree: &Path, needs_name: bool) -> Candidate {
         tree: Some(tree.to_path_buf()),
         needs_name,
     }
+}
+
+/// A file in one of GitHub's template folders (`.github/ISSUE_TEMPLATE/`, ...).
+fn is_github_template(path: &Path) -> bool {
+    path.ancestors().skip(1).any(|a| {
+        a.file_name().is_some_and(|n| {
+            n == "ISSUE_TEMPLATE" || n == "DISCUSSION_TEMPLATE" || n == "PULL_REQUEST_TEMPLATE"
+        }) && a
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == ".github")
+    })
 }
 
 /// A file named as a repository's documentation is (`README.md`, `CHANGELOG.md`, ...).

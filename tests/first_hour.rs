@@ -572,3 +572,28 @@ fn exclude_leaves_templates_out_unless_named() {
         stderr(&out)
     );
 }
+
+/// A repository in the shapes teams keep (`fixtures/repo-shapes`): a README in
+/// `.claude/agents/`, an issue template and an agent template with `name:`, slash commands with
+/// an agent's keys, a flat skill file beside a skill folder, a settings file whose hook runs a
+/// script that is not there, and an MCP tool spelled two ways. The findings are the real
+/// problems and nothing else.
+#[test]
+fn a_repository_of_every_shape_reports_its_real_problems_only() {
+    let out = run_in(
+        std::path::Path::new("fixtures/repo-shapes"),
+        &["check", "--no-cache", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "\
+.claude/agents/docs-lookup.md:4:14: AS805 [warning] `resolve_library_id` is written `resolve-library-id` elsewhere: `_` and `-` differ, and at most one is the server's tool
+.claude/agents/docs-writer.md:4:21: AS805 [warning] `resolve-library-id` is written `resolve_library_id` elsewhere: `_` and `-` differ, and at most one is the server's tool
+.claude/settings.json:4:38: AS801 [error] the hook runs `.claude/hooks/block-force-push.sh`, which is not in the project
+commands/review.md:3:1: AS751 [warning] a slash command does not read `tools`: Claude Code ignores it
+commands/review.md:4:1: AS751 [warning] a slash command does not read `args`: Claude Code ignores it
+skills/finance/budget.md:1:1: AS701 [error] Claude Code never loads this file as a skill: only a folder's `SKILL.md` is one
+"
+    );
+}
