@@ -3,8 +3,9 @@
 //! with optional frontmatter. Claude Code reads a command like a skill, so the fields are the
 //! skill's extensions less the Agent Skills standard's own.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::claude_skill::{boolean, string};
 use super::{Dialect, FieldSpec, Kind, Values};
 use crate::vocab;
 
@@ -37,14 +38,6 @@ const AGENT_KEYS: &[&str] = &["tools", "args", "arguments-hint", "allowedTools"]
 fn is_command_path(path: &std::path::Path) -> bool {
     !super::in_project_agents(path)
         && super::home(path).is_some_and(|(home, _)| home == super::Home::Commands)
-}
-
-fn string() -> Value {
-    json!({"type": "string"})
-}
-
-fn boolean() -> Value {
-    json!({"type": "boolean"})
 }
 
 /// The fields, in the order the schema and completion list them.

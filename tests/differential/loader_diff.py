@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin import StandIn  # noqa: E402
+from standin import StandIn, cli_env  # noqa: E402
 
 BUILTIN = {"claude", "Explore", "general-purpose", "Plan", "statusline-setup", "claude-code-guide"}
 MARKER = "Available agent types"
@@ -90,19 +90,7 @@ def predicted_winner(group):
 
 
 def run_claude(claude, project, home, url):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "TERM": "dumb",
-        "LANG": "C.UTF-8",
-        "TMPDIR": str(home / "tmp"),
-        "ANTHROPIC_BASE_URL": url,
-        "ANTHROPIC_API_KEY": "sk-test-dummy",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-        "DISABLE_ERROR_REPORTING": "1",
-    }
+    env = cli_env(home, url)
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [claude, "-p", "hello", "--output-format", "json"],

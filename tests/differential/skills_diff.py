@@ -52,7 +52,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin import StandIn  # noqa: E402
+from standin import StandIn, cli_env  # noqa: E402
 from loader_diff import offered_agents, strings  # noqa: E402
 
 SKILLS_HEADER = re.compile(r"The following skills are (?:also )?available for use with the Skill tool[^\n]*:\n\n")
@@ -68,19 +68,7 @@ MAX_TYPED = 60
 
 def run_claude(claude, project, home, url, prompt="hello", stream=True):
     """`claude -p PROMPT` in PROJECT with only the environment loader_diff.py gives it."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "TERM": "dumb",
-        "LANG": "C.UTF-8",
-        "TMPDIR": str(home / "tmp"),
-        "ANTHROPIC_BASE_URL": url,
-        "ANTHROPIC_API_KEY": "sk-test-dummy",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-        "DISABLE_ERROR_REPORTING": "1",
-    }
+    env = cli_env(home, url)
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     fmt = ["--output-format", "stream-json", "--verbose"] if stream else ["--output-format", "json"]
     return subprocess.run(

@@ -5,6 +5,7 @@ returns content blocks (text or tool_use; default: the text "OK"), streamed when
 asks for it; each request body is kept in memory for the caller to inspect. Anything else but
 count_tokens answers 404. The server binds to 127.0.0.1 only.
 """
+import os
 import json
 import threading
 import uuid
@@ -149,3 +150,21 @@ def tool_results(body):
         if isinstance(content, list):
             out += [b for b in content if isinstance(b, dict) and b.get("type") == "tool_result"]
     return out
+
+
+def cli_env(home, url):
+    """The environment a Claude Code run gets in these tests: a temporary HOME, the stand-in's
+    address, no traffic to anywhere else."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "TERM": "dumb",
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(home / "tmp"),
+        "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_API_KEY": "sk-test-dummy",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+    }
