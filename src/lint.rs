@@ -423,8 +423,14 @@ fn place(path: &Path, family: crate::dialect::Family) -> crate::model::Place {
             if path.file_name().is_none_or(|n| n != SKILL_FILE) {
                 return Place::NotSkillFile;
             }
+            // Where the host reads skills (a project's or the user's `.claude/skills/`, a
+            // plugin's `skills/`), one folder level is read; a library of skills kept
+            // elsewhere may sort them into categories, and is installed one skill a folder.
             match crate::dialect::folder_named(path, "skills") {
-                Some(skills) if path.parent().and_then(Path::parent) != Some(skills) => {
+                Some(skills)
+                    if path.parent().and_then(Path::parent) != Some(skills)
+                        && read_by_host(skills) =>
+                {
                     Place::NestedSkill
                 }
                 _ => Place::Read,
@@ -451,6 +457,14 @@ fn place(path: &Path, family: crate::dialect::Family) -> crate::model::Place {
             }
         }
     }
+}
+
+/// A `skills` or `commands` folder Claude Code reads: in `.claude/`, or a plugin's.
+fn read_by_host(folder: &Path) -> bool {
+    folder.parent().is_some_and(|p| {
+        p.file_name().is_some_and(|n| n == ".claude")
+            || p.join(".claude-plugin").join("plugin.json").is_file()
+    })
 }
 
 pub(crate) fn unreadable(

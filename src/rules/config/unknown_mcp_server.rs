@@ -6,8 +6,9 @@ declare_rule! {
     /// Reports an MCP tool in an agent's `tools` or a skill's or command's `allowed-tools`
     /// (`mcp__<server>__<tool>`) whose server no `.mcp.json` checked in the same run
     /// configures, or whose tool name is written elsewhere in the project with `_` and `-`
-    /// swapped (`resolve_library_id` and `resolve-library-id`). When the run found no
-    /// `.mcp.json`, servers are not checked (they may be the user's).
+    /// swapped (`resolve_library_id` and `resolve-library-id`). A `.mcp.json` configures the
+    /// files under its folder; for a file with none above it, servers are not checked (they
+    /// may be the user's). The IDE's server (`ide`) is Claude Code's own.
     ///
     /// ## Why is this bad?
     /// The entry grants a tool that does not exist: the agent does not get the server's tool
@@ -23,16 +24,33 @@ declare_rule! {
     pub RULE = { code: "AS805", name: "unknown-mcp-server", label: "no such MCP server or tool", category: Config, severity: Warning, fix: None, dialects: ["claude-agent", "claude-skill", "claude-command"] }
 }
 
+/// Servers Claude Code provides itself (`mcp__ide__getDiagnostics` in an IDE session).
+const BUILT_IN: &[&str] = &["ide"];
+
 /// Server and tool names compared with `_` and `-` as one.
 fn folded(s: &str) -> String {
     s.replace('-', "_").to_lowercase()
 }
 
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
-    let servers: Vec<&str> = entries
+    // Each `.mcp.json` configures the project of its folder: the files under that folder.
+    let configs: Vec<(&std::path::Path, &[String])> = entries
         .iter()
-        .flat_map(|e| e.mcp_servers.iter().map(String::as_str))
+        .filter(|e| !e.mcp_servers.is_empty() || super::is_mcp_file(e.path))
+        .filter_map(|e| Some((e.path.parent()?, e.mcp_servers)))
         .collect();
+    let servers_of = |path: &std::path::Path| -> Option<Vec<&str>> {
+        let found: Vec<&str> = configs
+            .iter()
+            .filter(|(dir, _)| path.starts_with(dir))
+            .flat_map(|(_, s)| s.iter().map(String::as_str))
+            .chain(BUILT_IN.iter().copied())
+            .collect();
+        configs
+            .iter()
+            .any(|(dir, _)| path.starts_with(dir))
+            .then_some(found)
+    };
     // Every spelling of every tool, per server, with where it is written.
     let mut spellings: std::collections::BTreeMap<(String, String), Vec<(usize, &str)>> =
         Default::default();
@@ -48,11 +66,12 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     }
     let mut out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
+        let servers = servers_of(e.path);
         for (name, span) in e.mcp_tools {
             let Some((server, tool)) = parts(name) else {
                 continue;
             };
-            if !servers.is_empty() && !servers.contains(&server) {
+            if let Some(servers) = servers.as_ref().filter(|s| !s.contains(&server)) {
                 let near = servers.iter().find(|s| folded(s) == folded(server));
                 let help = match (
                     near,

@@ -6,30 +6,32 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `` !`command` `` line in a slash command or a skill that no `Bash` entry of
-    /// its `allowed-tools` allows.
+    /// Reports a `` !`command` `` line in a slash command or a skill that runs a command
+    /// which is not read-only and that no `Bash` entry of its `allowed-tools` allows. Each
+    /// command of a pipeline or a list (`|`, `||`, `&&`, `;`) is checked on its own, as
+    /// Claude Code checks them; read-only ones (`echo`, `ls`, `cat`, `head`, `git status`,
+    /// `git diff`, ...) need no permission.
     ///
     /// ## Why is this bad?
-    /// Claude Code runs such a line before the prompt is sent and puts its output in the
-    /// prompt, but only when `allowed-tools` allows the command: otherwise it asks for
-    /// permission each time, or, in a headless run, refuses, and the prompt is sent without
-    /// the output it relies on.
+    /// Claude Code runs such lines before the prompt is sent and puts their output in it.
+    /// When one of them is not allowed, the whole command fails ("Shell command permission
+    /// check failed", measured with 2.1.332 headless): nothing is sent to the model.
     ///
     /// ## Example
     /// ```markdown
     /// ---
-    /// description: Commit the staged changes
+    /// description: Stage everything and show the result
     /// ---
-    /// Current status: !`git status`
+    /// Staged: !`git add -A && git status --short`
     /// ```
     ///
     /// Use instead:
     /// ```markdown
     /// ---
-    /// description: Commit the staged changes
-    /// allowed-tools: Bash(git status *)
+    /// description: Stage everything and show the result
+    /// allowed-tools: Bash(git add *)
     /// ---
-    /// Current status: !`git status`
+    /// Staged: !`git add -A && git status --short`
     /// ```
     pub RULE = { code: "AS753", name: "shell-line-not-allowed", label: "not allowed by allowed-tools", category: Skills, severity: Warning, fix: None, dialects: ["claude-command", "claude-skill"] }
 }
@@ -38,17 +40,26 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     let rules = bash_rules(cx.spec.tools.as_ref());
     for (offset, line) in super::prose_lines(cx) {
         for (start, command) in shell_lines(line) {
-            let allowed = rules.iter().any(|r| match r {
-                None => true,
-                Some(pattern) => specifier_matches(pattern, command.trim()),
-            });
-            if !allowed {
+            // Claude Code checks each command of a pipeline or a list on its own.
+            // Read-only commands need no permission (measured: `echo`, `ls | head` and
+            // `git status | wc -l` run with no `allowed-tools`).
+            let denied = parts(command)
+                .into_iter()
+                .find(|(part, writes)| {
+                    (*writes || !read_only(part))
+                        && !rules.iter().any(|r| match r {
+                            None => true,
+                            Some(pattern) => specifier_matches(pattern, part),
+                        })
+                })
+                .map(|(part, _)| part);
+            if let Some(part) = denied {
                 out.push(
                     RULE.diag(
                         Span::new(offset + start, offset + start + command.len()),
-                        format!("`{command}` runs before the prompt is sent, and `allowed-tools` does not allow it"),
+                        format!("`{command}` runs before the prompt is sent, and `allowed-tools` does not allow `{part}`: Claude Code refuses the whole command"),
                     )
-                    .with_help(format!("add `Bash({})` to `allowed-tools`", suggested(command))),
+                    .with_help(format!("add `Bash({})` to `allowed-tools`", suggested(&part))),
                 );
             }
         }
@@ -66,12 +77,134 @@ fn bash_rules(tools: Option<&ToolList>) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The commands of `` !`...` `` on a line, with their offsets.
+/// Programs that only read, which Claude Code runs without asking.
+const READ_ONLY: &[&str] = &[
+    "echo", "printf", "cat", "head", "tail", "wc", "ls", "pwd", "date", "whoami", "hostname",
+    "uname", "df", "du", "ps", "which", "type", "env", "printenv", "grep", "egrep", "fgrep", "rg",
+    "sort", "uniq", "cut", "tr", "jq", "basename", "dirname", "realpath", "readlink", "stat",
+    "file", "test", "[", "true", "false", "diff", "cmp", "tree", "id", "nproc", "uptime",
+];
+
+/// Read-only `git` subcommands.
+const GIT_READ_ONLY: &[&str] = &[
+    "status", "diff", "log", "show", "rev-parse", "describe", "ls-files", "blame", "shortlog",
+    "for-each-ref", "show-ref", "merge-base", "count-objects", "whatchanged", "name-rev",
+    "branch", "remote", "tag", "config", "grep", "ls-tree", "cat-file", "rev-list", "reflog",
+];
+
+/// Whether a simple command only reads: a read-only program (`git` with a read-only
+/// subcommand), and no output written to a file. `find` with `-delete` or `-exec` and `sed -i`
+/// write; `git branch NAME`, `git tag NAME`, `git config KEY VALUE` are taken as reads only
+/// without arguments beyond options.
+fn read_only(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let Some(program) = words.first() else {
+        return true;
+    };
+    let program = program.rsplit('/').next().unwrap_or(program);
+    if program == "git" {
+        let sub = words.iter().skip(1).find(|w| !w.starts_with('-'));
+        return match sub {
+            Some(&s) if matches!(s, "branch" | "tag" | "config" | "remote") => {
+                words.iter().skip(2).all(|w| w.starts_with('-') || *w == "show" || *w == "list")
+            }
+            Some(s) => GIT_READ_ONLY.contains(s),
+            None => true,
+        };
+    }
+    if program == "find" {
+        return !words.iter().any(|w| matches!(*w, "-delete" | "-exec" | "-execdir" | "-ok"));
+    }
+    if program == "command" {
+        return words.get(1).is_some_and(|w| *w == "-v" || *w == "-V");
+    }
+    READ_ONLY.contains(&program)
+}
+
+/// The simple commands of a command line, each with whether it writes its output to a file:
+/// split at `|`, `||`, `&&`, `;` and `&` outside quotes (`2>&1` is a redirection), the
+/// redirections (`2>/dev/null`, `> out`, `< in`) left out of the text.
+fn parts(command: &str) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = command.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c) => current.push(c),
+            (None, '\\') => {
+                current.push(c);
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, '&') if current.ends_with(['>', '<']) => current.push(c),
+            (None, '|' | ';' | '&') => {
+                if matches!(chars.peek(), Some('|' | '&')) {
+                    chars.next();
+                }
+                parts.push(std::mem::take(&mut current));
+            }
+            (None, c) => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .iter()
+        .map(|p| without_redirections(p))
+        .filter(|(p, _)| !p.is_empty())
+        .collect()
+}
+
+/// A simple command's words without its redirections, and whether one of them writes to a
+/// file (not `/dev/null`, not another descriptor).
+fn without_redirections(part: &str) -> (String, bool) {
+    let mut words = Vec::new();
+    let mut writes = false;
+    let mut target_next: Option<bool> = None;
+    for word in part.split_whitespace() {
+        if let Some(output) = target_next.take() {
+            writes |= output && word != "/dev/null";
+            continue;
+        }
+        let op = word.trim_start_matches(|c: char| c.is_ascii_digit());
+        if op.starts_with('>') || op.starts_with('<') {
+            let output = op.starts_with('>');
+            let target = op.trim_start_matches(['>', '<']);
+            if target.is_empty() {
+                target_next = Some(output);
+            } else if output && !target.starts_with('&') && target != "/dev/null" {
+                writes = true;
+            }
+            continue;
+        }
+        words.push(word);
+    }
+    (words.join(" "), writes)
+}
+
+/// The commands of `` !`...` `` on a line (the `!` at the start or after a space), with their
+/// offsets.
 fn shell_lines(line: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     let mut i = 0;
     while let Some(d) = line[i..].find("!`") {
-        let start = i + d + 2;
+        let bang = i + d;
+        let start = bang + 2;
+        // Claude Code runs `!` only at the start of a line or after a space: the `!` of
+        // ``add `!` after the scope`` is text (measured).
+        if line[..bang].chars().next_back().is_some_and(|c| !c.is_whitespace()) {
+            i = start;
+            continue;
+        }
         let Some(len) = line[start..].find('`') else {
             break;
         };

@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a skill file Claude Code never loads: a flat `skills/pdf.md`, a file in a
     /// folder that has no `SKILL.md`, a `skill.md` or `SKILL.MD` (the name is read exactly),
-    /// or a `SKILL.md` nested deeper than `skills/<name>/` (one folder level is read). A file
+    /// or a `SKILL.md` nested deeper than `skills/<name>/` (one folder level is read) in a
+    /// folder Claude Code reads skills from (`.claude/skills/`, a plugin's `skills/`; a
+    /// library of skills kept elsewhere may sort them into category folders). A file
     /// other than a `SKILL.md` is reported only when it looks like a skill (its frontmatter
     /// has a `name` or a `description`); the other files of a skill's folder are what the
     /// skill refers to. Measured with Claude Code 2.1.328 and 2.1.332.
