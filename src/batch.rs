@@ -225,6 +225,11 @@ fn first_pass<T>(
         Job::Given(input) => &input.path,
     };
     let (settings, fingerprint) = config.for_path(path);
+    // What is found in a skill, a command or a configuration file depends on other files too
+    // (where it sits among them, the files it links to, the scripts its hooks run): their
+    // findings are not cached, only agents' are, whose findings come from their content.
+    let cache =
+        cache.filter(|_| crate::dialect::of_path(path).family == crate::dialect::Family::Agent);
     // The file's signature before it is read (and the time before that): what a later run may
     // trust instead of reading it.
     let recorded_ns = crate::cache::now_ns();

@@ -130,18 +130,33 @@ pub fn agent_file(path: &Path, content: &[u8]) -> Option<Candidate> {
     select(path, &mut PluginRoots::default()).filter(|c| !c.needs_name || keeps(path, content))
 }
 
+/// The keys that make a Markdown file in a `commands` folder outside `.claude/` a command: a
+/// command's own, or an agent's written by mistake.
+const COMMAND_KEYS: &[&str] = &[
+    "allowed-tools",
+    "argument-hint",
+    "arguments",
+    "disable-model-invocation",
+    "model",
+    "when_to_use",
+    "tools",
+    "args",
+];
+
 /// Whether a file found outside the folders its host reads (`needs_name`) is one to check, by
 /// its opening: an agent's frontmatter names it; a Markdown file under a `skills` folder that
-/// is not a `SKILL.md` is reported (it never loads) when its frontmatter has a skill's `name`
-/// or `description`; a Markdown file in a `commands` folder outside `.claude/` is a command
-/// when it opens with frontmatter.
+/// is not a `SKILL.md` is reported (it never loads) when its frontmatter has a `name`; a
+/// Markdown file in a `commands` folder outside `.claude/` is a command when its frontmatter
+/// has a command's key, or a `description` and no `title` (a documentation page's).
 pub fn keeps(path: &Path, content: &[u8]) -> bool {
     let dialect = crate::dialect::of_path(path);
     match dialect.family {
-        Family::Skill => {
-            crate::parse::opens_with_frontmatter_key(content, &["name", "description"])
+        Family::Skill => crate::parse::opens_with_frontmatter_key(content, &["name"]),
+        Family::Command => {
+            crate::parse::opens_with_frontmatter_key(content, COMMAND_KEYS)
+                || (crate::parse::opens_with_frontmatter_key(content, &["description"])
+                    && !crate::parse::opens_with_frontmatter_key(content, &["title"]))
         }
-        Family::Command => crate::parse::opens_with_frontmatter_key(content, &[]),
         Family::Agent => crate::parse::opens_with_named_frontmatter(content),
         Family::Config => true,
     }
@@ -183,7 +198,12 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
     match home(path) {
         Some((Home::Skills, skills)) => {
             if is_skill_file {
-                return Some(tree_candidate(path, skills, false));
+                // A `SKILL.md` inside another skill's folder (a template, an example) is one
+                // of that skill's files.
+                let inner = path
+                    .parent()
+                    .is_some_and(|dir| skill_folder(dir, skills).is_some());
+                return (!inner).then(|| tree_candidate(path, skills, false));
             }
             if skill_folder(path, skills).is_some() || is_documentation(path) {
                 return None;
@@ -293,10 +313,12 @@ fn agents_dir(path: &Path) -> Option<&Path> {
 /// prompt files, which Claude Code never loads as agents (it reads `.claude/agents/**` and
 /// `<plugin>/agents/**` only).
 fn under_skill_or_command(dir: &Path) -> bool {
-    dir.ancestors().any(|a| {
-        a.file_name()
-            .is_some_and(|n| n == "skills" || n == "commands")
-    })
+    dir.ancestors()
+        .take_while(|a| crate::dialect::within_run(a))
+        .any(|a| {
+            a.file_name()
+                .is_some_and(|n| n == "skills" || n == "commands")
+        })
 }
 
 /// Which folders are plugin roots (hold `.claude-plugin/plugin.json`), asked once per folder

@@ -220,15 +220,17 @@ impl Facts {
             .flat_map(|s| &s.skill_refs)
             .map(|r| (r.name.clone(), r.span))
             .collect();
+        // An agent that defines its own servers (`mcpServers:`) names tools of its own.
         let mcp_tools = c
             .spec
             .iter()
+            .filter(|s| s.mcp_servers.is_none())
             .flat_map(|s| s.tools.iter().flat_map(|t| &t.entries))
             .filter(|e| matches!(e.kind, crate::model::tools::ToolKind::Mcp { .. }))
             .map(|e| (e.name.clone(), e.name_span))
             .collect();
         let mcp_servers = if rules::config::is_mcp_file(&c.source.path) {
-            rules::config::mcp_servers(&c.source.text)
+            rules::config::mcp_servers(&c.source.path, &c.source.text)
         } else {
             Vec::new()
         };

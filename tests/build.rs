@@ -453,3 +453,68 @@ fn a_skill_that_gates_the_commit_wins_over_an_agent_protocol_that_does_not() {
             .unwrap();
     assert_eq!(policy["protocol"]["skill"], "task-executor");
 }
+
+/// An agent with no protocol of its own that preloads a skill whose workflow commits without
+/// waiting, and names the task-executor skill (which waits for `yes`) as the protocol it must
+/// follow: the gating protocol is compiled, and `build` says which. A skill's folder name wins
+/// over another skill's `name:` alias.
+#[test]
+fn the_skill_protocol_that_gates_the_commit_is_the_one_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let skill = |folder: &str, text: &str| {
+        fs::create_dir_all(d.join(".claude/skills").join(folder)).unwrap();
+        fs::write(d.join(".claude/skills").join(folder).join("SKILL.md"), text).unwrap();
+    };
+    skill(
+        "task-executor",
+        &fs::read_to_string("fixtures/skills-protocol/.claude/skills/task-executor/SKILL.md")
+            .unwrap(),
+    );
+    skill(
+        "pdf-tools",
+        "---\nname: pdf-tools\ndescription: PDF work\n---\n## Workflow\n1. **Read** the form\n2. **Implement** the change\n3. **Commit** the change\n",
+    );
+    // Sorts first and calls itself `task-executor`: an alias, which the folder's name beats.
+    skill(
+        "a-legacy",
+        "---\nname: task-executor\ndescription: The old one\n---\n## Workflow\n1. **Implement** it\n2. **Commit** it\n",
+    );
+    fs::create_dir_all(d.join(".claude/agents")).unwrap();
+    fs::write(
+        d.join(".claude/agents/docs.md"),
+        "---\nname: docs\ndescription: Docs\nskills: [pdf-tools]\n---\nYou **MUST** adhere to the `task-executor` skill's protocol.\n",
+    )
+    .unwrap();
+    let run = agentspec()
+        .current_dir(d)
+        .args(["build", "-o", "bundle"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "the skill `task-executor`'s is enforced (it waits for approval before committing)"
+        ),
+        "{err}"
+    );
+    let policy: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("bundle/agents/docs.json")).unwrap())
+            .unwrap();
+    assert_eq!(policy["protocol"]["skill"], "task-executor");
+    assert!(!policy["protocol"]["gates"].as_array().unwrap().is_empty());
+    let sources: Vec<&str> = policy["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ".claude/skills/pdf-tools/SKILL.md",
+            ".claude/skills/task-executor/SKILL.md"
+        ]
+    );
+}

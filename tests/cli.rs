@@ -1077,6 +1077,7 @@ fn skills_and_commands_load_as_claude_code_loads_them() {
             .args([
                 "check",
                 "--isolated",
+                "--no-cache",
                 "--format",
                 "json",
                 "--claude-code",

@@ -597,3 +597,105 @@ skills/finance/budget.md:1:1: AS701 [error] Claude Code never loads this file as
 "
     );
 }
+
+/// Discovery goes by where Claude Code reads: a documentation site's `skills/` and `commands/`
+/// pages are not skills or commands, every file of `.claude/commands/` is a command whatever
+/// its sub-folder is called, a `SKILL.md` inside a skill's folder is one of its files, and a
+/// command's findings that depend on other files are not taken from the cache.
+#[test]
+fn files_are_what_the_host_makes_of_them_where_they_sit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "docs/skills/python.md",
+        "---\ntitle: Python\ndescription: Our Python skills\n---\nText.\n",
+    );
+    write(
+        d,
+        "docs/commands/init.md",
+        "---\ntitle: init\nsidebar_position: 2\ndescription: The init command\n---\nText.\n",
+    );
+    write(
+        d,
+        ".claude/commands/skills/list.md",
+        "---\ndescription: List skills\n---\nList them.\n",
+    );
+    write(
+        d,
+        ".claude/skills/writer/SKILL.md",
+        "---\nname: writer\ndescription: Writes skills\n---\nUse [the template](templates/SKILL.md).\n",
+    );
+    write(
+        d,
+        ".claude/skills/writer/templates/SKILL.md",
+        "---\nname: {{name}}\ndescription: t\n---\n",
+    );
+    write(
+        d,
+        ".claude/commands/review.md",
+        "---\ndescription: Review\n---\nReview @src/api.ts now.\n",
+    );
+    write(d, "src/api.ts", "export {};\n");
+    let kinds = |out: &std::process::Output| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["kind"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let cache = d.join("cache");
+    let cache = cache.to_str().unwrap();
+    let out = run_in(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--cache-dir",
+            cache,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        kinds(&out),
+        [
+            (
+                ".claude/commands/review.md".to_owned(),
+                "claude-command".to_owned()
+            ),
+            (
+                ".claude/commands/skills/list.md".to_owned(),
+                "claude-command".to_owned()
+            ),
+            (
+                ".claude/skills/writer/SKILL.md".to_owned(),
+                "claude-skill".to_owned()
+            ),
+        ]
+    );
+    std::fs::remove_file(d.join("src/api.ts")).unwrap();
+    let cached = run_in(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "--cache-dir",
+            cache,
+        ],
+    );
+    assert_eq!(
+        stdout(&cached),
+        ".claude/commands/review.md:4:9: AS754 [warning] `src/api.ts` is not a file of the project\n"
+    );
+}

@@ -41,20 +41,58 @@ pub struct SkillUnit<'a> {
     pub source: &'a SourceFile,
     /// The source path as recorded in the bundle.
     pub path: String,
+    /// The `skills` folder it is in.
+    pub tree: std::path::PathBuf,
 }
 
-/// The skills of `found` that `agent` names (`skills:` first, then its body), each once, in
-/// that order; `found` holds the skills that load, by name.
-pub fn skills_of<'a>(agent: &AgentSpec, found: &[SkillUnit<'a>]) -> Vec<SkillUnit<'a>> {
+/// The skill of `found` a reference of the agent at `agent` designates, as Claude Code
+/// resolves it: a skill of the agent's own project or plugin before any other, its folder's
+/// name before a `name:` alias; `plugin:skill` only among that plugin's skills; the last part
+/// of a path (`workflow/task-executor`).
+pub fn resolve<'a, 'f>(
+    reference: &crate::model::skills::SkillRef,
+    agent: &Path,
+    found: &'f [SkillUnit<'a>],
+) -> Option<&'f SkillUnit<'a>> {
+    let (plugin, rest) = match reference.name.split_once(':') {
+        Some((p, r)) => (Some(p), r),
+        None => (None, reference.name.as_str()),
+    };
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    let roots = crate::dialect::skill_roots(agent);
+    let in_plugin = |s: &&SkillUnit| {
+        plugin.is_none_or(|p| {
+            s.tree
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == p)
+        })
+    };
+    let alias = |s: &&SkillUnit| s.spec.name.as_ref().is_some_and(|n| n.value == name);
+    let scoped = |s: &&SkillUnit| roots.contains(&s.tree);
+    let candidates: Vec<&SkillUnit> = found.iter().filter(in_plugin).collect();
+    let pick = |in_scope: bool, by_alias: bool| {
+        candidates
+            .iter()
+            .copied()
+            .find(|s| scoped(s) == in_scope && if by_alias { alias(s) } else { s.name == name })
+    };
+    pick(true, false)
+        .or_else(|| pick(true, true))
+        .or_else(|| pick(false, false))
+        .or_else(|| pick(false, true))
+}
+
+/// The skills of `found` that the agent at `agent_path` names (`skills:` first, then its
+/// body), each once, in that order.
+pub fn skills_of<'a>(
+    agent: &AgentSpec,
+    agent_path: &Path,
+    found: &[SkillUnit<'a>],
+) -> Vec<SkillUnit<'a>> {
     let mut out: Vec<SkillUnit<'a>> = Vec::new();
     for reference in &agent.skill_refs {
-        let alias = |s: &SkillUnit| s.spec.name.as_ref().map(|n| n.value.clone());
-        let hit = found.iter().find(|s| {
-            crate::model::skills::designates(&reference.name, &s.name, &s.name)
-                || alias(s)
-                    .is_some_and(|a| crate::model::skills::designates(&reference.name, &a, &s.name))
-        });
-        if let Some(skill) = hit
+        if let Some(skill) = resolve(reference, agent_path, found)
             && !out.iter().any(|s| s.path == skill.path)
         {
             out.push(skill.clone());
@@ -186,28 +224,33 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     let protocol = match main_protocol(spec) {
         Some(own) if gates_commit(own) => Some(machine(own, &index, text)),
         Some(own) => from_skill(true).or_else(|| Some(machine(own, &index, text))),
-        None => from_skill(false),
+        // Of the skills' protocols, one that gates the commit first.
+        None => from_skill(true).or_else(|| from_skill(false)),
     };
     let mut done = done_requirements(spec, &index, text, options, None);
     for skill in &unit.skills {
         let text = &skill.source.text;
-        let mut items = done_requirements(
+        let items = done_requirements(
             skill.spec,
             &LineIndex::new(text),
             text,
             options,
             Some(&skill.name),
         );
-        // Ids stay unique across the agent and its skills.
-        for item in &mut items {
-            let base = item.id.clone();
-            let mut n = 2;
-            while done.iter().any(|d| d.id == item.id) {
-                item.id = format!("{base}-{n}");
-                n += 1;
+        // Ids stay unique across the agent and its skills: a skill's item that collides gets
+        // the skill's name in front.
+        for mut item in items {
+            if done.iter().any(|d| d.id == item.id) {
+                let base = format!("{}/{}", skill.name, item.id);
+                item.id = base.clone();
+                let mut n = 2;
+                while done.iter().any(|d| d.id == item.id) {
+                    item.id = format!("{base}-{n}");
+                    n += 1;
+                }
             }
+            done.push(item);
         }
-        done.extend(items);
     }
     let skills = unit
         .skills
@@ -258,7 +301,30 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
 /// do, the agent's own.
 pub fn protocol_conflicts(unit: &Unit) -> Vec<String> {
     let Some(own) = main_protocol(unit.spec) else {
-        return Vec::new();
+        // No protocol of its own: one skill's is compiled; say which when several have one.
+        let with: Vec<&SkillUnit> = unit
+            .skills
+            .iter()
+            .filter(|s| main_protocol(s.spec).is_some())
+            .collect();
+        if with.len() < 2 {
+            return Vec::new();
+        }
+        let chosen = with
+            .iter()
+            .find(|s| main_protocol(s.spec).is_some_and(gates_commit))
+            .unwrap_or(&with[0]);
+        let names: Vec<String> = with.iter().map(|s| format!("`{}`", s.name)).collect();
+        return vec![format!(
+            "the skills {} each have a protocol; the skill `{}`'s is enforced{}",
+            names.join(", "),
+            chosen.name,
+            if main_protocol(chosen.spec).is_some_and(gates_commit) {
+                " (it waits for approval before committing)"
+            } else {
+                ""
+            }
+        )];
     };
     let gate = |p: &Protocol| {
         let wait = p.steps.iter().find(|s| s.kind == StepKind::AwaitApproval);

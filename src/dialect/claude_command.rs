@@ -106,6 +106,61 @@ pub const FIELDS: &[FieldSpec] = &[
         string,
     ),
     FieldSpec::new(
+        "version",
+        &[Kind::Str, Kind::Int],
+        Values::Any,
+        "A version of the file, read by Claude Code and shown nowhere.",
+        || json!({"type": ["string", "number"]}),
+    ),
+    FieldSpec::new(
+        "disallowed-tools",
+        &[Kind::Str, Kind::List],
+        Values::Tools(vocab::TOOL_SUMMARIES),
+        "Tools taken away while it runs.",
+        super::claude_skill::tool_list,
+    ),
+    FieldSpec {
+        since: Some("2.1.332"),
+        ..FieldSpec::new(
+            "background",
+            &[Kind::Bool],
+            Values::Boolean,
+            "Runs it in the background (Claude Code 2.1.332 and later).",
+            boolean,
+        )
+    },
+    FieldSpec {
+        since: Some("2.1.332"),
+        ..FieldSpec::new(
+            "fallback",
+            &[],
+            Values::Any,
+            "Read by Claude Code 2.1.332 and later; agentspec does not check the value.",
+            || json!({}),
+        )
+    },
+    FieldSpec::new(
+        "arguments",
+        &[Kind::Str, Kind::List],
+        Values::Any,
+        "Named arguments, usable as `$name` in the text.",
+        || json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+    ),
+    FieldSpec::new(
+        "effort",
+        &[Kind::Str, Kind::Int],
+        Values::Suggested(vocab::EFFORTS),
+        "The reasoning effort while the command runs.",
+        || json!({"anyOf": [{"enum": vocab::EFFORTS}, {"type": "integer"}]}),
+    ),
+    FieldSpec::new(
+        "shell",
+        &[Kind::Str],
+        Values::Any,
+        "The shell that runs the command's `!` lines.",
+        string,
+    ),
+    FieldSpec::new(
         "hooks",
         &[Kind::Map],
         Values::Any,

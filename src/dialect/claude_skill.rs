@@ -28,16 +28,20 @@ pub const MAX_DESCRIPTION_LEN: usize = 1024;
 /// The file that makes a folder a skill.
 pub const SKILL_FILE: &str = "SKILL.md";
 
-/// A `SKILL.md` anywhere, or a Markdown file whose nearest `agents`, `skills` or `commands`
-/// folder is a `skills` folder (which, not being a `SKILL.md`, never loads as a skill and is
+/// A `SKILL.md` anywhere but in a commands folder, or a Markdown file whose nearest `agents`,
+/// `skills` or `commands` folder is a `skills` folder (which, not being a `SKILL.md`, never loads as a skill and is
 /// reported so). A `.claude/agents/` tree holds agents only; a skill's `agents/` folder holds
 /// prompt files, read as agents when named.
 fn is_skill_path(path: &std::path::Path) -> bool {
     if super::in_project_agents(path) {
         return false;
     }
-    path.file_name().is_some_and(|n| n == SKILL_FILE)
-        || super::home(path).is_some_and(|(home, _)| home == super::Home::Skills)
+    match super::home(path) {
+        Some((super::Home::Skills, _)) => true,
+        // In a commands folder a `SKILL.md` makes its folder one command (measured).
+        Some((super::Home::Commands, _)) => false,
+        _ => path.file_name().is_some_and(|n| n == SKILL_FILE),
+    }
 }
 
 /// Whether `name` is a valid skill name by the Agent Skills standard: 1 to 64 of `a-z`, `0-9`
@@ -80,7 +84,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "name",
         STR,
         Values::Any,
-        "The skill's name (Agent Skills standard): 1 to 64 lowercase letters, digits and hyphens, the same as its folder's name. Claude Code offers the skill under this name.",
+        "The skill's name (Agent Skills standard): 1 to 64 lowercase letters, digits and hyphens, the same as its folder's name. Claude Code names the skill after its folder and shows `name` as an alias; other hosts use `name`.",
         || json!({"type": "string", "minLength": 1, "maxLength": MAX_NAME_LEN, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
     ),
     FieldSpec::new(
@@ -195,6 +199,40 @@ pub const FIELDS: &[FieldSpec] = &[
         "Claude Code: glob patterns; the skill is offered only when the session works on matching files.",
         || json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     ),
+    FieldSpec::new(
+        "version",
+        &[Kind::Str, Kind::Int],
+        Values::Any,
+        "A version of the file, read by Claude Code and shown nowhere.",
+        || json!({"type": ["string", "number"]}),
+    ),
+    FieldSpec::new(
+        "disallowed-tools",
+        &[Kind::Str, Kind::List],
+        Values::Tools(vocab::TOOL_SUMMARIES),
+        "Tools taken away while it runs.",
+        super::claude_skill::tool_list,
+    ),
+    FieldSpec {
+        since: Some("2.1.332"),
+        ..FieldSpec::new(
+            "background",
+            &[Kind::Bool],
+            Values::Boolean,
+            "Runs it in the background (Claude Code 2.1.332 and later).",
+            boolean,
+        )
+    },
+    FieldSpec {
+        since: Some("2.1.332"),
+        ..FieldSpec::new(
+            "fallback",
+            &[],
+            Values::Any,
+            "Read by Claude Code 2.1.332 and later; agentspec does not check the value.",
+            || json!({}),
+        )
+    },
     FieldSpec::new(
         "shell",
         STR,

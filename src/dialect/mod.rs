@@ -152,22 +152,66 @@ pub enum Home {
 }
 
 /// The nearest `agents`, `skills` or `commands` folder the file is in, with its kind.
+///
+/// Inside a `.claude/skills` or `.claude/commands` folder that folder decides, whatever the
+/// names of the folders below it (`.claude/commands/agents/new.md` is a command). Folders
+/// above the working directory do not count: a clone at `~/src/skills/project` holds no
+/// skills for being there.
 pub fn home(path: &std::path::Path) -> Option<(Home, &std::path::Path)> {
     let parent = path.parent()?;
-    parent
+    let kind = |a: &std::path::Path| match a.file_name()?.to_str()? {
+        "agents" => Some(Home::Agents),
+        "skills" => Some(Home::Skills),
+        "commands" => Some(Home::Commands),
+        _ => None,
+    };
+    let in_claude = parent.ancestors().filter(|a| within_run(a)).find_map(|a| {
+        let dot_claude = a
+            .parent()
+            .and_then(std::path::Path::file_name)
+            .is_some_and(|n| n == ".claude");
+        dot_claude.then(|| kind(a).map(|k| (k, a))).flatten()
+    });
+    in_claude.or_else(|| {
+        parent
+            .ancestors()
+            .take_while(|a| within_run(a))
+            .find_map(|a| kind(a).map(|k| (k, a)))
+    })
+}
+
+/// Whether a folder is one a run looks into: not the working directory or a folder above it
+/// (for absolute paths, as the language server gives them).
+pub fn within_run(folder: &std::path::Path) -> bool {
+    static CWD: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    if !folder.is_absolute() {
+        return true;
+    }
+    match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) => !cwd.starts_with(folder),
+        None => true,
+    }
+}
+
+/// The `skills` folders Claude Code reads for an agent at `agent`: its project's
+/// `.claude/skills/`, and its plugin's `skills/` for a plugin agent.
+pub fn skill_roots(agent: &std::path::Path) -> Vec<std::path::PathBuf> {
+    agent
         .ancestors()
-        .find_map(|a| match a.file_name()?.to_str()? {
-            "agents" => Some((Home::Agents, a)),
-            "skills" => Some((Home::Skills, a)),
-            "commands" => Some((Home::Commands, a)),
-            _ => None,
+        .skip(1)
+        .filter(|a| {
+            a.file_name().is_some_and(|n| n == ".claude")
+                || a.join(".claude-plugin").join("plugin.json").is_file()
         })
+        .map(|a| a.join("skills"))
+        .collect()
 }
 
 /// The folder named `name` the file is in, at any depth (its nearest ancestor of that name).
 pub fn folder_named<'p>(path: &'p std::path::Path, name: &str) -> Option<&'p std::path::Path> {
     path.parent()?
         .ancestors()
+        .take_while(|a| within_run(a))
         .find(|a| a.file_name().is_some_and(|n| n == name))
 }
 

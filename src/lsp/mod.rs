@@ -339,13 +339,18 @@ impl Server {
     }
 
     fn register_watchers(&mut self) {
-        let watchers = [format!("**/{CONFIG_FILE}"), "**/*.md".to_owned()]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob),
-                kind: None,
-            })
-            .collect();
+        let watchers = [
+            format!("**/{CONFIG_FILE}"),
+            "**/*.md".to_owned(),
+            "**/.mcp.json".to_owned(),
+            "**/.claude/settings*.json".to_owned(),
+        ]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob),
+            kind: None,
+        })
+        .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let params = RegistrationParams {
             registrations: vec![Registration {

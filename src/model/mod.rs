@@ -257,10 +257,17 @@ impl AgentSpec {
                 .iter()
                 .filter_map(|i| i.value.as_str().map(|s| Spanned::new(s.to_owned(), i.span)))
                 .collect(),
+            // One string is split at commas, as Claude Code splits a tool list.
             Some(node) => node
                 .value
                 .as_str()
-                .map(|s| vec![Spanned::new(s.to_owned(), node.span)])
+                .map(|s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(|n| Spanned::new(n.to_owned(), node.span))
+                        .collect()
+                })
                 .unwrap_or_default(),
             None => Vec::new(),
         };

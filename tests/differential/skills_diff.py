@@ -319,7 +319,7 @@ def measure(folder, claude):
 def agentspec_loads(agentspec, project, version):
     pin = ["--claude-code", version] if version else []
     report = subprocess.run(
-        [agentspec, "check", str(project), "--format", "json", "--isolated", *pin],
+        [agentspec, "check", str(project), "--format", "json", "--isolated", "--no-cache", *pin],
         capture_output=True, text=True,
     )
     try:

@@ -115,10 +115,18 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
             spec,
             source: &report.source,
             path,
-            skills: crate::compile::skills_of(spec, &skills),
+            skills: crate::compile::skills_of(spec, &report.path, &skills),
         };
         for conflict in crate::compile::protocol_conflicts(&unit) {
             eprintln!("agentspec: warning: {}: {conflict}", unit.path);
+        }
+        for reference in &spec.skill_refs {
+            if crate::compile::resolve(reference, &report.path, &skills).is_none() {
+                eprintln!(
+                    "agentspec: warning: {}: no skill `{}` was found; what it says is not compiled into the policy",
+                    unit.path, reference.name
+                );
+            }
         }
         units.push(unit);
     }

@@ -68,7 +68,7 @@ pub(crate) fn inspect(
                 spec,
                 source: &report.source,
                 path: shown.clone(),
-                skills: crate::compile::skills_of(spec, &skills),
+                skills: crate::compile::skills_of(spec, &report.path, &skills),
             };
             let policy =
                 crate::compile::compile_agent(&unit, &build_options(&config, String::new()));
@@ -76,7 +76,7 @@ pub(crate) fn inspect(
             if policy.protocol.as_ref().is_some_and(|p| p.skill.is_some()) {
                 text = text.replace("\nNo protocol found.", "\nNo protocol of its own.");
             }
-            let mut skills_text = skills_human(spec, &policy);
+            let mut skills_text = skills_human(spec, &report.path, &skills, &policy);
             for conflict in crate::compile::protocol_conflicts(&unit) {
                 skills_text.push_str(&format!("  warning: {conflict}\n"));
             }
@@ -99,7 +99,8 @@ pub(crate) fn inspect(
     status.into()
 }
 
-/// The skills of the projects the reports' agents are in (`<project>/.claude/skills/`), checked
+/// The skills of the projects and plugins the reports' agents are in (`.claude/skills/`, a
+/// plugin's `skills/`), checked
 /// as `check` does, for the agents that use them when the skills were not among the paths
 /// given.
 pub(crate) fn project_skills(
@@ -109,13 +110,8 @@ pub(crate) fn project_skills(
     let mut folders: Vec<std::path::PathBuf> = reports
         .iter()
         .filter(|r| r.spec.as_ref().is_some_and(|s| !s.skill_refs.is_empty()))
-        .filter_map(|r| {
-            r.path
-                .ancestors()
-                .skip(1)
-                .map(|a| a.join(".claude").join("skills"))
-                .find(|d| d.is_dir())
-        })
+        .flat_map(|r| crate::dialect::skill_roots(&r.path))
+        .filter(|d| d.is_dir())
         .collect();
     folders.sort();
     folders.dedup();
@@ -152,6 +148,7 @@ pub(crate) fn skills_found<'a>(
                 spec,
                 source: &r.source,
                 path: crate::cli::relative_display(&r.path),
+                tree: r.path.parent()?.parent()?.to_path_buf(),
             })
         })
         .collect()
@@ -244,7 +241,12 @@ fn done_checks_human(policy: &crate::policy::AgentPolicy) -> String {
 
 /// The skills an agent uses: which were found and compiled into its policy, the protocol taken
 /// from one, and the references that name no skill found.
-fn skills_human(spec: &crate::model::AgentSpec, policy: &crate::policy::AgentPolicy) -> String {
+fn skills_human(
+    spec: &crate::model::AgentSpec,
+    path: &std::path::Path,
+    found: &[crate::compile::SkillUnit],
+    policy: &crate::policy::AgentPolicy,
+) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     if spec.skill_refs.is_empty() {
@@ -257,11 +259,7 @@ fn skills_human(spec: &crate::model::AgentSpec, policy: &crate::policy::AgentPol
         } else {
             "named in the body"
         };
-        let found = policy
-            .skills
-            .iter()
-            .find(|k| crate::model::skills::designates(&r.name, &k.name, &k.name));
-        match found {
+        match crate::compile::resolve(r, path, found) {
             Some(k) => {
                 let _ = writeln!(
                     s,
@@ -339,7 +337,19 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     let _ = writeln!(s, "{}", i.path);
+    let path = std::path::Path::new(&i.path);
+    let family = crate::dialect::of_path(path).family;
     match (&i.agent, &i.skipped_because) {
+        (Some(_), _) if family == crate::dialect::Family::Skill => {
+            let folder = path
+                .parent()
+                .and_then(std::path::Path::file_name)
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let _ = writeln!(s, "  loads as skill `{folder}` (its folder's name)");
+        }
+        (Some(_), _) if family == crate::dialect::Family::Command => {
+            let _ = writeln!(s, "  loads as a slash command");
+        }
         (Some(agent), _) => {
             let _ = writeln!(s, "  loads as agent `{agent}`");
         }

@@ -732,17 +732,24 @@ fn entry_findings(entry: &Value, project: &Path) -> Vec<Finding> {
                     .to_owned(),
         }),
     }
-    let stale: Vec<String> = loaded
+    // A file that is not there was built elsewhere (or removed): only a changed file says the
+    // bundle is stale. The skills a policy was compiled from count as its sources.
+    let changed = |path: &str, sha256: &str| {
+        crate::fsutil::read_regular(&project.join(path))
+            .is_ok_and(|bytes| crate::policy::sha256_hex(&bytes) != sha256)
+    };
+    let mut stale: Vec<String> = loaded
         .agents
         .values()
-        .filter(|p| {
-            // A file that is not there was built elsewhere (or removed): only a changed file
-            // says the bundle is stale.
-            crate::fsutil::read_regular(&project.join(&p.source.path))
-                .is_ok_and(|bytes| crate::policy::sha256_hex(&bytes) != p.source.sha256)
+        .flat_map(|p| {
+            std::iter::once((&p.source.path, &p.source.sha256))
+                .chain(p.skills.iter().map(|k| (&k.path, &k.sha256)))
         })
-        .map(|p| p.source.path.clone())
+        .filter(|(path, sha256)| changed(path, sha256))
+        .map(|(path, _)| path.clone())
         .collect();
+    stale.sort();
+    stale.dedup();
     if !stale.is_empty() {
         out.push(fail(format!(
             "the bundle is older than {} (changed since it was built): run `agentspec build` (`agentspec build --check` in CI)",

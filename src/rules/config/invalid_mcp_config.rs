@@ -6,8 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a `.mcp.json` that Claude Code cannot use, whole or in part: not valid JSON,
     /// no `mcpServers` object, or a server that is not an object, has neither a `command` (a
-    /// local server, `"type": "stdio"`, the default) nor a `url` (`"type": "http"` or
-    /// `"sse"`), has the one its `type` does not use, or an unknown `type`.
+    /// local server, `"type": "stdio"`, the default) nor a `url` (`"type": "http"`,
+    /// `"streamable-http"`, `"sse"` or `"ws"`), lacks the one its `type` uses, or has a `type`
+    /// Claude Code does not know. Claude Code skips such a server and starts the others.
     ///
     /// ## Why is this bad?
     /// The server does not start, and the tools agents list as `mcp__<server>__<tool>` are
@@ -44,8 +45,15 @@ pub fn check(text: &str, out: &mut Vec<Diagnostic>) {
         out.push(RULE.diag(servers.span, "`mcpServers` is not an object of servers"));
         return;
     };
-    for entry in entries {
+    for (k, entry) in entries.iter().enumerate() {
         let name = entry.key.key_str().unwrap_or("");
+        // A server written twice: JSON readers keep the last one.
+        if entries[k + 1..]
+            .iter()
+            .any(|e| e.key.key_str() == Some(name))
+        {
+            continue;
+        }
         let server = &entry.value;
         if !matches!(server.value, Value::Map(_)) {
             out.push(RULE.diag(
@@ -59,19 +67,24 @@ pub fn check(text: &str, out: &mut Vec<Diagnostic>) {
             super::get(server, key)
                 .is_some_and(|v| v.value.as_str().is_some_and(|s| !s.trim().is_empty()))
         };
+        // The types Claude Code 2.1.328 and 2.1.332 accept: `stdio` (the default), `sse`,
+        // `http` (and `streamable-http`), `ws`, and the ones it makes itself.
         let problem = match kind {
             None | Some("stdio") if !has("command") => Some(if has("url") {
-                "has a `url` but no `\"type\": \"http\"` (or `\"sse\"`): without a type it is a local server, and it has no `command`".to_owned()
+                "has a `url` but no `\"type\": \"http\"` (or `\"sse\"`, `\"ws\"`): without a type it is a local server, and it has no `command`".to_owned()
             } else {
                 "has no `command` to start it (or `url` with `\"type\": \"http\"`)".to_owned()
             }),
-            Some("http" | "sse") if !has("url") => Some(format!(
-                "is of type `{}` and has no `url`",
-                kind.unwrap_or("")
-            )),
-            None | Some("stdio" | "http" | "sse") => None,
+            Some(t @ ("http" | "streamable-http" | "sse" | "ws")) if !has("url") => {
+                Some(format!("is of type `{t}` and has no `url`"))
+            }
+            None
+            | Some(
+                "stdio" | "http" | "streamable-http" | "sse" | "ws" | "sse-ide" | "ws-ide" | "sdk"
+                | "claudeai-proxy",
+            ) => None,
             Some(other) => Some(format!(
-                "has the unknown type `{other}` (`stdio`, `http` or `sse`)"
+                "has the unknown type `{other}` (`stdio`, `http`, `sse` or `ws`)"
             )),
         };
         if let Some(problem) = problem {

@@ -39,11 +39,24 @@ pub fn check(path: &Path, root: &Node, out: &mut Vec<Diagnostic>) {
     let Some(project) = super::project_of_settings(path) else {
         return;
     };
+    // A path the project's `.gitignore` leaves out (`node_modules/.bin/x`, `.venv/bin/x`) is
+    // made by a build, not committed: a fresh checkout lacks it until then.
+    let ignored = {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(project);
+        let _ = builder.add(project.join(".gitignore"));
+        builder.build().ok()
+    };
     for (command, span) in hook_commands(root) {
         let Some((script, direct)) = script_of(&command) else {
             continue;
         };
         let file = project.join(&script);
+        if ignored
+            .as_ref()
+            .is_some_and(|g| g.matched_path_or_any_parents(&file, false).is_ignore())
+        {
+            continue;
+        }
         let script = script.display();
         if !file.exists() {
             out.push(

@@ -61,13 +61,37 @@ pub fn check_mcp(text: &str) -> Vec<Diagnostic> {
     out
 }
 
-/// The server names a `.mcp.json` configures.
-pub fn mcp_servers(text: &str) -> Vec<String> {
+/// The server names a `.mcp.json` configures, as tool names carry them: characters other than
+/// letters, digits, `_` and `-` become `_`, as Claude Code writes them; a plugin's servers are
+/// also known as `plugin_<plugin>_<server>`.
+pub fn mcp_servers(path: &Path, text: &str) -> Vec<String> {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
-    json.get("mcpServers")
+    let normalize = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let plugin = path
+        .parent()
+        .filter(|dir| dir.join(".claude-plugin").join("plugin.json").is_file())
+        .and_then(Path::file_name)
+        .map(|n| normalize(&n.to_string_lossy()));
+    let names = json
+        .get("mcpServers")
         .and_then(serde_json::Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+        .map(|m| m.keys().map(|k| normalize(k)).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut out = names.clone();
+    if let Some(plugin) = plugin {
+        out.extend(names.iter().map(|n| format!("plugin_{plugin}_{n}")));
+    }
+    out
 }

@@ -70,14 +70,24 @@ fn references(line: &str) -> Vec<(usize, &str)> {
                     })
                     .unwrap_or(line.len() - start);
                 let path = line[start..start + len].trim_end_matches(['.', ':']);
-                let looks_like_a_path = path.contains('/')
-                    || path.rsplit_once('.').is_some_and(|(stem, ext)| {
-                        !stem.is_empty()
-                            && (1..=5).contains(&ext.len())
-                            && ext.chars().all(|c| c.is_ascii_alphanumeric())
-                    });
+                // A file: its last part has an extension (`@src/api.ts`, not `@angular/core`,
+                // `@app.route` or a mention); relative to the project (not `~/`, not `/`).
+                let last = path.rsplit('/').next().unwrap_or(path);
+                let has_extension = last.rsplit_once('.').is_some_and(|(stem, ext)| {
+                    !stem.is_empty()
+                        && (1..=5).contains(&ext.len())
+                        && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                        && ext.chars().any(|c| c.is_ascii_lowercase())
+                });
+                let relative = !path.starts_with(['/', '~']);
                 let placeholder = path.contains(['$', '{', '<', '*']);
-                if looks_like_a_path && !placeholder && !path.starts_with("http") {
+                let decorator = !path.contains('/') && path.contains('(');
+                if has_extension
+                    && relative
+                    && !placeholder
+                    && !decorator
+                    && !path.starts_with("http")
+                {
                     found.push((start, path));
                 }
                 i = start + len;

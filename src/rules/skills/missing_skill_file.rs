@@ -40,7 +40,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             let Some(relative) = local_path(target) else {
                 continue;
             };
-            if !folder.join(relative).exists() {
+            if !folder.join(relative).exists() && !folder.join(percent_decoded(relative)).exists() {
                 out.push(RULE.diag(
                     crate::source::Span::new(offset + start, offset + start + target.len()),
                     format!(
@@ -77,6 +77,31 @@ fn link_targets(line: &str) -> Vec<(usize, &str)> {
         rest = start + len;
     }
     found
+}
+
+/// A link target with `%XX` escapes decoded (`guide%20v2.md` is `guide v2.md`).
+fn percent_decoded(target: &str) -> String {
+    let bytes = target.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'%'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The byte ranges of inline code spans on a line (between single backticks).

@@ -87,9 +87,30 @@ const READ_ONLY: &[&str] = &[
 
 /// Read-only `git` subcommands.
 const GIT_READ_ONLY: &[&str] = &[
-    "status", "diff", "log", "show", "rev-parse", "describe", "ls-files", "blame", "shortlog",
-    "for-each-ref", "show-ref", "merge-base", "count-objects", "whatchanged", "name-rev",
-    "branch", "remote", "tag", "config", "grep", "ls-tree", "cat-file", "rev-list", "reflog",
+    "status",
+    "diff",
+    "log",
+    "show",
+    "rev-parse",
+    "describe",
+    "ls-files",
+    "blame",
+    "shortlog",
+    "for-each-ref",
+    "show-ref",
+    "merge-base",
+    "count-objects",
+    "whatchanged",
+    "name-rev",
+    "branch",
+    "remote",
+    "tag",
+    "config",
+    "grep",
+    "ls-tree",
+    "cat-file",
+    "rev-list",
+    "reflog",
 ];
 
 /// Whether a simple command only reads: a read-only program (`git` with a read-only
@@ -105,15 +126,18 @@ fn read_only(part: &str) -> bool {
     if program == "git" {
         let sub = words.iter().skip(1).find(|w| !w.starts_with('-'));
         return match sub {
-            Some(&s) if matches!(s, "branch" | "tag" | "config" | "remote") => {
-                words.iter().skip(2).all(|w| w.starts_with('-') || *w == "show" || *w == "list")
-            }
+            Some(&("branch" | "tag" | "config" | "remote")) => words
+                .iter()
+                .skip(2)
+                .all(|w| w.starts_with('-') || *w == "show" || *w == "list"),
             Some(s) => GIT_READ_ONLY.contains(s),
             None => true,
         };
     }
     if program == "find" {
-        return !words.iter().any(|w| matches!(*w, "-delete" | "-exec" | "-execdir" | "-ok"));
+        return !words
+            .iter()
+            .any(|w| matches!(*w, "-delete" | "-exec" | "-execdir" | "-ok"));
     }
     if program == "command" {
         return words.get(1).is_some_and(|w| *w == "-v" || *w == "-V");
@@ -201,7 +225,11 @@ fn shell_lines(line: &str) -> Vec<(usize, &str)> {
         let start = bang + 2;
         // Claude Code runs `!` only at the start of a line or after a space: the `!` of
         // ``add `!` after the scope`` is text (measured).
-        if line[..bang].chars().next_back().is_some_and(|c| !c.is_whitespace()) {
+        if line[..bang]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace())
+        {
             i = start;
             continue;
         }

@@ -11,8 +11,10 @@ declare_rule! {
     /// (an alias Claude Code accepts too), or the last part of a path or of a `plugin:` name
     /// (``the `workflow/task-executor` skill`` is the skill `task-executor`). Slash commands
     /// count too: Claude Code lists them with the skills and runs both through the Skill tool.
-    /// When the run found no skill at all (the skills are the user's or a plugin's, not the
-    /// repository's), nothing is reported.
+    /// The skills of the agent's project and plugin are read from disk too, so a run over
+    /// some files only (pre-commit) knows them. When no skill is found at all (the skills are
+    /// the user's or a plugin's, not the repository's), nothing is reported; a warning, not
+    /// an error, since a skill of the user's own can exist where agentspec does not look.
     ///
     /// ## Why is this bad?
     /// A preloaded skill that does not exist is left out of the agent's context without a
@@ -25,11 +27,11 @@ declare_rule! {
     ///
     /// Use instead:
     /// `skills: [task-executor]`.
-    pub RULE = { code: "AS706", name: "unknown-skill", label: "no such skill", category: Skills, severity: Error, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS706", name: "unknown-skill", label: "no such skill", category: Skills, severity: Warning, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
-    let skills: Vec<(String, String)> = entries
+    let mut skills: Vec<(String, String)> = entries
         .iter()
         .filter(|e| e.family == Family::Skill && e.loads_somewhere)
         .filter_map(|e| {
@@ -41,12 +43,8 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             Some((name, folder))
         })
         .collect();
-    if skills.is_empty() {
-        return Vec::new();
-    }
     // Claude Code lists slash commands with the skills, and runs both through the Skill tool:
     // an agent naming a command as a skill names something that exists.
-    let mut skills = skills;
     skills.extend(
         entries
             .iter()
@@ -58,23 +56,34 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     );
     let mut out = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        if entry.family != Family::Agent {
+        if entry.family != Family::Agent || entry.uses.is_empty() {
+            continue;
+        }
+        // The skills of the agent's project and plugin on disk too: a run over some files
+        // only (pre-commit's staged files) still knows the others.
+        let mut known = skills.clone();
+        known.extend(on_disk(entry.path).into_iter().map(|f| (f.clone(), f)));
+        if known.is_empty() {
+            // No skill anywhere: the skills are the user's or a plugin's, not visible here.
             continue;
         }
         for (name, span) in entry.uses {
-            if skills
+            if known
                 .iter()
                 .any(|(skill, folder)| designates(name, skill, folder))
             {
                 continue;
             }
-            let mut known: Vec<&str> = skills.iter().map(|(n, _)| n.as_str()).collect();
-            known.sort_unstable();
-            known.dedup();
-            let hint = crate::vocab::did_you_mean(name, known.iter().copied());
+            let mut names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let hint = crate::vocab::did_you_mean(name, names.iter().copied());
             let help = match hint {
                 Some(h) => format!("did you mean `{h}`?"),
-                None => format!("the skills found: {}", list(&known)),
+                None => format!(
+                    "the skills found: {}; a skill of your own (`~/.claude/skills/`) or of a plugin is not seen here",
+                    list(&names)
+                ),
             };
             out.push((
                 i,
@@ -84,6 +93,22 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
         }
     }
     out
+}
+
+/// The folder names of the skills in the `skills` folders Claude Code reads for the agent.
+fn on_disk(agent: &std::path::Path) -> Vec<String> {
+    crate::dialect::skill_roots(agent)
+        .iter()
+        .filter_map(|root| std::fs::read_dir(root).ok())
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            e.path()
+                .join(crate::dialect::claude_skill::SKILL_FILE)
+                .is_file()
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 /// A skill's folder relative to its `skills` folder, with `/`.
