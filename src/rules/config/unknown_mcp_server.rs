@@ -67,11 +67,17 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let servers = servers_of(e.path);
+        // One finding per unknown server of a file, at its first tool.
+        let mut reported: Vec<&str> = Vec::new();
         for (name, span) in e.mcp_tools {
             let Some((server, tool)) = parts(name) else {
                 continue;
             };
             if let Some(servers) = servers.as_ref().filter(|s| !s.contains(&server)) {
+                if reported.contains(&server) {
+                    continue;
+                }
+                reported.push(server);
                 let near = servers.iter().find(|s| folded(s) == folded(server));
                 let help = match (
                     near,
