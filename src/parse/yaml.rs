@@ -429,7 +429,17 @@ fn needs_quoting(value: &str) -> bool {
     let quoted = value.len() >= 2
         && ((value.starts_with('"') && value.ends_with('"'))
             || (value.starts_with('\'') && value.ends_with('\'')));
-    let flow_list = value.starts_with('[') && value.ends_with(']');
+    // A flow list stays a list; `[a] [b]` (an `argument-hint`) is no list, and is quoted
+    // (measured with 2.1.328 and 2.1.332: such a file loads, with the value as text).
+    let flow_list = value.starts_with('[')
+        && value.ends_with(']')
+        && matches!(
+            parse_strict(value),
+            Ok(Some(Node {
+                value: Value::Seq(_),
+                ..
+            }))
+        );
     !quoted && !flow_list && (value.contains(TRIGGERS) || value.contains(": "))
 }
 

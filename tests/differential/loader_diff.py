@@ -117,7 +117,7 @@ def check_folder(folder, claude, agentspec, version=None, write_verdicts=False):
             offered.pop(name, None)
         pin = ["--claude-code", version] if version else []
         report = subprocess.run(
-            [agentspec, "check", str(agents), "--format", "json", "--isolated", *pin],
+            [agentspec, "check", str(agents), "--format", "json", "--isolated", "--no-cache", *pin],
             capture_output=True, text=True,
         )
         files = json.loads(report.stdout)["files"]
