@@ -504,6 +504,7 @@ fn hover_completion_and_symbols() {
             .hover(&skill_uri, 1, 1)
             .contains("Agent Skills standard")
     );
+    assert!(client.hover(&skill_uri, 3, 16).contains("Reads files"));
     let command = "---\ndescription: Commit\ntools: Bash\n---\nCommit.\n";
     let command_uri = file_uri(&root.join(".claude/commands/commit.md"));
     client.open(&command_uri, command);

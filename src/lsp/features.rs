@@ -180,7 +180,10 @@ pub fn hover(text: &str, offset: usize, lines: &Lines, dialect: &Dialect) -> Opt
     let cx = key_context(text, offset)?;
     let value = if cx.on_key {
         key_doc(cx.key, dialect)
-    } else if matches!(cx.key, "tools" | "disallowedTools") {
+    } else if matches!(
+        cx.key,
+        "tools" | "disallowedTools" | "allowed-tools" | "disallowed-tools"
+    ) {
         tool_doc(word)?
     } else {
         return None;
@@ -251,7 +254,10 @@ pub fn completion(text: &str, offset: usize, dialect: &Dialect) -> Vec<Completio
     } else {
         ""
     };
-    let is_tools = matches!(cx.key, "tools" | "disallowedTools");
+    let is_tools = matches!(
+        cx.key,
+        "tools" | "disallowedTools" | "allowed-tools" | "disallowed-tools"
+    );
     values
         .into_iter()
         // A tool already on the line is not offered again.

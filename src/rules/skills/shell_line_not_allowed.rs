@@ -6,7 +6,8 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `` !`command` `` line in a slash command or a skill that runs a command
+    /// Reports a `` !`command` `` line (or a line of a ```` ```! ```` block) in a slash command
+    /// or a skill that runs a command
     /// which is not read-only and that no `Bash` entry of its `allowed-tools` allows. Each
     /// command of a pipeline or a list (`|`, `||`, `&&`, `;`) is checked on its own, as
     /// Claude Code checks them; read-only ones (`echo`, `ls`, `cat`, `head`, `git status`,
@@ -38,30 +39,49 @@ declare_rule! {
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     let rules = bash_rules(cx.spec.tools.as_ref());
-    for (offset, line) in super::prose_lines(cx) {
-        for (start, command) in shell_lines(line) {
-            // Claude Code checks each command of a pipeline or a list on its own.
-            // Read-only commands need no permission (measured: `echo`, `ls | head` and
-            // `git status | wc -l` run with no `allowed-tools`).
-            let denied = parts(command)
+    // `` !`cmd` `` in prose, and each line of a ```` ```! ```` block, which runs too.
+    let mut commands: Vec<(usize, &str)> = super::prose_lines(cx)
+        .flat_map(|(offset, line)| {
+            shell_lines(line)
                 .into_iter()
-                .find(|(part, writes)| {
-                    (*writes || !read_only(part))
-                        && !rules.iter().any(|r| match r {
-                            None => true,
-                            Some(pattern) => specifier_matches(pattern, part),
-                        })
-                })
-                .map(|(part, _)| part);
-            if let Some(part) = denied {
-                out.push(
-                    RULE.diag(
-                        Span::new(offset + start, offset + start + command.len()),
-                        format!("`{command}` runs before the prompt is sent, and `allowed-tools` does not allow `{part}`: Claude Code refuses the whole command"),
-                    )
-                    .with_help(format!("add `Bash({})` to `allowed-tools`", suggested(&part))),
-                );
+                .map(move |(start, command)| (offset + start, command))
+        })
+        .collect();
+    let body = cx.doc.body(cx.text());
+    for fence in body.fences.iter().filter(|f| f.lang == "!") {
+        let content = cx.slice(fence.content);
+        let mut offset = fence.content.start;
+        for line in content.split_inclusive('\n') {
+            let command = line.trim_end_matches(['\n', '\r']);
+            let lead = command.len() - command.trim_start().len();
+            if !command.trim().is_empty() && !command.trim_start().starts_with('#') {
+                commands.push((offset + lead, command.trim()));
             }
+            offset += line.len();
+        }
+    }
+    for (at, command) in commands {
+        // Claude Code checks each command of a pipeline or a list on its own. Read-only
+        // commands need no permission (measured: `echo`, `ls | head` and `git status | wc -l`
+        // run with no `allowed-tools`).
+        let denied = parts(command)
+            .into_iter()
+            .find(|(part, writes)| {
+                (*writes || !read_only(part))
+                    && !rules.iter().any(|r| match r {
+                        None => true,
+                        Some(pattern) => specifier_matches(pattern, part),
+                    })
+            })
+            .map(|(part, _)| part);
+        if let Some(part) = denied {
+            out.push(
+                RULE.diag(
+                    Span::new(at, at + command.len()),
+                    format!("`{command}` runs before the prompt is sent, and `allowed-tools` does not allow `{part}`: Claude Code refuses the whole command"),
+                )
+                .with_help(format!("add `Bash({})` to `allowed-tools`", suggested(&part))),
+            );
         }
     }
 }
