@@ -152,11 +152,10 @@ pub fn keeps(path: &Path, content: &[u8]) -> bool {
     let dialect = crate::dialect::of_path(path);
     match dialect.family {
         Family::Skill => crate::parse::opens_with_frontmatter_key(content, &["name"]),
-        Family::Command => {
-            crate::parse::opens_with_frontmatter_key(content, COMMAND_KEYS)
-                || (crate::parse::opens_with_frontmatter_key(content, &["description"])
-                    && !crate::parse::opens_with_frontmatter_key(content, &["title"]))
-        }
+        Family::Command => crate::parse::frontmatter_keys(content).is_some_and(|keys| {
+            let has = |k: &str| keys.iter().any(|key| key == k);
+            COMMAND_KEYS.iter().any(|k| has(k)) || (has("description") && !has("title"))
+        }),
         Family::Agent => crate::parse::opens_with_named_frontmatter(content),
         Family::Config => true,
     }

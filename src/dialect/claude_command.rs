@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::claude_skill::{boolean, string};
+use super::claude_skill::{BACKGROUND, DISALLOWED_TOOLS, FALLBACK, VERSION, boolean, string};
 use super::{Dialect, FieldSpec, Kind, Values};
 use crate::vocab;
 
@@ -105,40 +105,10 @@ pub const FIELDS: &[FieldSpec] = &[
         "The agent type that runs the command with `context: fork`.",
         string,
     ),
-    FieldSpec::new(
-        "version",
-        &[Kind::Str, Kind::Int],
-        Values::Any,
-        "A version of the file, read by Claude Code and shown nowhere.",
-        || json!({"type": ["string", "number"]}),
-    ),
-    FieldSpec::new(
-        "disallowed-tools",
-        &[Kind::Str, Kind::List],
-        Values::Tools(vocab::TOOL_SUMMARIES),
-        "Tools taken away while it runs.",
-        super::claude_skill::tool_list,
-    ),
-    FieldSpec {
-        since: Some("2.1.332"),
-        ..FieldSpec::new(
-            "background",
-            &[Kind::Bool],
-            Values::Boolean,
-            "Runs it in the background (Claude Code 2.1.332 and later).",
-            boolean,
-        )
-    },
-    FieldSpec {
-        since: Some("2.1.332"),
-        ..FieldSpec::new(
-            "fallback",
-            &[],
-            Values::Any,
-            "Read by Claude Code 2.1.332 and later; agentspec does not check the value.",
-            || json!({}),
-        )
-    },
+    VERSION,
+    DISALLOWED_TOOLS,
+    BACKGROUND,
+    FALLBACK,
     FieldSpec::new(
         "arguments",
         &[Kind::Str, Kind::List],

@@ -78,6 +78,42 @@ pub(super) fn boolean() -> Value {
     json!({"type": "boolean"})
 }
 
+/// Keys Claude Code reads the same way in a skill and in a slash command.
+pub(super) const VERSION: FieldSpec = FieldSpec::new(
+    "version",
+    &[Kind::Str, Kind::Int],
+    Values::Any,
+    "A version of the file, read by Claude Code and shown nowhere.",
+    || json!({"type": ["string", "number"]}),
+);
+pub(super) const DISALLOWED_TOOLS: FieldSpec = FieldSpec::new(
+    "disallowed-tools",
+    &[Kind::Str, Kind::List],
+    Values::Tools(vocab::TOOL_SUMMARIES),
+    "Tools taken away while it runs.",
+    tool_list,
+);
+pub(super) const BACKGROUND: FieldSpec = FieldSpec {
+    since: Some("2.1.332"),
+    ..FieldSpec::new(
+        "background",
+        &[Kind::Bool],
+        Values::Boolean,
+        "Runs it in the background (Claude Code 2.1.332 and later).",
+        boolean,
+    )
+};
+pub(super) const FALLBACK: FieldSpec = FieldSpec {
+    since: Some("2.1.332"),
+    ..FieldSpec::new(
+        "fallback",
+        &[],
+        Values::Any,
+        "Read by Claude Code 2.1.332 and later; agentspec does not check the value.",
+        || json!({}),
+    )
+};
+
 /// The fields, in the order the schema and completion list them.
 pub const FIELDS: &[FieldSpec] = &[
     FieldSpec::new(
@@ -199,40 +235,10 @@ pub const FIELDS: &[FieldSpec] = &[
         "Claude Code: glob patterns; the skill is offered only when the session works on matching files.",
         || json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     ),
-    FieldSpec::new(
-        "version",
-        &[Kind::Str, Kind::Int],
-        Values::Any,
-        "A version of the file, read by Claude Code and shown nowhere.",
-        || json!({"type": ["string", "number"]}),
-    ),
-    FieldSpec::new(
-        "disallowed-tools",
-        &[Kind::Str, Kind::List],
-        Values::Tools(vocab::TOOL_SUMMARIES),
-        "Tools taken away while it runs.",
-        super::claude_skill::tool_list,
-    ),
-    FieldSpec {
-        since: Some("2.1.332"),
-        ..FieldSpec::new(
-            "background",
-            &[Kind::Bool],
-            Values::Boolean,
-            "Runs it in the background (Claude Code 2.1.332 and later).",
-            boolean,
-        )
-    },
-    FieldSpec {
-        since: Some("2.1.332"),
-        ..FieldSpec::new(
-            "fallback",
-            &[],
-            Values::Any,
-            "Read by Claude Code 2.1.332 and later; agentspec does not check the value.",
-            || json!({}),
-        )
-    },
+    VERSION,
+    DISALLOWED_TOOLS,
+    BACKGROUND,
+    FALLBACK,
     FieldSpec::new(
         "shell",
         STR,

@@ -62,26 +62,36 @@ pub fn opens_with_named_frontmatter(bytes: &[u8]) -> bool {
 /// Whether the bytes open with frontmatter (a `---` line first, in the first 8 KiB) holding
 /// a top-level key of `keys` before it closes; with no `keys`, any top-level key.
 pub fn opens_with_frontmatter_key(bytes: &[u8], keys: &[&str]) -> bool {
+    frontmatter_keys(bytes).is_some_and(|found| {
+        found
+            .iter()
+            .any(|k| keys.is_empty() || keys.contains(&k.as_str()))
+    })
+}
+
+/// The top-level keys of the frontmatter the bytes open with (in the first 8 KiB, up to its
+/// closing `---`); `None` when they do not open with `---`.
+pub fn frontmatter_keys(bytes: &[u8]) -> Option<Vec<String>> {
     let head = &bytes[..bytes.len().min(8192)];
     let text = String::from_utf8_lossy(head);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let mut lines = text.lines();
     if lines.next().map(str::trim_end) != Some("---") {
-        return false;
+        return None;
     }
+    let mut keys = Vec::new();
     for line in lines {
         if line.trim_end() == "---" {
-            return false;
+            break;
         }
-        let Some((key, _)) = line.split_once(':') else {
-            continue;
-        };
-        let top_level = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']);
-        if top_level && (keys.is_empty() || keys.contains(&key)) {
-            return true;
+        if let Some((key, _)) = line.split_once(':')
+            && !key.is_empty()
+            && !key.starts_with([' ', '\t', '#', '-'])
+        {
+            keys.push(key.to_owned());
         }
     }
-    false
+    Some(keys)
 }
 
 #[cfg(test)]

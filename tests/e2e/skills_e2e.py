@@ -22,14 +22,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "differential"))
-from hooks_e2e import GIT_ENV, ROOT, as_user, claude_env, home, log_of, run, turn_state  # noqa: E402
+from hooks_e2e import GIT_ENV, ROOT, as_user, bash, claude_env, home, log_of, run, turn_state  # noqa: E402
 from standin import StandIn, text_of, tool_results  # noqa: E402
 
 ASK = "Implemented with tests. Reply 'yes' to approve and commit."
-
-
-def bash(command):
-    return [{"type": "tool_use", "name": "Bash", "input": {"command": command, "description": "Run"}}]
 
 
 def reply(body):

@@ -55,6 +55,9 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             }),
     );
     let mut out = Vec::new();
+    // Each `skills` folder is read once, however many agents it serves.
+    let mut folders: std::collections::HashMap<std::path::PathBuf, Vec<String>> =
+        std::collections::HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
         if entry.family != Family::Agent || entry.uses.is_empty() {
             continue;
@@ -62,7 +65,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
         // The skills of the agent's project and plugin on disk too: a run over some files
         // only (pre-commit's staged files) still knows the others.
         let mut known = skills.clone();
-        known.extend(on_disk(entry.path).into_iter().map(|f| (f.clone(), f)));
+        for root in crate::dialect::skill_roots(entry.path) {
+            let names = folders.entry(root).or_insert_with_key(|root| on_disk(root));
+            known.extend(names.iter().map(|f| (f.clone(), f.clone())));
+        }
         if known.is_empty() {
             // No skill anywhere: the skills are the user's or a plugin's, not visible here.
             continue;
@@ -95,11 +101,10 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     out
 }
 
-/// The folder names of the skills in the `skills` folders Claude Code reads for the agent.
-fn on_disk(agent: &std::path::Path) -> Vec<String> {
-    crate::dialect::skill_roots(agent)
-        .iter()
-        .filter_map(|root| std::fs::read_dir(root).ok())
+/// The folder names of the skills in a `skills` folder.
+fn on_disk(root: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .into_iter()
         .flatten()
         .flatten()
         .filter(|e| {
