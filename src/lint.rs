@@ -234,6 +234,7 @@ impl Facts {
         } else {
             Vec::new()
         };
+        let dialect = crate::dialect::of_path(&c.source.path);
         Facts {
             path: c.source.path.clone(),
             tree: c.tree.clone(),
@@ -249,7 +250,7 @@ impl Facts {
                 .filter(|(i, r)| {
                     matches!(r.check, Check::Project(_))
                         && c.settings.rules[*i].is_some()
-                        && r.meta.checks(crate::dialect::of_path(&c.source.path))
+                        && r.meta.checks(dialect)
                 })
                 .map(|(i, _)| i)
                 .collect(),

@@ -36,7 +36,12 @@ const AGENT_KEYS: &[&str] = &["tools", "args", "arguments-hint", "allowedTools"]
 /// A Markdown file whose nearest `agents`, `skills` or `commands` folder is a `commands` folder
 /// (not in a `.claude/agents/` tree).
 fn is_command_path(path: &std::path::Path) -> bool {
-    !super::in_project_agents(path)
+    // Most paths name no commands folder: decided without walking them.
+    path.as_os_str()
+        .as_encoded_bytes()
+        .windows(8)
+        .any(|w| w == b"commands")
+        && !super::in_project_agents(path)
         && super::home(path).is_some_and(|(home, _)| home == super::Home::Commands)
 }
 

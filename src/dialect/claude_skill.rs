@@ -33,6 +33,17 @@ pub const SKILL_FILE: &str = "SKILL.md";
 /// reported so). A `.claude/agents/` tree holds agents only; a skill's `agents/` folder holds
 /// prompt files, read as agents when named.
 fn is_skill_path(path: &std::path::Path) -> bool {
+    // Most paths name no skills folder and no `SKILL.md`: decided without walking them.
+    let named = path.file_name().is_some_and(|n| n == SKILL_FILE);
+    if !named
+        && !path
+            .as_os_str()
+            .as_encoded_bytes()
+            .windows(6)
+            .any(|w| w == b"skills")
+    {
+        return false;
+    }
     if super::in_project_agents(path) {
         return false;
     }

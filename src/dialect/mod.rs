@@ -158,26 +158,31 @@ pub enum Home {
 /// above the working directory do not count: a clone at `~/src/skills/project` holds no
 /// skills for being there.
 pub fn home(path: &std::path::Path) -> Option<(Home, &std::path::Path)> {
-    let parent = path.parent()?;
     let kind = |a: &std::path::Path| match a.file_name()?.to_str()? {
         "agents" => Some(Home::Agents),
         "skills" => Some(Home::Skills),
         "commands" => Some(Home::Commands),
         _ => None,
     };
-    let in_claude = parent.ancestors().filter(|a| within_run(a)).find_map(|a| {
-        let dot_claude = a
-            .parent()
-            .and_then(std::path::Path::file_name)
-            .is_some_and(|n| n == ".claude");
-        dot_claude.then(|| kind(a).map(|k| (k, a))).flatten()
-    });
-    in_claude.or_else(|| {
-        parent
-            .ancestors()
-            .take_while(|a| within_run(a))
-            .find_map(|a| kind(a).map(|k| (k, a)))
-    })
+    // One walk up: the nearest such folder, unless one further up sits in `.claude`.
+    let mut nearest = None;
+    let mut folders = path.parent()?.ancestors().peekable();
+    while let Some(a) = folders.next() {
+        if !within_run(a) {
+            break;
+        }
+        if let Some(k) = kind(a) {
+            let in_claude = folders
+                .peek()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == ".claude");
+            if in_claude {
+                return Some((k, a));
+            }
+            nearest = nearest.or(Some((k, a)));
+        }
+    }
+    nearest
 }
 
 /// Whether a folder is one a run looks into: not the working directory or a folder above it

@@ -30,24 +30,35 @@ pub fn named_in_body(body: &Body, text: &str) -> Vec<SkillRef> {
             .iter()
             .any(|f| f.span.start <= at && at < f.span.end)
     };
-    let mut offset = body.span.start;
-    for line in body_text.split_inclusive('\n') {
-        if !fenced(offset) {
-            for (start, end) in code_spans(line) {
-                let name = &line[start + 1..end - 1];
-                if looks_like_a_name(name)
-                    && (starts_with_word(&line[end..], "skill")
-                        || ends_with_word(&line[..start], "skill"))
-                {
-                    found.push(SkillRef {
-                        name: name.to_owned(),
-                        span: Span::new(offset + start + 1, offset + end - 1),
-                        preload: false,
-                    });
-                }
+    // Only the lines with the word "skill" are looked at: found in one pass over the body.
+    let lower = body_text.to_ascii_lowercase();
+    let mut next_line = 0;
+    for hit in memchr::memmem::find_iter(lower.as_bytes(), b"skill") {
+        if hit < next_line {
+            continue;
+        }
+        let start = body_text[..hit].rfind('\n').map_or(0, |i| i + 1);
+        let end = body_text[hit..]
+            .find('\n')
+            .map_or(body_text.len(), |i| hit + i);
+        next_line = end;
+        let line = &body_text[start..end];
+        let offset = body.span.start + start;
+        if fenced(offset) {
+            continue;
+        }
+        for (s, e) in code_spans(line) {
+            let name = &line[s + 1..e - 1];
+            if looks_like_a_name(name)
+                && (starts_with_word(&line[e..], "skill") || ends_with_word(&line[..s], "skill"))
+            {
+                found.push(SkillRef {
+                    name: name.to_owned(),
+                    span: Span::new(offset + s + 1, offset + e - 1),
+                    preload: false,
+                });
             }
         }
-        offset += line.len();
     }
     found
 }
