@@ -49,11 +49,21 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: HooksCommand,
     },
-    /// Check that the installed hooks can enforce: binary, bundle and settings file.
+    /// Check that the installed hooks can enforce: binary, bundle and settings file (Codex:
+    /// the hooks file, its trust, the project's trust and sandbox).
     Doctor {
-        /// The settings file to check.
+        /// The settings file to check (Claude Code).
         #[arg(long, default_value = ".claude/settings.json")]
         settings: PathBuf,
+        /// The host whose installation to check.
+        #[arg(long, value_enum, default_value_t = HostName::ClaudeCode)]
+        host: HostName,
+        /// The project (Codex; default: the current directory).
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// Codex's home folder (default: `CODEX_HOME`, else `~/.codex`).
+        #[arg(long)]
+        codex_home: Option<PathBuf>,
     },
     /// Print a JSON Schema: bundle, config, frontmatter, inspect, event or decision.
     Schema {
@@ -85,9 +95,12 @@ pub(crate) enum Command {
 
 #[derive(Subcommand)]
 pub(crate) enum RunCommand {
-    /// The Claude Code hook: one event on stdin, Claude Code's answer on stdout. Fails closed:
-    /// any error exits 2 with the reason on stderr.
+    /// The host's hook: one event on stdin, the host's answer on stdout. Fails closed: any
+    /// error exits 2 with the reason on stderr.
     Hook {
+        /// The host that runs the hook.
+        #[arg(long, value_enum, default_value_t = HostName::ClaudeCode)]
+        host: HostName,
         #[arg(long)]
         bundle: PathBuf,
         /// Where session state and the audit log live (default: `$XDG_STATE_HOME/agentspec/<hash>`,
@@ -140,8 +153,8 @@ pub(crate) enum RunCommand {
         #[arg(long)]
         bundle: PathBuf,
     },
-    /// Handle one task end to end with Claude Code, enforced by the bundle; asks the person at
-    /// the terminal when the agent stops for approval.
+    /// Handle one task end to end with Claude Code or Codex, enforced by the bundle; asks the
+    /// person at the terminal when the agent stops for approval.
     ///
     /// Prints a report with each Definition-of-Done item, met or not, and its evidence.
     /// Exit codes: 0 the Definition of Done is met; 1 items are unmet; 2 agentspec or Claude
@@ -155,9 +168,17 @@ pub(crate) enum RunCommand {
         /// Answer `yes` to every approval request without asking.
         #[arg(long)]
         approve: bool,
+        /// The host that runs the agent. Codex: the hooks are installed into the project as
+        /// `hooks install --host codex --main-agent AGENT` does, and the agent's text becomes
+        /// the session's developer instructions.
+        #[arg(long, value_enum, default_value_t = HostName::ClaudeCode)]
+        host: HostName,
         /// The Claude Code binary.
         #[arg(long, default_value = "claude")]
         claude: PathBuf,
+        /// The Codex binary.
+        #[arg(long, default_value = "codex")]
+        codex: PathBuf,
         /// Approval rounds before giving up.
         #[arg(long, default_value_t = 5)]
         max_rounds: u32,
@@ -166,6 +187,15 @@ pub(crate) enum RunCommand {
         #[arg(last = true)]
         host_args: Vec<String>,
     },
+}
+
+/// A coding agent host agentspec enforces through.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub(crate) enum HostName {
+    /// Anthropic's Claude Code.
+    ClaudeCode,
+    /// OpenAI's Codex CLI.
+    Codex,
 }
 
 #[derive(Subcommand)]
@@ -178,8 +208,21 @@ pub(crate) enum HooksCommand {
 pub(crate) struct InstallArgs {
     #[arg(long, default_value = ".agentspec/bundle")]
     pub(crate) bundle: PathBuf,
+    /// The settings file to install into (Claude Code).
     #[arg(long, default_value = ".claude/settings.json")]
     pub(crate) settings: PathBuf,
+    /// The host to install for. Codex: the hooks go into the project's `.codex/hooks.json`,
+    /// trusted in `CODEX_HOME/config.toml` with the project, and the project's
+    /// `.codex/config.toml` asks for the `workspace-write` sandbox.
+    #[arg(long, value_enum, default_value_t = HostName::ClaudeCode)]
+    pub(crate) host: HostName,
+    /// The project (Codex; default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub(crate) project: PathBuf,
+    /// Codex's home folder, whose `config.toml` records the trust (default: `CODEX_HOME`,
+    /// else `~/.codex`).
+    #[arg(long)]
+    pub(crate) codex_home: Option<PathBuf>,
     /// The agentspec binary the hooks run, by absolute path or looked up on PATH now
     /// (default: this binary). The hooks never look it up on PATH themselves.
     #[arg(long)]

@@ -62,7 +62,15 @@ pub fn main() -> ExitCode {
         Command::Hooks {
             command: HooksCommand::Install(args),
         } => commands::hooks::install(&args),
-        Command::Doctor { settings } => commands::doctor::doctor(&settings),
+        Command::Doctor {
+            settings,
+            host,
+            project,
+            codex_home,
+        } => match host {
+            args::HostName::ClaudeCode => commands::doctor::doctor(&settings),
+            args::HostName::Codex => commands::doctor::doctor_codex(&project, codex_home.as_deref()),
+        },
         Command::Schema { name } => print(&commands::schema::text(name)).into(),
         Command::Init { hooks } => commands::init::init(hooks),
         Command::Completions { shell } => {

@@ -52,6 +52,9 @@ pub struct Call {
     /// Why the call is refused before anything else (it asks the host to run a command
     /// outside its sandbox).
     pub refused: Option<String>,
+    /// Further files an edit writes beyond its action's path (a Codex patch names several):
+    /// each is checked against what enforcement stands on.
+    pub more_paths: Vec<String>,
     /// The host's input as received, for the audit log.
     pub raw: Value,
     /// What a recording says of the call, for a replay: whether it ran confined and outside
@@ -655,14 +658,19 @@ pub fn handle(
                     if sandboxed_only {
                         return None;
                     }
-                    env.self_protection(
-                        options,
-                        host,
-                        &project,
-                        action,
-                        &call.cwd(),
-                        setup.confinement.as_ref(),
-                    )
+                    let more = call.more_paths.iter().map(|p| Action::Edit {
+                        path: env.resolve(&call.cwd().join(p)).display().to_string(),
+                    });
+                    std::iter::once(action.clone()).chain(more).find_map(|a| {
+                        env.self_protection(
+                            options,
+                            host,
+                            &project,
+                            &a,
+                            &call.cwd(),
+                            setup.confinement.as_ref(),
+                        )
+                    })
                 })
             {
                 refused = Some(self_protection(reason));

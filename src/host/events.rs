@@ -148,6 +148,7 @@ fn answer(line: &str, options: &StreamOptions, bundle: &Bundle, here: &Path) -> 
             Vec::new(),
         )),
         refused: None,
+        more_paths: Vec::new(),
         raw,
         recorded: None,
     };

@@ -2,4 +2,5 @@
 //! its replies, and owns what only it knows (its settings, files, install and doctor).
 
 pub mod claude_code;
+pub mod codex;
 pub mod events;

@@ -51,3 +51,22 @@ pub(crate) fn doctor(settings: &Path) -> ExitCode {
         Status::Problems.into()
     }
 }
+
+/// `agentspec doctor --host codex`.
+pub(crate) fn doctor_codex(project: &Path, codex_home: Option<&Path>) -> ExitCode {
+    let findings = crate::host::codex::install::doctor(project, codex_home);
+    let mut text = String::new();
+    for f in &findings {
+        text.push_str(&format!(
+            "{} {}\n",
+            if f.ok { "ok  " } else { "FAIL" },
+            f.message
+        ));
+    }
+    let _ = print(&text);
+    if findings.iter().all(|f| f.ok) {
+        Status::Clean.into()
+    } else {
+        Status::Problems.into()
+    }
+}

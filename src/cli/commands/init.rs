@@ -53,5 +53,8 @@ pub(crate) fn init(hooks: bool) -> ExitCode {
         main_agent: None,
         no_sandbox: false,
         sandbox: false,
+        host: crate::cli::args::HostName::ClaudeCode,
+        project: PathBuf::from("."),
+        codex_home: None,
     })
 }

@@ -4,17 +4,18 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::args::{ListFormat, RunCommand};
+use crate::cli::args::{HostName, ListFormat, RunCommand};
 use crate::cli::{Status, print};
 
 pub(crate) fn run(command: RunCommand) -> ExitCode {
     match command {
         RunCommand::Hook {
+            host,
             bundle,
             state_dir,
             main_agent,
             confined,
-        } => run_hook(bundle, state_dir, main_agent, confined),
+        } => run_hook(host, bundle, state_dir, main_agent, confined),
         RunCommand::Replay {
             bundle,
             verify,
@@ -45,12 +46,24 @@ pub(crate) fn run(command: RunCommand) -> ExitCode {
             bundle,
             agent,
             approve,
+            host,
             claude,
+            codex,
             max_rounds,
             prompt,
             host_args,
         } => run_task(
-            &bundle, &agent, approve, claude, max_rounds, &prompt, host_args,
+            &bundle,
+            &agent,
+            approve,
+            match host {
+                HostName::ClaudeCode => claude,
+                HostName::Codex => codex,
+            },
+            host,
+            max_rounds,
+            &prompt,
+            host_args,
         ),
     }
 }
@@ -92,6 +105,7 @@ fn hook_deadline() -> std::time::Duration {
 }
 
 fn run_hook(
+    host: crate::cli::args::HostName,
     bundle: PathBuf,
     state_dir: Option<PathBuf>,
     main_agent: Option<String>,
@@ -111,19 +125,22 @@ fn run_hook(
             .take(crate::runner::MAX_INPUT as u64 + 1)
             .read_to_end(&mut input)
         {
-            return Err(format!("cannot read the hook input: {e}"));
+            return Err((format!("cannot read the hook input: {e}"), String::new()));
         }
         if input.len() > crate::runner::MAX_INPUT {
-            return Err(format!(
-                "the hook input is larger than {} bytes",
-                crate::runner::MAX_INPUT
+            return Err((
+                format!(
+                    "the hook input is larger than {} bytes",
+                    crate::runner::MAX_INPUT
+                ),
+                String::new(),
             ));
         }
         let input =
-            String::from_utf8(input).map_err(|_| "the hook input is not UTF-8".to_owned())?;
+            String::from_utf8(input).map_err(|_| ("the hook input is not UTF-8".to_owned(), String::new()))?;
         let state_dir = match state_dir {
             Some(dir) => dir,
-            None => crate::runner::default_state_dir(&bundle).map_err(|e| e.to_string())?,
+            None => crate::runner::default_state_dir(&bundle).map_err(|e| (e.to_string(), input.clone()))?,
         };
         let options = crate::engine::Options {
             bundle: bundle.clone(),
@@ -132,7 +149,11 @@ fn run_hook(
             confined,
             deadline,
         };
-        crate::host::claude_code::handle_hook(&input, &options).map_err(|e| e.to_string())
+        match host {
+            HostName::ClaudeCode => crate::host::claude_code::handle_hook(&input, &options),
+            HostName::Codex => crate::host::codex::handle_hook(&input, &options),
+        }
+        .map_err(|e| (e.to_string(), input))
     });
     match result {
         Ok(Ok(reply)) => {
@@ -141,7 +162,17 @@ fn run_hook(
             }
             ExitCode::from(u8::try_from(reply.exit_code).unwrap_or(2))
         }
-        Ok(Err(message)) => {
+        Ok(Err((message, input))) if host == HostName::Codex => {
+            // A stop blocked once already ends: Codex would call the model without end.
+            let (reply, blocked) = crate::host::codex::error_reply(&input, &message);
+            if blocked {
+                eprintln!("agentspec: blocked because the policy could not be checked: {message}");
+            } else {
+                let _ = print(&(reply.stdout + "\n"));
+            }
+            ExitCode::from(u8::try_from(reply.exit_code).unwrap_or(2))
+        }
+        Ok(Err((message, _))) => {
             eprintln!("agentspec: blocked because the policy could not be checked: {message}");
             ExitCode::from(2)
         }
@@ -177,7 +208,13 @@ fn run_git_hook(
             name,
             args,
             &text,
-            &githooks::Caller::from_env(crate::host::claude_code::SESSION),
+            &githooks::Caller::from_env(
+                if std::env::var_os(crate::host::codex::SESSION.marker).is_some() {
+                    crate::host::codex::SESSION
+                } else {
+                    crate::host::claude_code::SESSION
+                },
+            ),
             &options,
         )?;
         // A commit the runner makes for a confined agent: the repository's hooks run confined.
@@ -346,16 +383,18 @@ fn run_events(bundle_dir: &std::path::Path) -> ExitCode {
     print(&crate::host::events::stream(&options, &bundle, &input)).into()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_task(
     bundle_dir: &std::path::Path,
     agent: &str,
     approve: bool,
-    claude: PathBuf,
+    program: PathBuf,
+    host_name: HostName,
     max_rounds: u32,
     prompt: &str,
     host_args: Vec<String>,
 ) -> ExitCode {
-    use crate::runner::task::{self, Host, Progress};
+    use crate::runner::task::{self, Progress};
     let bundle = match load_bundle(bundle_dir) {
         Ok(b) => b,
         Err(code) => return code,
@@ -376,52 +415,21 @@ fn run_task(
         eprintln!("agentspec: {e}");
         return Status::Failure.into();
     }
-    // The hooks of `hooks install`, in a settings file of their own given with `--settings`:
-    // the same binary, the same confinement.
     let project = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let settings_file = match tempfile::Builder::new()
-        .prefix("agentspec-task-")
-        .suffix(".json")
-        .tempfile()
-    {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("agentspec: cannot create the settings file: {e}");
-            return Status::Failure.into();
-        }
-    };
-    let options = crate::host::claude_code::install::InstallOptions {
-        bundle_dir: &absolute,
-        settings_path: settings_file.path(),
-        project: Some(&project),
-        binary: None,
-        main_agent: Some(agent),
-        sandbox: crate::host::claude_code::install::SandboxChoice::Auto,
-    };
-    let prepared =
-        match crate::host::claude_code::install::prepare(&options, serde_json::Map::new()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("agentspec: {e}");
-                return Status::Failure.into();
+    // Kept until the task ends: Claude Code reads the hooks from it.
+    let mut _settings_file = None;
+    let host: Box<dyn task::Host> = match host_name {
+        HostName::ClaudeCode => match claude_task_host(&absolute, agent, &project, program, host_args) {
+            Ok((host, file)) => {
+                _settings_file = Some(file);
+                host
             }
-        };
-    for w in &prepared.installed.warnings {
-        eprintln!("agentspec: warning: {w}");
-    }
-    if let Err(e) = std::fs::write(
-        settings_file.path(),
-        serde_json::Value::Object(prepared.settings).to_string(),
-    ) {
-        eprintln!("agentspec: cannot write the settings file: {e}");
-        return Status::Failure.into();
-    }
-    let host = crate::host::claude_code::task::ClaudeCode {
-        binary: claude,
-        agent: agent.to_owned(),
-        settings: settings_file.path().to_path_buf(),
-        workdir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-        extra_args: host_args,
+            Err(code) => return code,
+        },
+        HostName::Codex => match codex_task_host(&bundle, &absolute, agent, &project, program, host_args) {
+            Ok(host) => host,
+            Err(code) => return code,
+        },
     };
     let mut last_message = String::new();
     let mut session = String::new();
@@ -485,4 +493,103 @@ fn run_task(
     report.unanswered = unanswered || task::awaiting_approval(&state_dir, &session);
     let _ = print(&report.render());
     ExitCode::from(report.exit_code())
+}
+
+/// Claude Code for `run task`: the hooks of `hooks install` in a settings file of their own,
+/// given with `--settings` (the same binary, the same confinement).
+fn claude_task_host(
+    bundle: &std::path::Path,
+    agent: &str,
+    project: &std::path::Path,
+    program: PathBuf,
+    host_args: Vec<String>,
+) -> Result<(Box<dyn crate::runner::task::Host>, tempfile::NamedTempFile), ExitCode> {
+    let settings_file = tempfile::Builder::new()
+        .prefix("agentspec-task-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| {
+            eprintln!("agentspec: cannot create the settings file: {e}");
+            ExitCode::from(Status::Failure)
+        })?;
+    let options = crate::host::claude_code::install::InstallOptions {
+        bundle_dir: bundle,
+        settings_path: settings_file.path(),
+        project: Some(project),
+        binary: None,
+        main_agent: Some(agent),
+        sandbox: crate::host::claude_code::install::SandboxChoice::Auto,
+    };
+    let prepared = crate::host::claude_code::install::prepare(&options, serde_json::Map::new())
+        .map_err(|e| {
+            eprintln!("agentspec: {e}");
+            ExitCode::from(Status::Failure)
+        })?;
+    for w in &prepared.installed.warnings {
+        eprintln!("agentspec: warning: {w}");
+    }
+    std::fs::write(
+        settings_file.path(),
+        serde_json::Value::Object(prepared.settings).to_string(),
+    )
+    .map_err(|e| {
+        eprintln!("agentspec: cannot write the settings file: {e}");
+        ExitCode::from(Status::Failure)
+    })?;
+    let host = crate::host::claude_code::task::ClaudeCode {
+        binary: program,
+        agent: agent.to_owned(),
+        settings: settings_file.path().to_path_buf(),
+        workdir: project.to_path_buf(),
+        extra_args: host_args,
+    };
+    Ok((Box::new(host), settings_file))
+}
+
+/// Codex for `run task`: the project's hooks installed and trusted as `hooks install --host
+/// codex --main-agent AGENT` does (Codex reads hooks only from its files), and the agent's
+/// text as the session's developer instructions.
+fn codex_task_host(
+    bundle: &crate::policy::Bundle,
+    bundle_dir: &std::path::Path,
+    agent: &str,
+    project: &std::path::Path,
+    program: PathBuf,
+    host_args: Vec<String>,
+) -> Result<Box<dyn crate::runner::task::Host>, ExitCode> {
+    let installed = crate::host::codex::install::install(&crate::host::codex::install::InstallOptions {
+        bundle_dir,
+        project,
+        binary: None,
+        main_agent: Some(agent),
+        codex_home: None,
+        state_dir: None,
+    })
+    .map_err(|e| {
+        eprintln!("agentspec: {e}");
+        ExitCode::from(Status::Failure)
+    })?;
+    eprintln!(
+        "agentspec: installed and trusted the hooks in {} for `{agent}`",
+        installed.hooks_file.display()
+    );
+    let instructions = bundle
+        .agents
+        .get(agent)
+        .map(|p| project.join(&p.source.path))
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .map(|text| crate::host::codex::task::body_of(&text).trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if instructions.is_none() {
+        eprintln!(
+            "agentspec: warning: the agent's file was not found from here; Codex runs without its instructions"
+        );
+    }
+    Ok(Box::new(crate::host::codex::task::Codex {
+        binary: program,
+        instructions,
+        workdir: project.to_path_buf(),
+        extra_args: host_args,
+        thread: std::cell::RefCell::new(None),
+    }))
 }

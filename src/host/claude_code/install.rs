@@ -30,7 +30,7 @@ pub enum InstallError {
     NoSandbox(String),
 }
 
-fn read_json(path: &Path) -> Result<Option<Value>, InstallError> {
+pub(crate) fn read_json(path: &Path) -> Result<Option<Value>, InstallError> {
     match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str::<Value>(&text)
             .map_err(|e| InstallError::Unparsable {
@@ -284,7 +284,7 @@ pub fn sandbox_unavailable() -> Option<String> {
 
 /// The absolute path of the binary the hooks run: `given` as a path, or looked up on `PATH`
 /// now (once, at install: the hooks never look it up), or this executable.
-fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallError> {
+pub(crate) fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallError> {
     let found = match given {
         None => std::env::current_exe().ok(),
         Some(name) => crate::runner::confine::find_program(name),
@@ -298,8 +298,25 @@ fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallError> {
     Ok(std::fs::canonicalize(&abs).unwrap_or(abs))
 }
 
+/// Refuses a main agent the bundle does not have, with the nearest name it has.
+pub(crate) fn check_main_agent(bundle: &Bundle, main_agent: Option<&str>) -> Result<(), InstallError> {
+    if let Some(agent) = main_agent
+        && !bundle.agents.contains_key(agent)
+    {
+        let names: Vec<&str> = bundle.agents.keys().map(String::as_str).collect();
+        let hint = crate::vocab::did_you_mean(agent, names.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(InstallError::MainAgent(format!(
+            "the bundle has no agent `{agent}` (it has: {}){hint}",
+            names.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Whether any agent of the bundle has a gate.
-fn gated(bundle: &Bundle) -> bool {
+pub(crate) fn gated(bundle: &Bundle) -> bool {
     bundle
         .agents
         .values()
@@ -322,18 +339,7 @@ pub fn prepare(
     mut settings: Map<String, Value>,
 ) -> Result<Prepared, InstallError> {
     let bundle = Bundle::load(options.bundle_dir)?;
-    if let Some(agent) = options.main_agent
-        && !bundle.agents.contains_key(agent)
-    {
-        let names: Vec<&str> = bundle.agents.keys().map(String::as_str).collect();
-        let hint = crate::vocab::did_you_mean(agent, names.iter().copied())
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-        return Err(InstallError::MainAgent(format!(
-            "the bundle has no agent `{agent}` (it has: {}){hint}",
-            names.join(", ")
-        )));
-    }
+    check_main_agent(&bundle, options.main_agent)?;
     let confined = match options.sandbox {
         SandboxChoice::On => true,
         SandboxChoice::Off => false,

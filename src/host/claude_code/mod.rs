@@ -308,6 +308,7 @@ impl HookInput {
             cwd: self.cwd.clone(),
             event: self.event()?,
             refused: unsandboxed(self),
+            more_paths: Vec::new(),
             raw,
             recorded: None,
         })

@@ -50,6 +50,7 @@ fn transcript_call(event: Event) -> Call {
         cwd: None,
         event: Some(event),
         refused: None,
+        more_paths: Vec::new(),
         raw: Value::Null,
         recorded: Some(RecordedFlags::default()),
     }
