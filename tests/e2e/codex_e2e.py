@@ -240,6 +240,8 @@ def protocol(agentspec, codex, backend):
         shell("git add -A && git commit -m early"),
         shell("sh commit.sh"),
         shell("python3 app.py"),
+        {"type": "shell", "command": "touch ESCALATED",
+         "extra_args": {"sandbox_permissions": "require_escalated", "justification": "needs git"}},
     ]
     rules = sequence(1, steps, then=ASK)
     rules += sequence(2, [shell("git add -A && git commit -m approved")], then="Committed. Done.")
@@ -256,6 +258,9 @@ def protocol(agentspec, codex, backend):
         check("Read-only file system" in script or "Command blocked" in script,
               f"protocol: the commit hidden in a script fails ({script[:300]!r})")
         check(any("hello" in o for o in outs), "protocol: the agent runs its own code (python3 app.py)")
+        escalated = next((o for o in outs if "ESCALATED" in o or "outside Codex's sandbox" in o), "")
+        check("outside Codex's sandbox" in escalated and not (p.proj / "ESCALATED").exists(),
+              f"protocol: a command asking to leave the sandbox is refused ({escalated[:300]!r})")
         check(p.log() == ["init"], f"protocol: no commit before `yes` (log: {p.log()})")
         check(thread is not None, f"protocol: codex exec printed the session id ({err1[-400:]})")
         _, err2 = p.exec("yes", thread=thread)

@@ -390,11 +390,28 @@ impl HookInput {
             tool_input: self.tool_input.clone(),
             tool_use_id: self.tool_use_id.clone(),
             cwd: self.cwd.clone(),
+            refused: self.escalated(),
             event,
-            refused: None,
             more_paths: more,
             raw,
             recorded: None,
+        })
+    }
+
+    /// Why a shell call asks to run outside Codex's sandbox, if it does: its arguments in the
+    /// session log carry `sandbox_permissions` (the hook input does not), and a user who
+    /// approves it in the TUI would run it where `.git` is writable.
+    fn escalated(&self) -> Option<String> {
+        if self.hook_event_name != "PreToolUse"
+            || !matches!(self.tool_name.as_deref(), Some("Bash" | "shell"))
+        {
+            return None;
+        }
+        let args = rollout::call_arguments(&self.transcript()?, self.tool_use_id.as_deref()?)?;
+        rollout::escalation(&args).map(|how| {
+            format!(
+                "the command asks to run outside Codex's sandbox ({how}); a governed agent's commands run in it — run it without that"
+            )
         })
     }
 

@@ -242,6 +242,36 @@ pub fn exit_code(transcript: &Path, call_id: &str) -> Option<i64> {
         })
 }
 
+/// The arguments the model gave the function call `call_id` (a JSON object), from the
+/// session's rollout: written there before the call's `PreToolUse` hook runs (measured with
+/// 0.169.0), with what the hook input leaves out, such as `sandbox_permissions`.
+pub fn call_arguments(transcript: &Path, call_id: &str) -> Option<Value> {
+    let text = read(transcript).ok()?;
+    text.lines()
+        .rev()
+        .filter(|l| l.contains("\"function_call\"") && l.contains(call_id))
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|v| {
+            let p = v.get("payload")?;
+            (p.get("type")?.as_str()? == "function_call" && p.get("call_id")?.as_str()? == call_id)
+                .then(|| serde_json::from_str(p.get("arguments")?.as_str()?).ok())
+                .flatten()
+        })
+}
+
+/// Why a shell call's arguments ask to run outside the sandbox, if they do.
+pub fn escalation(arguments: &Value) -> Option<String> {
+    match arguments.get("sandbox_permissions") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "use_default" => None,
+        Some(other) => Some(format!("`sandbox_permissions: {other}`")),
+    }
+    .or_else(|| {
+        (arguments.get("with_escalated_permissions") == Some(&Value::Bool(true)))
+            .then(|| "`with_escalated_permissions: true`".to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,5 +354,12 @@ mod tests {
         assert_eq!(exit_code(&log, "call_1"), Some(3));
         assert_eq!(exit_code(&log, "call_2"), None);
         assert!(turn_sandbox(&dir.path().join("none"), "t1", None).is_err());
+        let call = json!({"type": "response_item", "payload": {"type": "function_call", "call_id": "call_9",
+            "arguments": "{\"cmd\": \"touch x\", \"sandbox_permissions\": \"require_escalated\"}"}});
+        std::fs::write(&log, format!("{call}\n")).unwrap();
+        let args = call_arguments(&log, "call_9").unwrap();
+        assert!(escalation(&args).unwrap().contains("require_escalated"));
+        assert!(escalation(&json!({"cmd": "x", "sandbox_permissions": "use_default"})).is_none());
+        assert!(escalation(&json!({"with_escalated_permissions": true})).is_some());
     }
 }
