@@ -41,8 +41,8 @@ pub const HOST_DIRS: &[&str] = &[".codex", ".agents"];
 /// The variables the runner sets for the git it starts in a Codex session (the agent's own
 /// processes cannot write `.git` at all): agentspec's git hooks read them.
 pub const SESSION: SessionVariables = SessionVariables {
-    marker: "AGENTSPEC_CODEX",
-    id: "AGENTSPEC_CODEX_SESSION_ID",
+    marker: "GOVERNED_BY_CODEX",
+    id: "GOVERNED_CODEX_SESSION_ID",
 };
 
 /// Codex's tool names mapped onto the ones bundles use (Claude Code's): a bundle that grants
