@@ -187,6 +187,9 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
             ..candidate(path, roots)
         });
     }
+    if crate::dialect::codex_agent::is_codex_agent(path) {
+        return Some(candidate(path, roots));
+    }
     if !is_md(path) {
         return None;
     }

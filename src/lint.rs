@@ -350,10 +350,11 @@ pub(crate) fn check_one(input: Input, settings: Arc<FileSettings>) -> Checked {
             .path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+        toml: dialect.id == crate::dialect::codex_agent::DIALECT.id,
         family: dialect.family,
         place: place(&source.path, dialect.family),
     };
-    let doc = parse::parse(&source.text);
+    let doc = parse::parse_as(&source.text, role.toml);
     let mut spec = AgentSpec::build_with(&doc, &source.text, role, &settings.vocabulary);
     if settings.claude_code != crate::release::Target::default() {
         spec.predict(&doc, &settings.claude_code);

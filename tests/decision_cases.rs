@@ -119,7 +119,9 @@ const CODEX_WORDS: &[(&str, &str)] = &[
 fn codex_words(text: &str) -> String {
     CODEX_WORDS
         .iter()
-        .fold(text.to_owned(), |t, (claude, codex)| t.replace(claude, codex))
+        .fold(text.to_owned(), |t, (claude, codex)| {
+            t.replace(claude, codex)
+        })
 }
 
 impl HostPath for CodexHook {
@@ -163,7 +165,16 @@ impl HostPath for CodexHook {
         }
         let bundle = project.bundle().display().to_string();
         let (out, code) = project.run(
-            &["run", "hook", "--host", "codex", "--bundle", &bundle, "--main-agent", agent],
+            &[
+                "run",
+                "hook",
+                "--host",
+                "codex",
+                "--bundle",
+                &bundle,
+                "--main-agent",
+                agent,
+            ],
             &input.to_string(),
         );
         support::hook_answer(&out, code)
@@ -260,7 +271,8 @@ fn every_host_path_decides_the_shared_cases_alike() {
         for (path, answers) in &runs[1..] {
             for ((n, a), (_, b)) in first_answers.iter().zip(answers) {
                 // Where Codex's path put its own words in, its reasons name its own files.
-                let own_words = *path == "codex hook" && codex_words(&case.step[*n].text) != case.step[*n].text;
+                let own_words =
+                    *path == "codex hook" && codex_words(&case.step[*n].text) != case.step[*n].text;
                 if a.kind != b.kind || (a.reason != b.reason && !own_words) {
                     failures.push(format!(
                         "{name} step {n}: {first} says {a:?}, {path} says {b:?}"

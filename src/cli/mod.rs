@@ -69,7 +69,9 @@ pub fn main() -> ExitCode {
             codex_home,
         } => match host {
             args::HostName::ClaudeCode => commands::doctor::doctor(&settings),
-            args::HostName::Codex => commands::doctor::doctor_codex(&project, codex_home.as_deref()),
+            args::HostName::Codex => {
+                commands::doctor::doctor_codex(&project, codex_home.as_deref())
+            }
         },
         Command::Schema { name } => print(&commands::schema::text(name)).into(),
         Command::Init { hooks } => commands::init::init(hooks),

@@ -10,6 +10,7 @@ pub mod claude_agent;
 pub mod claude_command;
 pub mod claude_config;
 pub mod claude_skill;
+pub mod codex_agent;
 
 use serde_json::Value;
 
@@ -140,6 +141,7 @@ pub const REGISTRY: &[&Dialect] = &[
     &claude_config::MCP,
     &claude_skill::DIALECT,
     &claude_command::DIALECT,
+    &codex_agent::DIALECT,
     &claude_agent::DIALECT,
 ];
 

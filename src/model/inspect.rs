@@ -74,7 +74,11 @@ pub fn inspect(path: &str, spec: &AgentSpec) -> Inspection {
                 key: f.key.value.clone(),
                 value: to_json(&f.value),
                 span: f.value.span,
-                known: crate::dialect::claude_agent::is_key(&f.key.value),
+                known: if spec.role.toml {
+                    crate::dialect::codex_agent::DIALECT.is_key(&f.key.value)
+                } else {
+                    crate::dialect::claude_agent::is_key(&f.key.value)
+                },
             })
             .collect(),
         tools: effective_tools(spec),

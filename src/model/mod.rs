@@ -27,6 +27,8 @@ pub struct FileRole {
     pub plugin: bool,
     /// The file name ends in `.md`.
     pub markdown: bool,
+    /// A Codex custom agent (`.codex/agents/*.toml`): a TOML table, loaded by Codex's rules.
+    pub toml: bool,
     /// What the file defines: an agent, a skill or a slash command.
     pub family: Family,
     /// Where a skill or a command sits, which decides whether Claude Code reads it.
@@ -109,6 +111,10 @@ pub enum Load {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Skip {
     NotMarkdown,
+    /// A Codex agent file that is not valid TOML.
+    InvalidToml,
+    /// A Codex agent file without `developer_instructions` (a string).
+    MissingInstructions,
     NoFrontmatter,
     NotOnFirstLine,
     Unclosed,
@@ -276,6 +282,8 @@ impl AgentSpec {
         spec.experimental = spec.field("experimental").map(|f| f.value.clone());
         // A skill's or a command's tools are its `allowed-tools`; an agent's, its `tools`.
         let tools_key = match role.family {
+            // A Codex agent has no tool list: it gets the session's tools.
+            Family::Agent if role.toml => "",
             Family::Agent | Family::Config => "tools",
             Family::Skill | Family::Command => "allowed-tools",
         };
@@ -342,6 +350,9 @@ pub(crate) fn key_text(node: &Node) -> String {
 }
 
 fn predict_load(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Load {
+    if spec.role.toml {
+        return codex_skip(doc, spec).map_or(Load::Loads, Load::Skipped);
+    }
     if !spec.role.markdown {
         return Load::Skipped(Skip::NotMarkdown);
     }
@@ -403,6 +414,37 @@ pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Optio
         .or_else(|| hooks_skip(spec, release))
 }
 
+/// Why Codex skips a custom agent file, if it does (measured with 0.169.0,
+/// `fixtures/codex-agents/`): TOML it cannot parse, or a required field missing or not a
+/// string.
+fn codex_skip(doc: &ParsedDoc, spec: &AgentSpec) -> Option<Skip> {
+    if matches!(
+        doc.yaml.as_ref().map(|y| &y.outcome),
+        Some(crate::parse::yaml::Outcome::Failed { .. })
+    ) {
+        return Some(Skip::InvalidToml);
+    }
+    let string = |key: &str| match spec.field(key).map(|f| &f.value.value) {
+        None | Some(Value::Null) => Some(false),
+        Some(Value::Str(s)) => Some(!s.trim().is_empty()),
+        Some(_) => None,
+    };
+    match string("name") {
+        Some(false) => return Some(Skip::MissingName),
+        None => return Some(Skip::NameNotString),
+        Some(true) => {}
+    }
+    match string("description") {
+        Some(false) => return Some(Skip::MissingDescription),
+        None => return Some(Skip::DescriptionNotString),
+        Some(true) => {}
+    }
+    match string(crate::parse::toml_doc::BODY_KEY) {
+        Some(true) => None,
+        _ => Some(Skip::MissingInstructions),
+    }
+}
+
 pub fn agent_skip_name(spec: &AgentSpec) -> Option<Skip> {
     let Some(field) = spec.field("name") else {
         return Some(Skip::MissingName);
@@ -449,6 +491,8 @@ impl Skip {
     pub fn reason(&self) -> &'static str {
         match self {
             Skip::NotMarkdown => "only `.md` files are agents",
+            Skip::InvalidToml => "the file is not TOML that Codex can parse",
+            Skip::MissingInstructions => "`developer_instructions` is missing or not a string",
             Skip::NoFrontmatter => "the file has no frontmatter",
             Skip::NotOnFirstLine => "the frontmatter does not start on line 1",
             Skip::Unclosed => "the frontmatter is never closed",

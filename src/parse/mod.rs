@@ -4,6 +4,7 @@
 pub mod frontmatter;
 pub mod markdown;
 pub mod mojibake;
+pub mod toml_doc;
 pub mod yaml;
 
 use std::sync::OnceLock;
@@ -20,6 +21,9 @@ pub struct ParsedDoc {
     pub yaml: Option<YamlDoc>,
     /// Byte offset where the body (the system prompt) starts.
     pub body_start: usize,
+    /// Byte offset where it ends: the end of the file, but in a TOML agent, whose body is
+    /// one string value.
+    pub body_end: usize,
     /// The body's Markdown structure, parsed the first time a rule asks for it.
     body: OnceLock<Body>,
 }
@@ -28,8 +32,19 @@ impl ParsedDoc {
     /// The body's headings, list items and code fences; `text` is the text `self` was
     /// parsed from.
     pub fn body(&self, text: &str) -> &Body {
-        self.body
-            .get_or_init(|| markdown::parse(text, self.body_start))
+        self.body.get_or_init(|| {
+            markdown::parse(&text[..self.body_end.min(text.len())], self.body_start)
+        })
+    }
+}
+
+/// A file of `dialect` parsed: a TOML agent's table and instructions, else frontmatter and
+/// Markdown.
+pub fn parse_as(text: &str, toml: bool) -> ParsedDoc {
+    if toml {
+        toml_doc::parse(text)
+    } else {
+        parse(text)
     }
 }
 
@@ -40,6 +55,7 @@ pub fn parse(text: &str) -> ParsedDoc {
             let yaml = yaml::parse(content, fm.content.start);
             ParsedDoc {
                 body_start: frontmatter::body_start(text, &fm),
+                body_end: text.len(),
                 frontmatter: Ok(fm),
                 yaml: Some(yaml),
                 body: OnceLock::new(),
@@ -49,6 +65,7 @@ pub fn parse(text: &str) -> ParsedDoc {
             frontmatter: Err(why),
             yaml: None,
             body_start: frontmatter::content_start(text),
+            body_end: text.len(),
             body: OnceLock::new(),
         },
     }

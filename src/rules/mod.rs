@@ -156,10 +156,15 @@ impl RuleMeta {
 
     /// The file kinds the rule checks, in a few words (`agents, skills`).
     pub fn kinds(&self) -> String {
-        let kinds: Vec<&str> = self
+        let mut kinds: Vec<&str> = self
             .dialects_checked()
             .iter()
             .map(|d| match d.family {
+                crate::dialect::Family::Agent
+                    if d.id == crate::dialect::codex_agent::DIALECT.id =>
+                {
+                    "Codex agents"
+                }
                 crate::dialect::Family::Agent => "agents",
                 crate::dialect::Family::Skill => "skills",
                 crate::dialect::Family::Command => "commands",
@@ -169,6 +174,8 @@ impl RuleMeta {
                 },
             })
             .collect();
+        // Other hosts' kinds after Claude Code's.
+        kinds.sort_by_key(|k| k.starts_with("Codex"));
         kinds.join(", ")
     }
 

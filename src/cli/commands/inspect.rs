@@ -339,6 +339,7 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
     let _ = writeln!(s, "{}", i.path);
     let path = std::path::Path::new(&i.path);
     let family = crate::dialect::of_path(path).family;
+    let host = crate::dialect::of_path(path).host;
     match (&i.agent, &i.skipped_because) {
         (Some(_), _) if family == crate::dialect::Family::Skill => {
             let folder = path
@@ -363,7 +364,7 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
     } else {
         let _ = writeln!(
             s,
-            "\nFrontmatter (what agentspec made of it; Claude Code skips the file)"
+            "\nFrontmatter (what agentspec made of it; {host} skips the file)"
         );
     }
     for f in &i.frontmatter {
@@ -372,16 +373,16 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
             value = value.chars().take(77).collect::<String>() + "...";
         }
         let unknown = if f.known {
-            ""
+            String::new()
         } else {
-            "   (not read by Claude Code)"
+            format!("   (not read by {host})")
         };
         let _ = writeln!(s, "  {}: {value}{unknown}", f.key);
     }
     let _ = writeln!(s, "\nTools");
     let t = &i.tools;
     if !i.loads {
-        let _ = writeln!(s, "  none: Claude Code does not load the agent");
+        let _ = writeln!(s, "  none: {host} does not load the agent");
     } else {
         if t.inherits_all {
             let _ = writeln!(s, "  every tool of the session");

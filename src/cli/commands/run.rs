@@ -136,11 +136,12 @@ fn run_hook(
                 String::new(),
             ));
         }
-        let input =
-            String::from_utf8(input).map_err(|_| ("the hook input is not UTF-8".to_owned(), String::new()))?;
+        let input = String::from_utf8(input)
+            .map_err(|_| ("the hook input is not UTF-8".to_owned(), String::new()))?;
         let state_dir = match state_dir {
             Some(dir) => dir,
-            None => crate::runner::default_state_dir(&bundle).map_err(|e| (e.to_string(), input.clone()))?,
+            None => crate::runner::default_state_dir(&bundle)
+                .map_err(|e| (e.to_string(), input.clone()))?,
         };
         let options = crate::engine::Options {
             bundle: bundle.clone(),
@@ -419,17 +420,21 @@ fn run_task(
     // Kept until the task ends: Claude Code reads the hooks from it.
     let mut _settings_file = None;
     let host: Box<dyn task::Host> = match host_name {
-        HostName::ClaudeCode => match claude_task_host(&absolute, agent, &project, program, host_args) {
-            Ok((host, file)) => {
-                _settings_file = Some(file);
-                host
+        HostName::ClaudeCode => {
+            match claude_task_host(&absolute, agent, &project, program, host_args) {
+                Ok((host, file)) => {
+                    _settings_file = Some(file);
+                    host
+                }
+                Err(code) => return code,
             }
-            Err(code) => return code,
-        },
-        HostName::Codex => match codex_task_host(&bundle, &absolute, agent, &project, program, host_args) {
-            Ok(host) => host,
-            Err(code) => return code,
-        },
+        }
+        HostName::Codex => {
+            match codex_task_host(&bundle, &absolute, agent, &project, program, host_args) {
+                Ok(host) => host,
+                Err(code) => return code,
+            }
+        }
     };
     let mut last_message = String::new();
     let mut session = String::new();
@@ -557,18 +562,19 @@ fn codex_task_host(
     program: PathBuf,
     host_args: Vec<String>,
 ) -> Result<Box<dyn crate::runner::task::Host>, ExitCode> {
-    let installed = crate::host::codex::install::install(&crate::host::codex::install::InstallOptions {
-        bundle_dir,
-        project,
-        binary: None,
-        main_agent: Some(agent),
-        codex_home: None,
-        state_dir: None,
-    })
-    .map_err(|e| {
-        eprintln!("agentspec: {e}");
-        ExitCode::from(Status::Failure)
-    })?;
+    let installed =
+        crate::host::codex::install::install(&crate::host::codex::install::InstallOptions {
+            bundle_dir,
+            project,
+            binary: None,
+            main_agent: Some(agent),
+            codex_home: None,
+            state_dir: None,
+        })
+        .map_err(|e| {
+            eprintln!("agentspec: {e}");
+            ExitCode::from(Status::Failure)
+        })?;
     eprintln!(
         "agentspec: installed and trusted the hooks in {} for `{agent}`",
         installed.hooks_file.display()

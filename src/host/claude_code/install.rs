@@ -299,7 +299,10 @@ pub(crate) fn resolve_binary(given: Option<&str>) -> Result<PathBuf, InstallErro
 }
 
 /// Refuses a main agent the bundle does not have, with the nearest name it has.
-pub(crate) fn check_main_agent(bundle: &Bundle, main_agent: Option<&str>) -> Result<(), InstallError> {
+pub(crate) fn check_main_agent(
+    bundle: &Bundle,
+    main_agent: Option<&str>,
+) -> Result<(), InstallError> {
     if let Some(agent) = main_agent
         && !bundle.agents.contains_key(agent)
     {

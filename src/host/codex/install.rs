@@ -66,7 +66,10 @@ pub fn trust_hash(event: &str, matcher: Option<&str>, handler: &Value) -> String
         (None, false) => 600,
     };
     let mut h: BTreeMap<&str, Value> = BTreeMap::new();
-    h.insert("async", Value::Bool(handler.get("async") == Some(&Value::Bool(true))));
+    h.insert(
+        "async",
+        Value::Bool(handler.get("async") == Some(&Value::Bool(true))),
+    );
     h.insert(
         "command",
         handler.get("command").cloned().unwrap_or(Value::Null),
@@ -107,7 +110,12 @@ pub fn entries(hooks_path: &Path, spec: &Value) -> Vec<(String, String, Value)> 
                 .flatten()
                 .enumerate()
             {
-                if handler.get("type").and_then(Value::as_str).unwrap_or("command") != "command" {
+                if handler
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("command")
+                    != "command"
+                {
                     continue;
                 }
                 let key = format!("{}:{}:{gi}:{hi}", hooks_path.display(), snake(event));
@@ -235,7 +243,10 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
         ("the bundle", &bundle_abs),
         ("the runner's state", &state_dir),
         ("the agentspec binary", &binary),
-        ("Codex's home folder (its configuration and session logs)", &home),
+        (
+            "Codex's home folder (its configuration and session logs)",
+            &home,
+        ),
     ] {
         if predicted_writable(&project, path) {
             return Err(InstallError::NoSandbox(format!(
@@ -284,8 +295,12 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
     merge(&mut spec, &binary, &args);
     let text = serde_json::to_string_pretty(&spec).unwrap_or_default() + "\n";
     std::fs::create_dir_all(project.join(".codex")).map_err(write_err(&hooks_file))?;
-    crate::fsutil::write_atomic(&hooks_file, text.as_bytes(), crate::fsutil::Durability::Synced)
-        .map_err(write_err(&hooks_file))?;
+    crate::fsutil::write_atomic(
+        &hooks_file,
+        text.as_bytes(),
+        crate::fsutil::Durability::Synced,
+    )
+    .map_err(write_err(&hooks_file))?;
     // The project's sandbox: Codex's workspace-write, which keeps `.git` read-only.
     let project_config = project.join(".codex").join("config.toml");
     edit_toml(&project_config, |doc| {
@@ -375,19 +390,23 @@ fn edit_toml(
             });
         }
     };
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        InstallError::Unparsable {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }
-    })?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| InstallError::Unparsable {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
     edit(&mut doc).ok_or_else(|| InstallError::Unparsable {
         path: path.to_path_buf(),
         message: "a key agentspec writes holds another kind of value".to_owned(),
     })?;
     std::fs::create_dir_all(crate::fsutil::parent_dir(path)).map_err(write_err(path))?;
-    crate::fsutil::write_atomic(path, doc.to_string().as_bytes(), crate::fsutil::Durability::Synced)
-        .map_err(write_err(path))
+    crate::fsutil::write_atomic(
+        path,
+        doc.to_string().as_bytes(),
+        crate::fsutil::Durability::Synced,
+    )
+    .map_err(write_err(path))
 }
 
 /// Puts agentspec's entries into a parsed `hooks.json`: earlier ones removed, one group per
@@ -561,10 +580,17 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
         out.push(fail(format!(
             "{} has keys Codex does not accept at the top level ({}): Codex drops the whole file",
             hooks_file.display(),
-            unknown.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            unknown
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     } else {
-        out.push(ok(format!("{} parses as Codex reads it", hooks_file.display())));
+        out.push(ok(format!(
+            "{} parses as Codex reads it",
+            hooks_file.display()
+        )));
     }
     let all = entries(&hooks_file, &spec);
     let ours: Vec<&(String, String, Value)> = all.iter().filter(|(_, _, h)| is_ours(h)).collect();
@@ -575,7 +601,10 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
         return out;
     }
     for (event, _) in EVENTS {
-        if !ours.iter().any(|(k, _, _)| k.contains(&format!(":{}:", snake(event)))) {
+        if !ours
+            .iter()
+            .any(|(k, _, _)| k.contains(&format!(":{}:", snake(event))))
+        {
             out.push(fail(format!("no agentspec hook on `{event}`")));
         }
     }
@@ -584,9 +613,7 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
         .as_ref()
         .map(|h| h.join("config.toml"))
         .and_then(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)));
-    let parsed = config
-        .as_ref()
-        .map(|(p, t)| (p, t.parse::<toml::Table>()));
+    let parsed = config.as_ref().map(|(p, t)| (p, t.parse::<toml::Table>()));
     match parsed {
         None => out.push(fail(format!(
             "{} does not exist: Codex trusts neither the project nor its hooks, so it skips them silently",
@@ -641,7 +668,10 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
     let mode = std::fs::read_to_string(project.join(".codex/config.toml"))
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("sandbox_mode").and_then(|v| v.as_str().map(str::to_owned)));
+        .and_then(|t| {
+            t.get("sandbox_mode")
+                .and_then(|v| v.as_str().map(str::to_owned))
+        });
     match mode.as_deref() {
         Some("workspace-write" | "read-only") => out.push(ok(format!(
             "the project's sandbox_mode is `{}`: the agent's commands cannot write .git",
@@ -653,7 +683,11 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
         ))),
     }
     // The binary, bundle and state every entry names.
-    let command = ours[0].2.get("command").and_then(Value::as_str).unwrap_or("");
+    let command = ours[0]
+        .2
+        .get("command")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let words = shell_words(command);
     let binary = words.first().map(PathBuf::from);
     let arg = |name: &str| {
@@ -665,7 +699,10 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
     };
     match &binary {
         Some(b) if b.is_absolute() && b.is_file() => {
-            out.push(ok(format!("the hooks run {} (an absolute path)", b.display())));
+            out.push(ok(format!(
+                "the hooks run {} (an absolute path)",
+                b.display()
+            )));
         }
         Some(b) => out.push(fail(format!(
             "the hooks run {}, which is not an absolute path to a file: every hook would block",
@@ -753,16 +790,30 @@ mod tests {
             &json!({"type": "command", "command": "echo hi"}),
         );
         let text = r#"{"event_name":"pre_tool_use","hooks":[{"async":false,"command":"echo hi","timeout":600,"type":"command"}]}"#;
-        assert_eq!(h, format!("sha256:{}", crate::policy::sha256_hex(text.as_bytes())));
+        assert_eq!(
+            h,
+            format!("sha256:{}", crate::policy::sha256_hex(text.as_bytes()))
+        );
         assert_eq!(snake("UserPromptSubmit"), "user_prompt_submit");
-        let short = trust_hash("SessionEnd", Some("x"), &json!({"command": "c", "timeout": 30}));
+        let short = trust_hash(
+            "SessionEnd",
+            Some("x"),
+            &json!({"command": "c", "timeout": 30}),
+        );
         let text = r#"{"event_name":"session_end","hooks":[{"async":false,"command":"c","timeout":3,"type":"command"}],"matcher":"x"}"#;
-        assert_eq!(short, format!("sha256:{}", crate::policy::sha256_hex(text.as_bytes())));
+        assert_eq!(
+            short,
+            format!("sha256:{}", crate::policy::sha256_hex(text.as_bytes()))
+        );
     }
 
     #[test]
     fn the_hook_command_blocks_on_failure_but_ends_a_stop() {
-        let c = hook_command(Path::new("/opt/a b/agentspec"), &["run".into(), "it's".into()], false);
+        let c = hook_command(
+            Path::new("/opt/a b/agentspec"),
+            &["run".into(), "it's".into()],
+            false,
+        );
         assert!(c.starts_with("'/opt/a b/agentspec' run 'it'\\''s'; s=$?;"));
         assert!(c.contains("s=2;"));
         assert!(hook_command(Path::new("/a"), &[], true).contains("s=0;"));
@@ -772,8 +823,30 @@ mod tests {
     #[test]
     fn merging_keeps_other_hooks_and_replaces_ours() {
         let mut spec = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "mine"}]}]}});
-        merge(&mut spec, Path::new("/a"), &["run".into(), "hook".into(), "--host".into(), "codex".into(), "--bundle".into(), "/b".into()]);
-        merge(&mut spec, Path::new("/a"), &["run".into(), "hook".into(), "--host".into(), "codex".into(), "--bundle".into(), "/b".into()]);
+        merge(
+            &mut spec,
+            Path::new("/a"),
+            &[
+                "run".into(),
+                "hook".into(),
+                "--host".into(),
+                "codex".into(),
+                "--bundle".into(),
+                "/b".into(),
+            ],
+        );
+        merge(
+            &mut spec,
+            Path::new("/a"),
+            &[
+                "run".into(),
+                "hook".into(),
+                "--host".into(),
+                "codex".into(),
+                "--bundle".into(),
+                "/b".into(),
+            ],
+        );
         let pre = spec["hooks"]["PreToolUse"].as_array().unwrap();
         assert_eq!(pre.len(), 2);
         assert_eq!(pre[0]["hooks"][0]["command"], "mine");

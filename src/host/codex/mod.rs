@@ -20,7 +20,6 @@ pub mod patch;
 pub mod rollout;
 pub mod task;
 
-
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -266,7 +265,12 @@ impl HookInput {
             })
         };
         Ok(match tool {
-            "Bash" | "shell" => (Action::Shell { command: command()? }, Vec::new()),
+            "Bash" | "shell" => (
+                Action::Shell {
+                    command: command()?,
+                },
+                Vec::new(),
+            ),
             "apply_patch" => {
                 let mut paths = patch::paths(&command()?);
                 if paths.is_empty() {
@@ -304,12 +308,10 @@ impl HookInput {
                 .as_ref()
                 .and_then(Value::as_str)
                 .is_some_and(|r| r.starts_with("Exit code: 0\n")),
-            Some("Bash" | "shell") => {
-                match (self.transcript(), self.tool_use_id.as_deref()) {
-                    (Some(t), Some(id)) => rollout::exit_code(&t, id) == Some(0),
-                    _ => false,
-                }
-            }
+            Some("Bash" | "shell") => match (self.transcript(), self.tool_use_id.as_deref()) {
+                (Some(t), Some(id)) => rollout::exit_code(&t, id) == Some(0),
+                _ => false,
+            },
             _ => true,
         }
     }
@@ -319,7 +321,11 @@ impl HookInput {
     pub fn event(&self) -> Result<Option<(Event, Vec<String>)>, RunnerError> {
         let tool = || {
             let name = self.tool_name.clone().unwrap_or_default();
-            if name == "shell" { "Bash".to_owned() } else { name }
+            if name == "shell" {
+                "Bash".to_owned()
+            } else {
+                name
+            }
         };
         Ok(Some(match self.hook_event_name.as_str() {
             "SessionStart" => (Event::SessionStart, Vec::new()),
@@ -468,22 +474,25 @@ pub fn handle_hook(input_json: &str, options: &engine::Options) -> Result<HookRe
             &options.state_dir,
             &subject,
             "",
-            crate::runner::audit::Entry::of(call.agent_type.as_deref(), &decision, "failed closed", false),
+            crate::runner::audit::Entry::of(
+                call.agent_type.as_deref(),
+                &decision,
+                "failed closed",
+                false,
+            ),
         );
     })?;
-    Ok(
-        match outcome {
-            Outcome::Performed(outcome) => performed_reply(&input, &outcome),
-            Outcome::Decided {
-                gave_up: Some(message),
-                ..
-            } => HookReply {
-                stdout: json!({ "systemMessage": message }).to_string(),
-                exit_code: 0,
-            },
-            Outcome::Decided { decision, .. } => reply_for(&input.hook_event_name, &decision),
+    Ok(match outcome {
+        Outcome::Performed(outcome) => performed_reply(&input, &outcome),
+        Outcome::Decided {
+            gave_up: Some(message),
+            ..
+        } => HookReply {
+            stdout: json!({ "systemMessage": message }).to_string(),
+            exit_code: 0,
         },
-    )
+        Outcome::Decided { decision, .. } => reply_for(&input.hook_event_name, &decision),
+    })
 }
 
 /// The fail-closed answer to an error: exit 2 with the reason on stderr blocks the action, the
@@ -583,20 +592,33 @@ mod tests {
 
     #[test]
     fn a_subagents_task_is_not_the_users_prompt() {
-        let sub = input(json!({"session_id": "s", "hook_event_name": "UserPromptSubmit", "turn_id": "t", "agent_id": "a", "agent_type": "reviewer", "prompt": "yes"}));
+        let sub = input(
+            json!({"session_id": "s", "hook_event_name": "UserPromptSubmit", "turn_id": "t", "agent_id": "a", "agent_type": "reviewer", "prompt": "yes"}),
+        );
         assert!(sub.event().unwrap().is_none());
-        let user = input(json!({"session_id": "s", "hook_event_name": "UserPromptSubmit", "turn_id": "t", "prompt": "yes"}));
-        assert!(matches!(user.event().unwrap(), Some((Event::UserPrompt { .. }, _))));
+        let user = input(
+            json!({"session_id": "s", "hook_event_name": "UserPromptSubmit", "turn_id": "t", "prompt": "yes"}),
+        );
+        assert!(matches!(
+            user.event().unwrap(),
+            Some((Event::UserPrompt { .. }, _))
+        ));
     }
 
     #[test]
     fn a_patch_is_an_edit_of_every_file_it_names() {
-        let i = input(json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "apply_patch",
-            "tool_input": {"command": "*** Begin Patch\n*** Add File: a\n+x\n*** Update File: .git/HEAD\n*** End Patch\n"}}));
+        let i = input(
+            json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "apply_patch",
+            "tool_input": {"command": "*** Begin Patch\n*** Add File: a\n+x\n*** Update File: .git/HEAD\n*** End Patch\n"}}),
+        );
         let call = i.call(json!({})).unwrap();
-        assert!(matches!(call.event, Some(Event::ToolRequested { action: Action::Edit { ref path }, .. }) if path == "a"));
+        assert!(
+            matches!(call.event, Some(Event::ToolRequested { action: Action::Edit { ref path }, .. }) if path == "a")
+        );
         assert_eq!(call.more_paths, [".git/HEAD"]);
-        let empty = input(json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "apply_patch", "tool_input": {"command": "nothing"}}));
+        let empty = input(
+            json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "apply_patch", "tool_input": {"command": "nothing"}}),
+        );
         assert!(empty.call(json!({})).is_err());
     }
 
@@ -617,7 +639,10 @@ mod tests {
     fn replies_never_ask_and_a_repeated_failing_stop_ends() {
         let ask = reply_for("PreToolUse", &Decision::Ask { reason: "r".into() });
         assert!(ask.stdout.contains("\"deny\""));
-        let (first, _) = error_reply(r#"{"hook_event_name":"Stop","stop_hook_active":false}"#, "x");
+        let (first, _) = error_reply(
+            r#"{"hook_event_name":"Stop","stop_hook_active":false}"#,
+            "x",
+        );
         assert_eq!(first.exit_code, 2);
         let (again, _) = error_reply(r#"{"hook_event_name":"Stop","stop_hook_active":true}"#, "x");
         assert_eq!(again.exit_code, 0);

@@ -66,8 +66,12 @@ impl TurnSandbox {
 }
 
 fn read(transcript: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(transcript)
-        .map_err(|e| format!("cannot read Codex's session log {}: {e}", transcript.display()))?;
+    let meta = std::fs::metadata(transcript).map_err(|e| {
+        format!(
+            "cannot read Codex's session log {}: {e}",
+            transcript.display()
+        )
+    })?;
     if meta.len() > MAX_ROLLOUT {
         return Err(format!(
             "Codex's session log {} is larger than {MAX_ROLLOUT} bytes",
@@ -76,7 +80,12 @@ fn read(transcript: &Path) -> Result<String, String> {
     }
     crate::fsutil::read_regular(transcript)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| format!("cannot read Codex's session log {}: {e}", transcript.display()))
+        .map_err(|e| {
+            format!(
+                "cannot read Codex's session log {}: {e}",
+                transcript.display()
+            )
+        })
 }
 
 /// The sandbox of turn `turn_id`, from the session's rollout. `tmpdir` is Codex's `TMPDIR`
@@ -194,7 +203,12 @@ impl TurnSandbox {
         let mut roots: Vec<PathBuf> = policy
             .get("writable_roots")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(PathBuf::from).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(PathBuf::from)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(cwd) = payload.get("cwd").and_then(Value::as_str) {
             roots.push(PathBuf::from(cwd));
@@ -316,13 +330,21 @@ mod tests {
         assert!(s.writable(Path::new("/p/.git/HEAD")));
         let s = sandbox_of(&json!({"sandbox_policy": {"type": "read-only"}}), None).unwrap();
         assert!(!s.writable(Path::new("/p/x")));
-        assert!(sandbox_of(&json!({"sandbox_policy": {"type": "external-sandbox"}}), None).is_err());
+        assert!(
+            sandbox_of(
+                &json!({"sandbox_policy": {"type": "external-sandbox"}}),
+                None
+            )
+            .is_err()
+        );
         assert!(sandbox_of(&json!({}), None).is_err());
         let mut odd = workspace();
         odd["file_system_sandbox_policy"]["entries"]
             .as_array_mut()
             .unwrap()
-            .push(json!({"path": {"type": "special", "value": {"kind": "home"}}, "access": "write"}));
+            .push(
+                json!({"path": {"type": "special", "value": {"kind": "home"}}, "access": "write"}),
+            );
         assert!(sandbox_of(&odd, None).is_err());
     }
 
@@ -349,7 +371,10 @@ mod tests {
         ];
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         std::fs::write(&log, text).unwrap();
-        assert_eq!(turn_sandbox(&log, "t1", None).unwrap().mode, "workspace-write");
+        assert_eq!(
+            turn_sandbox(&log, "t1", None).unwrap().mode,
+            "workspace-write"
+        );
         assert!(turn_sandbox(&log, "t2", None).is_err());
         assert_eq!(exit_code(&log, "call_1"), Some(3));
         assert_eq!(exit_code(&log, "call_2"), None);

@@ -50,7 +50,13 @@ impl Host for Codex {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<String, String> {
         let mut cmd = Command::new(&self.binary);
-        cmd.args(["exec", "--json", "--skip-git-repo-check", "--color", "never"]);
+        cmd.args([
+            "exec",
+            "--json",
+            "--skip-git-repo-check",
+            "--color",
+            "never",
+        ]);
         if let Some(text) = &self.instructions {
             // A JSON string is a TOML basic string.
             cmd.arg("-c").arg(format!(

@@ -33,7 +33,7 @@ declare_rule! {
     /// ## Fix safety
     /// When only blank lines come before the `---`, removing them is a safe fix. Text before
     /// it is left for the author to move.
-    pub RULE = { code: "AS002", name: "frontmatter-not-on-first-line", label: "the frontmatter must start on line 1", category: Loading, severity: Error, fix: Sometimes }
+    pub RULE = { code: "AS002", name: "frontmatter-not-on-first-line", label: "the frontmatter must start on line 1", category: Loading, severity: Error, fix: Sometimes, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

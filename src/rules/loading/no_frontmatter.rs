@@ -28,7 +28,7 @@ declare_rule! {
     /// # Reviewer
     /// Review the change.
     /// ```
-    pub RULE = { code: "AS001", name: "no-frontmatter", label: "no frontmatter starts here", category: Loading, severity: Error, fix: None }
+    pub RULE = { code: "AS001", name: "no-frontmatter", label: "no frontmatter starts here", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

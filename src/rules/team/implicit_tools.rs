@@ -27,7 +27,7 @@ declare_rule! {
     /// tools: Read, Grep, Glob
     /// ---
     /// ```
-    pub RULE = { code: "AS402", name: "implicit-tools", label: "every tool is granted", category: Team, severity: Error, fix: None }
+    pub RULE = { code: "AS402", name: "implicit-tools", label: "every tool is granted", category: Team, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {

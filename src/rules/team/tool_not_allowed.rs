@@ -35,7 +35,7 @@ declare_rule! {
     /// tools: Read, Grep
     /// ---
     /// ```
-    pub RULE = { code: "AS401", name: "tool-not-allowed", label: "not in the allowed tools", category: Team, severity: Error, fix: None }
+    pub RULE = { code: "AS401", name: "tool-not-allowed", label: "not in the allowed tools", category: Team, severity: Error, fix: None, dialects: ["claude-agent"] }
 }
 
 /// Whether the whitelist entry `allow` covers the agent's entry, with the permission-rule
