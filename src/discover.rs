@@ -188,9 +188,25 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
         });
     }
     if crate::dialect::codex_agent::is_codex_agent(path) {
-        return Some(candidate(path, roots));
+        let tree = path
+            .ancestors()
+            .skip(1)
+            .find(|a| a.ends_with(".codex/agents"))
+            .map(Path::to_path_buf);
+        return Some(Candidate {
+            tree,
+            ..candidate(path, roots)
+        });
     }
     if !is_md(path) {
+        return None;
+    }
+    // Codex reads only `.toml` files in its agents folder (measured); no host reads the rest.
+    if path
+        .ancestors()
+        .skip(1)
+        .any(|a| a.ends_with(".codex/agents"))
+    {
         return None;
     }
     if project_agents_dir(path).is_some() {

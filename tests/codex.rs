@@ -324,3 +324,52 @@ fn the_codex_hook_fails_closed() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("danger-full-access"), "{err}");
 }
+
+#[test]
+fn a_patch_is_refused_for_any_file_it_moves_into_git() {
+    let s = Scratch::new();
+    let bundle = s.project().join(".codex/agentspec-bundle");
+    let state = s.root.path().join("state");
+    let patch = "*** Begin Patch\n*** Update File: a.txt\n*** Move to: .git/moved\n@@\n-a\n+b\n*** End Patch\n";
+    let event = json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t",
+        "cwd": s.project(), "tool_name": "apply_patch", "tool_input": {"command": patch}, "tool_use_id": "p1"});
+    let (out, code, err) = s.run(
+        &[
+            "run",
+            "hook",
+            "--host",
+            "codex",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--state-dir",
+            state.to_str().unwrap(),
+            "--main-agent",
+            "backend",
+        ],
+        &event.to_string(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let answer = support::hook_answer(&out, code);
+    assert_eq!(answer.kind, "deny", "{out}");
+    assert!(answer.reason.contains(".git/moved"), "{}", answer.reason);
+    // The same patch moving the file elsewhere in the project is allowed.
+    let ok = patch.replace(".git/moved", "b.txt");
+    let event = json!({"session_id": "s", "hook_event_name": "PreToolUse", "turn_id": "t",
+        "cwd": s.project(), "tool_name": "apply_patch", "tool_input": {"command": ok}, "tool_use_id": "p2"});
+    let (out, code, _) = s.run(
+        &[
+            "run",
+            "hook",
+            "--host",
+            "codex",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--state-dir",
+            state.to_str().unwrap(),
+            "--main-agent",
+            "backend",
+        ],
+        &event.to_string(),
+    );
+    assert_eq!(support::hook_answer(&out, code).kind, "allow", "{out}");
+}

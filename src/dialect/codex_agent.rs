@@ -20,10 +20,11 @@ pub const DIALECT: Dialect = Dialect {
     example_path: ".codex/agents/example.toml",
 };
 
-/// A `.toml` file directly in a `.codex/agents` folder.
+/// A `.toml` file (the extension in lower case, as Codex reads it) under a `.codex/agents`
+/// folder, at any depth (Codex reads its sub-folders too, measured).
 pub fn is_codex_agent(path: &std::path::Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
-        && path.parent().is_some_and(|agents| {
+        && path.ancestors().skip(1).any(|agents| {
             agents.file_name().is_some_and(|n| n == "agents")
                 && agents
                     .parent()

@@ -658,6 +658,17 @@ pub fn handle(
                     if sandboxed_only {
                         return None;
                     }
+                    // A patch's further files: git's own files never (the decision core
+                    // refuses the first path's when a gate is closed; a patch is not a way to
+                    // write them either).
+                    if let Some(p) = call.more_paths.iter().find(|p| {
+                        crate::policy::shell::programs::is_git_internal(p)
+                            || crate::policy::shell::programs::is_git_internal(
+                                &env.resolve(&call.cwd().join(p)).display().to_string(),
+                            )
+                    }) {
+                        return Some(format!("`{p}` is one of git's own files"));
+                    }
                     let more = call.more_paths.iter().map(|p| Action::Edit {
                         path: env.resolve(&call.cwd().join(p)).display().to_string(),
                     });

@@ -1,6 +1,7 @@
 //! [`ParsedDoc`] to [`AgentSpec`]: typed fields with spans, and the prediction of whether
 //! Claude Code loads the file.
 
+pub mod codex;
 pub mod continuation;
 pub mod frontmatter_schema;
 pub mod hooks;
@@ -115,6 +116,10 @@ pub enum Skip {
     InvalidToml,
     /// A Codex agent file without `developer_instructions` (a string).
     MissingInstructions,
+    /// A key Codex does not accept in an agent file (it drops the file).
+    CodexUnknownKey,
+    /// A value Codex does not accept in an agent file (it drops the file).
+    CodexInvalidValue,
     NoFrontmatter,
     NotOnFirstLine,
     Unclosed,
@@ -229,6 +234,12 @@ impl AgentSpec {
             fields,
         };
         spec.name = spec.string_field("name");
+        if role.toml {
+            // Codex trims the name it registers (measured).
+            if let Some(n) = spec.name.as_mut() {
+                n.value = n.value.trim().to_owned();
+            }
+        }
         spec.description = spec.string_field("description");
         spec.model = spec.string_field("model");
         spec.permission_mode = spec.string_field("permissionMode");
@@ -415,34 +426,12 @@ pub fn agent_skip(doc: &ParsedDoc, spec: &AgentSpec, release: &Release) -> Optio
 }
 
 /// Why Codex skips a custom agent file, if it does (measured with 0.169.0,
-/// `fixtures/codex-agents/`): TOML it cannot parse, or a required field missing or not a
-/// string.
+/// `fixtures/codex-agents/`).
 fn codex_skip(doc: &ParsedDoc, spec: &AgentSpec) -> Option<Skip> {
-    if matches!(
-        doc.yaml.as_ref().map(|y| &y.outcome),
-        Some(crate::parse::yaml::Outcome::Failed { .. })
-    ) {
-        return Some(Skip::InvalidToml);
-    }
-    let string = |key: &str| match spec.field(key).map(|f| &f.value.value) {
-        None | Some(Value::Null) => Some(false),
-        Some(Value::Str(s)) => Some(!s.trim().is_empty()),
-        Some(_) => None,
-    };
-    match string("name") {
-        Some(false) => return Some(Skip::MissingName),
-        None => return Some(Skip::NameNotString),
-        Some(true) => {}
-    }
-    match string("description") {
-        Some(false) => return Some(Skip::MissingDescription),
-        None => return Some(Skip::DescriptionNotString),
-        Some(true) => {}
-    }
-    match string(crate::parse::toml_doc::BODY_KEY) {
-        Some(true) => None,
-        _ => Some(Skip::MissingInstructions),
-    }
+    codex::problems(doc, spec)
+        .into_iter()
+        .find(|p| p.rejects)
+        .and_then(|p| p.skip)
 }
 
 pub fn agent_skip_name(spec: &AgentSpec) -> Option<Skip> {
@@ -492,7 +481,11 @@ impl Skip {
         match self {
             Skip::NotMarkdown => "only `.md` files are agents",
             Skip::InvalidToml => "the file is not TOML that Codex can parse",
-            Skip::MissingInstructions => "`developer_instructions` is missing or not a string",
+            Skip::MissingInstructions => {
+                "`developer_instructions` is missing, blank or not a string"
+            }
+            Skip::CodexUnknownKey => "it has a key Codex does not accept",
+            Skip::CodexInvalidValue => "it has a value Codex does not accept",
             Skip::NoFrontmatter => "the file has no frontmatter",
             Skip::NotOnFirstLine => "the frontmatter does not start on line 1",
             Skip::Unclosed => "the frontmatter is never closed",

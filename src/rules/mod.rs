@@ -53,6 +53,7 @@ macro_rules! __rule_dialects {
 #[doc(hidden)]
 pub use __rule_dialects as dialects;
 
+pub mod codex;
 pub mod config;
 pub mod done;
 pub mod encoding;
@@ -408,6 +409,8 @@ pub static RULES: &[Rule] = &[
     file_rule!(done::duplicate_done_item),
     file_rule!(team::tool_not_allowed),
     file_rule!(team::implicit_tools),
+    file_rule!(codex::codex_agent_rejected),
+    file_rule!(codex::codex_agent_setting),
     file_rule!(skills::skill_never_loads),
     file_rule!(skills::invalid_skill_name),
     file_rule!(skills::skill_name_mismatch),

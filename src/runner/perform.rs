@@ -165,7 +165,9 @@ fn routine(args: &[String]) -> bool {
 /// The options the runner passes on, by git subcommand, and the ones among them that take a
 /// value in the next word. Anything else is refused: an option can make git read a file the
 /// sandbox hides (`commit -F ~/.ssh/id_rsa`), run a program (`rebase --exec`,
-/// `fetch --upload-pack`, a merge strategy) or reach another repository.
+/// `fetch --upload-pack`, a merge strategy), reach another repository, or skip the
+/// repository's own hooks (`--no-verify`: the user's secret scanner or linter would not run
+/// for a commit the runner makes).
 const OPTIONS: &[(&str, &[&str], &[&str])] = &[
     (
         "add",
@@ -199,8 +201,6 @@ const OPTIONS: &[(&str, &[&str], &[&str])] = &[
             "-s",
             "--signoff",
             "--no-signoff",
-            "-n",
-            "--no-verify",
             "--no-edit",
             "--amend",
             "--no-gpg-sign",
@@ -259,7 +259,6 @@ const OPTIONS: &[(&str, &[&str], &[&str])] = &[
             "--abort",
             "--continue",
             "--quit",
-            "--no-verify",
             "--stat",
             "--no-stat",
             "--log",
@@ -333,7 +332,6 @@ const OPTIONS: &[(&str, &[&str], &[&str])] = &[
             "--autosquash",
             "--no-autosquash",
             "--keep-empty",
-            "--no-verify",
             "--committer-date-is-author-date",
             "--root",
         ],
@@ -862,6 +860,14 @@ mod tests {
             assert!(planned(bundled).unwrap().is_some(), "{bundled}");
         }
         assert!(planned("git commit -qF secret").is_err());
+        // The repository's own hooks run for every commit the runner makes.
+        for skipping in [
+            "git commit --no-verify -m x",
+            "git commit -nm x",
+            "git merge --no-verify f",
+        ] {
+            assert!(planned(skipping).is_err(), "{skipping}");
+        }
     }
 
     #[test]

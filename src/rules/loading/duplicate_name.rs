@@ -15,7 +15,10 @@ declare_rule! {
     /// and later keep the file whose path (relative to the agents folder) sorts last, compared
     /// as JavaScript compares strings (`a.md` beats `B.md`, `x.md` beats `x-v2.md`); 2.1.328
     /// keeps the one the file system lists last, which can differ from one machine to the
-    /// next. The message names the file that wins in each selected release.
+    /// next. The message names the file that wins in each selected release. Codex (custom
+    /// agents in `.codex/agents/`, measured with 0.169.0) keeps the file whose path sorts
+    /// first and warns "duplicate agent role name" on stderr; a Codex agent and a Claude Code
+    /// agent of the same name do not collide.
     ///
     /// ## Example
     /// `.claude/agents/review.md` and `.claude/agents/old/review-v1.md` both with
@@ -23,22 +26,24 @@ declare_rule! {
     ///
     /// Use instead:
     /// Give each agent its own `name`, or delete the stale copy.
-    pub RULE = { code: "AS009", name: "duplicate-name", label: "another agent has this name", category: Loading, severity: Error, fix: None, dialects: ["claude-agent"] }
+    pub RULE = { code: "AS009", name: "duplicate-name", label: "another agent has this name", category: Loading, severity: Error, fix: None, dialects: ["claude-agent", "codex-agent"] }
 }
 
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
-    let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    // Per host: Codex's agents and Claude Code's never collide.
+    let mut by_name: std::collections::BTreeMap<(bool, &str), Vec<usize>> = Default::default();
     for (i, entry) in entries.iter().enumerate() {
         // A file counts if some selected release loads it.
         if let Some((name, _)) = entry.name
             && entry.loads_somewhere
             && entry.family == crate::dialect::Family::Agent
         {
-            by_name.entry(name).or_default().push(i);
+            let codex = crate::dialect::codex_agent::is_codex_agent(entry.path);
+            by_name.entry((codex, name)).or_default().push(i);
         }
     }
     let mut out = Vec::new();
-    for (name, files) in by_name {
+    for ((codex, name), files) in by_name {
         if files.len() < 2 {
             continue;
         }
@@ -76,7 +81,11 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
                 )
                 .with_help(format!(
                     "{}; give each agent its own `name`",
-                    winners(entries, &group, i)
+                    if codex {
+                        codex_winner(entries, &group, i)
+                    } else {
+                        winners(entries, &group, i)
+                    }
                 ))
             };
             for j in others {
@@ -93,6 +102,31 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
         }
     }
     out
+}
+
+/// Which file of `group` (one `.codex/agents` folder) Codex keeps: the first by path, sorted
+/// (measured with 0.169.0: `aa.toml` over `zz.toml`, `a/x.toml` over `x.toml`).
+fn codex_winner(entries: &[ProjectEntry], group: &[usize], this: usize) -> String {
+    let relative = |j: usize| {
+        let e = &entries[j];
+        e.tree
+            .and_then(|t| e.path.strip_prefix(t).ok())
+            .unwrap_or(e.path)
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/")
+    };
+    let Some(winner) = group.iter().copied().min_by_key(|&j| relative(j)) else {
+        return String::new();
+    };
+    format!(
+        "only one of them loads: Codex keeps `{}` (its path sorts first): {}",
+        relative(winner),
+        if winner == this {
+            "this file loads"
+        } else {
+            "this file is skipped"
+        }
+    )
 }
 
 /// Which file of `group` (one agents folder) each selected release keeps, said from the point
