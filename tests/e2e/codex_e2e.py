@@ -18,6 +18,9 @@ Responses API (`../shared/oracle-codex/fake_openai.py`) on 127.0.0.1. No hook ru
    reads the turn's sandbox from the session log and refuses every tool call.
 5. `agentspec run task --host codex --approve`: one task end to end, the commit made by the
    runner, the report and exit status.
+6. A Codex custom agent (`.codex/agents/committer.toml`, built into the same bundle) spawned by
+   the main session through `spawn_agent`: its commit is denied by the protocol written in its
+   `developer_instructions`.
 
 Everything lives under target/codex-e2e (not /tmp: Codex's sandbox lets the agent write /tmp,
 where the runner's state and Codex's home would then be in its reach).
@@ -79,7 +82,7 @@ class Project:
     """A scratch repository with a bare remote, a built bundle, Codex's home with the stand-in
     provider, and agentspec's hooks installed for Codex."""
 
-    def __init__(self, name, agentspec, codex, agent_file, agent, rules):
+    def __init__(self, name, agentspec, codex, agent_file, agent, rules, extra_agents=None):
         self.dir = WORK / name
         shutil.rmtree(self.dir, ignore_errors=True)
         self.proj = self.dir / "proj"
@@ -98,6 +101,9 @@ class Project:
         (self.proj / "a.txt").write_text("start\n")
         (self.proj / ".claude" / "agents").mkdir(parents=True)
         (self.proj / ".claude" / "agents" / f"{agent}.md").write_text(agent_file)
+        for file, content in (extra_agents or {}).items():
+            (self.proj / ".codex" / "agents").mkdir(parents=True, exist_ok=True)
+            (self.proj / ".codex" / "agents" / file).write_text(content)
         git("add", "-A")
         git("commit", "-qm", "init")
         git("remote", "add", "origin", str(self.remote))
@@ -238,6 +244,7 @@ def protocol(agentspec, codex, backend):
     steps = [
         patch("*** Begin Patch\n*** Add File: app.py\n+print('hello')\n*** Add File: commit.sh\n+git commit -qam hidden-in-script\n*** End Patch\n"),
         shell("git add -A && git commit -m early"),
+        shell("bash -c 'git commit -qam disguised-bash'"),
         shell("sh commit.sh"),
         shell("python3 app.py"),
         {"type": "shell", "command": "touch ESCALATED",
@@ -254,6 +261,9 @@ def protocol(agentspec, codex, backend):
         early = next((o for o in outs if "early" in o), "")
         check("Command blocked by PreToolUse hook" in early and "approv" in early,
               f"protocol: the commit before `yes` is denied by the hook ({early[:300]!r})")
+        wrapped = next((o for o in outs if "disguised-bash" in o), "")
+        check("Command blocked by PreToolUse hook" in wrapped or "Read-only file system" in wrapped,
+              f"protocol: a commit wrapped in `bash -c` is refused or fails ({wrapped[:300]!r})")
         script = next((o for o in outs if "hidden-in-script" in o or "Read-only" in o), "")
         check("Read-only file system" in script or "Command blocked" in script,
               f"protocol: the commit hidden in a script fails ({script[:300]!r})")
@@ -348,6 +358,50 @@ def unsandboxed(agentspec, codex, agent_file):
         p.close()
 
 
+COMMITTER = '''name = "committer"
+description = "Commits one change after the user's approval."
+developer_instructions = """
+## Protocol
+
+1. Implement the change.
+2. **STOP** and ask for approval.
+3. **WAIT** for the user to reply "yes".
+4. Only then commit.
+"""
+'''
+
+
+def subagent(agentspec, codex, agent_file):
+    """A Codex custom agent (`.codex/agents/committer.toml`) spawned by the main session: the
+    bundle built from the TOML governs it by its `agent_type`."""
+    spawn_args = json.dumps({"agent_type": "committer", "message": "SUB_TASK: commit the change"})
+    child = [
+        {"when": {"first_text_contains": "SUB_TASK", "last_is_tool_result": False, "nth": 1},
+         "reply": [shell("echo sub >> a.txt && git add -A && git commit -m sub-commit")]},
+        {"when": {"first_text_contains": "SUB_TASK"}, "reply": [text("Sub done.")]},
+    ]
+    parent = sequence(1, [
+        {"type": "tool_search_call", "call_id": "ts_1", "execution": "client", "status": "completed",
+         "arguments": {"query": "spawn agent"}},
+        {"type": "function_call", "namespace": "multi_agent_v1", "name": "spawn_agent", "call_id": "sp_1",
+         "arguments": spawn_args},
+        shell("sleep 6"),
+    ], then="Done.")
+    p = Project("subagent", agentspec, codex, agent_file, "gated", child + parent,
+                extra_agents={"committer.toml": COMMITTER})
+    try:
+        p.exec("TASK: delegate")
+        sub = [e for e in p.audit() if e.get("agent") == "committer" and e.get("tool") == "Bash"]
+        denied = [e for e in sub if e.get("decision") == "deny" and "approval" in (e.get("reason") or "")]
+        check(bool(denied), f"subagent: the Codex agent's commit is denied by its own protocol ({[e.get('decision') for e in sub]})")
+        check(p.log() == ["init"], f"subagent: no commit ({p.log()})")
+        stops = [e for e in p.audit() if e.get("event") == "SubagentStop"]
+        check(bool(stops) and all(e.get("decision") == "allow" for e in stops),
+              f"subagent: its stop is judged on its own turn's sandbox ({[(e.get('decision'), (e.get('reason') or '')[:80]) for e in stops]})")
+    finally:
+        p.close()
+
+
 def task(agentspec, codex, agent_file):
     rules = sequence(1, [patch("*** Begin Patch\n*** Add File: t.txt\n+task\n*** End Patch\n")], then=ASK)
     rules += sequence(2, [shell("git add -A && git commit -m task-commit")], then="Committed. Done.")
@@ -392,6 +446,7 @@ def main():
         "fail-open": lambda: fail_open(agentspec, a.codex, GATED),
         "unsandboxed": lambda: unsandboxed(agentspec, a.codex, GATED),
         "task": lambda: task(agentspec, a.codex, GATED),
+        "subagent": lambda: subagent(agentspec, a.codex, GATED.replace("tools: Read, Edit, Write, Bash", "tools: Read, Edit, Write, Bash, Agent")),
     }
     for name, fn in scenarios.items():
         if not a.only or name in a.only.split(","):

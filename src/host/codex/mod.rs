@@ -189,6 +189,9 @@ pub struct HookInput {
     pub turn_id: Option<String>,
     #[serde(default)]
     pub transcript_path: Option<String>,
+    /// `SubagentStop`: the subagent's own session log (its `transcript_path` is the parent's).
+    #[serde(default)]
+    pub agent_transcript_path: Option<String>,
     #[serde(default)]
     pub agent_id: Option<String>,
     #[serde(default)]
@@ -247,9 +250,13 @@ impl HookInput {
         Ok(())
     }
 
+    /// The session log of the thread the event happened in: a subagent's stop names the
+    /// parent's log in `transcript_path` and its own in `agent_transcript_path` (measured).
     fn transcript(&self) -> Option<PathBuf> {
-        self.transcript_path
-            .as_deref()
+        let own = (self.hook_event_name == "SubagentStop")
+            .then_some(self.agent_transcript_path.as_deref())
+            .flatten();
+        own.or(self.transcript_path.as_deref())
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
     }
