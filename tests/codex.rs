@@ -125,7 +125,7 @@ fn install_writes_trusted_hooks_and_the_sandbox_and_doctor_agrees() {
     write(
         &s.home(),
         ".codex/config.toml",
-        "# my settings\nmodel = \"gpt-5.5\"\n",
+        "# my settings\nmodel = \"gpt-5.5\"\nprojects = { \"/other\" = { trust_level = \"trusted\" } }\n",
     );
     let (doctor_before, code, _) = s.run(&["doctor", "--host", "codex"], "");
     assert_eq!(code, 1, "doctor fails before install: {doctor_before}");
@@ -148,6 +148,12 @@ fn install_writes_trusted_hooks_and_the_sandbox_and_doctor_agrees() {
     assert_eq!(
         table["projects"][project.display().to_string().as_str()]["trust_level"].as_str(),
         Some("trusted")
+    );
+    // Another project's trust, written as an inline table, is kept.
+    assert_eq!(
+        table["projects"]["/other"]["trust_level"].as_str(),
+        Some("trusted"),
+        "{config}"
     );
     let snake = |e: &str| match e {
         "SessionStart" => "session_start",

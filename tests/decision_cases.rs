@@ -141,8 +141,17 @@ impl HostPath for CodexHook {
         });
         let fields = match step.kind.as_str() {
             "prompt" => json!({"hook_event_name": "UserPromptSubmit", "prompt": text}),
-            "bash" => json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
-                "tool_input": {"command": text}, "tool_use_id": format!("t{n}")}),
+            "bash" => {
+                // Codex logs the call before its hook runs (the runner reads its arguments).
+                let args = json!({"cmd": text}).to_string();
+                let line = json!({"type": "response_item", "payload": {"type": "function_call",
+                    "name": "exec_command", "call_id": format!("t{n}"), "arguments": args}});
+                let mut log = std::fs::read_to_string(&rollout).unwrap_or_default();
+                log.push_str(&format!("{line}\n"));
+                std::fs::write(&rollout, log).unwrap();
+                json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
+                    "tool_input": {"command": text}, "tool_use_id": format!("t{n}")})
+            }
             "bash-done" => {
                 let line = json!({"type": "event_msg", "payload": {"type": "item_completed",
                     "item": {"type": "CommandExecution", "id": format!("t{n}"), "exit_code": 0}}});

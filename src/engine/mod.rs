@@ -767,6 +767,32 @@ pub fn handle(
                 }
                 None => {
                     let (mut decision, mut next) = decide::decide(&actor, &stored.core, &event);
+                    // A patch's further files face the same tool rules as its first.
+                    if decision == Decision::Allow
+                        && let Event::ToolRequested {
+                            tool,
+                            action: Action::Edit { .. },
+                            work,
+                            confined,
+                        } = &event
+                    {
+                        for p in &call.more_paths {
+                            let more = Event::ToolRequested {
+                                tool: tool.clone(),
+                                action: Action::Edit {
+                                    path: env.resolve(&call.cwd().join(p)).display().to_string(),
+                                },
+                                work: work.clone(),
+                                confined: *confined,
+                            };
+                            let (d, n) = decide::decide(&actor, &stored.core, &more);
+                            if d != Decision::Allow {
+                                decision = d;
+                                next = n;
+                                break;
+                            }
+                        }
+                    }
                     if let (
                         Event::StopRequested {
                             last_message,

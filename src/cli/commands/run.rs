@@ -80,7 +80,9 @@ fn watchdog(
     deadline: std::time::Duration,
     extended: std::sync::Arc<crate::runner::Deadline>,
     message: &'static str,
-) {
+) -> std::sync::Arc<std::sync::atomic::AtomicU8> {
+    let code = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(2));
+    let exit_code = code.clone();
     let start = std::time::Instant::now();
     std::thread::spawn(move || {
         loop {
@@ -90,8 +92,11 @@ fn watchdog(
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         eprintln!("{message}");
-        std::process::exit(2);
+        std::process::exit(i32::from(
+            exit_code.load(std::sync::atomic::Ordering::SeqCst),
+        ));
     });
+    code
 }
 
 /// The hook's deadline: [`HOOK_DEADLINE`], or shorter when `AGENTSPEC_HOOK_DEADLINE_MS` says
@@ -112,7 +117,7 @@ fn run_hook(
     confined: bool,
 ) -> ExitCode {
     let deadline = std::sync::Arc::new(crate::runner::Deadline::default());
-    watchdog(
+    let timeout_code = watchdog(
         hook_deadline(),
         deadline.clone(),
         "agentspec: blocked because the policy check did not finish in time",
@@ -138,6 +143,11 @@ fn run_hook(
         }
         let input = String::from_utf8(input)
             .map_err(|_| ("the hook input is not UTF-8".to_owned(), String::new()))?;
+        if host == HostName::Codex && crate::host::codex::error_reply(&input, "").0.exit_code == 0 {
+            // A stop already blocked once: a runner that does not finish in time lets it end
+            // (Codex has no loop guard).
+            timeout_code.store(0, std::sync::atomic::Ordering::SeqCst);
+        }
         let state_dir = match state_dir {
             Some(dir) => dir,
             None => crate::runner::default_state_dir(&bundle)
@@ -179,7 +189,8 @@ fn run_hook(
         }
         Err(_) => {
             eprintln!("agentspec: blocked because the runner failed internally");
-            ExitCode::from(2)
+            // A Codex stop already blocked once ends instead (see the watchdog).
+            ExitCode::from(timeout_code.load(std::sync::atomic::Ordering::SeqCst))
         }
     }
 }
@@ -190,7 +201,7 @@ fn run_git_hook(
     args: &[String],
 ) -> ExitCode {
     use crate::runner::githooks;
-    watchdog(
+    let _ = watchdog(
         hook_deadline(),
         std::sync::Arc::default(),
         "agentspec: refused because the git hook did not finish in time",
@@ -583,8 +594,20 @@ fn codex_task_host(
         .agents
         .get(agent)
         .map(|p| project.join(&p.source.path))
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .map(|text| crate::host::codex::task::body_of(&text).trim().to_owned())
+        .and_then(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            if path.extension().is_some_and(|e| e == "toml") {
+                // A Codex agent: its instructions, decoded.
+                let table: toml::Table = text.parse().ok()?;
+                table
+                    .get(crate::parse::toml_doc::BODY_KEY)
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_owned)
+            } else {
+                Some(crate::host::codex::task::body_of(&text).to_owned())
+            }
+        })
+        .map(|text| text.trim().to_owned())
         .filter(|t| !t.is_empty());
     if instructions.is_none() {
         eprintln!(

@@ -304,7 +304,10 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
     // The project's sandbox: Codex's workspace-write, which keeps `.git` read-only.
     let project_config = project.join(".codex").join("config.toml");
     edit_toml(&project_config, |doc| {
-        doc["sandbox_mode"] = toml_edit::value("workspace-write");
+        // `read-only` is stricter still: kept.
+        if doc.get("sandbox_mode").and_then(toml_edit::Item::as_str) != Some("read-only") {
+            doc["sandbox_mode"] = toml_edit::value("workspace-write");
+        }
         Some(())
     })?;
     // Trust: the project, and every agentspec entry by its hash.
@@ -366,11 +369,20 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
 }
 
 /// The table `key` of `parent`, made (as a standard table) when missing or not a table.
+/// An inline table (`projects = { ... }`) becomes a standard one with the same entries;
+/// any other value of that key is left alone and the edit fails (`None`).
 fn table<'a>(parent: &'a mut toml_edit::Table, key: &str) -> Option<&'a mut toml_edit::Table> {
-    if !parent.get(key).is_some_and(toml_edit::Item::is_table) {
-        let mut t = toml_edit::Table::new();
-        t.set_implicit(true);
-        parent.insert(key, toml_edit::Item::Table(t));
+    match parent.get(key) {
+        None => {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            parent.insert(key, toml_edit::Item::Table(t));
+        }
+        Some(toml_edit::Item::Value(toml_edit::Value::InlineTable(inline))) => {
+            let t = inline.clone().into_table();
+            parent.insert(key, toml_edit::Item::Table(t));
+        }
+        Some(_) => {}
     }
     parent.get_mut(key).and_then(toml_edit::Item::as_table_mut)
 }

@@ -100,6 +100,12 @@ impl engine::Host for Codex {
             return Ok(Vec::new());
         };
         let sandbox = sandbox.clone()?;
+        if sandbox.network {
+            return Err(format!(
+                "Codex runs this turn with the `{}` sandbox and network access: a command agentspec cannot see into could push with no git hook seeing it. Run Codex without network access for the sandbox (`sandbox_workspace_write.network_access = false`, the default)",
+                sandbox.mode
+            ));
+        }
         let mut needed: Vec<&Path> = confinement.read_only.iter().map(PathBuf::as_path).collect();
         if let Some(t) = &self.transcript {
             needed.push(t);
@@ -153,8 +159,9 @@ impl engine::Host for Codex {
 /// Codex's home folder: `CODEX_HOME`, else `~/.codex`.
 pub fn codex_home() -> Option<PathBuf> {
     std::env::var_os("CODEX_HOME")
+        .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".codex")))
 }
 
@@ -420,7 +427,12 @@ impl HookInput {
         {
             return None;
         }
-        let args = rollout::call_arguments(&self.transcript()?, self.tool_use_id.as_deref()?)?;
+        let (Some(transcript), Some(id)) = (self.transcript(), self.tool_use_id.as_deref()) else {
+            return Some("the hook input names no session log or call id, so whether the command asks to run outside Codex's sandbox is unknown".to_owned());
+        };
+        let Some(args) = rollout::call_arguments(&transcript, id) else {
+            return Some("the call is not in Codex's session log, so whether it asks to run outside Codex's sandbox is unknown".to_owned());
+        };
         rollout::escalation(&args).map(|how| {
             format!(
                 "the command asks to run outside Codex's sandbox ({how}); a governed agent's commands run in it — run it without that"

@@ -12,7 +12,8 @@ pub fn paths(patch: &str) -> Vec<String> {
     ];
     let mut out: Vec<String> = Vec::new();
     for line in patch.lines() {
-        let line = line.trim_end_matches('\r');
+        // Codex trims a header line before it matches it.
+        let line = line.trim();
         if let Some(path) = HEADERS
             .iter()
             .find_map(|h| line.strip_prefix(h))

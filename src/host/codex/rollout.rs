@@ -25,6 +25,8 @@ pub struct TurnSandbox {
     entries: Vec<(PathBuf, bool)>,
     /// Everything is writable (`danger-full-access`, or a writable root entry).
     everything: bool,
+    /// The agent's commands may reach the network (a push needs nothing else).
+    pub network: bool,
 }
 
 impl TurnSandbox {
@@ -126,18 +128,31 @@ pub fn sandbox_of(payload: &Value, tmpdir: Option<&Path>) -> Result<TurnSandbox,
             mode,
             entries: Vec::new(),
             everything: true,
+            network: true,
         }),
         "read-only" => Ok(TurnSandbox {
             mode,
             entries: Vec::new(),
             everything: false,
+            network: payload.pointer("/sandbox_policy/network_access") == Some(&Value::Bool(true)),
         }),
         "workspace-write" => {
             let mut sandbox = TurnSandbox {
                 mode,
                 entries: Vec::new(),
                 everything: false,
+                network: payload.pointer("/sandbox_policy/network_access")
+                    != Some(&Value::Bool(false)),
             };
+            if let Some(kind) = payload
+                .pointer("/file_system_sandbox_policy/kind")
+                .and_then(Value::as_str)
+                && kind != "restricted"
+            {
+                return Err(format!(
+                    "Codex records a file-system policy agentspec does not know (`{kind}`)"
+                ));
+            }
             match payload
                 .pointer("/file_system_sandbox_policy/entries")
                 .and_then(Value::as_array)
@@ -159,7 +174,11 @@ pub fn sandbox_of(payload: &Value, tmpdir: Option<&Path>) -> Result<TurnSandbox,
 
 impl TurnSandbox {
     fn add(&mut self, entry: &Value, tmpdir: Option<&Path>) -> Result<(), String> {
-        let write = entry.get("access").and_then(Value::as_str) == Some("write");
+        // Anything but a known read-only access counts as writable.
+        let write = !matches!(
+            entry.get("access").and_then(Value::as_str),
+            Some("read" | "none" | "deny")
+        );
         let path = &entry["path"];
         let resolved = match path.get("type").and_then(Value::as_str) {
             Some("path") => path
@@ -182,6 +201,13 @@ impl TurnSandbox {
         match resolved {
             Some(paths) => {
                 for p in paths {
+                    // Both as written and with links followed: the path checked is looked up
+                    // in both forms too.
+                    if let Ok(real) = std::fs::canonicalize(&p)
+                        && real != p
+                    {
+                        self.entries.push((clean(&real), write));
+                    }
                     self.entries.push((clean(&p), write));
                 }
                 Ok(())
@@ -263,13 +289,23 @@ pub fn call_arguments(transcript: &Path, call_id: &str) -> Option<Value> {
     let text = read(transcript).ok()?;
     text.lines()
         .rev()
-        .filter(|l| l.contains("\"function_call\"") && l.contains(call_id))
+        .filter(|l| l.contains(call_id) && l.contains("\"response_item\""))
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .find_map(|v| {
             let p = v.get("payload")?;
-            (p.get("type")?.as_str()? == "function_call" && p.get("call_id")?.as_str()? == call_id)
-                .then(|| serde_json::from_str(p.get("arguments")?.as_str()?).ok())
-                .flatten()
+            if p.get("call_id")?.as_str()? != call_id {
+                return None;
+            }
+            // A function call's arguments are a JSON string; another kind of call (a local
+            // shell call's `action`, a free-form tool's input) is taken as it is.
+            Some(match p.get("arguments") {
+                Some(Value::String(args)) => serde_json::from_str(args).unwrap_or(Value::Null),
+                Some(other) => other.clone(),
+                None => p
+                    .get("action")
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Default::default())),
+            })
         })
 }
 

@@ -58,10 +58,12 @@ impl Host for Codex {
             "never",
         ]);
         if let Some(text) = &self.instructions {
-            // A JSON string is a TOML basic string.
+            // A JSON string is a TOML basic string but for DEL, which TOML wants escaped.
             cmd.arg("-c").arg(format!(
                 "developer_instructions={}",
                 Value::String(text.clone())
+                    .to_string()
+                    .replace('\u{7f}', "\\u007F")
             ));
         }
         cmd.args(&self.extra_args);
@@ -81,6 +83,15 @@ impl Host for Codex {
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
+        // Codex writes a line per hook to stderr: read it meanwhile, or a long turn fills the
+        // pipe and Codex blocks.
+        let stderr = child.stderr.take().map(|mut e| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(&mut e, &mut text);
+                text
+            })
+        });
         let mut session = thread.unwrap_or_default();
         if let Some(out) = child.stdout.take() {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
@@ -136,11 +147,8 @@ impl Host for Codex {
             }
         }
         let status = child.wait().map_err(|e| e.to_string())?;
+        let err = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
         if !status.success() {
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                let _ = std::io::Read::read_to_string(&mut e, &mut err);
-            }
             return Err(format!("codex exited with {status}: {}", err.trim()));
         }
         Ok(session)

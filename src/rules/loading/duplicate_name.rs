@@ -17,8 +17,9 @@ declare_rule! {
     /// keeps the one the file system lists last, which can differ from one machine to the
     /// next. The message names the file that wins in each selected release. Codex (custom
     /// agents in `.codex/agents/`, measured with 0.169.0) keeps the file whose path sorts
-    /// first and warns "duplicate agent role name" on stderr; a Codex agent and a Claude Code
-    /// agent of the same name do not collide.
+    /// first and warns "duplicate agent role name" on stderr. A Codex agent and a Claude Code
+    /// agent of the same name load in their own hosts, but one bundle governs both by name
+    /// with one policy: an error too.
     ///
     /// ## Example
     /// `.claude/agents/review.md` and `.claude/agents/old/review-v1.md` both with
@@ -30,20 +31,21 @@ declare_rule! {
 }
 
 pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
-    // Per host: Codex's agents and Claude Code's never collide.
-    let mut by_name: std::collections::BTreeMap<(bool, &str), Vec<usize>> = Default::default();
+    // Codex's agents and Claude Code's do not collide in the hosts, but one bundle governs
+    // both by name: the clash is reported across hosts too.
+    let mut by_name: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, entry) in entries.iter().enumerate() {
         // A file counts if some selected release loads it.
         if let Some((name, _)) = entry.name
             && entry.loads_somewhere
             && entry.family == crate::dialect::Family::Agent
         {
-            let codex = crate::dialect::codex_agent::is_codex_agent(entry.path);
-            by_name.entry((codex, name)).or_default().push(i);
+            by_name.entry(name).or_default().push(i);
         }
     }
     let mut out = Vec::new();
-    for ((codex, name), files) in by_name {
+    let is_codex = |i: usize| crate::dialect::codex_agent::is_codex_agent(entries[i].path);
+    for (name, files) in by_name {
         if files.len() < 2 {
             continue;
         }
@@ -62,7 +64,18 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
             let Some((_, span)) = entry.name else {
                 continue;
             };
-            let mut diag = if same_tree.is_empty() {
+            let codex = is_codex(i);
+            let other_host = files.iter().any(|&j| j != i && is_codex(j) != codex);
+            let mut diag = if same_tree.is_empty() && other_host {
+                RULE.diag(
+                    span,
+                    format!(
+                        "agent name `{name}` is also the name of {} agent: one bundle governs both by this name, with one policy",
+                        if codex { "a Claude Code" } else { "a Codex" }
+                    ),
+                )
+                .with_help("the runner would govern one of them with the other's protocol; give each agent its own `name`")
+            } else if same_tree.is_empty() {
                 let mut d = RULE.diag(
                     span,
                     format!("agent name `{name}` is also used in another agents folder"),
