@@ -379,3 +379,27 @@ fn a_patch_is_refused_for_any_file_it_moves_into_git() {
     );
     assert_eq!(support::hook_answer(&out, code).kind, "allow", "{out}");
 }
+
+#[test]
+fn doctor_reports_exec_policy_rules_that_allow_commands() {
+    if !Path::new("/usr/bin/bwrap").exists() && !Path::new("/bin/bwrap").exists() {
+        eprintln!("skipped: bubblewrap is not installed");
+        return;
+    }
+    let s = Scratch::new();
+    let (_, code, err) = s.install();
+    assert_eq!(code, 0, "{err}");
+    let (doctor, code, _) = s.run(&["doctor", "--host", "codex"], "");
+    assert_eq!(code, 0, "{doctor}");
+    write(
+        &s.home(),
+        ".codex/rules/default.rules",
+        "prefix_rule(pattern = [\"npm\", \"install\"], decision = \"allow\")\n",
+    );
+    let (doctor, code, _) = s.run(&["doctor", "--host", "codex"], "");
+    assert_eq!(code, 1, "{doctor}");
+    assert!(
+        doctor.contains("exec-policy rules allow commands"),
+        "{doctor}"
+    );
+}

@@ -501,6 +501,23 @@ fn confinement(
     }
 }
 
+/// Codex's exec-policy rule files (`rules/*.rules` in the project's `.codex/` and in
+/// `CODEX_HOME`), whose `allow` entries can run commands outside the sandbox.
+fn rules_files(project: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let mut dirs = vec![project.join(".codex/rules")];
+    if let Some(h) = home {
+        dirs.push(h.join("rules"));
+    }
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
+        .collect();
+    out.sort();
+    out
+}
+
 /// Configuration keys that can switch enforcement off or widen the sandbox.
 const CONFIG_KEYS: &[&str] = &[
     "hooks",
@@ -526,6 +543,20 @@ pub fn fingerprint(project: &Path, home: Option<&Path>, binary: Option<&Path>) -
         files.push(h.join("hooks.json"));
         files.push(h.join("config.toml"));
     }
+    // Exec-policy rules: a new `allow` runs commands outside the sandbox.
+    let rules: String = rules_files(project, home)
+        .iter()
+        .map(|p| {
+            let content = crate::fsutil::read_regular(p)
+                .map(|b| crate::policy::sha256_hex(&b))
+                .unwrap_or_else(|_| "unreadable".to_owned());
+            format!("{}={content}\n", p.display())
+        })
+        .collect();
+    out.insert(
+        "codex exec-policy rules".to_owned(),
+        crate::policy::sha256_hex(rules.as_bytes()),
+    );
     for path in files {
         let digest = match crate::fsutil::read_regular(&path) {
             Err(_) => "absent".to_owned(),
@@ -629,7 +660,7 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
     match parsed {
         None => out.push(fail(format!(
             "{} does not exist: Codex trusts neither the project nor its hooks, so it skips them silently",
-            home.map(|h| h.join("config.toml").display().to_string())
+            home.as_ref().map(|h| h.join("config.toml").display().to_string())
                 .unwrap_or_else(|| "CODEX_HOME/config.toml".to_owned())
         ))),
         Some((p, Err(e))) => out.push(fail(format!("{} does not parse: {e}", p.display()))),
@@ -674,6 +705,22 @@ pub fn doctor(project: &Path, codex_home: Option<&Path>) -> Vec<Finding> {
                 )));
             }
         }
+    }
+    // Exec-policy rules whose `allow` entries may run commands outside the sandbox: agentspec
+    // does not read them.
+    let allowing: Vec<String> = rules_files(&project, home.as_deref())
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .is_ok_and(|t| t.contains("decision") && t.contains("\"allow\""))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    if !allowing.is_empty() {
+        out.push(fail(format!(
+            "exec-policy rules allow commands ({}): Codex may run those outside its sandbox, where they can commit or push, and agentspec does not read these rules; remove the `allow` rules for governed projects",
+            allowing.join(", ")
+        )));
     }
     // The sandbox the project asks for (a command-line flag can still override it; the
     // runner reads each turn's real sandbox and fails closed).
