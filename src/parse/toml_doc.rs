@@ -133,25 +133,32 @@ fn node(item: &toml_edit::Item, fallback: Span) -> Node {
 
 fn table_node(t: &toml_edit::Table, span: Span) -> Node {
     Node {
-        value: Value::Map(
-            t.iter()
-                .map(|(k, item)| {
-                    let key_span = t
-                        .key(k)
-                        .and_then(toml_edit::Key::span)
-                        .map_or(span, |r| Span::new(r.start, r.end));
-                    Entry {
-                        key: Node {
-                            value: Value::Str(k.to_owned()),
-                            span: key_span,
-                        },
-                        value: node(item, key_span),
-                    }
-                })
-                .collect(),
-        ),
+        value: Value::Map(entries(t.iter(), |k| t.key(k), span, node)),
         span,
     }
+}
+
+/// The entries of a table, each key with its span (else `span`) and its value read by `read`.
+fn entries<'a, T: 'a>(
+    items: impl Iterator<Item = (&'a str, &'a T)>,
+    key: impl Fn(&str) -> Option<&'a toml_edit::Key>,
+    span: Span,
+    read: fn(&T, Span) -> Node,
+) -> Vec<Entry> {
+    items
+        .map(|(k, item)| {
+            let key_span = key(k)
+                .and_then(toml_edit::Key::span)
+                .map_or(span, |r| Span::new(r.start, r.end));
+            Entry {
+                key: Node {
+                    value: Value::Str(k.to_owned()),
+                    span: key_span,
+                },
+                value: read(item, key_span),
+            }
+        })
+        .collect()
 }
 
 fn value_node(v: &toml_edit::Value, fallback: Span) -> Node {
@@ -163,23 +170,9 @@ fn value_node(v: &toml_edit::Value, fallback: Span) -> Node {
         toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
         toml_edit::Value::Datetime(d) => Value::Str(d.value().to_string()),
         toml_edit::Value::Array(a) => Value::Seq(a.iter().map(|x| value_node(x, span)).collect()),
-        toml_edit::Value::InlineTable(t) => Value::Map(
-            t.iter()
-                .map(|(k, x)| {
-                    let key_span = t
-                        .key(k)
-                        .and_then(toml_edit::Key::span)
-                        .map_or(span, |r| Span::new(r.start, r.end));
-                    Entry {
-                        key: Node {
-                            value: Value::Str(k.to_owned()),
-                            span: key_span,
-                        },
-                        value: value_node(x, key_span),
-                    }
-                })
-                .collect(),
-        ),
+        toml_edit::Value::InlineTable(t) => {
+            Value::Map(entries(t.iter(), |k| t.key(k), span, value_node))
+        }
     };
     Node { value, span }
 }

@@ -37,26 +37,18 @@ pub(crate) fn doctor(settings: &Path) -> ExitCode {
             "note claude is not on PATH or did not answer `--version` (agentspec checks for Claude Code {target})\n"
         )),
     }
-    for f in &findings {
-        text.push_str(&format!(
-            "{} {}\n",
-            if f.ok { "ok  " } else { "FAIL" },
-            f.message
-        ));
-    }
-    let _ = print(&text);
-    if findings.iter().all(|f| f.ok) {
-        Status::Clean.into()
-    } else {
-        Status::Problems.into()
-    }
+    report(text, &findings)
 }
 
 /// `agentspec doctor --host codex`.
 pub(crate) fn doctor_codex(project: &Path, codex_home: Option<&Path>) -> ExitCode {
     let findings = crate::host::codex::install::doctor(project, codex_home);
-    let mut text = String::new();
-    for f in &findings {
+    report(String::new(), &findings)
+}
+
+/// Prints `text` and one line per finding; exit 1 when any failed.
+fn report(mut text: String, findings: &[crate::host::claude_code::install::Finding]) -> ExitCode {
+    for f in findings {
         text.push_str(&format!(
             "{} {}\n",
             if f.ok { "ok  " } else { "FAIL" },

@@ -103,20 +103,12 @@ pub const SESSION: SessionVariables = SessionVariables {
 /// Handles one hook event end to end. Errors are for the caller to turn into a fail-closed
 /// answer (exit 2).
 pub fn handle_hook(input_json: &str, options: &engine::Options) -> Result<HookReply, RunnerError> {
-    if input_json.contains('\0') || input_json.contains("\\u0000") {
-        return Err(RunnerError::Input(
-            "the hook input contains a NUL byte".to_owned(),
-        ));
-    }
-    let raw: Value =
-        serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
-    let input: HookInput =
-        serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
+    let (raw, input): (Value, HookInput) = super::read_input(input_json)?;
     input.validate()?;
     let call = input.call(raw)?;
     Ok(
         match engine::handle(&call, options, &ClaudeCode, &engine::Machine)? {
-            Outcome::Performed(outcome) => performed_reply(&input, &outcome),
+            Outcome::Performed(outcome) => performed_reply(input.tool_input.as_ref(), &outcome),
             Outcome::Decided {
                 gave_up: Some(message),
                 ..
@@ -201,31 +193,17 @@ impl HookInput {
     /// Refuses an input Claude Code never sends: an unknown event name, an empty session id,
     /// a `tool_input` that is not an object, a tool event without a tool name.
     pub fn validate(&self) -> Result<(), RunnerError> {
-        if !KNOWN_EVENTS.contains(&self.hook_event_name.as_str()) {
-            return Err(RunnerError::Input(format!(
-                "`{}` is not a hook event Claude Code sends",
-                self.hook_event_name
-            )));
-        }
-        if self.session_id.trim().is_empty() {
-            return Err(RunnerError::Input("`session_id` is empty".to_owned()));
-        }
-        if self.tool_input.as_ref().is_some_and(|v| !v.is_object()) {
-            return Err(RunnerError::Input(
-                "`tool_input` is not a JSON object".to_owned(),
-            ));
-        }
-        let tool_event = matches!(
-            self.hook_event_name.as_str(),
-            "PreToolUse" | "PostToolUse" | "PostToolUseFailure"
-        );
-        if tool_event && self.tool_name.as_deref().is_none_or(str::is_empty) {
-            return Err(RunnerError::Input(format!(
-                "a `{}` event without `tool_name`",
-                self.hook_event_name
-            )));
-        }
-        Ok(())
+        super::validate(
+            &super::EventShape {
+                host: "Claude Code",
+                known: KNOWN_EVENTS,
+                tool_events: &["PreToolUse", "PostToolUse", "PostToolUseFailure"],
+            },
+            &self.hook_event_name,
+            &self.session_id,
+            self.tool_input.as_ref(),
+            self.tool_name.as_deref(),
+        )
     }
 
     /// The decision-core event, `Ok(None)` for events the runner does not act on, and an error
@@ -372,10 +350,10 @@ pub fn reply_for(event_name: &str, decision: &Decision) -> HookReply {
 /// by one that prints what came of it and exits with its status (measured with Claude Code
 /// 2.1.328 and 2.1.332: the model reads that output as the tool's result, an error when the
 /// status is not 0 — clearer than a denial whose reason says it went through).
-fn performed_reply(input: &HookInput, outcome: &perform::Outcome) -> HookReply {
-    let mut updated = input
-        .tool_input
-        .as_ref()
+/// Codex takes the same answer (measured with 0.169.0: `updatedInput` runs the replacement and
+/// its output is the tool output).
+pub(crate) fn performed_reply(tool_input: Option<&Value>, outcome: &perform::Outcome) -> HookReply {
+    let mut updated = tool_input
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();

@@ -30,7 +30,7 @@ use crate::policy::decide::{Action, Decision, Event};
 use crate::policy::protect::HostFiles;
 use crate::runner::confine::Confinement;
 use crate::runner::record::InstallRecord;
-use crate::runner::{Fingerprint, RunnerError, SessionVariables, perform};
+use crate::runner::{Fingerprint, RunnerError, SessionVariables};
 
 pub use crate::host::claude_code::HookReply;
 
@@ -224,30 +224,19 @@ pub struct HookInput {
 impl HookInput {
     /// Refuses an input Codex never sends.
     pub fn validate(&self) -> Result<(), RunnerError> {
-        if !KNOWN_EVENTS.contains(&self.hook_event_name.as_str()) {
-            return Err(RunnerError::Input(format!(
-                "`{}` is not a hook event Codex sends",
-                self.hook_event_name
-            )));
-        }
-        if self.session_id.trim().is_empty() {
-            return Err(RunnerError::Input("`session_id` is empty".to_owned()));
-        }
-        if self.tool_input.as_ref().is_some_and(|v| !v.is_object()) {
-            return Err(RunnerError::Input(
-                "`tool_input` is not a JSON object".to_owned(),
-            ));
-        }
-        let tool_event = matches!(
-            self.hook_event_name.as_str(),
-            "PreToolUse" | "PostToolUse" | "PermissionRequest"
-        );
-        if tool_event && self.tool_name.as_deref().is_none_or(str::is_empty) {
-            return Err(RunnerError::Input(format!(
-                "a `{}` event without `tool_name`",
-                self.hook_event_name
-            )));
-        }
+        let tool_events = &["PreToolUse", "PostToolUse", "PermissionRequest"];
+        super::validate(
+            &super::EventShape {
+                host: "Codex",
+                known: KNOWN_EVENTS,
+                tool_events,
+            },
+            &self.hook_event_name,
+            &self.session_id,
+            self.tool_input.as_ref(),
+            self.tool_name.as_deref(),
+        )?;
+        let tool_event = tool_events.contains(&self.hook_event_name.as_str());
         if (tool_event || self.hook_event_name == "Stop") && self.turn_id.is_none() {
             return Err(RunnerError::Input(format!(
                 "a `{}` event without `turn_id`",
@@ -463,15 +452,7 @@ impl HookInput {
 /// Handles one Codex hook event end to end. Errors are for the caller to turn into a
 /// fail-closed answer ([`error_reply`]).
 pub fn handle_hook(input_json: &str, options: &engine::Options) -> Result<HookReply, RunnerError> {
-    if input_json.contains('\0') || input_json.contains("\\u0000") {
-        return Err(RunnerError::Input(
-            "the hook input contains a NUL byte".to_owned(),
-        ));
-    }
-    let raw: Value =
-        serde_json::from_str(input_json).map_err(|e| RunnerError::Input(e.to_string()))?;
-    let input: HookInput =
-        serde_json::from_value(raw.clone()).map_err(|e| RunnerError::Input(e.to_string()))?;
+    let (raw, input): (Value, HookInput) = super::read_input(input_json)?;
     input.validate()?;
     let call = input.call(raw)?;
     let host = input.host();
@@ -502,7 +483,9 @@ pub fn handle_hook(input_json: &str, options: &engine::Options) -> Result<HookRe
         );
     })?;
     Ok(match outcome {
-        Outcome::Performed(outcome) => performed_reply(&input, &outcome),
+        Outcome::Performed(outcome) => {
+            crate::host::claude_code::performed_reply(input.tool_input.as_ref(), &outcome)
+        }
         Outcome::Decided {
             gave_up: Some(message),
             ..
@@ -572,31 +555,6 @@ pub fn reply_for(event_name: &str, decision: &Decision) -> HookReply {
     };
     HookReply {
         stdout,
-        exit_code: 0,
-    }
-}
-
-/// The answer for a command the runner performed: allowed, with the command replaced by one
-/// that prints what came of it (measured with 0.169.0: `updatedInput` runs the replacement and
-/// its output is the tool output).
-fn performed_reply(input: &HookInput, outcome: &perform::Outcome) -> HookReply {
-    let mut updated = input
-        .tool_input
-        .as_ref()
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    updated.insert("command".to_owned(), Value::String(outcome.echo_command()));
-    HookReply {
-        stdout: json!({
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": "allow",
-                "permissionDecisionReason": format!("agentspec ran `{}` outside the sandbox", outcome.command),
-                "updatedInput": Value::Object(updated),
-            }
-        })
-        .to_string(),
         exit_code: 0,
     }
 }
