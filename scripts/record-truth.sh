@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Records what a Claude Code release does with every loader and settings fixture, and shows how
-# that differs from the newest release agentspec knows: the first step of adding a release
-# (README, "Adding a Claude Code release").
+# Records what a Claude Code release does with every loader, skill and settings fixture, and shows
+# how that differs from the nearest release already recorded: a new release is a one-command
+# review (README, "Adding a Claude Code release").
 #
 # Usage: scripts/record-truth.sh VERSION
 #
 # Installs @anthropic-ai/claude-code@VERSION from npm (scripts/install-claude.sh), runs it headless
 # against the stand-in model API on 127.0.0.1 on each fixture folder, writes
-# fixtures/*/verdicts-VERSION.json (with the CLI's --version), and prints every file whose
-# verdict differs from the newest known release's. agentspec is run with --claude-code VERSION,
-# so its disagreements are listed too: each one is a loader change to model in src/release.rs.
+# fixtures/*/verdicts-VERSION.json (with the CLI's --version) and fixtures/release-vocab/VERSION.json
+# (the hook schema and model aliases its program carries, scripts/release-vocab.py), and prints
+# every verdict and vocabulary entry that differs from the nearest recorded release (the newest
+# older one, else the oldest newer one). agentspec is run with --claude-code VERSION, so its
+# disagreements are listed too: each one is a change to model in src/release.rs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 version="${1:?usage: scripts/record-truth.sh VERSION}"
@@ -18,13 +20,19 @@ if ! "$claude" --version | grep -q "^$version "; then
     echo "record-truth: \`claude --version\` is not $version: give a released version (x.y.z)" >&2
     exit 2
 fi
-cargo build --release --quiet || exit 2
+# AGENTSPEC names a built binary to use instead of building this checkout.
+agentspec="${AGENTSPEC:-target/release/agentspec}"
+[ -n "${AGENTSPEC:-}" ] || cargo build --release --quiet || exit 2
 status=0
-python3 tests/differential/loader_diff.py --claude "$claude" --agentspec target/release/agentspec \
+python3 tests/differential/loader_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts \
     fixtures/loader-truth/agents fixtures/loader-extra/agents fixtures/loader-hooks/agents \
-    fixtures/loader-drift/agents fixtures/loader-continuation/agents || status=1
-python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
+    fixtures/loader-drift/agents fixtures/loader-continuation/agents \
+    fixtures/loader-release/agents || status=1
+python3 tests/differential/skills_diff.py --claude "$claude" --agentspec "$agentspec" \
+    --claude-code "$version" --write-verdicts fixtures/loader-skills || status=1
+python3 scripts/release-vocab.py "$claude" > "fixtures/release-vocab/$version.json" || status=1
+python3 tests/differential/settings_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts fixtures/settings || status=1
 python3 - "$version" <<'PY'
 import json, sys
@@ -32,24 +40,40 @@ from pathlib import Path
 version = sys.argv[1]
 key_of = lambda v: tuple(int(p) for p in v.split("."))
 recorded = [p.stem.removeprefix("verdicts-") for p in Path("fixtures/loader-truth").glob("verdicts-*.json")]
-others = sorted((v for v in recorded if v != version), key=key_of)
+others = [v for v in recorded if v != version]
 if not others:
     sys.exit("no other release recorded")
-newest = others[-1]
+older = [v for v in others if key_of(v) < key_of(version)]
+nearest = max(older, key=key_of) if older else min(others, key=key_of)
+print(f"compared with {nearest}, the nearest recorded release")
 changed = 0
 for folder in sorted(Path("fixtures").iterdir()):
-    new, old = folder / f"verdicts-{version}.json", folder / f"verdicts-{newest}.json"
-    if not new.is_file() or not old.is_file() or new == old:
+    new, old = folder / f"verdicts-{version}.json", folder / f"verdicts-{nearest}.json"
+    if not new.is_file() or not old.is_file():
         continue
     a, b = json.loads(old.read_text()), json.loads(new.read_text())
     key = "files" if "files" in a else "cases"
-    for name in sorted(set(a[key]) & set(b[key])):
+    for name in sorted(set(a[key]) | set(b[key])):
         x, y = a[key].get(name, {}), b[key].get(name, {})
         fields = ("loads", "skipped")
         if any(x.get(f) != y.get(f) for f in fields):
             changed += 1
-            print(f"{folder.name}/{name}: {newest} {({f: x.get(f) for f in fields if f in x})} -> "
+            print(f"{folder.name}/{name}: {nearest} {({f: x.get(f) for f in fields if f in x})} -> "
                   f"{version} {({f: y.get(f) for f in fields if f in y})}")
-print(f"{changed} verdicts differ between {newest} and {version}")
+vocab = Path("fixtures/release-vocab")
+a = json.loads((vocab / f"{nearest}.json").read_text())
+b = json.loads((vocab / f"{version}.json").read_text())
+def flat(d, at=""):
+    if isinstance(d, dict):
+        for k, v in d.items():
+            yield from flat(v, f"{at}.{k}" if at else k)
+    else:
+        yield at, json.dumps(d)
+fa, fb = dict(flat(a)), dict(flat(b))
+for k in sorted(set(fa) | set(fb)):
+    if k != "claude_code" and fa.get(k) != fb.get(k):
+        changed += 1
+        print(f"release-vocab {k}: {nearest} {fa.get(k, '(absent)')} -> {version} {fb.get(k, '(absent)')}")
+print(f"{changed} verdicts and vocabulary entries differ between {nearest} and {version}")
 PY
 exit $status

@@ -251,12 +251,20 @@ pub struct Config {
     /// Selectors given on the command line, applied after the file's.
     pub cli_select: Option<Vec<String>>,
     pub cli_ignore: Vec<String>,
-    /// The Claude Code releases: `--claude-code`, else `claude-code` in the file, else the
-    /// newest known.
+    /// The Claude Code releases: `--claude-code`, else `claude-code` in the file, else (after
+    /// [`Config::detect_release`]) the installed release, else the newest measured.
     pub claude_code: Target,
 }
 
 impl Config {
+    /// Without a target from the command line or the file, targets the installed Claude Code
+    /// ([`Target::detected`]).
+    pub fn detect_release(&mut self) {
+        if self.claude_code.source() == crate::release::Source::Default {
+            self.claude_code = Target::detected();
+        }
+    }
+
     /// Reads `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -282,9 +290,9 @@ impl Config {
         })?;
         validate(&options).map_err(invalid)?;
         let claude_code = match &options.claude_code {
-            Some(text) => {
-                Target::parse(text).map_err(|e| invalid(format!("`claude-code`: {e}")))?
-            }
+            Some(text) => Target::parse(text)
+                .map_err(|e| invalid(format!("`claude-code`: {e}")))?
+                .from_source(crate::release::Source::Config),
             None => Target::default(),
         };
         let overrides = options

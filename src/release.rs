@@ -57,14 +57,21 @@ pub enum Duplicates {
 }
 
 const V2_1_328: Version = Version(2, 1, 328);
+const V2_1_329: Version = Version(2, 1, 329);
+const V2_1_330: Version = Version(2, 1, 330);
+const V2_1_331: Version = Version(2, 1, 331);
 const V2_1_332: Version = Version(2, 1, 332);
 
-/// What one release does, where releases differ.
+/// One Claude Code release agentspec measured. What it does is read off the feature map below
+/// (each behaviour with the first release that has it), so a release is only its version.
 #[derive(Debug)]
 pub struct Release {
     pub version: Version,
-    pub duplicates: Duplicates,
 }
+
+/// From this release on, of several agents with one `name` the one whose path sorts last
+/// loads (measured: 2.1.329 kept the file listed last, 2.1.330 the path sorting last).
+const SORTED_DUPLICATES_SINCE: Version = V2_1_330;
 
 /// Every hook event, with the first release that knows it (in `hooks` of an agent file and of a
 /// settings file). 2.1.328's 33 come from `vocab.json` (read from its program); each was
@@ -117,7 +124,170 @@ static GUARD_EVENTS: &[(&str, Version)] = &[
     ("PreSkillShellCommand", V2_1_332),
 ];
 
+/// The type a hook field must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    /// A string at least one character long.
+    NonEmptyString,
+    /// A string the WHATWG URL parser accepts (`new URL(...)`).
+    Url,
+    Boolean,
+    /// A number above 0.
+    Positive,
+    ListOfStrings,
+    /// A map of strings to strings.
+    MapOfStrings,
+    /// A map of strings to anything.
+    Map,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// Anything: a wrong value is replaced by the default, never refused. The words say how.
+    Lenient(&'static str),
+}
+
+/// A field of a hook entry: its type, whether it is required, and the first release that
+/// reads it (before it, the key is unknown, and unknown keys are dropped silently).
+#[derive(Debug)]
+pub struct HookField {
+    pub key: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+    pub since: Version,
+}
+
+const fn field(key: &'static str, ty: FieldType) -> HookField {
+    HookField {
+        key,
+        ty,
+        required: false,
+        since: V2_1_328,
+    }
+}
+
+const fn required(key: &'static str, ty: FieldType) -> HookField {
+    HookField {
+        key,
+        ty,
+        required: true,
+        since: V2_1_328,
+    }
+}
+
+const fn since(key: &'static str, ty: FieldType, since: Version) -> HookField {
+    HookField {
+        key,
+        ty,
+        required: false,
+        since,
+    }
+}
+
+const ON_FAILURE: FieldType = FieldType::OneOf(&["continue", "block"]);
+const CLOUD: FieldType = FieldType::Lenient("device or skip, else the default");
+
+/// The hook entry schema each release carries (its settings schema, read from the program by
+/// `scripts/release-vocab.py` into `fixtures/release-vocab/VERSION.json`; the types that
+/// refuse a guard entry measured with the real CLIs in `fixtures/loader-hooks/` and
+/// `fixtures/loader-release/`): every `type`, in the order the program lists them, with its
+/// fields. `tests/release_vocab.rs` holds this table to every recorded release.
+pub static HOOK_TYPES: &[(&str, &[HookField])] = &[
+    (
+        "command",
+        &[
+            required("command", FieldType::String),
+            field("args", FieldType::ListOfStrings),
+            field("if", FieldType::String),
+            field("shell", FieldType::OneOf(&["bash", "powershell"])),
+            field("timeout", FieldType::Positive),
+            field("onFailure", ON_FAILURE),
+            field("statusMessage", FieldType::String),
+            field("once", FieldType::Boolean),
+            field("async", FieldType::Boolean),
+            field("asyncRewake", FieldType::Boolean),
+            since("holdsTools", FieldType::Boolean, V2_1_329),
+            field("rewakeMessage", FieldType::NonEmptyString),
+            field("rewakeSummary", FieldType::NonEmptyString),
+            field("cloud", CLOUD),
+        ],
+    ),
+    (
+        "prompt",
+        &[
+            required("prompt", FieldType::String),
+            field("if", FieldType::String),
+            field("timeout", FieldType::Positive),
+            field("model", FieldType::String),
+            field("continueOnBlock", FieldType::Boolean),
+            field("statusMessage", FieldType::String),
+            field("once", FieldType::Boolean),
+        ],
+    ),
+    (
+        "mcp_tool",
+        &[
+            required("server", FieldType::String),
+            required("tool", FieldType::String),
+            field("input", FieldType::Map),
+            field("if", FieldType::String),
+            field("timeout", FieldType::Positive),
+            field("onFailure", FieldType::Lenient("continue, else block")),
+            field("statusMessage", FieldType::String),
+            field("once", FieldType::Boolean),
+        ],
+    ),
+    (
+        "http",
+        &[
+            required("url", FieldType::Url),
+            field("if", FieldType::String),
+            field("timeout", FieldType::Positive),
+            field("onFailure", ON_FAILURE),
+            field("headers", FieldType::MapOfStrings),
+            field("allowedEnvVars", FieldType::ListOfStrings),
+            field("statusMessage", FieldType::String),
+            field("once", FieldType::Boolean),
+            field("cloud", CLOUD),
+        ],
+    ),
+    (
+        "agent",
+        &[
+            required("prompt", FieldType::String),
+            field("if", FieldType::String),
+            field("timeout", FieldType::Positive),
+            field("model", FieldType::String),
+            field("statusMessage", FieldType::String),
+            field("once", FieldType::Boolean),
+        ],
+    ),
+];
+
+/// The aliases `model` accepts, with the first release that lists each (read from each
+/// program's model list; the same nine in 2.1.328 to 2.1.332). An agent's `model` also
+/// takes `inherit` (agent files only) and full model IDs.
+static MODEL_ALIASES: &[(&str, Version)] = &[
+    ("sonnet", V2_1_328),
+    ("opus", V2_1_328),
+    ("haiku", V2_1_328),
+    ("fable", V2_1_328),
+    ("best", V2_1_328),
+    ("sonnet[1m]", V2_1_328),
+    ("opus[1m]", V2_1_328),
+    ("fable[1m]", V2_1_328),
+    ("opusplan", V2_1_328),
+];
+
 impl Release {
+    /// Which of several same-named agents this release keeps.
+    pub fn duplicates(&self) -> Duplicates {
+        if self.version >= SORTED_DUPLICATES_SINCE {
+            Duplicates::SortedPathLast
+        } else {
+            Duplicates::ListingOrder
+        }
+    }
+
     /// The hook events this release knows.
     pub fn hook_events(&self) -> impl Iterator<Item = &'static str> + '_ {
         HOOK_EVENTS
@@ -136,24 +306,87 @@ impl Release {
             .iter()
             .any(|(e, since)| *e == event && *since <= self.version)
     }
+
+    /// The hook `type`s this release knows.
+    pub fn hook_types(&self) -> impl Iterator<Item = &'static str> {
+        HOOK_TYPES.iter().map(|(t, _)| *t)
+    }
+
+    /// The fields a hook of `kind` has in this release; `None` for a type it does not know.
+    pub fn hook_fields(&self, kind: &str) -> Option<impl Iterator<Item = &'static HookField> + '_> {
+        HOOK_TYPES
+            .iter()
+            .find(|(t, _)| *t == kind)
+            .map(|(_, fields)| fields.iter().filter(|f| f.since <= self.version))
+    }
+
+    /// The aliases `model` accepts in this release.
+    pub fn model_aliases(&self) -> impl Iterator<Item = &'static str> + '_ {
+        MODEL_ALIASES
+            .iter()
+            .filter(|(_, since)| *since <= self.version)
+            .map(|(a, _)| *a)
+    }
 }
 
-/// Every release agentspec knows, oldest first. The knowledge of a release holds from its
-/// version up to the next one's; the oldest also stands for anything before it.
+/// Every release agentspec measured, oldest first, with no release between them left out: any
+/// version from the oldest to the newest is modelled exactly. A version outside that range is
+/// read as the nearest end, and said to be an assumption.
 pub static RELEASES: &[Release] = &[
-    Release {
-        version: V2_1_328,
-        duplicates: Duplicates::ListingOrder,
-    },
-    Release {
-        version: V2_1_332,
-        duplicates: Duplicates::SortedPathLast,
-    },
+    Release { version: V2_1_328 },
+    Release { version: V2_1_329 },
+    Release { version: V2_1_330 },
+    Release { version: V2_1_331 },
+    Release { version: V2_1_332 },
 ];
 
-/// The newest release agentspec knows.
+/// The newest release agentspec measured.
 pub fn newest() -> &'static Release {
     &RELEASES[RELEASES.len() - 1]
+}
+
+/// The oldest release agentspec measured.
+pub fn oldest() -> &'static Release {
+    &RELEASES[0]
+}
+
+/// The measured release whose behaviour `version` is read as: itself, else the nearest end.
+pub fn release_for(version: Version) -> &'static Release {
+    RELEASES
+        .iter()
+        .rev()
+        .find(|r| r.version <= version)
+        .unwrap_or(oldest())
+}
+
+/// Whether `version` is a release agentspec measured.
+pub fn measured(version: Version) -> bool {
+    RELEASES.iter().any(|r| r.version == version)
+}
+
+/// Where a project's target came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `--claude-code` on the command line.
+    Flag,
+    /// `claude-code` in `agentspec.toml`.
+    Config,
+    /// The `claude` found on `PATH` (`claude --version`).
+    Installed,
+    /// None of these: the newest measured release.
+    Default,
+}
+
+impl Source {
+    /// The name used in JSON and SARIF output.
+    pub fn id(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Config => "config",
+            Source::Installed => "installed",
+            Source::Default => "default",
+        }
+    }
 }
 
 /// The releases a project runs.
@@ -162,17 +395,21 @@ pub struct Target {
     /// As written (`2.1.332`, `>=2.1.328`); empty for the default.
     written: String,
     releases: Vec<&'static Release>,
-    /// No upper bound: the target reaches past the newest known release.
-    open_ended: bool,
+    /// The versions the target admits, half-open: `[low, high)`, no `high` for no bound.
+    low: Version,
+    high: Option<Version>,
+    source: Source,
 }
 
 impl Default for Target {
-    /// The newest known release.
+    /// The newest measured release.
     fn default() -> Target {
         Target {
             written: String::new(),
             releases: vec![newest()],
-            open_ended: false,
+            low: newest().version,
+            high: Some(newest().version.next()),
+            source: Source::Default,
         }
     }
 }
@@ -243,8 +480,20 @@ impl Target {
         Ok(Target {
             written: text.to_owned(),
             releases,
-            open_ended: high.is_none(),
+            low,
+            high,
+            source: Source::Flag,
         })
+    }
+
+    /// The same target, said to come from `source`.
+    pub fn from_source(mut self, source: Source) -> Target {
+        self.source = source;
+        self
+    }
+
+    pub fn source(&self) -> Source {
+        self.source
     }
 
     /// The releases whose behaviour the target covers, oldest first.
@@ -254,6 +503,71 @@ impl Target {
 
     pub fn versions(&self) -> impl Iterator<Item = Version> + '_ {
         self.releases.iter().map(|r| r.version)
+    }
+
+    /// Whether `version` is one the target admits.
+    pub fn admits(&self, version: Version) -> bool {
+        self.low <= version && self.high.is_none_or(|h| version < h)
+    }
+
+    /// Whether the target admits no version agentspec has not measured.
+    pub fn measured(&self) -> bool {
+        self.assumption().is_none()
+    }
+
+    /// What is assumed rather than measured, when the target admits versions outside the
+    /// measured range: `agentspec has not measured Claude Code 2.1.340; verdicts assume
+    /// 2.1.332`.
+    pub fn assumption(&self) -> Option<String> {
+        let (oldest, newest) = (oldest().version, newest().version);
+        let above = self.high.is_none_or(|h| h > newest.next());
+        let below = self.low < oldest;
+        if self.high == Some(self.low.next()) && (above || below) {
+            let assumed = release_for(self.low).version;
+            return Some(format!(
+                "agentspec has not measured Claude Code {}; verdicts assume {assumed}",
+                self.low
+            ));
+        }
+        let mut parts = Vec::new();
+        if below {
+            parts.push(format!(
+                "releases before {oldest} are not measured and are assumed to behave as {oldest}"
+            ));
+        }
+        if above {
+            parts.push(format!(
+                "releases after {newest} are not measured and are assumed to behave as {newest}"
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// The releases, as a reader wants them: `2.1.330`, `2.1.328 to 2.1.332`,
+    /// `>=2.1.328 (2.1.328 to 2.1.332)`.
+    pub fn releases_text(&self) -> String {
+        let versions = runs(&self.versions().collect::<Vec<_>>(), self.versions())
+            .into_iter()
+            .map(|(a, b)| run_text(a, b))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.written.is_empty() || self.written == versions {
+            versions
+        } else {
+            format!("{} ({versions})", self.written)
+        }
+    }
+
+    /// What the verdicts are for, in a few words: `Claude Code 2.1.330 (installed)`,
+    /// `Claude Code 2.1.332 (the newest measured)`, `Claude Code >=2.1.328 (2.1.328 to
+    /// 2.1.332)`. [`Target::assumption`] says what is not measured.
+    pub fn describe(&self) -> String {
+        let why = match self.source {
+            Source::Installed => " (installed)",
+            Source::Default => " (the newest measured)",
+            Source::Flag | Source::Config => "",
+        };
+        format!("Claude Code {}{why}", self.releases_text())
     }
 
     /// Whether `event` is a hook event in every release of the target.
@@ -285,35 +599,170 @@ impl Target {
     }
 
     /// Says in which releases of the target something holds, given the versions where it does;
-    /// `None` when it holds in all of them (nothing to qualify).
-    /// `in Claude Code 2.1.332 and later`, `in Claude Code 2.1.328`, ...
+    /// `None` when it holds in all of them (nothing to qualify). Consecutive releases are a
+    /// range: `in Claude Code 2.1.332 and later`, `in Claude Code 2.1.328 to 2.1.329`, ...
     pub fn qualifier(&self, holds: &[Version]) -> Option<String> {
         if holds.len() == self.releases.len() {
             return None;
         }
-        let newest_known = newest().version;
-        let listed: Vec<String> = holds.iter().map(Version::to_string).collect();
         let last = self.releases.last().map(|r| r.version);
-        let suffix = self.open_ended
-            && holds.len() == 1
-            && holds.last().copied() == last
-            && last == Some(newest_known);
-        Some(if suffix {
-            format!("in Claude Code {} and later", listed.join(", "))
-        } else {
-            format!("in Claude Code {}", listed.join(", "))
-        })
+        let open = self.high.is_none() && last == Some(newest().version);
+        let parts: Vec<String> = runs(holds, self.versions())
+            .into_iter()
+            .map(|(a, b)| {
+                if open && Some(b) == last {
+                    format!("{a} and later")
+                } else {
+                    run_text(a, b)
+                }
+            })
+            .collect();
+        Some(format!("in Claude Code {}", parts.join(", ")))
+    }
+}
+
+/// `holds` (a subset of `all`, in its order) as runs of neighbours in `all`: first and last.
+fn runs(holds: &[Version], all: impl Iterator<Item = Version>) -> Vec<(Version, Version)> {
+    let mut runs: Vec<(Version, Version)> = Vec::new();
+    let mut previous_held = false;
+    for v in all {
+        let held = holds.contains(&v);
+        match runs.last_mut() {
+            Some(run) if held && previous_held => run.1 = v,
+            _ if held => runs.push((v, v)),
+            _ => {}
+        }
+        previous_held = held;
+    }
+    runs
+}
+
+fn run_text(first: Version, last: Version) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first} to {last}")
     }
 }
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let versions: Vec<String> = self.versions().map(|v| v.to_string()).collect();
-        if self.written.is_empty() || self.written == versions.join(", ") {
-            write!(f, "{}", versions.join(", "))
-        } else {
-            write!(f, "{} ({})", self.written, versions.join(", "))
+        f.write_str(&self.releases_text())
+    }
+}
+
+/// The Claude Code a user runs: what `claude` on `PATH` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub version: Version,
+    /// The program found.
+    pub path: std::path::PathBuf,
+}
+
+/// The environment variable naming the Claude Code program whose release is the default target
+/// (a name looked up on `PATH`, or a path); set and empty, no program is asked.
+pub const PROGRAM_VARIABLE: &str = "AGENTSPEC_CLAUDE";
+
+/// The Claude Code installed on this machine: `claude` on `PATH` (or the program
+/// [`PROGRAM_VARIABLE`] names). Its version is read without running it where it can be: from
+/// the npm package it belongs to (`@anthropic-ai/claude-code`'s `package.json`), or from the
+/// file name of the native installer's versioned program (`versions/2.1.332`); else it is
+/// `claude --version`, given 5 seconds.
+pub fn installed() -> Option<Installed> {
+    let program = match std::env::var_os(PROGRAM_VARIABLE) {
+        Some(p) if p.is_empty() => return None,
+        Some(p) => p,
+        None => "claude".into(),
+    };
+    let path = find_program(std::path::Path::new(&program))?;
+    let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    let version = package_version(&real)
+        .or_else(|| {
+            real.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(Version::parse)
+        })
+        .or_else(|| version_of(&path))?;
+    Some(Installed { version, path })
+}
+
+/// `program` itself when it names a path, else the first executable file of that name on `PATH`.
+fn find_program(program: &std::path::Path) -> Option<std::path::PathBuf> {
+    if program.components().count() > 1 {
+        return program.is_file().then(|| program.to_path_buf());
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// The version of the `@anthropic-ai/claude-code` npm package `program` belongs to.
+fn package_version(program: &std::path::Path) -> Option<Version> {
+    program.ancestors().skip(1).take(4).find_map(|dir| {
+        let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+        let package: serde_json::Value = serde_json::from_str(&text).ok()?;
+        if package["name"] != "@anthropic-ai/claude-code" {
+            return None;
         }
+        Version::parse(package["version"].as_str()?)
+    })
+}
+
+/// What `program --version` prints, if it answers within 5 seconds.
+fn version_of(program: &std::path::Path) -> Option<Version> {
+    let mut child = std::process::Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
+    Version::parse(out.trim())
+}
+
+impl Target {
+    /// The default target: the installed release (exactly that version; an unmeasured one is
+    /// read as the nearest measured release, which [`Target::assumption`] says), else the
+    /// newest measured release.
+    pub fn detected() -> Target {
+        match installed() {
+            Some(found) => Target::exactly(found.version).from_source(Source::Installed),
+            None => Target::default(),
+        }
+    }
+
+    /// Exactly `version`.
+    pub fn exactly(version: Version) -> Target {
+        Target::parse(&version.to_string()).unwrap_or_default()
     }
 }
 
@@ -331,7 +780,7 @@ mod tests {
     fn a_version_selects_the_release_that_governs_it() {
         assert_eq!(versions("2.1.332"), ["2.1.332"]);
         assert_eq!(versions("2.1.328"), ["2.1.328"]);
-        assert_eq!(versions("2.1.330"), ["2.1.328"]);
+        assert_eq!(versions("2.1.330"), ["2.1.330"]);
         assert_eq!(versions("2.1.400"), ["2.1.332"]);
         assert_eq!(versions("2.0.1"), ["2.1.328"]);
         assert_eq!(versions("=2.1.332"), ["2.1.332"]);
@@ -339,14 +788,43 @@ mod tests {
 
     #[test]
     fn a_range_selects_every_release_it_reaches() {
-        assert_eq!(versions(">=2.1.328"), ["2.1.328", "2.1.332"]);
-        assert_eq!(versions(">=2.1.329"), ["2.1.328", "2.1.332"]);
-        assert_eq!(versions(">2.1.330"), ["2.1.328", "2.1.332"]);
+        let all = ["2.1.328", "2.1.329", "2.1.330", "2.1.331", "2.1.332"];
+        assert_eq!(versions(">=2.1.328"), all);
+        assert_eq!(versions(">=2.1.329"), all[1..]);
+        assert_eq!(versions(">2.1.330"), all[3..]);
         assert_eq!(versions(">2.1.331"), ["2.1.332"]);
-        assert_eq!(versions(">=2.1.332"), ["2.1.332"]);
-        assert_eq!(versions("<2.1.332"), ["2.1.328"]);
-        assert_eq!(versions("<=2.1.332"), ["2.1.328", "2.1.332"]);
-        assert_eq!(versions(">=2.1.328, <2.1.332"), ["2.1.328"]);
+        assert_eq!(versions("<2.1.332"), all[..4]);
+        assert_eq!(versions("<=2.1.332"), all);
+        assert_eq!(versions(">=2.1.328, <2.1.330"), all[..2]);
+    }
+
+    #[test]
+    fn what_is_not_measured_is_named_as_an_assumption() {
+        let said = |t: &str| Target::parse(t).unwrap().assumption();
+        assert_eq!(said("2.1.330"), None);
+        assert_eq!(said(">=2.1.328, <=2.1.332"), None);
+        assert_eq!(
+            said("2.1.340").as_deref(),
+            Some("agentspec has not measured Claude Code 2.1.340; verdicts assume 2.1.332")
+        );
+        assert_eq!(
+            said("2.0.1").as_deref(),
+            Some("agentspec has not measured Claude Code 2.0.1; verdicts assume 2.1.328")
+        );
+        assert_eq!(
+            said(">=2.1.328").as_deref(),
+            Some("releases after 2.1.332 are not measured and are assumed to behave as 2.1.332")
+        );
+        assert!(said("<2.1.330").is_some_and(|s| s.starts_with("releases before 2.1.328")));
+        assert_eq!(Target::default().assumption(), None);
+        assert_eq!(
+            Target::default().describe(),
+            "Claude Code 2.1.332 (the newest measured)"
+        );
+        assert_eq!(
+            Target::parse(">=2.1.329, <2.1.331").unwrap().describe(),
+            "Claude Code >=2.1.329, <2.1.331 (2.1.329 to 2.1.330)"
+        );
     }
 
     #[test]
@@ -370,37 +848,68 @@ mod tests {
     }
 
     #[test]
-    fn qualifiers_name_the_releases() {
-        let both = Target::parse(">=2.1.328").unwrap();
+    fn qualifiers_name_the_releases_as_ranges() {
+        let all = Target::parse(">=2.1.328").unwrap();
+        let v = |p| Version(2, 1, p);
         assert_eq!(
-            both.qualifier(&[Version(2, 1, 328), Version(2, 1, 332)]),
+            all.qualifier(&[v(328), v(329), v(330), v(331), v(332)]),
             None
         );
         assert_eq!(
-            both.qualifier(&[Version(2, 1, 332)]).as_deref(),
+            all.qualifier(&[v(332)]).as_deref(),
             Some("in Claude Code 2.1.332 and later")
         );
         assert_eq!(
-            both.qualifier(&[Version(2, 1, 328)]).as_deref(),
-            Some("in Claude Code 2.1.328")
+            all.qualifier(&[v(330), v(331), v(332)]).as_deref(),
+            Some("in Claude Code 2.1.330 and later")
         );
-        assert_eq!(Target::default().qualifier(&[Version(2, 1, 332)]), None);
+        assert_eq!(
+            all.qualifier(&[v(328), v(329)]).as_deref(),
+            Some("in Claude Code 2.1.328 to 2.1.329")
+        );
+        assert_eq!(
+            all.qualifier(&[v(328), v(330)]).as_deref(),
+            Some("in Claude Code 2.1.328, 2.1.330")
+        );
+        assert_eq!(Target::default().qualifier(&[v(332)]), None);
         let bounded = Target::parse(">=2.1.328, <2.1.400").unwrap();
         assert_eq!(
-            bounded.qualifier(&[Version(2, 1, 332)]).as_deref(),
-            Some("in Claude Code 2.1.332")
+            bounded.qualifier(&[v(331), v(332)]).as_deref(),
+            Some("in Claude Code 2.1.331 to 2.1.332")
         );
     }
 
     #[test]
-    fn each_release_knows_its_guards_as_events() {
+    fn the_feature_map_holds_each_change_from_its_first_release() {
+        let r = |p| release_for(Version(2, 1, p));
+        assert_eq!(r(329).duplicates(), Duplicates::ListingOrder);
+        assert_eq!(r(330).duplicates(), Duplicates::SortedPathLast);
+        assert!(!r(331).guards("PreSkillShellCommand"));
+        assert!(r(332).guards("PreSkillShellCommand"));
+        let has_holds_tools = |p| {
+            r(p).hook_fields("command")
+                .is_some_and(|mut f| f.any(|f| f.key == "holdsTools"))
+        };
+        assert!(!has_holds_tools(328));
+        assert!(has_holds_tools(329));
+        assert!(r(328).model_aliases().any(|a| a == "fable[1m]"));
+        assert!(r(328).hook_types().any(|t| t == "mcp_tool"));
+    }
+
+    #[test]
+    fn each_release_knows_its_guards_as_events_and_none_is_left_out() {
         for r in RELEASES {
             for (g, _) in GUARD_EVENTS.iter().filter(|(g, _)| r.guards(g)) {
                 assert!(r.knows_event(g), "{g} in {}", r.version);
             }
         }
         assert_eq!(RELEASES[0].hook_events().count(), 33);
-        assert_eq!(RELEASES[1].hook_events().count(), 34);
-        assert!(RELEASES.windows(2).all(|w| w[0].version < w[1].version));
+        assert_eq!(newest().hook_events().count(), 34);
+        // Consecutive: every version between the oldest and the newest was measured.
+        assert!(
+            RELEASES
+                .windows(2)
+                .all(|w| w[0].version.next() == w[1].version)
+        );
     }
 }

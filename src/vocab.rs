@@ -217,7 +217,10 @@ pub const INTERNAL_TOOLS: &[&str] = &[
     "ProposeGoal",
 ];
 
-/// Model aliases accepted in `model`; full `claude-*` model IDs are accepted too.
+/// Model aliases accepted in `model`, for suggestions and schemas: every alias a measured
+/// release lists (`crate::release::Release::model_aliases`, held to this list by
+/// `tests/release_vocab.rs`), with `inherit` and `default`; full `claude-*` model IDs are
+/// accepted too.
 pub const MODEL_ALIASES: &[&str] = &[
     "sonnet",
     "opus",
@@ -229,6 +232,7 @@ pub const MODEL_ALIASES: &[&str] = &[
     "opusplan",
     "sonnet[1m]",
     "opus[1m]",
+    "fable[1m]",
 ];
 
 /// `permissionMode` values; `manual` is an alias of `default`.

@@ -142,7 +142,7 @@ fn the_summary_counts_severities_and_fixes_with_plurals() {
     let out = run_in(dir.path(), &["check", "--isolated"]);
     let text = stdout(&out);
     assert!(
-        text.ends_with("Found 2 warnings and 1 info in 1 file.\n2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
+        text.ends_with("Found 2 warnings and 1 info in 1 file, for Claude Code 2.1.332 (the newest measured).\n2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
         "{text}"
     );
     // Labels say what is wrong at the spot.
@@ -156,7 +156,10 @@ fn the_summary_counts_severities_and_fixes_with_plurals() {
         "---\nname: a\ndescription: d\n---\nBody.\n",
     );
     let out = run_in(dir.path(), &["check", "--isolated"]);
-    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    assert_eq!(
+        stdout(&out),
+        "All checks passed: 1 file, for Claude Code 2.1.332 (the newest measured).\n"
+    );
 }
 
 #[test]
@@ -455,7 +458,10 @@ fn a_readme_in_a_project_agents_folder_is_documentation() {
         "---\nname: a\ndescription: d\n---\nBody.\n",
     );
     let out = run_in(dir.path(), &["check", "--isolated"]);
-    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    assert_eq!(
+        stdout(&out),
+        "All checks passed: 1 file, for Claude Code 2.1.332 (the newest measured).\n"
+    );
     assert_eq!(out.status.code(), Some(0));
     // A README that opens as an agent is one.
     write(
@@ -464,7 +470,10 @@ fn a_readme_in_a_project_agents_folder_is_documentation() {
         "---\nname: readme\ndescription: d\n---\nBody.\n",
     );
     let out = run_in(dir.path(), &["check", "--isolated"]);
-    assert_eq!(stdout(&out), "All checks passed: 2 files.\n");
+    assert_eq!(
+        stdout(&out),
+        "All checks passed: 2 files, for Claude Code 2.1.332 (the newest measured).\n"
+    );
     // In a plugin's agents folder a README without frontmatter loads as an agent (measured):
     // it is reported.
     write(
@@ -531,7 +540,10 @@ fn folders_with_nothing_to_check_are_a_usage_error() {
     );
     let out = run_in(dir.path(), &["check", "--isolated", "docs"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    assert_eq!(
+        stdout(&out),
+        "All checks passed: 1 file, for Claude Code 2.1.332 (the newest measured).\n"
+    );
 }
 
 #[test]
@@ -551,7 +563,10 @@ fn exclude_leaves_templates_out_unless_named() {
         "---\nname: a\ndescription: d\n---\nBody.\n",
     );
     let out = run_in(dir.path(), &["check"]);
-    assert_eq!(stdout(&out), "All checks passed: 1 file.\n");
+    assert_eq!(
+        stdout(&out),
+        "All checks passed: 1 file, for Claude Code 2.1.332 (the newest measured).\n"
+    );
     // Named on the command line, a file is checked all the same...
     let out = run_in(dir.path(), &["check", "templates/agent-template.md"]);
     assert!(stdout(&out).contains("AS007"), "{}", stdout(&out));

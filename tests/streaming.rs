@@ -28,7 +28,9 @@ fn repo() -> PathBuf {
 
 fn agentspec() -> Command {
     let mut cmd = Command::cargo_bin("agentspec").expect("binary");
-    cmd.env("NO_COLOR", "1").env_remove("AGENTSPEC_CACHE_DIR");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("AGENTSPEC_CACHE_DIR")
+        .env("AGENTSPEC_CLAUDE", "");
     cmd
 }
 

@@ -133,6 +133,17 @@ pub(crate) fn config_for(
     isolated: bool,
     start: &std::path::Path,
 ) -> Result<Config, String> {
+    let mut config = config_file(explicit, isolated, start)?;
+    config.detect_release();
+    Ok(config)
+}
+
+/// The configuration as the file (or its absence) gives it.
+fn config_file(
+    explicit: Option<&std::path::Path>,
+    isolated: bool,
+    start: &std::path::Path,
+) -> Result<Config, String> {
     if isolated {
         return Ok(Config::default());
     }

@@ -300,7 +300,8 @@ impl Server {
             (None, _) => Ok(Config::default()),
         };
         match config {
-            Ok(config) => {
+            Ok(mut config) => {
+                config.detect_release();
                 self.config_path = found;
                 self.workspace.set_config(config);
             }

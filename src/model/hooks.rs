@@ -10,17 +10,14 @@
 //!   matcher group (a `hooks` key holding a non-empty list) anywhere but directly under a known
 //!   event's key, refuses the agent ("declared at the frontmatter top level, outside hooks").
 //!
-//! The matcher-group schema (every field below measured: a wrong type refuses a guard entry):
-//! `matcher` a string if present; `hooks` a list of maps, each with a `type` of `command`
-//! (`command` a string; `args` a list; `if`, `statusMessage` strings; `shell` `bash` or
-//! `powershell`; `timeout` a number above 0; `once`, `async` booleans; `onFailure`
-//! `continue` or `block`), `prompt` (`prompt` a string; `model` a string), `agent` (`prompt` a
-//! string) or `http` (`url` a string). Unknown keys are accepted (`holdsTools` among them).
-//! Not measured, so not checked: the other command-hook keys' types, and the fields of
-//! `http` and `agent` hooks beyond the required one.
+//! The matcher-group schema: `matcher` a string if present; `hooks` a list of maps, each with a
+//! `type` the release knows and the fields of that type as the release's settings schema has them
+//! ([`crate::release::HOOK_TYPES`]: read from each program, the refusals measured). Unknown keys
+//! are dropped silently, which is how `holdsTools` reads before 2.1.329 (from 2.1.329 on, it
+//! must be a boolean).
 
 use crate::parse::yaml::{Node, Value};
-use crate::release::Release;
+use crate::release::{FieldType, Release};
 use crate::source::Span;
 
 /// What the release does about one problem in hook definitions.
@@ -113,7 +110,7 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
         if !release.knows_event(event) {
             continue;
         }
-        if let Some((span, message)) = matcher_groups_problem(&entry.value, event) {
+        if let Some((span, message)) = matcher_groups_problem(&entry.value, event, release) {
             problems.push(HookProblem {
                 span,
                 message,
@@ -211,7 +208,11 @@ fn guard_key_inside<'a>(node: &'a Node, release: &Release) -> Option<(Span, &'a 
 }
 
 /// Why an event's value is not a list of valid matcher groups.
-pub fn matcher_groups_problem(node: &Node, event: &str) -> Option<(Span, String)> {
+pub fn matcher_groups_problem(
+    node: &Node,
+    event: &str,
+    release: &Release,
+) -> Option<(Span, String)> {
     let groups = match &node.value {
         Value::Seq(groups) => groups,
         other => {
@@ -250,7 +251,7 @@ pub fn matcher_groups_problem(node: &Node, event: &str) -> Option<(Span, String)
             ));
         };
         for (h, item) in items.iter().enumerate() {
-            if let Some((span, why)) = hook_entry_problem(item) {
+            if let Some((span, why)) = hook_entry_problem(item, release) {
                 return Some((span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}")));
             }
         }
@@ -266,8 +267,9 @@ fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a N
         .map(|e| &e.value)
 }
 
-/// What a hook entry's `type` requires, and the types of the fields measured.
-fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
+/// What is wrong with a hook entry, as `release`'s schema for its `type` reads it: the first
+/// problem, in the order the schema lists the fields.
+fn hook_entry_problem(item: &Node, release: &Release) -> Option<(Span, String)> {
     let Value::Map(fields) = &item.value else {
         return Some((
             item.span,
@@ -277,72 +279,145 @@ fn hook_entry_problem(item: &Node) -> Option<(Span, String)> {
     let Some(kind) = field(fields, "type") else {
         return Some((item.span, "no `type`".to_owned()));
     };
-    let required = match kind.value.as_str() {
-        Some("command") => "command",
-        Some("prompt" | "agent") => "prompt",
-        Some("http") => "url",
-        _ => {
-            return Some((
-                kind.span,
-                format!(
-                    "unknown `type` {} (Claude Code knows `command`, `prompt`, `agent` and `http`)",
-                    type_text(&kind.value)
-                ),
-            ));
+    let Some(schema) = kind.value.as_str().and_then(|k| release.hook_fields(k)) else {
+        let known: Vec<String> = release.hook_types().map(|t| format!("`{t}`")).collect();
+        return Some((
+            kind.span,
+            format!(
+                "unknown `type` {} (Claude Code knows {})",
+                type_text(&kind.value),
+                match known.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                }
+            ),
+        ));
+    };
+    for f in schema {
+        match field(fields, f.key) {
+            None if f.required => return Some((item.span, format!("no `{}`", f.key))),
+            Some(value) if !fits(&value.value, f.ty) => {
+                return Some((
+                    value.span,
+                    format!(
+                        "`{}` is {}, not {}",
+                        f.key,
+                        shown(&value.value),
+                        words(f.ty)
+                    ),
+                ));
+            }
+            _ => {}
         }
-    };
-    let expect = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| {
-        field(fields, key).filter(|v| !ok(&v.value)).map(|v| {
-            (
-                v.span,
-                format!("`{key}` is {}, not {what}", shown(&v.value)),
-            )
-        })
-    };
+    }
+    None
+}
+
+/// Whether `value` has type `ty`.
+fn fits(value: &Value, ty: FieldType) -> bool {
     let string = |v: &Value| matches!(v, Value::Str(_));
-    if field(fields, required).is_none() {
-        return Some((item.span, format!("no `{required}`")));
-    }
-    if let Some(p) = expect(required, &string, "a string") {
-        return Some(p);
-    }
-    match kind.value.as_str() {
-        Some("command") => {
-            let boolean = |v: &Value| matches!(v, Value::Bool(_));
-            expect("args", &|v| matches!(v, Value::Seq(_)), "a list")
-                .or_else(|| expect("if", &string, "a string"))
-                .or_else(|| expect("statusMessage", &string, "a string"))
-                .or_else(|| expect("once", &boolean, "a boolean"))
-                .or_else(|| expect("async", &boolean, "a boolean"))
-                .or_else(|| {
-                    expect(
-                        "shell",
-                        &|v| matches!(v.as_str(), Some("bash" | "powershell")),
-                        "`bash` or `powershell`",
-                    )
-                })
-                .or_else(|| {
-                    expect(
-                        "onFailure",
-                        &|v| matches!(v.as_str(), Some("continue" | "block")),
-                        "`continue` or `block`",
-                    )
-                })
-                .or_else(|| {
-                    expect(
-                        "timeout",
-                        &|v| match v {
-                            Value::Int(n) => *n > 0,
-                            Value::Float(f) => *f > 0.0,
-                            _ => false,
-                        },
-                        "a number above 0",
-                    )
-                })
+    match ty {
+        FieldType::String => string(value),
+        FieldType::NonEmptyString => matches!(value, Value::Str(s) if !s.is_empty()),
+        FieldType::Url => matches!(value, Value::Str(s) if parses_as_url(s)),
+        FieldType::Boolean => matches!(value, Value::Bool(_)),
+        FieldType::Positive => match value {
+            Value::Int(n) => *n > 0,
+            Value::Float(f) => *f > 0.0,
+            _ => false,
+        },
+        FieldType::ListOfStrings => {
+            matches!(value, Value::Seq(items) if items.iter().all(|i| string(&i.value)))
         }
-        Some("prompt") => expect("model", &string, "a string"),
-        _ => None,
+        FieldType::MapOfStrings => {
+            matches!(value, Value::Map(entries) if entries.iter().all(|e| string(&e.value.value)))
+        }
+        FieldType::Map => matches!(value, Value::Map(_)),
+        FieldType::OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
+        FieldType::Lenient(_) => true,
     }
+}
+
+/// A type in words, after "not": `a string`, `` `bash` or `powershell` ``.
+fn words(ty: FieldType) -> String {
+    match ty {
+        FieldType::String => "a string".to_owned(),
+        FieldType::NonEmptyString => "a non-empty string".to_owned(),
+        FieldType::Url => "a URL (`https://host/path`)".to_owned(),
+        FieldType::Boolean => "a boolean".to_owned(),
+        FieldType::Positive => "a number above 0".to_owned(),
+        FieldType::ListOfStrings => "a list of strings".to_owned(),
+        FieldType::MapOfStrings => "a map of strings".to_owned(),
+        FieldType::Map => "a map".to_owned(),
+        FieldType::OneOf(values) => {
+            let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            quoted.join(" or ")
+        }
+        FieldType::Lenient(_) => "anything".to_owned(),
+    }
+}
+
+/// Whether the WHATWG URL parser (JavaScript's `new URL(text)`) accepts `text`, in the cases
+/// that matter for a hook's `url`: a scheme is required (`localhost:8080` has one, `localhost`
+/// not); a special scheme (`http`, `https`, `ws`, `wss`, `ftp`) needs a host without spaces or
+/// forbidden characters and a port up to 65535; other schemes take anything after the colon.
+/// Leading and trailing spaces and control characters are trimmed first, as the parser does.
+fn parses_as_url(text: &str) -> bool {
+    let text = text.trim_matches(|c: char| c <= ' ');
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return false;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme == "file" || !matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "ftp") {
+        return true;
+    }
+    let authority = rest.trim_start_matches(['/', '\\']);
+    let authority = authority
+        .split(['/', '\\', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((_, after)) => ("[v6]", after.strip_prefix(':')),
+            None => return false,
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        },
+    };
+    let forbidden = |c: char| {
+        c <= ' '
+            || matches!(
+                c,
+                '#' | '%'
+                    | '/'
+                    | ':'
+                    | '<'
+                    | '>'
+                    | '?'
+                    | '@'
+                    | '['
+                    | '\\'
+                    | ']'
+                    | '^'
+                    | '|'
+                    | '\u{7f}'
+            )
+    };
+    let port_ok = port.is_none_or(|p| {
+        p.is_empty()
+            || (p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 65535))
+    });
+    !host.is_empty() && (host == "[v6]" || !host.chars().any(forbidden)) && port_ok
 }
 
 /// A scalar as written (`0`, `the string "30"`), anything else by its kind.
@@ -376,7 +451,11 @@ mod tests {
 
     fn refused(yaml: &str, release: usize) -> bool {
         let fields = frontmatter(yaml);
-        let r = &RELEASES[release];
+        let r = if release == 0 {
+            &RELEASES[0]
+        } else {
+            crate::release::newest()
+        };
         stray_guard(&fields, r).is_some()
             || fields
                 .iter()

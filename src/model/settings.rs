@@ -177,7 +177,10 @@ mod tests {
         assert_eq!(
             kinds(pssc, ">=2.1.328"),
             [
-                (Kind::UnknownEvent, "2.1.328".to_owned()),
+                (
+                    Kind::UnknownEvent,
+                    "2.1.328,2.1.329,2.1.330,2.1.331".to_owned()
+                ),
                 (Kind::Skipped, "2.1.332".to_owned())
             ]
         );
@@ -193,6 +196,12 @@ mod tests {
         );
         assert_eq!(kinds("{", "2.1.332")[0].0, Kind::Skipped);
         assert!(kinds(r#"{"hooks": {"Stop": []}}"#, ">=2.1.328").is_empty());
+        // `holdsTools` is read from 2.1.329 on: before, a string there is an unknown key.
+        let holds = r#"{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "true", "holdsTools": "yes"}]}]}}"#;
+        assert_eq!(
+            kinds(holds, "<=2.1.330"),
+            [(Kind::Skipped, "2.1.329,2.1.330".to_owned())]
+        );
     }
 
     #[test]

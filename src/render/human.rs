@@ -127,18 +127,27 @@ pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
 /// `Found 1 error and 2 warnings in 3 files (1 will not load).`, then what `--fix` would
 /// fix; or `All checks passed: 3 files.`
 pub fn human_summary(reports: &[FileReport]) -> String {
-    summary_text(&super::stream::Tally::of(reports))
+    summary_text(&super::stream::Tally::of(reports), None)
 }
 
-/// [`human_summary`] from the totals.
-pub(super) fn summary_text(tally: &super::stream::Tally) -> String {
+/// [`human_summary`] from the totals; with the releases the verdicts are for, the summary line
+/// names them (`..., for Claude Code 2.1.330 (installed).`) and a line says what is assumed
+/// when a release was not measured.
+pub(super) fn summary_text(
+    tally: &super::stream::Tally,
+    target: Option<&crate::release::Target>,
+) -> String {
     let mut out = String::new();
+    let releases = target.map_or(String::new(), |t| format!(", for {}", t.describe()));
+    if let Some(assumed) = target.and_then(crate::release::Target::assumption) {
+        let _ = writeln!(out, "Note: {assumed}.");
+    }
     let s = tally.summary;
     let skipped = tally.not_loading;
     if s.errors + s.warnings + s.infos == 0 {
         let _ = writeln!(
             out,
-            "All checks passed: {}.",
+            "All checks passed: {}{releases}.",
             super::plural(s.files, "file")
         );
         return out;
@@ -164,7 +173,7 @@ pub(super) fn summary_text(tally: &super::stream::Tally) -> String {
     };
     let _ = writeln!(
         out,
-        "Found {counts} in {}{not_loading}.",
+        "Found {counts} in {}{not_loading}{releases}.",
         super::plural(s.files, "file")
     );
     match (tally.safe_fixes, tally.unsafe_fixes) {

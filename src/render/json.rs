@@ -8,6 +8,9 @@ use crate::source::LineCol;
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
+    /// The releases the verdicts are for (the CLI's report; absent from the library's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claude_code: Option<super::Modelled>,
     files: Vec<File<'a>>,
     summary: Summary,
 }
@@ -54,6 +57,7 @@ struct RelatedItem<'a> {
 pub fn json(reports: &[FileReport]) -> String {
     let report = Report {
         version: 1,
+        claude_code: None,
         files: reports.iter().map(file).collect(),
         summary: Summary::of(reports),
     };
@@ -79,9 +83,10 @@ pub(super) fn kind_of(path: &std::path::Path) -> &'static str {
 }
 
 /// The report without files, pretty-printed: `"files": []` is where they go.
-pub(super) fn skeleton(summary: Summary) -> String {
+pub(super) fn skeleton(summary: Summary, modelled: &super::Modelled) -> String {
     let report = Report {
         version: 1,
+        claude_code: Some(modelled.clone()),
         files: Vec::new(),
         summary,
     };

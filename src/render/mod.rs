@@ -44,6 +44,33 @@ impl Summary {
 
 pub use crate::diagnostics::plural;
 
+/// The Claude Code releases a report's verdicts are for, as JSON and SARIF give them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Modelled {
+    /// As the target was given (`>=2.1.328`), or the release when none was.
+    pub target: String,
+    /// The measured releases whose behaviour the verdicts follow, oldest first.
+    pub releases: Vec<String>,
+    /// Whether every version the target admits was measured.
+    pub measured: bool,
+    /// What is assumed instead, when not.
+    pub assumption: Option<String>,
+    /// Where the target came from: `flag`, `config`, `installed` or `default`.
+    pub source: &'static str,
+}
+
+impl Modelled {
+    pub fn of(target: &crate::release::Target) -> Modelled {
+        Modelled {
+            target: target.to_string(),
+            releases: target.versions().map(|v| v.to_string()).collect(),
+            measured: target.measured(),
+            assumption: target.assumption(),
+            source: target.source().id(),
+        }
+    }
+}
+
 /// A path as shown to users: forward slashes, no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");

@@ -21,10 +21,12 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const ROOT_ID: &str = "%SRCROOT%";
 
+/// The SARIF log of `reports`, checked for the default target (the newest measured release).
 pub fn sarif(reports: &[FileReport], root: &Root) -> String {
     let parts: Vec<Part> = reports.iter().map(|r| part(r, root)).collect();
     let mut out = Vec::new();
-    let _ = write(&parts.iter().collect::<Vec<_>>(), root, &mut out);
+    let modelled = super::Modelled::of(&crate::release::Target::default());
+    let _ = write(&parts.iter().collect::<Vec<_>>(), root, &modelled, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -51,7 +53,12 @@ pub fn part(report: &FileReport, root: &Root) -> Part {
 
 /// Writes the log: the skeleton as one pretty-printed document, with every file's artifacts
 /// and results written into its two arrays in turn.
-pub fn write(parts: &[&Part], root: &Root, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(
+    parts: &[&Part],
+    root: &Root,
+    modelled: &super::Modelled,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r.meta)).collect();
     let root_uri = file_uri(&root.dir, true);
     let log = json!({
@@ -71,6 +78,8 @@ pub fn write(parts: &[&Part], root: &Root, out: &mut dyn std::io::Write) -> std:
             "columnKind": "utf16CodeUnits",
             "artifacts": [],
             "results": [],
+            // The Claude Code releases the verdicts are for (a SARIF property bag).
+            "properties": { "claudeCode": modelled },
         }]
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();

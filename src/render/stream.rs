@@ -158,7 +158,14 @@ pub fn part(format: &Format, report: &FileReport) -> Part {
 }
 
 /// Writes the whole report from the parts, in their order; returns the totals.
-pub fn write(format: &Format, parts: &[Part], out: &mut dyn Write) -> std::io::Result<Tally> {
+///
+/// `target` is the releases the verdicts are for: the human summary, JSON and SARIF name it.
+pub fn write(
+    format: &Format,
+    parts: &[Part],
+    target: &crate::release::Target,
+    out: &mut dyn Write,
+) -> std::io::Result<Tally> {
     let mut tally = Tally::default();
     for p in parts {
         tally.add(&p.tally);
@@ -170,7 +177,7 @@ pub fn write(format: &Format, parts: &[Part], out: &mut dyn Write) -> std::io::R
                 out.write_all(t.as_bytes())?;
             }
             if !quiet {
-                out.write_all(super::human::summary_text(&tally).as_bytes())?;
+                out.write_all(super::human::summary_text(&tally, Some(target)).as_bytes())?;
             }
         }
         Format::Concise | Format::Github(_) => {
@@ -179,7 +186,7 @@ pub fn write(format: &Format, parts: &[Part], out: &mut dyn Write) -> std::io::R
             }
         }
         Format::Json => {
-            let skeleton = super::json::skeleton(tally.summary);
+            let skeleton = super::json::skeleton(tally.summary, &super::Modelled::of(target));
             write_arrays(
                 &skeleton,
                 &mut [("\"files\": []", &mut texts().map(str::to_owned))],
@@ -200,7 +207,7 @@ pub fn write(format: &Format, parts: &[Part], out: &mut dyn Write) -> std::io::R
         Format::Sarif(root) => {
             let sarif: Vec<&super::sarif::Part> =
                 parts.iter().filter_map(|p| p.sarif.as_ref()).collect();
-            super::sarif::write(&sarif, root, out)?;
+            super::sarif::write(&sarif, root, &super::Modelled::of(target), out)?;
         }
         Format::Statistics { json } => {
             let stats = tally.statistics();

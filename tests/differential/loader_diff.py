@@ -7,9 +7,9 @@ offers (the "Available agent types" list it sends to the model) are compared wit
 `agentspec check --format json` predicts for each file. Exit status 1 on any disagreement.
 
 For agents that share a name, the file Claude Code kept is found by its description. Where
-agentspec predicts the winner (2.1.332 and later: the path that sorts last), the prediction
-named in the duplicate-name diagnostic is compared too; 2.1.328 keeps the file the file system
-lists last, which is not predicted.
+agentspec predicts the winner (2.1.330 and later: the path that sorts last), the prediction
+named in the duplicate-name diagnostic is compared too; 2.1.328 and 2.1.329 keep the file the
+file system lists last, which is not predicted.
 
 `--claude-code VERSION` is passed to agentspec (`check --claude-code`), so that each release
 is compared with agentspec's model of that release. `--write-verdicts` records what Claude Code

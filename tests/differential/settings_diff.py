@@ -34,6 +34,9 @@ def main():
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
     problems = []
+    # Runs that gave no verdict: with any of these, no verdict file is written. A disagreement
+    # with agentspec is no reason to withhold what Claude Code did.
+    failures = []
     verdicts = {}
     cases = sorted(p for p in args.folder.iterdir() if (p / ".claude" / "settings.json").is_file())
     for case in cases:
@@ -49,12 +52,12 @@ def main():
             if result.returncode != 0 or not asked:
                 # No verdict from a run that did not reach the model: a broken CLI or stand-in
                 # must not read as "skipped".
-                problems.append(f"{case.name}: Claude Code did not run (exit {result.returncode}, "
+                failures.append(f"{case.name}: Claude Code did not run (exit {result.returncode}, "
                                 f"{'a' if asked else 'no'} model request): {result.stderr[-300:]}")
                 continue
             skipped = not (project / "hook-ran").exists()
             if case.name.startswith("valid") and skipped:
-                problems.append(f"{case.name}: the hook of a valid settings file did not run; "
+                failures.append(f"{case.name}: the hook of a valid settings file did not run; "
                                 "the test cannot tell a skipped file from a hook that never runs")
         report = subprocess.run(
             [args.agentspec, "check", str(case / ".claude" / "settings.json"), "--isolated",
@@ -67,7 +70,8 @@ def main():
         if predicted != skipped:
             problems.append(f"{case.name}: agentspec predicts skipped={predicted}, Claude Code "
                             f"{'skipped' if skipped else 'read'} it")
-    if args.write_verdicts and not problems:
+    problems = failures + problems
+    if args.write_verdicts and not failures:
         cli = subprocess.run([args.claude, "--version"], capture_output=True, text=True).stdout.strip()
         target = args.folder / f"verdicts-{cli.split()[0]}.json"
         target.write_text(json.dumps({"claude_code": cli, "cases": verdicts}, indent=1) + "\n")

@@ -18,10 +18,11 @@ pub fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("agentspec")
 }
 
-/// The binary as an `assert_cmd` command, without colour.
+/// The binary as an `assert_cmd` command, without colour, and not asking a `claude` on this
+/// machine's `PATH` for its release (the default target is then the newest measured one).
 pub fn agentspec() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("agentspec").expect("binary");
-    cmd.env("NO_COLOR", "1");
+    cmd.env("NO_COLOR", "1").env("AGENTSPEC_CLAUDE", "");
     cmd
 }
 

@@ -156,7 +156,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             );
         }
     }
-    let tally = match write_report(&args, &format, &parts) {
+    let tally = match write_report(&args, &format, &parts, &config.claude_code) {
         Ok(tally) => tally,
         Err(message) => {
             eprintln!("agentspec: {message}");
@@ -187,24 +187,26 @@ fn write_report(
     args: &CheckArgs,
     format: &render::stream::Format,
     parts: &[render::stream::Part],
+    target: &crate::release::Target,
 ) -> Result<render::stream::Tally, String> {
     if args.silent {
-        return render::stream::write(format, parts, &mut std::io::sink())
+        return render::stream::write(format, parts, target, &mut std::io::sink())
             .map_err(|e| e.to_string());
     }
     match &args.output_file {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let written = render::stream::write(format, parts, &mut out).and_then(|tally| {
-                out.flush()?;
-                Ok(tally)
-            });
+            let written =
+                render::stream::write(format, parts, target, &mut out).and_then(|tally| {
+                    out.flush()?;
+                    Ok(tally)
+                });
             match written {
                 Ok(tally) => Ok(tally),
                 // A closed pipe (`| head`) ends the output, not the check.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    render::stream::write(format, parts, &mut std::io::sink())
+                    render::stream::write(format, parts, target, &mut std::io::sink())
                         .map_err(|e| e.to_string())
                 }
                 Err(e) => Err(format!("cannot write the report: {e}")),
@@ -212,7 +214,7 @@ fn write_report(
         }
         Some(file) => {
             let mut bytes = Vec::new();
-            let tally = render::stream::write(format, parts, &mut bytes)
+            let tally = render::stream::write(format, parts, target, &mut bytes)
                 .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
             match crate::cli::emit_to(&bytes, file) {
                 Status::Failure => Err(format!("cannot write {}", file.display())),

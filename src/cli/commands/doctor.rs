@@ -17,27 +17,62 @@ pub(crate) fn doctor(settings: &Path) -> ExitCode {
     } else {
         project
     };
-    // The releases the project runs, from its `agentspec.toml` (the newest known when
-    // there is none or it does not load; `check` reports a broken configuration).
-    let target = Config::discover(&project)
+    // The releases the project runs, from its `agentspec.toml` (the installed, else the newest
+    // measured, when there is none or it does not load; `check` reports a broken configuration).
+    let mut target = Config::discover(&project)
         .and_then(|p| Config::load(&p).ok())
         .map(|c| c.claude_code)
         .unwrap_or_default();
-    let findings = crate::host::claude_code::install::doctor(settings, &project, &target);
-    let mut text = String::new();
-    let newest = crate::release::newest().version;
-    match crate::host::claude_code::install::installed_claude_version() {
-        Some(v) if v > newest => text.push_str(&format!(
-            "WARN claude --version is {v}, newer than the newest release agentspec knows ({newest}): its predictions may be wrong for it; update agentspec\n"
-        )),
-        Some(v) => text.push_str(&format!(
-            "ok   claude --version is {v} (agentspec checks for Claude Code {target})\n"
-        )),
-        None => text.push_str(&format!(
-            "note claude is not on PATH or did not answer `--version` (agentspec checks for Claude Code {target})\n"
-        )),
+    let installed = crate::release::installed();
+    if target.source() == crate::release::Source::Default
+        && let Some(found) = &installed
+    {
+        target = crate::release::Target::exactly(found.version)
+            .from_source(crate::release::Source::Installed);
     }
+    let findings = crate::host::claude_code::install::doctor(settings, &project, &target);
+    let text = release_report(installed.as_ref(), &target);
     report(text, &findings)
+}
+
+/// What `doctor` says of the installed Claude Code against the releases agentspec predicts
+/// for: a warning when they differ or when the installed release was never measured.
+fn release_report(
+    installed: Option<&crate::release::Installed>,
+    target: &crate::release::Target,
+) -> String {
+    use crate::release::{Target, measured, newest, oldest};
+    let Some(found) = installed else {
+        return format!(
+            "note claude is not on PATH or did not answer `--version`: agentspec checks for Claude Code {target}\n"
+        );
+    };
+    let v = found.version;
+    let mut text = String::new();
+    if !target.admits(v) {
+        text.push_str(&format!(
+            "WARN claude --version is {v}, but agentspec.toml sets `claude-code = \"{target}\"`: verdicts are for a release you do not run; set `claude-code = \"{v}\"`, or remove the key to follow the installed release\n"
+        ));
+    }
+    if !measured(v) {
+        let assumed = Target::exactly(v).releases()[0].version;
+        let which = if v > newest().version {
+            "newer than"
+        } else {
+            "older than"
+        };
+        text.push_str(&format!(
+            "WARN claude --version is {v}, {which} every release agentspec measured ({} to {}): agentspec has not measured {v}; verdicts assume {assumed}. Update agentspec, or measure it with `scripts/record-truth.sh {v}`\n",
+            oldest().version,
+            newest().version
+        ));
+    }
+    if text.is_empty() {
+        text.push_str(&format!(
+            "ok   claude --version is {v}, a release agentspec measured (agentspec checks for Claude Code {target})\n"
+        ));
+    }
+    text
 }
 
 /// `agentspec doctor --host codex`.

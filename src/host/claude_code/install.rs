@@ -546,35 +546,6 @@ fn on_path(binary: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(binary).is_file()))
 }
 
-/// The version `claude --version` prints, if Claude Code is on `PATH` and answers within
-/// 10 seconds.
-pub fn installed_claude_version() -> Option<crate::release::Version> {
-    let mut child = std::process::Command::new("claude")
-        .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    }
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
-    crate::release::Version::parse(&out)
-}
-
 /// Checks what the hooks depend on, one finding per problem: the settings file as Claude Code
 /// loads it, every agentspec hook's binary, bundle and main agent, the state directory, the
 /// bundle against its agent files, and the git hooks.

@@ -40,6 +40,12 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     if value.is_empty()
         || value.eq_ignore_ascii_case("inherit")
         || vocab::MODEL_ALIASES.contains(&value)
+        || cx
+            .settings
+            .claude_code
+            .releases()
+            .iter()
+            .any(|r| r.model_aliases().any(|a| a == value))
         || value.starts_with("claude-")
         || cx.settings.known_models.iter().any(|m| m == value)
     {

@@ -117,17 +117,20 @@ pub fn check(entries: &[ProjectEntry]) -> Vec<(usize, Diagnostic)> {
     out
 }
 
+/// An entry's path relative to its agents folder, with `/` between folders (as the hosts
+/// compare paths).
+fn relative_path(e: &ProjectEntry) -> String {
+    e.tree
+        .and_then(|t| e.path.strip_prefix(t).ok())
+        .unwrap_or(e.path)
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
 /// Which file of `group` (one `.codex/agents` folder) Codex keeps: the first by path, sorted
 /// (measured with 0.169.0: `aa.toml` over `zz.toml`, `a/x.toml` over `x.toml`).
 fn codex_winner(entries: &[ProjectEntry], group: &[usize], this: usize) -> String {
-    let relative = |j: usize| {
-        let e = &entries[j];
-        e.tree
-            .and_then(|t| e.path.strip_prefix(t).ok())
-            .unwrap_or(e.path)
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/")
-    };
+    let relative = |j: usize| relative_path(&entries[j]);
     let Some(winner) = group.iter().copied().min_by_key(|&j| relative(j)) else {
         return String::new();
     };
@@ -143,44 +146,39 @@ fn codex_winner(entries: &[ProjectEntry], group: &[usize], this: usize) -> Strin
 }
 
 /// Which file of `group` (one agents folder) each selected release keeps, said from the point
-/// of view of `this`.
+/// of view of `this`; releases that keep the same file are said once, as a range.
 fn winners(entries: &[ProjectEntry], group: &[usize], this: usize) -> String {
-    let mut parts = Vec::new();
-    for release in entries[this].target.releases() {
-        let part = match release.duplicates {
-            Duplicates::ListingOrder => format!(
-                "in Claude Code {} the file the file system lists last loads, which can differ from one machine to the next",
-                release.version
-            ),
+    let target = &entries[this].target;
+    let relative = |j: usize| relative_path(&entries[j]);
+    let found = target.gather(|release| {
+        let part = match release.duplicates() {
+            Duplicates::ListingOrder => "the file the file system lists last loads, which can differ from one machine to the next".to_owned(),
             Duplicates::SortedPathLast => {
-                let relative = |j: usize| {
-                    let e = &entries[j];
-                    e.tree
-                        .and_then(|t| e.path.strip_prefix(t).ok())
-                        .unwrap_or(e.path)
-                        .to_string_lossy()
-                        .replace(std::path::MAIN_SEPARATOR, "/")
-                };
                 let Some(winner) = group
                     .iter()
                     .copied()
                     .max_by(|&a, &b| relative(a).encode_utf16().cmp(relative(b).encode_utf16()))
                 else {
-                    continue;
+                    return Vec::new();
                 };
                 let verdict = if winner == this {
-                    "this file loads".to_owned()
+                    "this file loads"
                 } else {
-                    "this file is skipped".to_owned()
+                    "this file is skipped"
                 };
-                format!(
-                    "in Claude Code {} `{}` loads (its path sorts last): {verdict}",
-                    release.version,
-                    relative(winner)
-                )
+                format!("`{}` loads (its path sorts last): {verdict}", relative(winner))
             }
         };
-        parts.push(part);
-    }
+        vec![part]
+    });
+    let parts: Vec<String> = found
+        .into_iter()
+        .map(|(part, versions)| {
+            let which = target
+                .qualifier(&versions)
+                .unwrap_or_else(|| format!("in Claude Code {}", target.releases_text()));
+            format!("{which} {part}")
+        })
+        .collect();
     format!("only one of them loads: {}", parts.join("; "))
 }

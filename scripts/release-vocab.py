@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Reads from a Claude Code release's program what agentspec models of it, as JSON on stdout.
+
+Usage: scripts/release-vocab.py CLAUDE    (the `claude` of an npm install, e.g. from
+       scripts/install-claude.sh; the native program beside its package.json is read)
+
+- `hook_types`: every hook `type` of the settings schema (`BashCommandHookSchema`, ...), each key
+  with its type in words (`string`, `boolean`, `number above 0`, `list of strings`, ...).
+- `model_aliases`: the aliases the release accepts for `model`.
+
+The program is minified: the schema's helper names change from one build to the next, so each
+helper's role is read off a field whose type is known (`once` is a boolean, `command` a string).
+tests/release_vocab.rs compares agentspec's tables with each recorded file.
+"""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+
+def strip_calls(text, name):
+    """Removes every `.NAME(...)` call (with its string arguments) from minified code."""
+    out, j, marker = [], 0, f".{name}("
+    while j < len(text):
+        if text.startswith(marker, j):
+            j += len(marker)
+            depth = 1
+            while depth and j < len(text):
+                c = text[j]
+                if c in "\"'`":
+                    j += 1
+                    while j < len(text) and text[j] != c:
+                        j += 2 if text[j] == "\\" else 1
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                j += 1
+            continue
+        out.append(text[j])
+        j += 1
+    return "".join(out)
+
+
+def split_top(text):
+    """Splits `a:x(),b:y(z,w)` at the commas outside brackets."""
+    parts, depth, cur, quote = [], 0, "", None
+    for c in text:
+        if quote:
+            cur += c
+            if c == quote:
+                quote = None
+            continue
+        if c in "\"'`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if c == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += c
+    if cur:
+        parts.append(cur)
+    return parts
+
+
+def matching(text, at):
+    """The index of the bracket closing the one at `at`."""
+    depth, quote = 0, None
+    for i in range(at, len(text)):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "\"'`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def program(claude):
+    path = Path(claude).resolve()
+    for folder in [path.parent, *path.parents]:
+        if (folder / "package.json").is_file():
+            exe = folder / "bin" / "claude.exe"
+            return (exe if exe.is_file() else path).read_bytes()
+    return path.read_bytes()
+
+
+def main():
+    claude = sys.argv[1]
+    version = subprocess.run([claude, "--version"], capture_output=True, text=True,
+                             timeout=60).stdout.strip()
+    data = program(claude)
+    start = re.search(rb'function [A-Za-z_$][A-Za-z0-9_$]*\(\)\{let e=[A-Za-z_$][A-Za-z0-9_$]*\(\{type:[A-Za-z_$][A-Za-z0-9_$]*\("command"\)\.describe', data)
+    end = data.find(b"McpToolHookSchema:", start.start())
+    code = strip_calls(data[start.start():end].decode("utf-8", "replace"), "describe")
+    objects = re.findall(r'\(\{type:[A-Za-z_$][A-Za-z0-9_$]*\("([a-z_]+)"\),(.*?)\}\)(?=,[a-z]=[A-Za-z_$][A-Za-z0-9_$]*\(|;return)', code)
+    # Each helper's role, read off fields whose type is known.
+    fields = dict(re.findall(r'(command|once|timeout|args|headers|shell):([A-Za-z_$][A-Za-z0-9_$]*)\(', code))
+    words = {fields["command"]: "string", fields["once"]: "boolean", fields["timeout"]: "number",
+             fields["args"]: "list", fields["headers"]: "map", fields["shell"]: "one of"}
+    shells = re.search(r'shell:[A-Za-z_$][A-Za-z0-9_$]*\(([A-Za-z_$][A-Za-z0-9_$]*)\)', code).group(1)
+    # The `if` and `onFailure` helpers are defined elsewhere; their definitions are read too.
+    text = data.decode("utf-8", "replace")
+
+    schema_at = len(data[:start.start()].decode("utf-8", "replace"))
+
+    def helper(name):
+        """The body of `NAME=p(()=>BODY)` defined nearest the schema."""
+        low = max(0, schema_at - 20000000)
+        found = [m.end() + low for m in re.finditer(
+            r'[,; ]' + re.escape(name) + r'=[A-Za-z_$][A-Za-z0-9_$]*\(\(\)=>', text[low:schema_at + 20000000])]
+        if not found:
+            return ""
+        at = min(found, key=lambda f: abs(f - schema_at))
+        return strip_calls(text[at:at + 2000], "describe")
+
+    def describe(expr):
+        expr = expr.strip()
+        optional = ".optional()" in expr or ".nullish()" in expr
+        expr = expr.replace(".optional()", "").replace(".nullish()", "")
+        m = re.match(r'([A-Za-z_$][A-Za-z0-9_$]*)\(', expr)
+        if not m:
+            return expr, optional
+        fn, close = m.group(1), matching(expr, m.end() - 1)
+        arg, rest = expr[m.end():close], expr[close + 1:]
+        kind = words.get(fn)
+        if kind == "string":
+            if ".url()" in rest:
+                return "URL", optional
+            if ".min(1)" in rest:
+                return "non-empty string", optional
+            return "string", optional
+        if kind == "boolean":
+            return "boolean", optional
+        if kind == "number":
+            return ("number above 0" if ".positive()" in rest else "number"), optional
+        if kind == "list":
+            inner, _ = describe(arg)
+            return f"list of {inner}s", optional
+        if kind == "map":
+            key, value = split_top(arg)
+            inner, _ = describe(value)
+            return ("map of strings" if inner == "string" else "map"), optional
+        if kind == "one of":
+            values = json.loads(arg) if arg.startswith("[") else shell_values
+            caught = ".catch(" in rest
+            return ("any value (" + " or ".join(values) + ", else the default)" if caught
+                    else "one of " + ", ".join(values)), optional
+        if "=>" in arg and '"continue"' in arg:
+            return "any value (continue, else block)", optional
+        if arg == "" and fn not in words:
+            defined = helper(fn)
+            if defined:
+                described, inner_optional = describe(defined[:matching("(" + defined, 0) - 1])
+                return described, optional or inner_optional
+        return expr, optional
+
+    shell_values = json.loads(re.search(r'[,; ]' + re.escape(shells) + r'=(\[[^\]]*\])', text).group(1))
+    hook_types = {}
+    for kind, body in objects:
+        keys = {}
+        for part in split_top(body):
+            key, expr = part.split(":", 1)
+            described, optional = describe(expr)
+            keys[key] = described + ("" if optional else " (required)")
+        hook_types[kind] = keys
+    # The list that holds `opusplan` (others in the program hold only families).
+    aliases = [a for a in re.findall(rb'=(\["sonnet","opus","haiku"(?:,"[^"]*")*\])', data)
+               if b'"opusplan"' in a]
+    print(json.dumps({
+        "claude_code": version,
+        "hook_types": hook_types,
+        "model_aliases": json.loads(aliases[0]),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
