@@ -7,6 +7,11 @@ Usage: scripts/release-vocab.py CLAUDE    (the `claude` of an npm install, e.g. 
 - `hook_types`: every hook `type` of the settings schema (`BashCommandHookSchema`, ...), each key
   with its type in words (`string`, `boolean`, `number above 0`, `list of strings`, ...).
 - `model_aliases`: the aliases the release accepts for `model`.
+- `settings_names`: the names declared as lazy fields (`KEY:()=>...`) around the settings
+  schema's field factory (`cleanupPeriodDays:()=>`), and `permissions_names`: the names declared
+  around `permissions`' `blockWritesOutsideWorkingDirectories`. Both are supersets read by a
+  pattern, not the schema itself (the feature registry's keys, spread in from elsewhere, are
+  missing): they date when each settings key agentspec knows arrived.
 
 The program is minified: the schema's helper names change from one build to the next, so each
 helper's role is read off a field whose type is known (`once` is a boolean, `command` a string).
@@ -178,10 +183,25 @@ def main():
     # The list that holds `opusplan` (others in the program hold only families).
     aliases = [a for a in re.findall(rb'=(\["sonnet","opus","haiku"(?:,"[^"]*")*\])', data)
                if b'"opusplan"' in a]
+    factory = data.find(b"cleanupPeriodDays:()=>")
+    region = data[max(0, factory - 200000):factory + 200000].decode("utf-8", "replace")
+    settings_keys = sorted(set(re.findall(r'[{,]([A-Za-z_$][A-Za-z0-9_$]*):\(\)=>', region))
+                           | set(re.findall(r'\.\.\.\{([A-Za-z_$][A-Za-z0-9_$]*):', region)))
+    permissions = set()
+    for m in re.finditer(rb'[{,]blockWritesOutsideWorkingDirectories:', data):
+        window = strip_calls(data[m.start() - 40000:m.start() + 40000].decode("utf-8", "replace"),
+                             "describe")
+        at = window.find("blockWritesOutsideWorkingDirectories:")
+        # The object literal around it: back to its `({`, on to the matching bracket.
+        start = window.rfind("({", 0, at)
+        literal = window[start + 1:matching(window, start + 1) + 1]
+        permissions |= set(re.findall(r'[{,]([A-Za-z_$][A-Za-z0-9_$]*):', literal))
     print(json.dumps({
         "claude_code": version,
         "hook_types": hook_types,
         "model_aliases": json.loads(aliases[0]),
+        "settings_names": settings_keys,
+        "permissions_names": sorted(permissions),
     }, indent=2))
 
 

@@ -108,3 +108,43 @@ fn the_model_aliases_of_each_release_are_the_ones_its_program_lists() {
         }
     }
 }
+
+/// Each settings key agentspec dates (`Some(first release)`) is declared by exactly the
+/// recorded releases from that one on; an undated key by every release whose program shows it
+/// (keys spread in from the feature registry are not visible to the pattern and are skipped).
+#[test]
+fn each_settings_key_arrives_in_the_release_agentspec_says() {
+    use agentspec::dialect::claude_config::{PERMISSIONS_KEYS, SETTINGS_KEYS};
+    let recorded = recorded();
+    for (table, field) in [
+        (SETTINGS_KEYS, "settings_names"),
+        (PERMISSIONS_KEYS, "permissions_names"),
+    ] {
+        for (key, since) in table {
+            let seen: Vec<Version> = recorded
+                .iter()
+                .filter(|(_, file)| {
+                    file[field]
+                        .as_array()
+                        .expect(field)
+                        .iter()
+                        .any(|n| n == key)
+                })
+                .map(|(v, _)| *v)
+                .collect();
+            let expected: Vec<Version> = match since {
+                Some(since) => {
+                    let since = Version::parse(since).expect("a version");
+                    recorded
+                        .iter()
+                        .map(|(v, _)| *v)
+                        .filter(|v| *v >= since)
+                        .collect()
+                }
+                None if seen.is_empty() => continue,
+                None => recorded.iter().map(|(v, _)| *v).collect(),
+            };
+            assert_eq!(seen, expected, "{field}: `{key}` (since {since:?})");
+        }
+    }
+}

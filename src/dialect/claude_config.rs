@@ -38,11 +38,12 @@ pub const MCP: Dialect = Dialect {
 
 /// The top-level keys of a settings file, each with the first release that reads it (`None`:
 /// every release agentspec models). Read from the settings schema the CLI bundles
-/// (`fixtures/settings-schema/keys-<release>.json`, recorded from 2.1.328 and 2.1.332). The
+/// (`fixtures/settings-schema/keys-<release>.json`, recorded from 2.1.328 and 2.1.332; the first
+/// release of each key dated with 2.1.329 to 2.1.331 too, `fixtures/release-vocab/`). The
 /// schema keeps unknown keys without a word: a misspelled key is ignored, silently.
 pub const SETTINGS_KEYS: &[(&str, Option<&str>)] = &[
     ("$schema", None),
-    ("additionalDirectoryConfigRoots", Some("2.1.332")),
+    ("additionalDirectoryConfigRoots", Some("2.1.329")),
     ("additionalMarketplaces", None),
     ("advisorModel", None),
     ("agent", None),
@@ -99,7 +100,7 @@ pub const SETTINGS_KEYS: &[(&str, Option<&str>)] = &[
     ("defaultView", None),
     ("deniedMcpServers", None),
     ("deniedModels", None),
-    ("desktopMcpServersListScope", Some("2.1.332")),
+    ("desktopMcpServersListScope", Some("2.1.329")),
     ("desktopSessionCleanupPeriodDays", None),
     ("dialogExpiry", None),
     ("disableAgentView", None),
@@ -110,7 +111,7 @@ pub const SETTINGS_KEYS: &[(&str, Option<&str>)] = &[
     ("disableClaudeAiConnectors", None),
     ("disableCommandPluginSources", None),
     ("disableDeepLinkRegistration", None),
-    ("disableDirectMcpSkills", Some("2.1.332")),
+    ("disableDirectMcpSkills", Some("2.1.330")),
     ("disableRemoteControl", None),
     ("disableReplyCheck", None),
     ("disableSideloadFlags", None),
@@ -119,7 +120,7 @@ pub const SETTINGS_KEYS: &[(&str, Option<&str>)] = &[
     ("disableWorkflows", None),
     ("disabledMcpjsonServers", None),
     ("doneMeansMerged", None),
-    ("downloadsMirrorUrl", Some("2.1.332")),
+    ("downloadsMirrorUrl", Some("2.1.331")),
     ("editorMode", None),
     ("effortLevel", None),
     ("emojiCompletionEnabled", None),
@@ -160,8 +161,8 @@ pub const SETTINGS_KEYS: &[(&str, Option<&str>)] = &[
     ("maxProseWidth", None),
     ("minimumVersion", None),
     ("model", None),
-    ("modelCatalogPublicKey", Some("2.1.332")),
-    ("modelCatalogUrl", Some("2.1.332")),
+    ("modelCatalogPublicKey", Some("2.1.331")),
+    ("modelCatalogUrl", Some("2.1.331")),
     ("modelOverrides", None),
     ("modelPicker", None),
     ("modelPricing", None),
@@ -267,5 +268,5 @@ pub const PERMISSIONS_KEYS: &[(&str, Option<&str>)] = &[
     ("disableAutoMode", None),
     ("disableBypassPermissionsMode", None),
     ("workingDirectoriesAsGiven", None),
-    ("workingDirectoriesExclude", Some("2.1.332")),
+    ("workingDirectoriesExclude", Some("2.1.329")),
 ];

@@ -11,11 +11,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `name` is the agent's identity. With two files of the same name only one is active and
-    /// the other silently never runs. Which one depends on the release: Claude Code 2.1.332
+    /// the other silently never runs. Which one depends on the release: Claude Code 2.1.330
     /// and later keep the file whose path (relative to the agents folder) sorts last, compared
     /// as JavaScript compares strings (`a.md` beats `B.md`, `x.md` beats `x-v2.md`); 2.1.328
-    /// keeps the one the file system lists last, which can differ from one machine to the
-    /// next. The message names the file that wins in each selected release. Codex (custom
+    /// and 2.1.329 keep the one the file system lists last, which can differ from one machine
+    /// to the next. The message names the file that wins in each selected release. Codex (custom
     /// agents in `.codex/agents/`, measured with 0.169.0) keeps the file whose path sorts
     /// first and warns "duplicate agent role name" on stderr. A Codex agent and a Claude Code
     /// agent of the same name load in their own hosts, but one bundle governs both by name
