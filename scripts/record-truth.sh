@@ -31,7 +31,13 @@ python3 tests/differential/loader_diff.py --claude "$claude" --agentspec "$agent
     fixtures/loader-release/agents || status=1
 python3 tests/differential/skills_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts fixtures/loader-skills || status=1
-python3 scripts/release-vocab.py "$claude" > "fixtures/release-vocab/$version.json" || status=1
+# Written whole or not at all: a half-written file would break the tests and the comparison.
+if python3 scripts/release-vocab.py "$claude" > "fixtures/release-vocab/$version.json.tmp"; then
+    mv "fixtures/release-vocab/$version.json.tmp" "fixtures/release-vocab/$version.json"
+else
+    rm -f "fixtures/release-vocab/$version.json.tmp"
+    status=1
+fi
 python3 tests/differential/settings_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts fixtures/settings || status=1
 python3 - "$version" <<'PY'
@@ -53,8 +59,12 @@ for folder in sorted(Path("fixtures").iterdir()):
         continue
     a, b = json.loads(old.read_text()), json.loads(new.read_text())
     key = "files" if "files" in a else "cases"
-    for name in sorted(set(a[key]) | set(b[key])):
-        x, y = a[key].get(name, {}), b[key].get(name, {})
+    only = set(a[key]) ^ set(b[key])
+    if only:
+        # Probes recorded with one release only (added since, or not agent files).
+        print(f"{folder.name}: {len(only)} files recorded for one of the two only: {sorted(only)[:5]}...")
+    for name in sorted(set(a[key]) & set(b[key])):
+        x, y = a[key][name], b[key][name]
         fields = ("loads", "skipped")
         if any(x.get(f) != y.get(f) for f in fields):
             changed += 1
@@ -71,7 +81,17 @@ def flat(d, at=""):
         yield at, json.dumps(d)
 fa, fb = dict(flat(a)), dict(flat(b))
 for k in sorted(set(fa) | set(fb)):
-    if k != "claude_code" and fa.get(k) != fb.get(k):
+    if k == "claude_code" or fa.get(k) == fb.get(k):
+        continue
+    x, y = json.loads(fa.get(k, "null")), json.loads(fb.get(k, "null"))
+    if isinstance(x, list) and isinstance(y, list):
+        # Lists of names: what was added and what went.
+        added, gone = sorted(set(y) - set(x)), sorted(set(x) - set(y))
+        if not added and not gone:
+            continue
+        changed += 1
+        print(f"release-vocab {k}: {version} adds {added}, drops {gone}")
+    else:
         changed += 1
         print(f"release-vocab {k}: {nearest} {fa.get(k, '(absent)')} -> {version} {fb.get(k, '(absent)')}")
 print(f"{changed} verdicts and vocabulary entries differ between {nearest} and {version}")

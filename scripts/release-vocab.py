@@ -6,6 +6,7 @@ Usage: scripts/release-vocab.py CLAUDE    (the `claude` of an npm install, e.g. 
 
 - `hook_types`: every hook `type` of the settings schema (`BashCommandHookSchema`, ...), each key
   with its type in words (`string`, `boolean`, `number above 0`, `list of strings`, ...).
+- `hook_events`: the hook events it knows (its longest list of them).
 - `model_aliases`: the aliases the release accepts for `model`.
 - `settings_names`: the names declared as lazy fields (`KEY:()=>...`) around the settings
   schema's field factory (`cleanupPeriodDays:()=>`), and `permissions_names`: the names declared
@@ -107,6 +108,9 @@ def main():
                              timeout=60).stdout.strip()
     data = program(claude)
     start = re.search(rb'function [A-Za-z_$][A-Za-z0-9_$]*\(\)\{let e=[A-Za-z_$][A-Za-z0-9_$]*\(\{type:[A-Za-z_$][A-Za-z0-9_$]*\("command"\)\.describe', data)
+    if start is None:
+        sys.exit(f"release-vocab: no hook schema found in the program of {version}: "
+                 "the program's layout changed; read it by hand and update this script")
     end = data.find(b"McpToolHookSchema:", start.start())
     code = strip_calls(data[start.start():end].decode("utf-8", "replace"), "describe")
     objects = re.findall(r'\(\{type:[A-Za-z_$][A-Za-z0-9_$]*\("([a-z_]+)"\),(.*?)\}\)(?=,[a-z]=[A-Za-z_$][A-Za-z0-9_$]*\(|;return)', code)
@@ -116,19 +120,19 @@ def main():
              fields["args"]: "list", fields["headers"]: "map", fields["shell"]: "one of"}
     shells = re.search(r'shell:[A-Za-z_$][A-Za-z0-9_$]*\(([A-Za-z_$][A-Za-z0-9_$]*)\)', code).group(1)
     # The `if` and `onFailure` helpers are defined elsewhere; their definitions are read too.
-    text = data.decode("utf-8", "replace")
-
-    schema_at = len(data[:start.start()].decode("utf-8", "replace"))
+    # Searched as bytes, decoding only what is used: the program is some 400 MB.
+    schema_at = start.start()
 
     def helper(name):
         """The body of `NAME=p(()=>BODY)` defined nearest the schema."""
         low = max(0, schema_at - 20000000)
         found = [m.end() + low for m in re.finditer(
-            r'[,; ]' + re.escape(name) + r'=[A-Za-z_$][A-Za-z0-9_$]*\(\(\)=>', text[low:schema_at + 20000000])]
+            rb'[,; ]' + re.escape(name.encode()) + rb'=[A-Za-z_$][A-Za-z0-9_$]*\(\(\)=>',
+            data[low:schema_at + 20000000])]
         if not found:
             return ""
         at = min(found, key=lambda f: abs(f - schema_at))
-        return strip_calls(text[at:at + 2000], "describe")
+        return strip_calls(data[at:at + 2000].decode("utf-8", "replace"), "describe")
 
     def describe(expr):
         expr = expr.strip()
@@ -171,7 +175,8 @@ def main():
                 return described, optional or inner_optional
         return expr, optional
 
-    shell_values = json.loads(re.search(r'[,; ]' + re.escape(shells) + r'=(\[[^\]]*\])', text).group(1))
+    shell_values = json.loads(re.search(rb'[,; ]' + re.escape(shells.encode()) + rb'=(\[[^\]]*\])',
+                                        data).group(1))
     hook_types = {}
     for kind, body in objects:
         keys = {}
@@ -183,6 +188,8 @@ def main():
     # The list that holds `opusplan` (others in the program hold only families).
     aliases = [a for a in re.findall(rb'=(\["sonnet","opus","haiku"(?:,"[^"]*")*\])', data)
                if b'"opusplan"' in a]
+    # The hook events: the longest list of them the program holds.
+    events = max(re.findall(rb'\["PreToolUse","PostToolUse"(?:,"[A-Za-z]+")*\]', data), key=len)
     factory = data.find(b"cleanupPeriodDays:()=>")
     region = data[max(0, factory - 200000):factory + 200000].decode("utf-8", "replace")
     settings_keys = sorted(set(re.findall(r'[{,]([A-Za-z_$][A-Za-z0-9_$]*):\(\)=>', region))
@@ -199,6 +206,7 @@ def main():
     print(json.dumps({
         "claude_code": version,
         "hook_types": hook_types,
+        "hook_events": json.loads(events),
         "model_aliases": json.loads(aliases[0]),
         "settings_names": settings_keys,
         "permissions_names": sorted(permissions),

@@ -25,7 +25,7 @@ pub const TEMPLATE: &str = include_str!("agentspec.template.toml");
 pub struct Options {
     /// The Claude Code release(s) the project runs: a version (`2.1.332`) or a range
     /// (`>=2.1.328`). agentspec predicts what each of them does and reports a file that fails
-    /// in any. Default: the newest release agentspec knows.
+    /// in any. Default: the release of the `claude` on PATH, else the newest measured.
     pub claude_code: Option<String>,
     /// Rules to run, by code (`AS101`), code prefix (`AS1`), name (`unknown-key`), category
     /// (`tools`) or `ALL`. Default: every rule.

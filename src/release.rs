@@ -543,14 +543,25 @@ impl Target {
         (!parts.is_empty()).then(|| parts.join("; "))
     }
 
-    /// The releases, as a reader wants them: `2.1.330`, `2.1.328 to 2.1.332`,
-    /// `>=2.1.328 (2.1.328 to 2.1.332)`.
-    pub fn releases_text(&self) -> String {
-        let versions = runs(&self.versions().collect::<Vec<_>>(), self.versions())
+    /// The target as written (`>=2.1.328`, `2.1.400`); empty for the default.
+    pub fn written(&self) -> &str {
+        &self.written
+    }
+
+    /// The measured releases the verdicts follow, consecutive ones as a range: `2.1.330`,
+    /// `2.1.328 to 2.1.332`.
+    pub fn versions_text(&self) -> String {
+        runs(&self.versions().collect::<Vec<_>>(), self.versions())
             .into_iter()
             .map(|(a, b)| run_text(a, b))
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(", ")
+    }
+
+    /// The target as written with the releases it covers, when they differ:
+    /// `>=2.1.328 (2.1.328 to 2.1.332)`, else `2.1.330`.
+    pub fn releases_text(&self) -> String {
+        let versions = self.versions_text();
         if self.written.is_empty() || self.written == versions {
             versions
         } else {
@@ -559,15 +570,23 @@ impl Target {
     }
 
     /// What the verdicts are for, in a few words: `Claude Code 2.1.330 (installed)`,
-    /// `Claude Code 2.1.332 (the newest measured)`, `Claude Code >=2.1.328 (2.1.328 to
-    /// 2.1.332)`. [`Target::assumption`] says what is not measured.
+    /// `Claude Code 2.1.400 (installed; read as 2.1.332)`, `Claude Code 2.1.332 (the newest
+    /// measured)`, `Claude Code >=2.1.328 (2.1.328 to 2.1.332)`. [`Target::assumption`] says
+    /// what is not measured.
     pub fn describe(&self) -> String {
-        let why = match self.source {
-            Source::Installed => " (installed)",
-            Source::Default => " (the newest measured)",
-            Source::Flag | Source::Config => "",
-        };
-        format!("Claude Code {}{why}", self.releases_text())
+        let versions = self.versions_text();
+        let differs = !self.written.is_empty() && self.written != versions;
+        match (self.source, differs) {
+            (Source::Installed, true) => {
+                format!(
+                    "Claude Code {} (installed; read as {versions})",
+                    self.written
+                )
+            }
+            (Source::Installed, false) => format!("Claude Code {versions} (installed)"),
+            (Source::Default, _) => format!("Claude Code {versions} (the newest measured)"),
+            (Source::Flag | Source::Config, _) => format!("Claude Code {}", self.releases_text()),
+        }
     }
 
     /// Whether `event` is a hook event in every release of the target.
@@ -677,23 +696,37 @@ pub fn installed() -> Option<Installed> {
     let path = find_program(std::path::Path::new(&program))?;
     let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
     let version = package_version(&real)
-        .or_else(|| {
-            real.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(Version::parse)
-        })
+        .or_else(|| native_version(&real))
         .or_else(|| version_of(&path))?;
     Some(Installed { version, path })
 }
 
+/// The version the native installer's program is named by: `.../claude/versions/2.1.332`.
+fn native_version(program: &std::path::Path) -> Option<Version> {
+    let folder = program.parent()?;
+    (folder.file_name()? == "versions" && folder.parent()?.file_name()? == "claude")
+        .then(|| Version::parse(program.file_name()?.to_str()?))
+        .flatten()
+}
+
 /// `program` itself when it names a path, else the first executable file of that name on `PATH`.
+/// On Windows, the names `PATHEXT` adds are tried too (`claude.exe`, `claude.cmd`).
 fn find_program(program: &std::path::Path) -> Option<std::path::PathBuf> {
     if program.components().count() > 1 {
         return program.is_file().then(|| program.to_path_buf());
     }
+    let mut names = vec![program.as_os_str().to_owned()];
+    if cfg!(windows) {
+        let extensions = std::env::var("PATHEXT").unwrap_or_else(|_| ".EXE;.CMD;.BAT".to_owned());
+        for ext in extensions.split(';').filter(|e| !e.is_empty()) {
+            let mut name = program.as_os_str().to_owned();
+            name.push(ext);
+            names.push(name);
+        }
+    }
     let paths = std::env::var_os("PATH")?;
     std::env::split_paths(&paths)
-        .map(|dir| dir.join(program))
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
         .find(|candidate| is_executable(candidate))
 }
 
@@ -721,12 +754,16 @@ fn package_version(program: &std::path::Path) -> Option<Version> {
     })
 }
 
-/// What `program --version` prints, if it answers within 5 seconds.
+/// The version `program --version` prints, if it answers within 5 seconds as Claude Code does
+/// (`2.1.332 (Claude Code)`); a program of that name that is something else is no Claude Code.
+/// The answer goes to a file, not a pipe: a process the program leaves behind would hold a pipe
+/// open past the deadline.
 fn version_of(program: &std::path::Path) -> Option<Version> {
+    let mut out = tempfile::tempfile().ok()?;
     let mut child = std::process::Command::new(program)
         .arg("--version")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
+        .stdout(out.try_clone().ok()?)
         .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
@@ -744,9 +781,12 @@ fn version_of(program: &std::path::Path) -> Option<Version> {
             }
         }
     }
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
-    Version::parse(out.trim())
+    let mut text = String::new();
+    std::io::Seek::rewind(&mut out).ok()?;
+    std::io::Read::read_to_string(&mut std::io::Read::take(&mut out, 4096), &mut text).ok()?;
+    let text = text.trim();
+    text.strip_suffix("(Claude Code)")
+        .and_then(|v| Version::parse(v.trim()))
 }
 
 impl Target {

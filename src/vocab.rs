@@ -18,7 +18,7 @@ pub const CHECKED: &str = "2026-12-03";
 /// the measured session): CronCreate/CronDelete/CronList, LSP (a language server),
 /// PowerShell (Windows), PushNotification, RemoteTrigger, TaskCreate/TaskGet/TaskList/
 /// TaskUpdate (interactive sessions), the MCP resource tools (an MCP server).
-/// `TaskOutput`, `TeamCreate` and `TeamDelete` are retired in both releases: see
+/// `TaskOutput`, `TeamCreate` and `TeamDelete` are retired in 2.1.328 and 2.1.332 (measured): see
 /// [`RETIRED_TOOLS`].
 pub const TOOLS: &[&str] = &[
     "Agent",
@@ -172,7 +172,7 @@ pub fn tool_aliases() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Names the runtime has retired: they grant nothing (measured, both releases).
+/// Names the runtime has retired: they grant nothing (measured with 2.1.328 and 2.1.332).
 pub const RETIRED_TOOLS: &[&str] = &[
     "TaskOutput",
     "BashOutput",

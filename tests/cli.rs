@@ -1201,7 +1201,7 @@ fn the_default_target_is_the_installed_release_and_every_output_names_it() {
     assert_eq!(
         json["claude_code"],
         serde_json::json!({
-            "target": "2.1.400 (2.1.332)",
+            "target": "2.1.400",
             "releases": ["2.1.332"],
             "measured": false,
             "assumption": "agentspec has not measured Claude Code 2.1.400; verdicts assume 2.1.332",
@@ -1216,7 +1216,7 @@ fn the_default_target_is_the_installed_release_and_every_output_names_it() {
     assert_eq!(
         sarif["runs"][0]["properties"]["claudeCode"],
         serde_json::json!({
-            "target": ">=2.1.331 (2.1.331 to 2.1.332)",
+            "target": ">=2.1.331",
             "releases": ["2.1.331", "2.1.332"],
             "measured": false,
             "assumption": "releases after 2.1.332 are not measured and are assumed to behave as 2.1.332",
@@ -1239,6 +1239,100 @@ fn the_default_target_is_the_installed_release_and_every_output_names_it() {
         String::from_utf8_lossy(&out.stdout)
             .contains(", for Claude Code 2.1.332 (the newest measured).")
     );
+}
+
+/// How the installed release is found: from the npm package's `package.json` and from the
+/// native installer's versioned file name without running the program; a program that does not
+/// answer as Claude Code is not taken for it; with `--claude-code`, nothing is looked up.
+#[test]
+fn the_installed_release_is_read_without_running_claude_where_it_can_be() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "p/.claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    let marker = root.join("ran");
+    // A program that says it ran and answers with a version the package does not have.
+    let script = format!(
+        "#!/bin/sh\ntouch '{}'\necho '9.9.9 (Claude Code)'\n",
+        marker.display()
+    );
+    let program = |rel: &str| {
+        write(root, rel, &script);
+        fs::set_permissions(root.join(rel), fs::Permissions::from_mode(0o755)).expect("chmod");
+        root.join(rel)
+    };
+    let npm = program("npm/node_modules/@anthropic-ai/claude-code/bin/claude.exe");
+    write(
+        root,
+        "npm/node_modules/@anthropic-ai/claude-code/package.json",
+        r#"{"name": "@anthropic-ai/claude-code", "version": "2.1.329"}"#,
+    );
+    let native = program("home/.local/share/claude/versions/2.1.331");
+    let other = root.join("other/claude");
+    write(root, "other/claude", "#!/bin/sh\necho 0.3.1\n");
+    fs::set_permissions(&other, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let check = |target: &Path, args: &[&str]| {
+        let bin = root.join(format!("bin-{}", rand_suffix(target)));
+        fs::create_dir_all(&bin).expect("mkdir");
+        let _ = fs::remove_file(bin.join("claude"));
+        symlink(target, bin.join("claude")).expect("symlink");
+        let _ = fs::remove_file(&marker);
+        let out = agentspec()
+            .args(["check", "--no-cache"])
+            .args(args)
+            .arg(".claude/agents")
+            .current_dir(root.join("p"))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env_remove("AGENTSPEC_CLAUDE")
+            .output()
+            .expect("runs");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            marker.exists(),
+        )
+    };
+    let (text, ran) = check(&npm, &[]);
+    assert!(
+        text.contains("for Claude Code 2.1.329 (installed)."),
+        "{text}"
+    );
+    assert!(!ran, "the npm install's program was run");
+    let (text, ran) = check(&native, &[]);
+    assert!(
+        text.contains("for Claude Code 2.1.331 (installed)."),
+        "{text}"
+    );
+    assert!(!ran, "the native install's program was run");
+    let (text, _) = check(&other, &[]);
+    assert!(
+        text.contains("for Claude Code 2.1.332 (the newest measured)."),
+        "{text}"
+    );
+    let plain = program("plain/claude");
+    let (text, ran) = check(&plain, &[]);
+    assert!(
+        text.contains("for Claude Code 9.9.9 (installed; read as 2.1.332)."),
+        "{text}"
+    );
+    assert!(ran, "`claude --version` was not asked");
+    let (text, ran) = check(&plain, &["--claude-code", "2.1.330"]);
+    assert!(text.contains("for Claude Code 2.1.330."), "{text}");
+    assert!(
+        !ran,
+        "claude was looked up although --claude-code names the release"
+    );
+}
+
+/// A folder name for `path`, distinct per program.
+fn rand_suffix(path: &Path) -> String {
+    path.to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 /// The skills, commands and agents of `fixtures/loader-skills/project`, as the real Claude Code

@@ -148,3 +148,20 @@ fn each_settings_key_arrives_in_the_release_agentspec_says() {
         }
     }
 }
+
+/// The hook events of each release are the ones its program lists (in any order).
+#[test]
+fn the_hook_events_of_each_release_are_the_ones_its_program_lists() {
+    for (version, file) in recorded() {
+        let mut theirs: Vec<&str> = file["hook_events"]
+            .as_array()
+            .expect("hook_events")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut ours: Vec<&str> = release_for(version).hook_events().collect();
+        theirs.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(ours, theirs, "Claude Code {version}");
+    }
+}

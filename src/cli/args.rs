@@ -340,7 +340,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, conflicts_with = "config")]
     pub(crate) isolated: bool,
     /// The Claude Code release(s) to predict: a version (`2.1.328`) or a range (`>=2.1.328`);
-    /// overrides `claude-code` in `agentspec.toml`. Default: the newest release agentspec knows.
+    /// overrides `claude-code` in `agentspec.toml`. Default: the release of the `claude` on
+    /// PATH, else the newest release agentspec measured.
     #[arg(long, value_name = "VERSION", value_parser = crate::release::Target::parse)]
     pub(crate) claude_code: Option<crate::release::Target>,
     /// Only these rules (codes, prefixes, names or categories; comma-separated).

@@ -128,12 +128,19 @@ pub(crate) fn print(text: &str) -> Status {
 
 /// The configuration: none with `isolated`, else the explicit file, else the nearest
 /// `agentspec.toml` above `start`, else the defaults.
+///
+/// The Claude Code target: `flag` (`--claude-code`), else the file's, else the installed
+/// release, which is only looked up when neither gives one.
 pub(crate) fn config_for(
     explicit: Option<&std::path::Path>,
     isolated: bool,
     start: &std::path::Path,
+    flag: Option<&crate::release::Target>,
 ) -> Result<Config, String> {
     let mut config = config_file(explicit, isolated, start)?;
+    if let Some(target) = flag {
+        config.claude_code = target.clone();
+    }
     config.detect_release();
     Ok(config)
 }

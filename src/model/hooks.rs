@@ -1,5 +1,6 @@
 //! How a Claude Code release reads hook definitions, in an agent's frontmatter and in a
-//! settings file, as measured with the real CLIs (`fixtures/loader-hooks/`, both releases).
+//! settings file, as measured with the real CLIs (`fixtures/loader-hooks/`,
+//! `fixtures/loader-release/`, every measured release).
 //!
 //! - A *guard* event's entry (see [`Release::guards`]) is validated strictly: a
 //!   malformed one refuses the agent, and skips a settings file whole. `null` is ignored.
@@ -110,7 +111,7 @@ pub fn hooks_section(hooks: &Node, release: &Release) -> Vec<HookProblem> {
         if !release.knows_event(event) {
             continue;
         }
-        if let Some((span, message)) = matcher_groups_problem(&entry.value, event, release) {
+        for (span, message) in matcher_groups_problems(&entry.value, event, release) {
             problems.push(HookProblem {
                 span,
                 message,
@@ -207,56 +208,58 @@ fn guard_key_inside<'a>(node: &'a Node, release: &Release) -> Option<(Span, &'a 
     }
 }
 
-/// Why an event's value is not a list of valid matcher groups.
-pub fn matcher_groups_problem(
-    node: &Node,
-    event: &str,
-    release: &Release,
-) -> Option<(Span, String)> {
+/// Why an event's value is not a list of valid matcher groups: the first problem of its shape,
+/// or every problem of the first hook entry that has any (each field the release refuses, so
+/// that each problem is said with the releases it holds in).
+pub fn matcher_groups_problems(node: &Node, event: &str, release: &Release) -> Vec<(Span, String)> {
     let groups = match &node.value {
         Value::Seq(groups) => groups,
         other => {
-            return Some((
+            return vec![(
                 node.span,
                 format!(
                     "`hooks.{event}` is {}, not a list of matcher groups",
                     other.a_kind()
                 ),
-            ));
+            )];
         }
     };
     for (g, group) in groups.iter().enumerate() {
         let at = format!("`hooks.{event}[{g}]`");
         let Value::Map(fields) = &group.value else {
-            return Some((
+            return vec![(
                 group.span,
                 format!("{at} is {}, not a matcher group", group.value.a_kind()),
-            ));
+            )];
         };
         if let Some(m) = field(fields, "matcher")
             && !matches!(m.value, Value::Str(_))
         {
-            return Some((
+            return vec![(
                 m.span,
                 format!("{at}: `matcher` is {}, not a string", m.value.a_kind()),
-            ));
+            )];
         }
         let Some(hooks) = field(fields, "hooks") else {
-            return Some((group.span, format!("{at} has no `hooks` list")));
+            return vec![(group.span, format!("{at} has no `hooks` list"))];
         };
         let Value::Seq(items) = &hooks.value else {
-            return Some((
+            return vec![(
                 hooks.span,
                 format!("{at}: `hooks` is {}, not a list", hooks.value.a_kind()),
-            ));
+            )];
         };
         for (h, item) in items.iter().enumerate() {
-            if let Some((span, why)) = hook_entry_problem(item, release) {
-                return Some((span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}")));
+            let problems = hook_entry_problems(item, release);
+            if !problems.is_empty() {
+                return problems
+                    .into_iter()
+                    .map(|(span, why)| (span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}")))
+                    .collect();
             }
         }
     }
-    None
+    Vec::new()
 }
 
 fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a Node> {
@@ -267,21 +270,21 @@ fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a N
         .map(|e| &e.value)
 }
 
-/// What is wrong with a hook entry, as `release`'s schema for its `type` reads it: the first
-/// problem, in the order the schema lists the fields.
-fn hook_entry_problem(item: &Node, release: &Release) -> Option<(Span, String)> {
+/// What is wrong with a hook entry, as `release`'s schema for its `type` reads it: a problem
+/// with the entry or its `type`, else every field the schema refuses, in the schema's order.
+fn hook_entry_problems(item: &Node, release: &Release) -> Vec<(Span, String)> {
     let Value::Map(fields) = &item.value else {
-        return Some((
+        return vec![(
             item.span,
             format!("the entry is {}, not a hook map", item.value.a_kind()),
-        ));
+        )];
     };
     let Some(kind) = field(fields, "type") else {
-        return Some((item.span, "no `type`".to_owned()));
+        return vec![(item.span, "no `type`".to_owned())];
     };
     let Some(schema) = kind.value.as_str().and_then(|k| release.hook_fields(k)) else {
         let known: Vec<String> = release.hook_types().map(|t| format!("`{t}`")).collect();
-        return Some((
+        return vec![(
             kind.span,
             format!(
                 "unknown `type` {} (Claude Code knows {})",
@@ -292,26 +295,23 @@ fn hook_entry_problem(item: &Node, release: &Release) -> Option<(Span, String)> 
                     None => String::new(),
                 }
             ),
-        ));
+        )];
     };
-    for f in schema {
-        match field(fields, f.key) {
-            None if f.required => return Some((item.span, format!("no `{}`", f.key))),
-            Some(value) if !fits(&value.value, f.ty) => {
-                return Some((
-                    value.span,
-                    format!(
-                        "`{}` is {}, not {}",
-                        f.key,
-                        shown(&value.value),
-                        words(f.ty)
-                    ),
-                ));
-            }
-            _ => {}
-        }
-    }
-    None
+    schema
+        .filter_map(|f| match field(fields, f.key) {
+            None if f.required => Some((item.span, format!("no `{}`", f.key))),
+            Some(value) if !fits(&value.value, f.ty) => Some((
+                value.span,
+                format!(
+                    "`{}` is {}, not {}",
+                    f.key,
+                    shown(&value.value),
+                    words(f.ty)
+                ),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether `value` has type `ty`.
@@ -358,66 +358,12 @@ fn words(ty: FieldType) -> String {
     }
 }
 
-/// Whether the WHATWG URL parser (JavaScript's `new URL(text)`) accepts `text`, in the cases
-/// that matter for a hook's `url`: a scheme is required (`localhost:8080` has one, `localhost`
-/// not); a special scheme (`http`, `https`, `ws`, `wss`, `ftp`) needs a host without spaces or
-/// forbidden characters and a port up to 65535; other schemes take anything after the colon.
-/// Leading and trailing spaces and control characters are trimmed first, as the parser does.
+/// Whether the release's schema takes `text` as a URL: the string, trimmed as JavaScript's
+/// `trim()` trims (white space and U+FEFF), is one the WHATWG URL parser (`new URL(...)`)
+/// accepts; the `url` crate implements that parser, host rules (IPv4, IPv6, IDNA) included.
 fn parses_as_url(text: &str) -> bool {
-    let text = text.trim_matches(|c: char| c <= ' ');
-    let Some((scheme, rest)) = text.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return false;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme == "file" || !matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "ftp") {
-        return true;
-    }
-    let authority = rest.trim_start_matches(['/', '\\']);
-    let authority = authority
-        .split(['/', '\\', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let (host, port) = match host_port.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((_, after)) => ("[v6]", after.strip_prefix(':')),
-            None => return false,
-        },
-        None => match host_port.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (host_port, None),
-        },
-    };
-    let forbidden = |c: char| {
-        c <= ' '
-            || matches!(
-                c,
-                '#' | '%'
-                    | '/'
-                    | ':'
-                    | '<'
-                    | '>'
-                    | '?'
-                    | '@'
-                    | '['
-                    | '\\'
-                    | ']'
-                    | '^'
-                    | '|'
-                    | '\u{7f}'
-            )
-    };
-    let port_ok = port.is_none_or(|p| {
-        p.is_empty()
-            || (p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 65535))
-    });
-    !host.is_empty() && (host == "[v6]" || !host.chars().any(forbidden)) && port_ok
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    url::Url::parse(trimmed).is_ok()
 }
 
 /// A scalar as written (`0`, `the string "30"`), anything else by its kind.

@@ -1,6 +1,6 @@
 //! A Claude Code settings file (`.claude/settings.json`, `.claude/settings.local.json`) and
 //! what each release does with its `hooks`, as measured with the real CLIs
-//! (`fixtures/settings/`, both releases):
+//! (`fixtures/settings/`, every measured release):
 //!
 //! - Not valid JSON, or not an object, or `hooks` not an object: the file is skipped whole
 //!   ("Invalid setting skipped"): none of its settings apply and none of its hooks run.
@@ -202,6 +202,34 @@ mod tests {
             kinds(holds, "<=2.1.330"),
             [(Kind::Skipped, "2.1.329,2.1.330".to_owned())]
         );
+    }
+
+    /// Each field a release refuses is its own finding, with the releases that refuse it: a
+    /// field every release refuses is not said to hold in the releases before another field
+    /// arrived.
+    #[test]
+    fn every_refused_field_of_an_entry_is_said_with_its_releases() {
+        let text = r#"{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "true", "holdsTools": "yes", "rewakeMessage": ""}]}]}}"#;
+        let target = Target::parse(">=2.1.328").unwrap();
+        let found: Vec<(String, Vec<String>)> = check(text, &target)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.message,
+                    f.versions.iter().map(|v| v.to_string()).collect(),
+                )
+            })
+            .collect();
+        let all: Vec<String> = target.versions().map(|v| v.to_string()).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        let versions_of = |field: &str| {
+            found
+                .iter()
+                .find(|(m, _)| m.contains(field))
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(versions_of("`holdsTools`").as_deref(), Some(&all[1..]));
+        assert_eq!(versions_of("`rewakeMessage`").as_deref(), Some(&all[..]));
     }
 
     #[test]

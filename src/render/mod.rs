@@ -62,7 +62,11 @@ pub struct Modelled {
 impl Modelled {
     pub fn of(target: &crate::release::Target) -> Modelled {
         Modelled {
-            target: target.to_string(),
+            target: if target.written().is_empty() {
+                target.versions_text()
+            } else {
+                target.written().to_owned()
+            },
             releases: target.versions().map(|v| v.to_string()).collect(),
             measured: target.measured(),
             assumption: target.assumption(),

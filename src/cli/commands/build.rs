@@ -35,7 +35,7 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
         .first()
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let config = match config_for(args.config.as_deref(), args.isolated, &start) {
+    let config = match config_for(args.config.as_deref(), args.isolated, &start, None) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("agentspec: {e}");

@@ -30,7 +30,12 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
         .clone()
         .or_else(|| args.paths.first().cloned())
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut config = config_for(args.config.as_deref(), args.isolated, &start)?;
+    let mut config = config_for(
+        args.config.as_deref(),
+        args.isolated,
+        &start,
+        args.claude_code.as_ref(),
+    )?;
     for s in args.select.iter().flatten().chain(&args.ignore) {
         if !rules::is_valid_selector(s) {
             let hint = rules::suggest_selector(s)
@@ -41,9 +46,6 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
     }
     config.cli_select.clone_from(&args.select);
     config.cli_ignore.clone_from(&args.ignore);
-    if let Some(target) = &args.claude_code {
-        config.claude_code = target.clone();
-    }
     Ok(config)
 }
 

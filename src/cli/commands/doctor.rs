@@ -43,26 +43,35 @@ fn release_report(
 ) -> String {
     use crate::release::{Target, measured, newest, oldest};
     let Some(found) = installed else {
-        return format!(
-            "note claude is not on PATH or did not answer `--version`: agentspec checks for Claude Code {target}\n"
-        );
+        let why = if std::env::var_os(crate::release::PROGRAM_VARIABLE)
+            .is_some_and(|v| v.is_empty())
+        {
+            format!(
+                "{} is set empty, so no `claude` was looked up",
+                crate::release::PROGRAM_VARIABLE
+            )
+        } else {
+            "claude is not on PATH, or did not answer `--version` as Claude Code does".to_owned()
+        };
+        return format!("note {why}: agentspec checks for Claude Code {target}\n");
     };
     let v = found.version;
     let mut text = String::new();
     if !target.admits(v) {
         text.push_str(&format!(
-            "WARN claude --version is {v}, but agentspec.toml sets `claude-code = \"{target}\"`: verdicts are for a release you do not run; set `claude-code = \"{v}\"`, or remove the key to follow the installed release\n"
+            "WARN claude --version is {v}, but agentspec.toml sets `claude-code = \"{}\"`: verdicts are for a release you do not run; set `claude-code = \"{v}\"`, or remove the key to follow the installed release\n",
+            target.written()
         ));
     }
     if !measured(v) {
-        let assumed = Target::exactly(v).releases()[0].version;
-        let which = if v > newest().version {
-            "newer than"
+        let assumed = Target::exactly(v).versions_text();
+        let (which, advice) = if v > newest().version {
+            ("newer than", "Update agentspec, or measure it")
         } else {
-            "older than"
+            ("older than", "Update Claude Code, or measure it")
         };
         text.push_str(&format!(
-            "WARN claude --version is {v}, {which} every release agentspec measured ({} to {}): agentspec has not measured {v}; verdicts assume {assumed}. Update agentspec, or measure it with `scripts/record-truth.sh {v}`\n",
+            "WARN claude --version is {v}, {which} every release agentspec measured ({} to {}): agentspec has not measured {v}; verdicts assume {assumed}. {advice} with `scripts/record-truth.sh {v}`\n",
             oldest().version,
             newest().version
         ));

@@ -21,7 +21,7 @@ pub(crate) fn inspect(
     if path.join("manifest.json").is_file() {
         return inspect_bundle(path, format);
     }
-    let config = match config_for(config.as_deref(), false, path) {
+    let config = match config_for(config.as_deref(), false, path, None) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("agentspec: {e}");

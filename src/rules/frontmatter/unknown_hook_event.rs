@@ -65,8 +65,9 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         let diag = RULE.diag(entry.key.span, format!("unknown hook event `{event}`"));
         let help = if newest.knows_event(event) {
             format!(
-                "Claude Code {} and later know it; the releases selected by `claude-code` ignore this entry",
-                first_with(event)
+                "Claude Code {} and later know it; {}, the release checked for, ignores this entry",
+                first_with(event),
+                target.describe()
             )
         } else {
             match vocab::did_you_mean(event, newest.hook_events()) {

@@ -176,7 +176,7 @@ fn winners(entries: &[ProjectEntry], group: &[usize], this: usize) -> String {
         .map(|(part, versions)| {
             let which = target
                 .qualifier(&versions)
-                .unwrap_or_else(|| format!("in Claude Code {}", target.releases_text()));
+                .unwrap_or_else(|| format!("in Claude Code {}", target.versions_text()));
             format!("{which} {part}")
         })
         .collect();
