@@ -30,19 +30,7 @@ def strip_calls(text, name):
     out, j, marker = [], 0, f".{name}("
     while j < len(text):
         if text.startswith(marker, j):
-            j += len(marker)
-            depth = 1
-            while depth and j < len(text):
-                c = text[j]
-                if c in "\"'`":
-                    j += 1
-                    while j < len(text) and text[j] != c:
-                        j += 2 if text[j] == "\\" else 1
-                elif c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                j += 1
+            j = matching(text, j + len(marker) - 1) + 1
             continue
         out.append(text[j])
         j += 1
@@ -75,21 +63,21 @@ def split_top(text):
 
 
 def matching(text, at):
-    """The index of the bracket closing the one at `at`."""
-    depth, quote = 0, None
-    for i in range(at, len(text)):
+    """The index of the bracket closing the one at `at` (strings and their escapes skipped)."""
+    depth, i = 0, at
+    while i < len(text):
         c = text[i]
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "\"'`":
-            quote = c
+        if c in "\"'`":
+            i += 1
+            while i < len(text) and text[i] != c:
+                i += 2 if text[i] == "\\" else 1
         elif c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
             if depth == 0:
                 return i
+        i += 1
     return len(text)
 
 
