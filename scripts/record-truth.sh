@@ -40,7 +40,7 @@ else
 fi
 python3 tests/differential/settings_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts fixtures/settings || status=1
-python3 - "$version" <<'PY'
+python3 - "$version" <<'PY' || status=1
 import json, sys
 from pathlib import Path
 version = sys.argv[1]

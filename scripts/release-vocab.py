@@ -38,28 +38,31 @@ def strip_calls(text, name):
 
 
 def split_top(text):
-    """Splits `a:x(),b:y(z,w)` at the commas outside brackets."""
-    parts, depth, cur, quote = [], 0, "", None
-    for c in text:
-        if quote:
-            cur += c
-            if c == quote:
-                quote = None
-            continue
+    """Splits `a:x(),b:y(z,w)` at the commas outside brackets and strings."""
+    parts, start, i, depth = [], 0, 0, 0
+    while i < len(text):
+        c = text[i]
         if c in "\"'`":
-            quote = c
+            i = string_end(text, i)
         elif c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
-        if c == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += c
-    if cur:
-        parts.append(cur)
+        elif c == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    if start < len(text):
+        parts.append(text[start:])
     return parts
+
+
+def string_end(text, at):
+    """The index of the quote closing the string that opens at `at` (escapes skipped)."""
+    i = at + 1
+    while i < len(text) and text[i] != text[at]:
+        i += 2 if text[i] == "\\" else 1
+    return i
 
 
 def matching(text, at):
@@ -68,9 +71,7 @@ def matching(text, at):
     while i < len(text):
         c = text[i]
         if c in "\"'`":
-            i += 1
-            while i < len(text) and text[i] != c:
-                i += 2 if text[i] == "\\" else 1
+            i = string_end(text, i)
         elif c in "([{":
             depth += 1
         elif c in ")]}":
@@ -177,8 +178,14 @@ def main():
     aliases = [a for a in re.findall(rb'=(\["sonnet","opus","haiku"(?:,"[^"]*")*\])', data)
                if b'"opusplan"' in a]
     # The hook events: the longest list of them the program holds.
-    events = max(re.findall(rb'\["PreToolUse","PostToolUse"(?:,"[A-Za-z]+")*\]', data), key=len)
+    events = re.findall(rb'\["PreToolUse","PostToolUse"(?:,"[A-Za-z]+")*\]', data)
     factory = data.find(b"cleanupPeriodDays:()=>")
+    for found, what in [(events, "hook event list"), (aliases, "model alias list"),
+                        (factory >= 0, "settings schema (`cleanupPeriodDays:()=>`)")]:
+        if not found:
+            sys.exit(f"release-vocab: no {what} found in the program of {version}: "
+                     "the program's layout changed; read it by hand and update this script")
+    events = max(events, key=len)
     region = data[max(0, factory - 200000):factory + 200000].decode("utf-8", "replace")
     settings_keys = sorted(set(re.findall(r'[{,]([A-Za-z_$][A-Za-z0-9_$]*):\(\)=>', region))
                            | set(re.findall(r'\.\.\.\{([A-Za-z_$][A-Za-z0-9_$]*):', region)))

@@ -558,14 +558,20 @@ impl Target {
             .join(", ")
     }
 
-    /// The target as written with the releases it covers, when they differ:
-    /// `>=2.1.328 (2.1.328 to 2.1.332)`, else `2.1.330`.
+    /// The one version the target admits, if it admits one only.
+    fn exact(&self) -> Option<Version> {
+        (self.high == Some(self.low.next())).then_some(self.low)
+    }
+
+    /// The target with the releases it covers, when they differ from it: `2.1.330`,
+    /// `2.1.400 (read as 2.1.332)`, `>=2.1.328 (2.1.328 to 2.1.332)`.
     pub fn releases_text(&self) -> String {
         let versions = self.versions_text();
-        if self.written.is_empty() || self.written == versions {
-            versions
-        } else {
-            format!("{} ({versions})", self.written)
+        match self.exact() {
+            Some(v) if measured(v) => versions,
+            Some(v) => format!("{v} (read as {versions})"),
+            None if self.written.is_empty() || self.written == versions => versions,
+            None => format!("{} ({versions})", self.written),
         }
     }
 
@@ -575,18 +581,19 @@ impl Target {
     /// what is not measured.
     pub fn describe(&self) -> String {
         let versions = self.versions_text();
-        let differs = !self.written.is_empty() && self.written != versions;
-        match (self.source, differs) {
-            (Source::Installed, true) => {
-                format!(
-                    "Claude Code {} (installed; read as {versions})",
-                    self.written
-                )
+        match (self.source, self.exact()) {
+            (Source::Installed, Some(v)) if !measured(v) => {
+                format!("Claude Code {v} (installed; read as {versions})")
             }
-            (Source::Installed, false) => format!("Claude Code {versions} (installed)"),
+            (Source::Installed, _) => format!("Claude Code {versions} (installed)"),
             (Source::Default, _) => format!("Claude Code {versions} (the newest measured)"),
             (Source::Flag | Source::Config, _) => format!("Claude Code {}", self.releases_text()),
         }
+    }
+
+    /// Whether the target covers more than one measured release.
+    pub fn is_range(&self) -> bool {
+        self.releases.len() > 1
     }
 
     /// Whether `event` is a hook event in every release of the target.
@@ -710,19 +717,22 @@ fn native_version(program: &std::path::Path) -> Option<Version> {
 }
 
 /// `program` itself when it names a path, else the first executable file of that name on `PATH`.
-/// On Windows, the names `PATHEXT` adds are tried too (`claude.exe`, `claude.cmd`).
+/// On Windows, the names `PATHEXT` gives are tried instead (`claude.exe`, `claude.cmd`): the
+/// extensionless file beside them is npm's shell script, which Windows does not run.
 fn find_program(program: &std::path::Path) -> Option<std::path::PathBuf> {
     if program.components().count() > 1 {
         return program.is_file().then(|| program.to_path_buf());
     }
-    let mut names = vec![program.as_os_str().to_owned()];
-    if cfg!(windows) {
+    let mut names = Vec::new();
+    if cfg!(windows) && program.extension().is_none() {
         let extensions = std::env::var("PATHEXT").unwrap_or_else(|_| ".EXE;.CMD;.BAT".to_owned());
         for ext in extensions.split(';').filter(|e| !e.is_empty()) {
             let mut name = program.as_os_str().to_owned();
             name.push(ext);
             names.push(name);
         }
+    } else {
+        names.push(program.as_os_str().to_owned());
     }
     let paths = std::env::var_os("PATH")?;
     std::env::split_paths(&paths)
@@ -742,16 +752,19 @@ fn is_executable(path: &std::path::Path) -> bool {
     }
 }
 
-/// The version of the `@anthropic-ai/claude-code` npm package `program` belongs to.
+/// The version of the `@anthropic-ai/claude-code` npm package `program` belongs to: the
+/// nearest `package.json` above it (within four folders) must be that package's.
 fn package_version(program: &std::path::Path) -> Option<Version> {
-    program.ancestors().skip(1).take(4).find_map(|dir| {
-        let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
-        let package: serde_json::Value = serde_json::from_str(&text).ok()?;
-        if package["name"] != "@anthropic-ai/claude-code" {
-            return None;
-        }
-        Version::parse(package["version"].as_str()?)
-    })
+    let text = program
+        .ancestors()
+        .skip(1)
+        .take(4)
+        .find_map(|dir| std::fs::read_to_string(dir.join("package.json")).ok())?;
+    let package: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if package["name"] != "@anthropic-ai/claude-code" {
+        return None;
+    }
+    Version::parse(package["version"].as_str()?)
 }
 
 /// The version `program --version` prints, if it answers within 5 seconds as Claude Code does

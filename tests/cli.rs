@@ -1108,22 +1108,22 @@ fn doctor_reports_the_installed_claude_code_and_warns_when_verdicts_are_for_anot
         (
             "2.1.400",
             None,
-            "WARN claude --version is 2.1.400, newer than every release agentspec measured (2.1.328 to 2.1.332): agentspec has not measured 2.1.400; verdicts assume 2.1.332",
+            "WARN the installed Claude Code is 2.1.400, newer than every release agentspec measured (2.1.328 to 2.1.332): agentspec has not measured 2.1.400; verdicts assume 2.1.332",
         ),
         (
             "2.1.330",
             None,
-            "ok   claude --version is 2.1.330, a release agentspec measured (agentspec checks for Claude Code 2.1.330)",
+            "is 2.1.330, a release agentspec measured (agentspec checks for Claude Code 2.1.330)",
         ),
         (
             "2.1.330",
             Some("2.1.332"),
-            "WARN claude --version is 2.1.330, but agentspec.toml sets `claude-code = \"2.1.332\"`",
+            "WARN the installed Claude Code is 2.1.330, but agentspec.toml sets `claude-code = \"2.1.332\"`",
         ),
         (
             "2.1.330",
             Some(">=2.1.328"),
-            "ok   claude --version is 2.1.330, a release agentspec measured (agentspec checks for Claude Code >=2.1.328 (2.1.328 to 2.1.332))",
+            "is 2.1.330, a release agentspec measured (agentspec checks for Claude Code >=2.1.328 (2.1.328 to 2.1.332))",
         ),
     ] {
         let tmp = tempfile::tempdir().expect("tempdir");
@@ -1153,7 +1153,7 @@ fn doctor_reports_the_installed_claude_code_and_warns_when_verdicts_are_for_anot
 /// With no `--claude-code` and no `claude-code` in `agentspec.toml`, the target is the release
 /// of the `claude` on `PATH`, and every output names it; the flag and the file still win.
 #[test]
-fn the_default_target_is_the_installed_release_and_every_output_names_it() {
+fn the_default_target_is_the_installed_release_and_the_reports_name_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     // Two agents of one name: which loads differs between 2.1.329 and 2.1.330.
     write(

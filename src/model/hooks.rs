@@ -208,9 +208,9 @@ fn guard_key_inside<'a>(node: &'a Node, release: &Release) -> Option<(Span, &'a 
     }
 }
 
-/// Why an event's value is not a list of valid matcher groups: the first problem of its shape,
-/// or every problem of the first hook entry that has any (each field the release refuses, so
-/// that each problem is said with the releases it holds in).
+/// Why an event's value is not a list of valid matcher groups: that it is not a list, else every
+/// problem of every group and hook entry (each field the release refuses is its own problem, so
+/// that each is said with the releases it holds in).
 pub fn matcher_groups_problems(node: &Node, event: &str, release: &Release) -> Vec<(Span, String)> {
     let groups = match &node.value {
         Value::Seq(groups) => groups,
@@ -224,42 +224,44 @@ pub fn matcher_groups_problems(node: &Node, event: &str, release: &Release) -> V
             )];
         }
     };
+    let mut problems = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         let at = format!("`hooks.{event}[{g}]`");
         let Value::Map(fields) = &group.value else {
-            return vec![(
+            problems.push((
                 group.span,
                 format!("{at} is {}, not a matcher group", group.value.a_kind()),
-            )];
+            ));
+            continue;
         };
         if let Some(m) = field(fields, "matcher")
             && !matches!(m.value, Value::Str(_))
         {
-            return vec![(
+            problems.push((
                 m.span,
                 format!("{at}: `matcher` is {}, not a string", m.value.a_kind()),
-            )];
+            ));
         }
         let Some(hooks) = field(fields, "hooks") else {
-            return vec![(group.span, format!("{at} has no `hooks` list"))];
+            problems.push((group.span, format!("{at} has no `hooks` list")));
+            continue;
         };
         let Value::Seq(items) = &hooks.value else {
-            return vec![(
+            problems.push((
                 hooks.span,
                 format!("{at}: `hooks` is {}, not a list", hooks.value.a_kind()),
-            )];
+            ));
+            continue;
         };
         for (h, item) in items.iter().enumerate() {
-            let problems = hook_entry_problems(item, release);
-            if !problems.is_empty() {
-                return problems
+            problems.extend(
+                hook_entry_problems(item, release)
                     .into_iter()
-                    .map(|(span, why)| (span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}")))
-                    .collect();
-            }
+                    .map(|(span, why)| (span, format!("`hooks.{event}[{g}].hooks[{h}]`: {why}"))),
+            );
         }
     }
-    Vec::new()
+    problems
 }
 
 fn field<'a>(fields: &'a [crate::parse::yaml::Entry], key: &str) -> Option<&'a Node> {
@@ -359,10 +361,12 @@ fn words(ty: FieldType) -> String {
 }
 
 /// Whether the release's schema takes `text` as a URL: the string, trimmed as JavaScript's
-/// `trim()` trims (white space and U+FEFF), is one the WHATWG URL parser (`new URL(...)`)
-/// accepts; the `url` crate implements that parser, host rules (IPv4, IPv6, IDNA) included.
+/// `trim()` trims (Unicode white space and U+FEFF, but not U+0085), is one the WHATWG URL
+/// parser (`new URL(...)`) accepts; the `url` crate implements that parser, host rules (IPv4,
+/// IPv6, IDNA) included.
 fn parses_as_url(text: &str) -> bool {
-    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let trimmed =
+        text.trim_matches(|c: char| (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}');
     url::Url::parse(trimmed).is_ok()
 }
 

@@ -43,15 +43,19 @@ fn release_report(
 ) -> String {
     use crate::release::{Target, measured, newest, oldest};
     let Some(found) = installed else {
-        let why = if std::env::var_os(crate::release::PROGRAM_VARIABLE)
-            .is_some_and(|v| v.is_empty())
-        {
-            format!(
+        let program = std::env::var_os(crate::release::PROGRAM_VARIABLE);
+        let why = match program {
+            Some(p) if p.is_empty() => format!(
                 "{} is set empty, so no `claude` was looked up",
                 crate::release::PROGRAM_VARIABLE
-            )
-        } else {
-            "claude is not on PATH, or did not answer `--version` as Claude Code does".to_owned()
+            ),
+            Some(p) => format!(
+                "{} names `{}`, which is not there or did not answer `--version` as Claude Code does",
+                crate::release::PROGRAM_VARIABLE,
+                std::path::Path::new(&p).display()
+            ),
+            None => "claude is not on PATH, or did not answer `--version` as Claude Code does"
+                .to_owned(),
         };
         return format!("note {why}: agentspec checks for Claude Code {target}\n");
     };
@@ -59,7 +63,7 @@ fn release_report(
     let mut text = String::new();
     if !target.admits(v) {
         text.push_str(&format!(
-            "WARN claude --version is {v}, but agentspec.toml sets `claude-code = \"{}\"`: verdicts are for a release you do not run; set `claude-code = \"{v}\"`, or remove the key to follow the installed release\n",
+            "WARN the installed Claude Code is {v}, but agentspec.toml sets `claude-code = \"{}\"`: verdicts are for a release you do not run; set `claude-code = \"{v}\"`, or remove the key to follow the installed release\n",
             target.written()
         ));
     }
@@ -71,14 +75,15 @@ fn release_report(
             ("older than", "Update Claude Code, or measure it")
         };
         text.push_str(&format!(
-            "WARN claude --version is {v}, {which} every release agentspec measured ({} to {}): agentspec has not measured {v}; verdicts assume {assumed}. {advice} with `scripts/record-truth.sh {v}`\n",
+            "WARN the installed Claude Code is {v}, {which} every release agentspec measured ({} to {}): agentspec has not measured {v}; verdicts assume {assumed}. {advice} with `scripts/record-truth.sh {v}`\n",
             oldest().version,
             newest().version
         ));
     }
     if text.is_empty() {
         text.push_str(&format!(
-            "ok   claude --version is {v}, a release agentspec measured (agentspec checks for Claude Code {target})\n"
+            "ok   the installed Claude Code ({}) is {v}, a release agentspec measured (agentspec checks for Claude Code {target})\n",
+            found.path.display()
         ));
     }
     text

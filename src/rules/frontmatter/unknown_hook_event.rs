@@ -65,9 +65,14 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         let diag = RULE.diag(entry.key.span, format!("unknown hook event `{event}`"));
         let help = if newest.knows_event(event) {
             format!(
-                "Claude Code {} and later know it; {}, the release checked for, ignores this entry",
+                "Claude Code {} and later know it; {}, {}, this entry",
                 first_with(event),
-                target.describe()
+                target.describe(),
+                if target.is_range() {
+                    "the releases checked for, ignore"
+                } else {
+                    "the release checked for, ignores"
+                }
             )
         } else {
             match vocab::did_you_mean(event, newest.hook_events()) {
