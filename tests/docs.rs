@@ -79,6 +79,43 @@ fn rule_docs_are_up_to_date() {
 /// The `agentspec` commands of the README's "Use in CI" snippets, run by the real binary in a
 /// repository holding the examples and one broken agent; each report they write must be what
 /// its CI reads.
+/// The README's lines that install shell completions work on a fresh `HOME`, where none of
+/// the folders exist yet.
+#[test]
+fn the_completion_lines_work_on_a_fresh_home() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.contains("agentspec completions ") && l.contains(" > "))
+        .map(|l| l.split("   #").next().unwrap_or(l).trim())
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let home = tempfile::tempdir().expect("tempdir");
+    let bin = assert_cmd::cargo::cargo_bin("agentspec");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for line in lines {
+        let out = std::process::Command::new("sh")
+            .args(["-c", line])
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .expect("sh runs");
+        assert!(
+            out.status.success(),
+            "`{line}`: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let target = line.rsplit("> ").next().expect("a target");
+        let written = home.path().join(target.trim().trim_start_matches("~/"));
+        let script = std::fs::read_to_string(&written).expect("the script was written");
+        assert!(script.contains("agentspec"), "{}", written.display());
+    }
+}
+
 #[test]
 fn use_in_ci_snippets_run() {
     let readme = std::fs::read_to_string("README.md").expect("README");

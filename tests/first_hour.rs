@@ -165,10 +165,54 @@ fn the_summary_counts_severities_and_fixes_with_plurals() {
 #[test]
 fn an_unreadable_file_shows_no_empty_snippet() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_in(dir.path(), &["check", "--isolated", "nonexistent.md"]);
+    // A link to nothing: the path is there, its file cannot be read.
+    std::os::unix::fs::symlink("gone.md", dir.path().join("dangling.md")).unwrap();
+    let out = run_in(dir.path(), &["check", "--isolated", "dangling.md"]);
     let text = stdout(&out);
-    assert!(text.contains("× nonexistent.md: "), "{text}");
+    assert!(text.contains("× dangling.md: "), "{text}");
     assert!(!text.contains('╭'), "{text}");
+}
+
+/// A path that is not there is a usage error, as clap reports one (exit 2, nothing on standard
+/// output), not a file that "will not load".
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nBody.\n",
+    );
+    for args in [
+        &["check", "--isolated", "nonexistent.md"][..],
+        &["check", "--isolated", ".claude/agents", "typo/agents"][..],
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(err.starts_with("error: the path '"), "{err}");
+        assert!(err.contains("does not exist"), "{err}");
+        assert!(err.contains("Usage: agentspec check"), "{err}");
+    }
+}
+
+/// Every argument of `run task` says what it is in `--help`.
+#[test]
+fn run_task_help_describes_every_argument() {
+    let out = run_in(Path::new("."), &["run", "task", "--help"]);
+    let text = stdout(&out);
+    // The argument lists, after the usage line that names them too.
+    let help = &text[text.find("\nArguments:").expect("arguments")..];
+    for (arg, words) in [
+        ("--bundle <BUNDLE>", "bundle's folder"),
+        ("--agent <AGENT>", "handles the task"),
+        ("<PROMPT>", "The task"),
+    ] {
+        let at = help.find(arg).unwrap_or_else(|| panic!("{arg} in {help}"));
+        let description = help[at + arg.len()..].lines().nth(1).unwrap_or("");
+        assert!(description.contains(words), "{arg}: {description:?}");
+    }
 }
 
 #[test]

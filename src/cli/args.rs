@@ -21,6 +21,7 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// List the rules.
     Rules {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
@@ -30,6 +31,7 @@ pub(crate) enum Command {
     Inspect {
         /// An agent file, a folder of them, or a bundle folder (with `manifest.json`).
         file: PathBuf,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
         /// Use this configuration file instead of the nearest `agentspec.toml`.
@@ -67,6 +69,7 @@ pub(crate) enum Command {
     },
     /// Print a JSON Schema: bundle, config, frontmatter, inspect, event or decision.
     Schema {
+        /// Which schema.
         #[arg(value_enum)]
         name: SchemaName,
     },
@@ -83,6 +86,7 @@ pub(crate) enum Command {
     },
     /// Print a shell completion script: `agentspec completions bash > ~/.local/share/bash-completion/completions/agentspec`.
     Completions {
+        /// The shell to complete in.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -101,6 +105,7 @@ pub(crate) enum RunCommand {
         /// The host that runs the hook.
         #[arg(long, value_enum, default_value_t = HostName::ClaudeCode)]
         host: HostName,
+        /// The policy bundle's folder (`agentspec build`'s output).
         #[arg(long)]
         bundle: PathBuf,
         /// Where session state and the audit log live (default: `$XDG_STATE_HOME/agentspec/<hash>`,
@@ -118,6 +123,7 @@ pub(crate) enum RunCommand {
     /// Replay a recorded session (the runner's audit log, captured hook events, or a Claude
     /// Code transcript) and report every violation; exit 1 if any.
     Replay {
+        /// The policy bundle's folder to replay the recording against.
         #[arg(long, required_unless_present = "verify")]
         bundle: Option<PathBuf>,
         /// Check the audit log's hash chain and its recorded end instead of replaying: exit 1
@@ -127,7 +133,10 @@ pub(crate) enum RunCommand {
         /// The agent whose policy applies when the recording does not name one.
         #[arg(long)]
         agent: Option<String>,
+        /// The recording: the runner's audit log, captured hook events, or a Claude Code
+        /// transcript.
         file: PathBuf,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
@@ -136,10 +145,13 @@ pub(crate) enum RunCommand {
     /// hook. Fails closed: any error exits 1, which makes git abort.
     #[command(name = "git-hook")]
     GitHook {
+        /// The policy bundle's folder (`agentspec build`'s output).
         #[arg(long)]
         bundle: PathBuf,
+        /// Where session state and the audit log live (as `run hook` was given it).
         #[arg(long)]
         state_dir: PathBuf,
+        /// The agent whose policy governs the main session.
         #[arg(long)]
         main_agent: Option<String>,
         /// The hook's name (`pre-commit`, `pre-push`, `reference-transaction`, ...).
@@ -150,6 +162,7 @@ pub(crate) enum RunCommand {
     },
     /// Line-delimited JSON events on stdin, one JSON decision per line on stdout.
     Events {
+        /// The policy bundle's folder (`agentspec build`'s output).
         #[arg(long)]
         bundle: PathBuf,
     },
@@ -161,8 +174,10 @@ pub(crate) enum RunCommand {
     /// Code failed; 3 the agent asked for approval and got no answer; 4 the agent's last
     /// action was denied and it did nothing after it.
     Task {
+        /// The policy bundle's folder (`agentspec build`'s output).
         #[arg(long)]
         bundle: PathBuf,
+        /// The agent that handles the task: its name in the bundle.
         #[arg(long)]
         agent: String,
         /// Answer `yes` to every approval request without asking.
@@ -182,6 +197,7 @@ pub(crate) enum RunCommand {
         /// Approval rounds before giving up.
         #[arg(long, default_value_t = 5)]
         max_rounds: u32,
+        /// The task, as the person would type it to the agent.
         prompt: String,
         /// Extra arguments for the host, after `--`.
         #[arg(last = true)]
@@ -206,6 +222,7 @@ pub(crate) enum HooksCommand {
 
 #[derive(clap::Args)]
 pub(crate) struct InstallArgs {
+    /// The policy bundle's folder (`agentspec build`'s output).
     #[arg(long, default_value = ".agentspec/bundle")]
     pub(crate) bundle: PathBuf,
     /// The settings file to install into (Claude Code).
@@ -305,6 +322,7 @@ pub(crate) enum Format {
 pub(crate) struct CheckArgs {
     /// Files or directories to check (default: the current directory).
     pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human, alias = "output-format")]
     pub(crate) format: Format,
     /// Write the report to this file (atomically) instead of standard output.
@@ -369,4 +387,32 @@ pub(crate) struct CheckArgs {
     /// `agentspec.toml`, else in the working directory).
     #[arg(long, value_name = "DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every subcommand has help text: `--help` never shows an empty line
+    /// where a flag's description belongs.
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "agentspec", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
+    }
 }

@@ -79,6 +79,17 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
         } else {
             args.paths.clone()
         };
+        // A path that is not there is a mistake in the command, as clap reports one: exit 2,
+        // nothing checked (a file that is there but unreadable is a finding, AS000).
+        if let Some(missing) = paths.iter().find(|p| {
+            std::fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        }) {
+            eprintln!(
+                "error: the path '{}' does not exist\n\nUsage: agentspec check [OPTIONS] [PATHS]...\n\nFor more information, try '--help'.",
+                missing.display()
+            );
+            return Status::Failure.into();
+        }
         let (candidates, walk_errors) = discover::discover(&paths, args.only_agent_files);
         // What `exclude` leaves out, unless named on the command line (and not for pre-commit).
         let candidates: Vec<discover::Candidate> = candidates

@@ -49,7 +49,10 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             format!("`description` is {}, not a string", other.a_kind()),
         ),
     };
-    out.push(RULE.diag(span, message).with_help(
-        "Claude Code skips an agent without a string `description`; quote a numeric value",
-    ));
+    let how = field.map_or("give it one".to_owned(), |f| {
+        super::missing_name::as_text_help(cx, &f.value, "description")
+    });
+    out.push(RULE.diag(span, message).with_help(format!(
+        "Claude Code skips an agent without a string `description`; {how}"
+    )));
 }

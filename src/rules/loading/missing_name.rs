@@ -50,9 +50,42 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         _ => return,
     };
     let help = if cx.spec.role.plugin {
-        "a plugin agent without a usable `name` loads under its file name"
+        "a plugin agent without a usable `name` loads under its file name".to_owned()
     } else {
-        "Claude Code skips an agent without a string `name` silently; quote a numeric name"
+        format!(
+            "Claude Code skips an agent without a string `name` silently; {}",
+            field.map_or("give it one".to_owned(), |f| as_text_help(
+                cx, &f.value, "name"
+            ))
+        )
     };
     out.push(RULE.diag(span, message).with_help(help));
+}
+
+/// How to make `value` (of `key`) the text it was meant to be: a `{placeholder}` left from a
+/// template is a YAML map, a number or `true` wants quotes, a list wants one line.
+pub(super) fn as_text_help(
+    cx: &FileContext,
+    value: &crate::parse::yaml::Node,
+    key: &str,
+) -> String {
+    use crate::parse::yaml::Value;
+    // As written, to the end of its line (a flow map's span may cover its `{` only).
+    let written = cx
+        .text()
+        .get(value.span.start..)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_default()
+        .trim();
+    match &value.value {
+        Value::Map(_) if written.starts_with('{') => format!(
+            "`{written}` is a YAML map, not text: a template placeholder left in? Fill it in, or quote it (`{key}: \"{written}\"`)"
+        ),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            format!("quote it to make it text (`{key}: \"{written}\"`)")
+        }
+        Value::Seq(_) => format!("write `{key}` as one line of text"),
+        Value::Map(_) => format!("write `{key}` as one line of text, not a map"),
+        Value::Null | Value::Str(_) => format!("give `{key}` a value"),
+    }
 }
