@@ -758,3 +758,47 @@ fn files_are_what_the_host_makes_of_them_where_they_sit() {
         ".claude/commands/review.md:4:9: AS754 [warning] `src/api.ts` is not a file of the project\n"
     );
 }
+
+/// A finding that many files share (`fixtures/repeated`: 40 agents with the same two unknown
+/// keys) is shown for its first three files in the human output, then said once with how to
+/// list the rest and how to silence it; JSON still lists every finding.
+#[test]
+fn repeated_findings_are_said_once_in_the_human_output() {
+    let dir = Path::new("fixtures/repeated");
+    let out = run_in(dir, &["check", "--isolated", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    insta::assert_snapshot!("repeated_findings_human", text);
+    assert_eq!(
+        text.matches("… and 37 more files with this finding")
+            .count(),
+        2
+    );
+    assert!(text.contains("`[known] keys = [\"category\"]`"), "{text}");
+    let out = run_in(
+        dir,
+        &["check", "--isolated", "--no-cache", "--format", "json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings: usize = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["diagnostics"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(findings, 81);
+    // Concise lists them all, as the note says.
+    let out = run_in(
+        dir,
+        &[
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "AS101",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(stdout(&out).lines().count(), 81);
+}

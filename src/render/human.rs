@@ -58,14 +58,36 @@ fn handler(style: Style) -> GraphicalReportHandler {
 
 /// miette's graphical report for every diagnostic.
 pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
+    reports
+        .iter()
+        .flat_map(|r| items(r, style))
+        .map(|i| i.text)
+        .collect()
+}
+
+/// One diagnostic as the human output shows it, with what makes two findings "the same" in
+/// different files: the rule and the message.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub code: &'static str,
+    pub message: String,
+    pub text: String,
+}
+
+impl Item {
+    pub(super) fn key(&self) -> (&'static str, &str) {
+        (self.code, &self.message)
+    }
+}
+
+/// miette's graphical report for each of a file's diagnostics.
+pub(super) fn items(report: &FileReport, style: Style) -> Vec<Item> {
     let handler = handler(style).without_primary_span_start();
-    let mut out = String::new();
-    for report in reports {
-        if report.diagnostics.is_empty() {
-            continue;
-        }
+    let mut items = Vec::new();
+    {
         let path = display_path(&report.path);
         for d in &report.diagnostics {
+            let mut out = String::new();
             let severity = match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
@@ -119,9 +141,30 @@ pub fn human_diagnostics(reports: &[FileReport], style: Style) -> String {
             };
             let _ = rendered;
             out.push('\n');
+            items.push(Item {
+                code: d.code,
+                message: d.message.clone(),
+                text: out,
+            });
         }
     }
-    out
+    items
+}
+
+/// After the first files with a finding that many files share: how many more there are, how
+/// to list them, and the configuration line that silences it when it is deliberate.
+pub(super) fn repeated_note(code: &str, message: &str, more: usize) -> String {
+    let quoted = message.split('`').nth(1);
+    let silence = match (code, quoted) {
+        ("AS101", Some(key)) => format!("`[known] keys = [\"{key}\"]`"),
+        ("AS201", Some(tool)) => format!("`[known] tools = [\"{tool}\"]`"),
+        ("AS104", Some(model)) => format!("`[known] models = [\"{model}\"]`"),
+        _ => format!("`ignore = [\"{code}\"]`"),
+    };
+    format!(
+        "  … and {} with this finding (`agentspec check --select {code} --format concise` lists them); if it is deliberate, {silence} in agentspec.toml silences it\n\n",
+        super::plural(more, "more file")
+    )
 }
 
 /// `Found 1 error and 2 warnings in 3 files (1 will not load).`, then what `--fix` would

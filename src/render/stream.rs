@@ -125,16 +125,27 @@ impl Tally {
 /// One file's part of a report.
 pub struct Part {
     text: String,
+    /// The human format's diagnostics, one by one, for collapsing repeated findings.
+    items: Vec<super::human::Item>,
     sarif: Option<super::sarif::Part>,
     pub tally: Tally,
 }
+
+/// A finding that more files than this share is collapsed in the human output...
+const REPEATED_FROM: usize = 6;
+/// ...to its first files.
+const REPEATED_SHOWN: usize = 3;
 
 /// Renders one file's part.
 pub fn part(format: &Format, report: &FileReport) -> Part {
     let one = std::slice::from_ref(report);
     let mut sarif = None;
+    let mut items = Vec::new();
     let text = match format {
-        Format::Human { style, .. } => super::human_diagnostics(one, *style),
+        Format::Human { style, .. } => {
+            items = super::human::items(report, *style);
+            String::new()
+        }
         Format::Concise => super::concise(one),
         Format::Json => pretty(&super::json::file(report)),
         Format::Sarif(root) => {
@@ -152,6 +163,7 @@ pub fn part(format: &Format, report: &FileReport) -> Part {
     };
     Part {
         text,
+        items,
         sarif,
         tally: Tally::of_report(report),
     }
@@ -173,9 +185,7 @@ pub fn write(
     let texts = || parts.iter().map(|p| p.text.as_str());
     match format {
         Format::Human { quiet, .. } => {
-            for t in texts() {
-                out.write_all(t.as_bytes())?;
-            }
+            write_collapsed(parts, out)?;
             if !quiet {
                 out.write_all(super::human::summary_text(&tally, Some(target)).as_bytes())?;
             }
@@ -220,6 +230,51 @@ pub fn write(
         }
     }
     Ok(tally)
+}
+
+/// The human format's diagnostics in file order, except that a finding (the same rule and
+/// message) more than [`REPEATED_FROM`] files share is shown for its first [`REPEATED_SHOWN`]
+/// files only, followed by a note of how many more there are: the machine formats list every
+/// one.
+fn write_collapsed(parts: &[Part], out: &mut dyn Write) -> std::io::Result<()> {
+    use std::collections::{HashMap, HashSet};
+    let mut files: HashMap<(&str, &str), usize> = HashMap::new();
+    for p in parts {
+        let keys: HashSet<(&str, &str)> = p.items.iter().map(super::human::Item::key).collect();
+        for key in keys {
+            *files.entry(key).or_default() += 1;
+        }
+    }
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for p in parts {
+        let mut in_this_file: HashSet<(&str, &str)> = HashSet::new();
+        for item in &p.items {
+            let key = item.key();
+            let total = files.get(&key).copied().unwrap_or_default();
+            if total < REPEATED_FROM {
+                out.write_all(item.text.as_bytes())?;
+                continue;
+            }
+            if in_this_file.insert(key) {
+                *seen.entry(key).or_default() += 1;
+            }
+            let nth = seen.get(&key).copied().unwrap_or_default();
+            if nth <= REPEATED_SHOWN {
+                out.write_all(item.text.as_bytes())?;
+            }
+            let last_of_file = !p
+                .items
+                .iter()
+                .skip_while(|i| !std::ptr::eq(*i, item))
+                .skip(1)
+                .any(|i| i.key() == key);
+            if nth == REPEATED_SHOWN && last_of_file {
+                let note = super::human::repeated_note(key.0, key.1, total - REPEATED_SHOWN);
+                out.write_all(note.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A value as `serde_json::to_string_pretty` prints it.

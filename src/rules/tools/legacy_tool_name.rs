@@ -39,10 +39,35 @@ declare_rule! {
     /// Claude Code treats them as the same tool. Renaming a name that grants nothing to the
     /// tool that does its job today (`MultiEdit` to `Edit`, `NotebookRead` to `Read`) is an
     /// unsafe fix: the agent gains a tool it did not have, which is what its author meant,
-    /// but review it. There is no fix when the replacement is already in the list, for a
-    /// repeated name after its first occurrence, or in `disallowedTools` (where it would take
-    /// the replacement away).
+    /// but review it. When the replacement is already in the list (`MultiEdit` next to `Edit`,
+    /// `LS` next to `Glob`, `Task` next to `Agent`), removing the old name is a safe fix: the
+    /// tools granted or denied stay the same. There is no rename for a repeated name after
+    /// its first occurrence, or in `disallowedTools` for a name that grants nothing (where it
+    /// would take the replacement away).
     pub RULE = { code: "AS202", name: "legacy-tool-name", label: "an old name", category: Tools, severity: Warning, fix: Sometimes, dialects: ["claude-agent", "claude-skill", "claude-command"] }
+}
+
+/// The text to delete to take `entry` out of `list` with its separator: from the end of the
+/// entry before it (or, for the first, up to the next entry), when what goes is only the entry
+/// as written and commas, spaces, line breaks and list dashes.
+fn removal(
+    cx: &FileContext,
+    list: &crate::model::tools::ToolList,
+    entry: &crate::model::tools::ToolEntry,
+) -> Option<crate::source::Span> {
+    let i = list.entries.iter().position(|e| std::ptr::eq(e, entry))?;
+    let span = match i {
+        0 => crate::source::Span::new(entry.span.start, list.entries.get(1)?.span.start),
+        _ => crate::source::Span::new(list.entries[i - 1].span.end, entry.span.end),
+    };
+    let text = cx.slice(span);
+    let separators = text.replacen(entry.raw.as_str(), "", 1);
+    (cx.slice(entry.span) == entry.raw
+        && text.contains(entry.raw.as_str())
+        && separators
+            .chars()
+            .all(|c| c == ',' || c == '-' || c.is_whitespace()))
+    .then_some(span)
 }
 
 pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
@@ -78,6 +103,13 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
             // Renaming a name that grants nothing in `disallowedTools` would take the
             // replacement away: only aliases (the same tool) are renamed there.
             let renames = alias || key == "tools";
+            if listed && let Some(span) = removal(cx, list, entry) {
+                // The tool that does the job is listed too: the old name adds nothing.
+                diag = diag.with_fix(Fix::safe(vec![Edit::replace(span, "")]).titled(format!(
+                    "Remove `{}`: `{replacement}` is already listed",
+                    entry.name
+                )));
+            }
             if cx.slice(entry.name_span) == entry.name && !listed && first && renames {
                 let edits = vec![Edit::replace(entry.name_span, replacement)];
                 let fix = if alias {
