@@ -375,6 +375,88 @@ fn init_then_check_build_and_doctor_pass() {
     );
 }
 
+/// `init --main-agent NAME` installs hooks that govern the main session with NAME's policy;
+/// `init --hooks` without it, with several agents and no terminal to ask, says that the main
+/// session is not governed and how to choose its agent.
+#[test]
+fn init_governs_the_main_session_when_told_which_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("agentspec");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        agentspec()
+            .args(args)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("XDG_STATE_HOME", state.path())
+            .env("HOME", state.path())
+            .output()
+            .unwrap()
+    };
+    std::process::Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    for name in ["backend", "reviewer"] {
+        write(
+            dir.path(),
+            &format!(".claude/agents/{name}.md"),
+            format!(
+                "---\nname: {name}\ndescription: The {name}\ntools: Read, Bash\n---\nDo the work.\n"
+            ),
+        );
+    }
+    let init = run(&["init", "--hooks"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let err = stderr(&init);
+    assert!(
+        err.contains("the main Claude Code session is not governed")
+            && err.contains("`agentspec init --main-agent NAME`")
+            && err.contains("backend, reviewer"),
+        "{err}"
+    );
+    // The hooks' arguments, each as one line of words.
+    let hook_args = || -> Vec<String> {
+        let text = fs::read_to_string(dir.path().join(".claude/settings.json")).unwrap();
+        let settings: Value = serde_json::from_str(&text).unwrap();
+        let mut found = Vec::new();
+        for groups in settings["hooks"].as_object().unwrap().values() {
+            for group in groups.as_array().unwrap() {
+                for hook in group["hooks"].as_array().unwrap() {
+                    let words: Vec<&str> = hook["args"]
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    found.push(words.join(" "));
+                }
+            }
+        }
+        found
+    };
+    assert!(hook_args().iter().all(|a| !a.contains("--main-agent")));
+    let init = run(&["init", "--main-agent", "backend"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let args = hook_args();
+    assert!(
+        !args.is_empty() && args.iter().all(|a| a.contains("--main-agent backend")),
+        "{args:?}"
+    );
+    // A name the bundle lacks installs nothing new and says which names there are.
+    let init = run(&["init", "--main-agent", "backnd"]);
+    assert_ne!(init.status.code(), Some(0));
+    assert!(
+        stderr(&init).contains("did you mean `backend`?"),
+        "{}",
+        stderr(&init)
+    );
+}
+
 /// Every option of the template, uncommented, is a valid configuration: the template cannot
 /// name an option that does not exist.
 #[test]

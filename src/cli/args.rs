@@ -83,6 +83,11 @@ pub(crate) enum Command {
         /// `.claude/settings.json`.
         #[arg(long)]
         hooks: bool,
+        /// The agent whose policy governs the main Claude Code session (implies `--hooks`);
+        /// without it, only the subagents the bundle names are governed. On a terminal,
+        /// `--hooks` asks for it when the bundle has several agents.
+        #[arg(long, value_name = "NAME")]
+        main_agent: Option<String>,
     },
     /// Print a shell completion script: `agentspec completions bash > ~/.local/share/bash-completion/completions/agentspec`.
     Completions {

@@ -74,7 +74,7 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Schema { name } => print(&commands::schema::text(name)).into(),
-        Command::Init { hooks } => commands::init::init(hooks),
+        Command::Init { hooks, main_agent } => commands::init::init(hooks, main_agent),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
