@@ -39,6 +39,8 @@ trap 'rm -rf "$work"' EXIT
 # is read from; without one it skips local actions. An empty `.git` marks it: no git needed.
 mkdir -p "$work/.github/workflows" "$work/.git"
 cp action.yml "$work/action.yml"
+# The release workflow, as it is (it uses no action of ours).
+cp .github/workflows/release.yml "$work/.github/workflows/release.yml"
 
 # Our action's name (`repository` in Cargo.toml); its `uses:` become `uses: ./`.
 python3 - "$work" <<'PY' || fail "could not extract the workflows"
@@ -111,7 +113,7 @@ sys.exit(1 if problems else 0)
 PY
 
 cd "$work"
-echo "+ actionlint -no-color   # in a scratch copy: action.yml, .github/workflows/{agentspec,readme}.yml"
+echo "+ actionlint -no-color   # in a scratch copy: action.yml, .github/workflows/{agentspec,readme,release}.yml"
 "$actionlint" -no-color || fail "actionlint reported problems"
 
 # The check can fail: the same example with a misspelled input must be reported.
