@@ -327,31 +327,51 @@ fn build_check_tells_stale_from_errors() {
     );
 }
 
-#[test]
-fn init_then_check_build_and_doctor_pass() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("agentspec");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = |args: &[&str]| {
+/// A scratch git repository, and the binary run in it as `init` would be run: on `PATH`, with
+/// its state and home in a folder of their own.
+struct Project {
+    dir: tempfile::TempDir,
+    state: tempfile::TempDir,
+    path: String,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = assert_cmd::cargo::cargo_bin("agentspec");
+        let path = format!(
+            "{}:{}",
+            bin.parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        std::process::Command::new("git")
+            .args(["init", "-q", "."])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        Project {
+            dir,
+            state: tempfile::tempdir().unwrap(),
+            path,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
         agentspec()
             .args(args)
-            .current_dir(dir.path())
-            .env("PATH", &path)
-            .env("XDG_STATE_HOME", state.path())
-            .env("HOME", state.path())
+            .current_dir(self.dir.path())
+            .env("PATH", &self.path)
+            .env("XDG_STATE_HOME", self.state.path())
+            .env("HOME", self.state.path())
             .output()
             .unwrap()
-    };
-    std::process::Command::new("git")
-        .args(["init", "-q", "."])
-        .current_dir(dir.path())
-        .status()
-        .unwrap();
+    }
+}
+
+#[test]
+fn init_then_check_build_and_doctor_pass() {
+    let project = Project::new();
+    let (dir, run) = (&project.dir, |args: &[&str]| project.run(args));
     let init = run(&["init", "--hooks"]);
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let config = fs::read_to_string(dir.path().join("agentspec.toml")).unwrap();
@@ -380,29 +400,8 @@ fn init_then_check_build_and_doctor_pass() {
 /// session is not governed and how to choose its agent.
 #[test]
 fn init_governs_the_main_session_when_told_which_agent() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("agentspec");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = |args: &[&str]| {
-        agentspec()
-            .args(args)
-            .current_dir(dir.path())
-            .env("PATH", &path)
-            .env("XDG_STATE_HOME", state.path())
-            .env("HOME", state.path())
-            .output()
-            .unwrap()
-    };
-    std::process::Command::new("git")
-        .args(["init", "-q", "."])
-        .current_dir(dir.path())
-        .status()
-        .unwrap();
+    let project = Project::new();
+    let (dir, run) = (&project.dir, |args: &[&str]| project.run(args));
     for name in ["backend", "reviewer"] {
         write(
             dir.path(),
@@ -553,7 +552,9 @@ fn held_back_findings_still_count_for_suppressions() {
     assert!(report.contains("AS108"), "{report}");
 }
 
-/// A legacy name in `disallowedTools` is not renamed: that would take its replacement away.
+/// A legacy name in `disallowedTools` is not renamed: that would take its replacement away. (In
+/// `tools`, the first `MultiEdit` becomes `Edit`, and the repeated one, now next to `Edit`,
+/// goes.)
 #[test]
 fn legacy_names_in_disallowed_tools_are_not_renamed() {
     let dir = tempfile::tempdir().unwrap();
@@ -565,7 +566,7 @@ fn legacy_names_in_disallowed_tools_are_not_renamed() {
     );
     let fixed = fs::read_to_string(dir.path().join(".claude/agents/x.md")).unwrap();
     assert!(
-        fixed.contains("tools: Read, Edit, MultiEdit\ndisallowedTools: MultiEdit\n"),
+        fixed.contains("tools: Read, Edit\ndisallowedTools: MultiEdit\n"),
         "{fixed}"
     );
 }
