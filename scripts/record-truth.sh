@@ -8,7 +8,8 @@
 # Installs @anthropic-ai/claude-code@VERSION from npm (scripts/install-claude.sh), runs it headless
 # against the stand-in model API on 127.0.0.1 on each fixture folder, writes
 # fixtures/*/verdicts-VERSION.json (with the CLI's --version) and fixtures/release-vocab/VERSION.json
-# (the hook schema and model aliases its program carries, scripts/release-vocab.py), and prints
+# (the hook schema and model aliases its program carries, scripts/release-vocab.py) and
+# fixtures/tool-grants/grants-VERSION.json (the tools each probe agent is granted, seat by seat), and prints
 # every verdict and vocabulary entry that differs from the nearest recorded release (the newest
 # older one, else the oldest newer one). agentspec is run with --claude-code VERSION, so its
 # disagreements are listed too: each one is a change to model in src/release.rs.
@@ -40,6 +41,9 @@ else
 fi
 python3 tests/differential/settings_diff.py --claude "$claude" --agentspec "$agentspec" \
     --claude-code "$version" --write-verdicts fixtures/settings || status=1
+# The tools granted in the four seats (headless and interactive, main agent and subagent).
+python3 tests/differential/grants_diff.py --claude "$claude" --agentspec "$agentspec" \
+    --claude-code "$version" --write-verdicts fixtures/tool-grants || status=1
 python3 - "$version" <<'PY' || status=1
 import json, sys
 from pathlib import Path
@@ -70,6 +74,16 @@ for folder in sorted(Path("fixtures").iterdir()):
             changed += 1
             print(f"{folder.name}/{name}: {nearest} {({f: x.get(f) for f in fields if f in x})} -> "
                   f"{version} {({f: y.get(f) for f in fields if f in y})}")
+grants = Path("fixtures/tool-grants")
+if (grants / f"grants-{nearest}.json").is_file() and (grants / f"grants-{version}.json").is_file():
+    a = json.loads((grants / f"grants-{nearest}.json").read_text())
+    b = json.loads((grants / f"grants-{version}.json").read_text())
+    for seat in sorted((set(a) | set(b)) - {"claude_code"}):
+        for probe in sorted(set(a.get(seat, {})) | set(b.get(seat, {}))):
+            x, y = a.get(seat, {}).get(probe), b.get(seat, {}).get(probe)
+            if x != y:
+                changed += 1
+                print(f"tool-grants {seat}/{probe}: {nearest} {x} -> {version} {y}")
 vocab = Path("fixtures/release-vocab")
 a = json.loads((vocab / f"{nearest}.json").read_text())
 b = json.loads((vocab / f"{version}.json").read_text())

@@ -278,7 +278,162 @@ static MODEL_ALIASES: &[(&str, Version)] = &[
     ("opusplan", V2_1_328),
 ];
 
+/// Where an agent runs, for the tools Claude Code offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    /// An interactive session (the terminal UI), not `claude -p`.
+    pub interactive: bool,
+    /// Started through the `Agent` tool, not as the session's own agent (`claude --agent`).
+    pub subagent: bool,
+}
+
+impl Seat {
+    /// The four seats measured: headless and interactive, main agent and subagent.
+    pub const ALL: [Seat; 4] = [
+        Seat {
+            interactive: false,
+            subagent: true,
+        },
+        Seat {
+            interactive: false,
+            subagent: false,
+        },
+        Seat {
+            interactive: true,
+            subagent: true,
+        },
+        Seat {
+            interactive: true,
+            subagent: false,
+        },
+    ];
+}
+
+/// Which seats a built-in tool is offered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offered {
+    /// Every seat.
+    Always,
+    /// Only to the session's own agent ("not available to subagents", the CLI says).
+    Main,
+    /// Only to the session's own agent in an interactive session.
+    InteractiveMain,
+    /// Not to a subagent of an interactive session: those run in the background.
+    Foreground,
+    /// Only when the agent names it and is not granted `Bash`, which then does the searching
+    /// (the session itself does not offer it).
+    NamedWithoutBash,
+    /// Only where its platform or feature is on ([`feature_of`]): offered in none of the
+    /// measured default sessions.
+    Feature,
+}
+
+/// The built-in tools a session offers an agent, with the first release that offers them so.
+/// Measured with `tests/differential/grants_diff.py` on `fixtures/tool-grants/` (the tools a
+/// probe agent's first request carries, plus those deferred behind `ToolSearch`), headless and
+/// interactive, as main agent and subagent, in every release from 2.1.328 to 2.1.332: the same
+/// in all. A tool that is not here is offered in no seat: `TodoWrite` is not (2.1.332 also
+/// with `CLAUDE_CODE_ENABLE_TODO_TOOLS=1`, which brings the task tools).
+static OFFERED_TOOLS: &[(&str, Offered, Version)] = &[
+    ("Agent", Offered::Always, V2_1_328),
+    ("AskUserQuestion", Offered::InteractiveMain, V2_1_328),
+    ("Bash", Offered::Always, V2_1_328),
+    ("CronCreate", Offered::Foreground, V2_1_328),
+    ("CronDelete", Offered::Foreground, V2_1_328),
+    ("CronList", Offered::Foreground, V2_1_328),
+    ("Edit", Offered::Always, V2_1_328),
+    ("EnterPlanMode", Offered::InteractiveMain, V2_1_328),
+    ("EnterWorktree", Offered::Always, V2_1_328),
+    ("ExitPlanMode", Offered::InteractiveMain, V2_1_328),
+    ("ExitWorktree", Offered::Always, V2_1_328),
+    ("Glob", Offered::NamedWithoutBash, V2_1_328),
+    ("Grep", Offered::NamedWithoutBash, V2_1_328),
+    ("ListAgents", Offered::Foreground, V2_1_328),
+    ("ListMcpResourcesTool", Offered::Feature, V2_1_328),
+    ("LSP", Offered::Feature, V2_1_328),
+    ("Monitor", Offered::Always, V2_1_328),
+    ("NotebookEdit", Offered::Always, V2_1_328),
+    ("PowerShell", Offered::Feature, V2_1_328),
+    ("PushNotification", Offered::Feature, V2_1_328),
+    ("Read", Offered::Always, V2_1_328),
+    ("ReadMcpResourceTool", Offered::Feature, V2_1_328),
+    ("RemoteTrigger", Offered::Feature, V2_1_328),
+    ("ReportFindings", Offered::Foreground, V2_1_328),
+    ("ScheduleWakeup", Offered::Main, V2_1_328),
+    ("SendMessage", Offered::Always, V2_1_328),
+    ("Skill", Offered::Always, V2_1_328),
+    ("TaskCreate", Offered::Feature, V2_1_328),
+    ("TaskGet", Offered::Feature, V2_1_328),
+    ("TaskList", Offered::Feature, V2_1_328),
+    ("TaskStop", Offered::Always, V2_1_328),
+    ("TaskUpdate", Offered::Feature, V2_1_328),
+    ("ToolSearch", Offered::Always, V2_1_328),
+    ("WebFetch", Offered::Always, V2_1_328),
+    ("WebSearch", Offered::Always, V2_1_328),
+    ("Workflow", Offered::Main, V2_1_328),
+    ("Write", Offered::Always, V2_1_328),
+];
+
+/// What turns on a tool that is [`Offered::Feature`].
+pub fn feature_of(tool: &str) -> &'static str {
+    match tool {
+        "PowerShell" => "Windows",
+        "LSP" => "a language server",
+        "ListMcpResourcesTool" | "ReadMcpResourceTool" => "an MCP server with resources",
+        // Measured on 2.1.332: then offered as `Foreground` tools are.
+        "TaskCreate" | "TaskGet" | "TaskList" | "TaskUpdate" => {
+            "`CLAUDE_CODE_ENABLE_TODO_TOOLS=1` in the environment"
+        }
+        _ => "its feature",
+    }
+}
+
+/// Tools offered behind `ToolSearch` (their schemas load on demand): `ToolSearch` itself is
+/// granted only with one of them.
+static DEFERRED_TOOLS: &[&str] = &[
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "EnterWorktree",
+    "ExitWorktree",
+    "Monitor",
+    "NotebookEdit",
+    "SendMessage",
+    "TaskStop",
+    "WebFetch",
+    "WebSearch",
+];
+
+/// Tools that go with `Bash` when `disallowedTools` removes it (measured: `Monitor`).
+static REMOVED_WITH_BASH: &[&str] = &["Monitor"];
+
 impl Release {
+    /// How this release offers built-in `tool` to agents; `None`: in no seat.
+    pub fn offered(&self, tool: &str) -> Option<Offered> {
+        OFFERED_TOOLS
+            .iter()
+            .find(|(t, _, since)| *t == tool && *since <= self.version)
+            .map(|(_, o, _)| *o)
+    }
+
+    /// The built-in tools this release offers, with how.
+    pub fn offered_tools(&self) -> impl Iterator<Item = (&'static str, Offered)> + '_ {
+        OFFERED_TOOLS
+            .iter()
+            .filter(|(_, _, since)| *since <= self.version)
+            .map(|(t, o, _)| (*t, *o))
+    }
+
+    /// Whether `tool` is offered behind `ToolSearch`.
+    pub fn deferred(&self, tool: &str) -> bool {
+        DEFERRED_TOOLS.contains(&tool)
+    }
+
+    /// The tools that `disallowedTools: Bash` removes with it.
+    pub fn removed_with_bash(&self) -> &'static [&'static str] {
+        REMOVED_WITH_BASH
+    }
+
     /// Which of several same-named agents this release keeps.
     pub fn duplicates(&self) -> Duplicates {
         if self.version >= SORTED_DUPLICATES_SINCE {

@@ -11,15 +11,13 @@ pub const CHECKED_RELEASES: &str = "2.1.328, 2.1.332";
 /// The date the tables were last checked against the runtime and its documentation.
 pub const CHECKED: &str = "2026-12-03";
 
-/// Built-in tool names an agent's `tools` can grant. Measured granted to a subagent in a
-/// headless session: Agent, Bash, Edit, EnterWorktree, Glob, Grep, Monitor, NotebookEdit,
-/// Read, SendMessage, Skill, TaskStop, TodoWrite, ToolSearch, WebFetch, WebSearch, Write, and
-/// the rest of the classic set. Documented but granted only where their feature is on (not in
-/// the measured session): CronCreate/CronDelete/CronList, LSP (a language server),
-/// PowerShell (Windows), PushNotification, RemoteTrigger, TaskCreate/TaskGet/TaskList/
-/// TaskUpdate (interactive sessions), the MCP resource tools (an MCP server).
-/// `TaskOutput`, `TeamCreate` and `TeamDelete` are retired in 2.1.328 and 2.1.332 (measured): see
-/// [`RETIRED_TOOLS`].
+/// Built-in tool names an agent's `tools` can name. Which of them a release really grants, and
+/// in which seat (headless or interactive, main agent or subagent), is measured and kept in
+/// [`crate::release::Release::offered`]: `TodoWrite` is offered in none (2.1.328 to 2.1.332);
+/// `TaskCreate`, `TaskGet`, `TaskList`, `TaskUpdate` (with `CLAUDE_CODE_ENABLE_TODO_TOOLS=1`),
+/// `PowerShell`, `LSP`, `PushNotification`, `RemoteTrigger` and the MCP resource tools only
+/// where their platform or feature is on. `TaskOutput`, `TeamCreate` and `TeamDelete` are retired in 2.1.328 and 2.1.332
+/// (measured): see [`RETIRED_TOOLS`].
 pub const TOOLS: &[&str] = &[
     "Agent",
     "AskUserQuestion",
@@ -34,6 +32,7 @@ pub const TOOLS: &[&str] = &[
     "ExitWorktree",
     "Glob",
     "Grep",
+    "ListAgents",
     "ListMcpResourcesTool",
     "LSP",
     "Monitor",
@@ -43,6 +42,8 @@ pub const TOOLS: &[&str] = &[
     "Read",
     "ReadMcpResourceTool",
     "RemoteTrigger",
+    "ReportFindings",
+    "ScheduleWakeup",
     "SendMessage",
     "Skill",
     "TaskCreate",
@@ -54,6 +55,7 @@ pub const TOOLS: &[&str] = &[
     "ToolSearch",
     "WebFetch",
     "WebSearch",
+    "Workflow",
     "Write",
 ];
 
@@ -82,6 +84,10 @@ pub const TOOL_SUMMARIES: &[(&str, &str)] = &[
     ("Glob", "Finds files by name pattern (replaces `LS`)."),
     ("Grep", "Searches file contents with regular expressions."),
     (
+        "ListAgents",
+        "Lists the agents and sessions the agent can send a message to.",
+    ),
+    (
         "ListMcpResourcesTool",
         "Lists resources offered by MCP servers.",
     ),
@@ -103,6 +109,14 @@ pub const TOOL_SUMMARIES: &[(&str, &str)] = &[
     ("ReadMcpResourceTool", "Reads one MCP resource."),
     ("RemoteTrigger", "Starts a remote task."),
     (
+        "ReportFindings",
+        "Reports code-review findings as a typed list for the host to show.",
+    ),
+    (
+        "ScheduleWakeup",
+        "Schedules when a `/loop` session resumes (main session only).",
+    ),
+    (
         "SendMessage",
         "Sends a message to another agent of the team.",
     ),
@@ -122,6 +136,10 @@ pub const TOOL_SUMMARIES: &[(&str, &str)] = &[
         "Fetches a URL; `WebFetch(domain:example.com)` limits it to a domain.",
     ),
     ("WebSearch", "Searches the web."),
+    (
+        "Workflow",
+        "Runs a workflow script that orchestrates subagents (main session only).",
+    ),
     ("Write", "Creates or overwrites files."),
 ];
 
@@ -144,13 +162,14 @@ pub const LEGACY_TOOLS: &[(&str, &str)] = &[
     ("SlashCommand", "Skill"),
     ("ListMcpResources", "ListMcpResourcesTool"),
     ("ReadMcpResource", "ReadMcpResourceTool"),
+    ("ListPeers", "ListAgents"),
 ];
 
 /// Legacy names the runtime still resolves to a tool, measured granted as that tool (`Agent`,
-/// `TaskStop`). The program's alias table also maps `ListMcpResources` and `ReadMcpResource` to
+/// `TaskStop`, `ListAgents`). The program's alias table also maps `ListMcpResources` and `ReadMcpResource` to
 /// the MCP resource tools, which were not granted in the measured session (no MCP server): they
 /// stay legacy names without a safe fix until measured.
-pub const LEGACY_ALIASES: &[&str] = &["Task", "KillShell", "KillBash"];
+pub const LEGACY_ALIASES: &[&str] = &["Task", "KillShell", "KillBash", "ListPeers"];
 
 /// The tool a name resolves to at run time: a legacy alias's current tool (`Task` is
 /// `Agent`), any other name itself. The one table the linter, `inspect` and the runner use.
@@ -194,14 +213,11 @@ pub const INTERNAL_TOOLS: &[&str] = &[
     "Artifact",
     "ClaudeDesign",
     "EndConversation",
-    "ListAgents",
     "OfferChromeSetup",
     "Projects",
     "propose_skills",
     "ReadMcpResourceDirTool",
     "ReadNotifications",
-    "ReportFindings",
-    "ScheduleWakeup",
     "SendFeedback",
     "SendUserFile",
     "SendUserMessage",
@@ -210,8 +226,6 @@ pub const INTERNAL_TOOLS: &[&str] = &[
     "ShowOnboardingRolePicker",
     "SubagentHandback",
     "WaitForMcpServers",
-    "Workflow",
-    "ListPeers",
     "Brief",
     "ReadMcpResourceDir",
     "ProposeGoal",

@@ -211,7 +211,7 @@ fn annotations_win_over_the_lexicon_and_config_extends_it() {
 #[test]
 fn inspection_has_effective_tools() {
     let text = "---\nname: a\ndescription: d\ntools: Read, Task, Bash(git commit:*), LS\ndisallowedTools: Bash(rm *)\n---\n";
-    let i: Inspection = inspect("a.md", &spec(text));
+    let i: Inspection = inspect("a.md", &spec(text), agentspec::release::newest());
     assert!(!i.tools.inherits_all);
     assert_eq!(i.tools.allowed, vec!["Read", "Agent"]);
     assert_eq!(i.tools.removed, vec!["Bash"]);

@@ -37,6 +37,10 @@ pub(crate) enum Command {
         /// Use this configuration file instead of the nearest `agentspec.toml`.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// The Claude Code release whose grants to show (a version or a range such as
+        /// `>=2.1.328`; the newest of a range is shown). Default: as `check` chooses.
+        #[arg(long, value_name = "VERSION", value_parser = crate::release::Target::parse)]
+        claude_code: Option<crate::release::Target>,
     },
     /// Compile agents into a policy bundle (manifest, one policy per agent, and a Claude Code
     /// settings fragment with the runner's hooks).
@@ -297,6 +301,10 @@ pub(crate) struct BuildArgs {
     /// Ignore every `agentspec.toml`.
     #[arg(long, conflicts_with = "config")]
     pub(crate) isolated: bool,
+    /// The Claude Code release(s) the bundle is for: which agents load and which tools the
+    /// allowlist keeps follow it. Default: as `check` chooses.
+    #[arg(long, value_name = "VERSION", value_parser = crate::release::Target::parse)]
+    pub(crate) claude_code: Option<crate::release::Target>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -57,7 +57,8 @@ pub fn main() -> ExitCode {
             file,
             format,
             config,
-        } => commands::inspect::inspect(&file, format, config),
+            claude_code,
+        } => commands::inspect::inspect(&file, format, config, claude_code.as_ref()),
         Command::Run { command } => commands::run::run(command),
         Command::Hooks {
             command: HooksCommand::Install(args),

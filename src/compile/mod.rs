@@ -112,6 +112,9 @@ pub struct Options {
     pub done_checks: DoneChecks,
     /// The bundle directory as the hooks should name it.
     pub bundle_dir: String,
+    /// The Claude Code releases the bundle is for (the newest measured when empty): the
+    /// allowlist keeps the tools one of them grants the agent in some seat.
+    pub releases: Vec<&'static crate::release::Release>,
 }
 
 /// A bundle in memory: relative path → file content.
@@ -188,14 +191,46 @@ pub fn compile_markdown(path: &str, text: &str) -> AgentPolicy {
     )
 }
 
+/// The allowed rules whose tool some release grants the agent in some seat, as measured: MCP
+/// tools (granted when their server is connected) and tools offered only where their platform
+/// or feature is on are kept; a tool no session offers (`TodoWrite`), or that no seat grants
+/// next to the rest of the list (`Grep` next to `Bash`), is left out.
+fn granted_rules<'a>(
+    tools: &'a crate::model::inspect::EffectiveTools,
+    releases: &[&'static crate::release::Release],
+) -> Vec<&'a str> {
+    let newest = [crate::release::newest()];
+    let releases = if releases.is_empty() {
+        &newest[..]
+    } else {
+        releases
+    };
+    let granted: Vec<Vec<String>> = releases
+        .iter()
+        .map(|r| crate::model::grants::granted_anywhere(tools, r))
+        .collect();
+    tools
+        .allowed
+        .iter()
+        .map(String::as_str)
+        .filter(|rule| {
+            let tool = rule.split_once('(').map_or(*rule, |(t, _)| t);
+            tool.starts_with("mcp__")
+                || releases.iter().zip(&granted).any(|(r, g)| {
+                    r.offered(tool) == Some(crate::release::Offered::Feature)
+                        || g.iter().any(|t| t == tool)
+                })
+        })
+        .collect()
+}
+
 pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     let spec = unit.spec;
     let text = &unit.source.text;
     let index = LineIndex::new(text);
     let tools = effective_tools(spec);
-    let allow = tools
-        .allowed
-        .iter()
+    let allow = granted_rules(&tools, &options.releases)
+        .into_iter()
         .map(|rule| PermissionRule::parse(rule).unwrap_or_else(|_| PermissionRule::tool(rule)))
         .collect();
     let deny = spec

@@ -23,6 +23,8 @@ pub struct Inspection {
     /// Every top-level frontmatter entry, in order.
     pub frontmatter: Vec<FrontmatterField>,
     pub tools: EffectiveTools,
+    /// The tools Claude Code grants, seat by seat (absent for another host's agent).
+    pub granted: Option<super::grants::Grants>,
     pub protocols: Vec<Protocol>,
     pub definitions_of_done: Vec<DefinitionOfDone>,
 }
@@ -50,7 +52,8 @@ pub struct EffectiveTools {
     pub unresolved: Vec<String>,
 }
 
-pub fn inspect(path: &str, spec: &AgentSpec) -> Inspection {
+/// What agentspec understood of `spec`, with its grants in `release`.
+pub fn inspect(path: &str, spec: &AgentSpec, release: &crate::release::Release) -> Inspection {
     let (agent, skipped_because) = match &spec.load {
         Load::Loads => (spec.name.as_ref().map(|n| n.value.clone()), None),
         Load::LoadsUnderFileName => (
@@ -82,6 +85,7 @@ pub fn inspect(path: &str, spec: &AgentSpec) -> Inspection {
             })
             .collect(),
         tools: effective_tools(spec),
+        granted: (!spec.role.toml).then(|| super::grants::grants(spec, release)),
         protocols: spec.protocols.clone(),
         definitions_of_done: spec.done.clone(),
     }

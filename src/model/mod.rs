@@ -4,6 +4,7 @@
 pub mod codex;
 pub mod continuation;
 pub mod frontmatter_schema;
+pub mod grants;
 pub mod hooks;
 pub mod inspect;
 pub mod protocol;
@@ -301,10 +302,7 @@ impl AgentSpec {
         spec.tools = spec
             .field(tools_key)
             .filter(|f| f.value.value != Value::Null)
-            .map(|f| match role.family {
-                Family::Agent | Family::Config => ToolList::from_node(&f.value, text),
-                Family::Skill | Family::Command => ToolList::from_allowed_tools(&f.value, text),
-            });
+            .map(|f| ToolList::from_node(&f.value, text));
         spec.disallowed_tools = spec
             .field("disallowedTools")
             .filter(|f| role.family == Family::Agent && f.value.value != Value::Null)

@@ -58,13 +58,11 @@ pub enum ToolKind {
 }
 
 impl ToolList {
+    /// Reads `tools`, `disallowedTools` or `allowed-tools`. A string splits at commas and at
+    /// spaces outside parentheses: Claude Code grants `Read`, `Grep` and `Glob` for
+    /// `tools: Read Grep Glob` in an agent (measured, `fixtures/tool-grants/agents/spaces.md`),
+    /// as the Agent Skills standard writes `allowed-tools` (`Read Grep Bash(git diff *)`).
     pub fn from_node(node: &Node, text: &str) -> ToolList {
-        Self::read(node, text, false)
-    }
-
-    /// A skill's or a command's `allowed-tools`: a string splits at spaces too, as the Agent
-    /// Skills standard writes it (`Read Grep Bash(git diff *)`).
-    pub fn from_allowed_tools(node: &Node, text: &str) -> ToolList {
         Self::read(node, text, true)
     }
 

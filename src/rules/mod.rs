@@ -394,6 +394,7 @@ pub static RULES: &[Rule] = &[
     file_rule!(tools::no_tools),
     file_rule!(tools::invalid_mcp_name),
     file_rule!(tools::empty_tools),
+    file_rule!(tools::tool_not_granted),
     file_rule!(encoding::mojibake),
     file_rule!(encoding::replacement_character),
     file_rule!(encoding::invalid_utf8),

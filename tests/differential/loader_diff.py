@@ -29,21 +29,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin import StandIn, cli_env  # noqa: E402
+from standin import StandIn, cli_env, strings  # noqa: E402
 
 BUILTIN = {"claude", "Explore", "general-purpose", "Plan", "statusline-setup", "claude-code-guide"}
 MARKER = "Available agent types"
-
-
-def strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from strings(v)
 
 
 def offered_agents(requests):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests against the real Claude Code, every release agentspec measured (2.1.328 to 2.1.332, each
 # pinned), run headless against a stand-in model API on 127.0.0.1: the differential test of
-# `loads`, of skills and commands and of the settings-file check per release (`--claude-code`),
-# and the runner end to end on the oldest and the newest.
+# `loads`, of skills and commands, of the settings-file check and of the tools granted per
+# release (`--claude-code`), and the runner end to end on the oldest and the newest.
 # Installs each pinned CLI from npm once (into $AGENTSPEC_CLAUDE_CACHE/claude-code-VERSION,
 # default ~/.cache/agentspec).
 set -euo pipefail
@@ -35,7 +35,14 @@ sys.exit(0 if got == want else "the program of %s carries another hook schema or
         --claude-code "$version" fixtures/loader-skills
     python3 tests/differential/settings_diff.py --claude "$claude" --agentspec target/release/agentspec \
         --claude-code "$version" fixtures/settings
+    # The tools each probe agent is granted, headless, as subagent and as the session's agent
+    # (fixtures/tool-grants; the interactive seats on the oldest and the newest, below).
+    python3 tests/differential/grants_diff.py --claude "$claude" --agentspec target/release/agentspec \
+        --claude-code "$version" --modes sub,main fixtures/tool-grants
     [[ "$ends" == *" $version "* ]] || continue
+    # The same in the interactive terminal UI, in a pseudo-terminal.
+    python3 tests/differential/grants_diff.py --claude "$claude" --agentspec target/release/agentspec \
+        --claude-code "$version" --modes tui-sub,tui-main fixtures/tool-grants
     # The runner end to end: hooks installed by `agentspec hooks install` deny an early commit
     # and allow it after the user's `yes`.
     python3 tests/e2e/hooks_e2e.py --claude "$claude" --agentspec target/release/agentspec

@@ -123,6 +123,18 @@ class StandIn:
         self.server.server_close()
 
 
+def strings(value):
+    """Every string inside a JSON value, depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+
+
 def text_of(content):
     """The text of a message's content, tool_result contents included."""
     if isinstance(content, str):

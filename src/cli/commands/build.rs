@@ -26,6 +26,7 @@ pub(crate) fn build_options(config: &Config, bundle_dir: String) -> crate::compi
             coverage: config.options.done.reports.coverage.clone(),
         },
         bundle_dir,
+        releases: config.claude_code.releases().to_vec(),
     }
 }
 
@@ -35,7 +36,12 @@ pub(crate) fn build(args: &BuildArgs) -> ExitCode {
         .first()
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let config = match config_for(args.config.as_deref(), args.isolated, &start, None) {
+    let config = match config_for(
+        args.config.as_deref(),
+        args.isolated,
+        &start,
+        args.claude_code.as_ref(),
+    ) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("agentspec: {e}");

@@ -42,6 +42,7 @@ pub(crate) fn init(hooks: bool, main_agent: Option<String>) -> ExitCode {
         check: false,
         config: None,
         isolated: false,
+        claude_code: None,
     });
     if built != ExitCode::from(Status::Clean as u8) {
         eprintln!(

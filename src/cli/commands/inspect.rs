@@ -17,11 +17,12 @@ pub(crate) fn inspect(
     path: &std::path::Path,
     format: ListFormat,
     config: Option<PathBuf>,
+    claude_code: Option<&crate::release::Target>,
 ) -> ExitCode {
     if path.join("manifest.json").is_file() {
         return inspect_bundle(path, format);
     }
-    let config = match config_for(config.as_deref(), false, path, None) {
+    let config = match config_for(config.as_deref(), false, path, claude_code) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("agentspec: {e}");
@@ -62,7 +63,13 @@ pub(crate) fn inspect(
             status = Status::Failure;
             continue;
         };
-        let inspection = crate::model::inspect::inspect(&shown, spec);
+        let release = config
+            .claude_code
+            .releases()
+            .last()
+            .copied()
+            .unwrap_or(crate::release::newest());
+        let inspection = crate::model::inspect::inspect(&shown, spec, release);
         if matches!(format, ListFormat::Human) {
             let unit = crate::compile::Unit {
                 spec,
@@ -97,6 +104,44 @@ pub(crate) fn inspect(
         return Status::Failure.into();
     }
     status.into()
+}
+
+/// What Claude Code grants, seat by seat: one line when every seat gets the same.
+fn grants_human(s: &mut String, g: &crate::model::grants::Grants) {
+    use crate::model::grants::Grant;
+    use std::fmt::Write as _;
+    let text = |grant: &Grant| match grant {
+        Grant::Tools(t) if t.is_empty() => "no tools".to_owned(),
+        Grant::Tools(t) => t.join(", "),
+        Grant::NotStarted { not_started } => format!("not started: {not_started}"),
+    };
+    let seats = [
+        ("as a subagent", &g.subagent),
+        ("as the session's agent (-p)", &g.main),
+        ("as an interactive subagent", &g.interactive_subagent),
+        ("as the interactive session's agent", &g.interactive_main),
+    ];
+    let _ = writeln!(s, "  granted by Claude Code {}:", g.release);
+    if seats.iter().all(|(_, grant)| *grant == seats[0].1) {
+        let _ = writeln!(s, "    in every seat: {}", text(seats[0].1));
+    } else {
+        for (seat, grant) in seats {
+            let _ = writeln!(s, "    {seat}: {}", text(grant));
+        }
+    }
+    if !g.mcp.is_empty() {
+        let _ = writeln!(
+            s,
+            "    when their server is connected: {}",
+            g.mcp.join(", ")
+        );
+    }
+    if !g.notes.is_empty() {
+        let _ = writeln!(s, "  not granted in every seat:");
+    }
+    for note in &g.notes {
+        let _ = writeln!(s, "    {}: {}", note.tool, note.why);
+    }
 }
 
 /// The skills of the projects and plugins the reports' agents are in (`.claude/skills/`, a
@@ -398,6 +443,9 @@ fn inspect_human(i: &crate::model::inspect::Inspection) -> String {
         }
         if !t.inherits_all && t.allowed.is_empty() {
             let _ = writeln!(s, "  none");
+        }
+        if let Some(g) = &i.granted {
+            grants_human(&mut s, g);
         }
     }
     for p in &i.protocols {

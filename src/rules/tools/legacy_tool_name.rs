@@ -50,7 +50,7 @@ declare_rule! {
 /// The text to delete to take `entry` out of `list` with its separator: from the end of the
 /// entry before it (or, for the first, up to the next entry), when what goes is only the entry
 /// as written and commas, spaces, line breaks and list dashes.
-fn removal(
+pub(super) fn removal(
     cx: &FileContext,
     list: &crate::model::tools::ToolList,
     entry: &crate::model::tools::ToolEntry,

@@ -12,6 +12,7 @@ pub mod invalid_mcp_name;
 pub mod invalid_permission_rule;
 pub mod legacy_tool_name;
 pub mod no_tools;
+pub mod tool_not_granted;
 pub mod unknown_tool;
 
 /// Both tool lists with their keys.
