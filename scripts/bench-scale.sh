@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# agentspec against agnix 0.59.3 at two sizes, whole process, each from one paired run
+# agentspec against agnix at two sizes -- 0.59.3 from PyPI and the newest from crates.io
+# (agnix-cli, built with `cargo install --locked`), which differ a lot in speed -- whole process,
+# each from one paired run
 # (scripts/paired.py: the two commands alternate, the ratio is of the median wall times, the
 # peak is the largest resident set over the runs):
 #
@@ -13,7 +15,8 @@
 # Both tools get `--format json`; agnix gets `--target claude-code` and, above 10,000 files,
 # `--max-files 0`. agentspec runs without its cache (`--no-cache`) in 1 and 2.
 #
-# usage: scripts/bench-scale.sh [WORKDIR]   (RUNS_SMALL, default 30; RUNS_LARGE, default 3)
+# usage: scripts/bench-scale.sh [WORKDIR]   (RUNS_SMALL, default 30; RUNS_LARGE, default 3;
+#        AGNIX_CRATE_VERSION, default 0.60.3, the crates.io release; empty to leave it out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -34,6 +37,17 @@ if [ ! -x "$venv/bin/agnix" ]; then
 fi
 agnix="$venv/bin/agnix"
 "$agnix" --version
+# The newest agnix from crates.io (a build of a few minutes, once).
+crate_version="${AGNIX_CRATE_VERSION-0.60.3}"
+agnix_crate=""
+if [ -n "$crate_version" ]; then
+    crate_root="$HOME/.cache/agentspec/agnix-$crate_version"
+    if [ ! -x "$crate_root/bin/agnix" ]; then
+        cargo install --quiet --locked "agnix-cli@$crate_version" --root "$crate_root"
+    fi
+    agnix_crate="$crate_root/bin/agnix"
+    "$agnix_crate" --version
+fi
 
 mkdir -p "$work"
 # A folder of its own: agnix looks for the project root upwards.
@@ -53,10 +67,24 @@ echo "== corpus staged as one project (387 files), $runs_small paired runs"
 small=$(paired "$runs_small" "$work/small" -- "$bin" check --no-cache --format json . \
     -- "$agnix" --target claude-code --format json .)
 echo "$small"
+small_crate=""
+if [ -n "$agnix_crate" ]; then
+    echo "== the same against agnix $crate_version from crates.io"
+    small_crate=$(paired "$runs_small" "$work/small" -- "$bin" check --no-cache --format json . \
+        -- "$agnix_crate" --target claude-code --format json .)
+    echo "$small_crate"
+fi
 echo "== 19,350 files, $runs_large paired runs"
 large=$(paired "$runs_large" "$work/large" -- "$bin" check --no-cache --format json . \
     -- "$agnix" --target claude-code --format json --max-files 0 .)
 echo "$large"
+large_crate=""
+if [ -n "$agnix_crate" ]; then
+    echo "== the same against agnix $crate_version from crates.io"
+    large_crate=$(paired "$runs_large" "$work/large" -- "$bin" check --no-cache --format json . \
+        -- "$agnix_crate" --target claude-code --format json --max-files 0 .)
+    echo "$large_crate"
+fi
 
 echo "== cached run over the unchanged 19,350 files against the first run, $runs_large pairs"
 cache="$work/cache"
@@ -105,6 +133,16 @@ printf 'large (19,350):   agentspec %s s, agnix %s s, ratio %s (%s-%s); peak %s 
     "$(field "$large" a_median_s)" "$(field "$large" b_median_s)" "$(field "$large" ratio)" \
     "$(field "$large" ratio_min)" "$(field "$large" ratio_max)" \
     "$(field "$large" a_peak_kb)" "$(field "$large" b_peak_kb)"
+if [ -n "$agnix_crate" ]; then
+    printf 'corpus  (387):    agentspec %s s, agnix %s (crates.io) %s s, ratio %s (%s-%s); peak %s KB vs %s KB\n' \
+        "$(field "$small_crate" a_median_s)" "$crate_version" "$(field "$small_crate" b_median_s)" \
+        "$(field "$small_crate" ratio)" "$(field "$small_crate" ratio_min)" "$(field "$small_crate" ratio_max)" \
+        "$(field "$small_crate" a_peak_kb)" "$(field "$small_crate" b_peak_kb)"
+    printf 'large (19,350):   agentspec %s s, agnix %s (crates.io) %s s, ratio %s (%s-%s); peak %s KB vs %s KB\n' \
+        "$(field "$large_crate" a_median_s)" "$crate_version" "$(field "$large_crate" b_median_s)" \
+        "$(field "$large_crate" ratio)" "$(field "$large_crate" ratio_min)" "$(field "$large_crate" ratio_max)" \
+        "$(field "$large_crate" a_peak_kb)" "$(field "$large_crate" b_peak_kb)"
+fi
 printf 'cached (19,350):  second run %s s, first run %s s, ratio %s (%s-%s)\n' \
     "$(field "$cached" a_median_s)" "$(field "$cached" b_median_s)" "$(field "$cached" ratio)" \
     "$(field "$cached" ratio_min)" "$(field "$cached" ratio_max)"

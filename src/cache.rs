@@ -19,6 +19,9 @@
 //!   `.gitignore` that ignores it whole and a `CACHEDIR.TAG`.
 //! - Failing to read the cache is a miss; failing to write it is reported and never fails the
 //!   check.
+//! - **The walk** is remembered beside the pack ([`discover`]): the candidates of the last
+//!   discovery with the same paths, used while every folder it walked and every file it
+//!   depended on keeps its signature.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -454,6 +457,176 @@ impl Cache {
     pub fn pack_path(&self) -> &Path {
         &self.pack
     }
+}
+
+/// A discovery remembered, as `<dir>/agentspec-<version>.walk`: the candidates a walk found and
+/// the signature of every path it depended on ([`crate::discover::Watched`]: the folders
+/// walked, the ignore files, the plugin manifests, the settings files; a missing one as
+/// missing). A run with the same paths whose every watched path still has its signature takes
+/// the candidates without walking: one `stat` per folder instead of reading each folder and
+/// matching its entries against the ignore rules. Any difference walks again, as does a
+/// signature that was not yet settled when recorded (a folder changed within two seconds of
+/// the walk), a walk that failed somewhere, or a path that is not UTF-8.
+#[derive(Debug, Serialize, Deserialize)]
+struct WalkIndex {
+    key: u128,
+    watched: Vec<(String, Option<Stat>)>,
+    /// Path, plugin, tree, needs a name.
+    candidates: Vec<(String, bool, Option<String>, bool)>,
+}
+
+const WALK_MAGIC: &[u8; 8] = b"agentspw";
+
+/// The key of a discovery: the format, this build, the working directory, the paths given and
+/// whether only agent files are wanted.
+fn walk_key(paths: &[PathBuf], only_agent_files: bool) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(WALK_MAGIC);
+    h.update(&FORMAT.to_le_bytes());
+    h.update(VERSION.as_bytes());
+    h.update(&build_id().to_le_bytes());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for path in std::iter::once(&cwd).chain(paths) {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.update(&[u8::from(only_agent_files)]);
+    h.digest128()
+}
+
+impl Stat {
+    /// The signature of whatever is at `path`, not following a link; `None` when nothing is.
+    #[cfg(unix)]
+    fn of_entry(path: &Path) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stat {
+            size: m.size(),
+            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+            dev: m.dev(),
+        })
+    }
+}
+
+/// [`crate::discover::discover`], remembered in the cache directory `dir`: the candidates of the
+/// last identical discovery when nothing it depended on changed, else a walk (remembered for the
+/// next run when it can be trusted).
+#[cfg(unix)]
+pub fn discover(
+    dir: &Path,
+    paths: &[PathBuf],
+    only_agent_files: bool,
+) -> (
+    Vec<crate::discover::Candidate>,
+    Vec<crate::discover::WalkError>,
+) {
+    use rayon::prelude::*;
+    let file = dir.join(format!("agentspec-{VERSION}.walk"));
+    let key = walk_key(paths, only_agent_files);
+    if let Some(index) = read_walk(&file).filter(|i| i.key == key)
+        && index
+            .watched
+            .par_iter()
+            .all(|(path, stat)| Stat::of_entry(Path::new(path)) == *stat)
+    {
+        let candidates = index
+            .candidates
+            .into_iter()
+            .map(
+                |(path, plugin, tree, needs_name)| crate::discover::Candidate {
+                    path: PathBuf::from(path),
+                    plugin,
+                    tree: tree.map(PathBuf::from),
+                    needs_name,
+                },
+            )
+            .collect();
+        return (candidates, Vec::new());
+    }
+    let recorded_ns = now_ns();
+    let (candidates, errors, watched) = crate::discover::discover_watched(paths, only_agent_files);
+    if errors.is_empty() {
+        // The cache's own folder changes with every run that writes to it: not watched.
+        let own = std::fs::canonicalize(dir).ok();
+        let is_own = |p: &Path| {
+            p.ancestors().any(|a| {
+                a.file_name().is_some() && a.file_name() == dir.file_name() && {
+                    let canon = std::fs::canonicalize(a).ok();
+                    canon.is_some() && canon == own
+                }
+            })
+        };
+        let watched: Option<Vec<(String, Option<Stat>)>> = watched
+            .paths
+            .par_iter()
+            .filter(|p| !is_own(p))
+            .map(|p| {
+                let stat = Stat::of_entry(p);
+                let trusted = stat.as_ref().is_none_or(|s| s.settled(recorded_ns));
+                Some((p.to_str()?.to_owned(), stat)).filter(|_| trusted)
+            })
+            .collect();
+        let candidates: Option<Vec<_>> = candidates
+            .iter()
+            .map(|c| {
+                let tree = match &c.tree {
+                    Some(t) => Some(t.to_str()?.to_owned()),
+                    None => None,
+                };
+                Some((c.path.to_str()?.to_owned(), c.plugin, tree, c.needs_name))
+            })
+            .collect();
+        if let (Some(watched), Some(candidates)) = (watched, candidates) {
+            // Failing to remember the walk costs the next run a walk, nothing else.
+            let _ = write_walk(
+                dir,
+                &file,
+                &WalkIndex {
+                    key,
+                    watched,
+                    candidates,
+                },
+            );
+        }
+    }
+    (candidates, errors)
+}
+
+/// Without change times to rely on, every run walks.
+#[cfg(not(unix))]
+pub fn discover(
+    _dir: &Path,
+    paths: &[PathBuf],
+    only_agent_files: bool,
+) -> (
+    Vec<crate::discover::Candidate>,
+    Vec<crate::discover::WalkError>,
+) {
+    crate::discover::discover(paths, only_agent_files)
+}
+
+fn read_walk(file: &Path) -> Option<WalkIndex> {
+    let bytes = std::fs::read(file).ok()?;
+    let (magic, rest) = (bytes.get(..8)?, bytes.get(8..)?);
+    let (sum, payload) = (rest.get(..16)?, rest.get(16..)?);
+    if magic != WALK_MAGIC || xxhash_rust::xxh3::xxh3_128(payload).to_le_bytes() != sum {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+fn write_walk(dir: &Path, file: &Path, index: &WalkIndex) -> std::io::Result<()> {
+    let payload = postcard::to_stdvec(index).map_err(std::io::Error::other)?;
+    let mut bytes = Vec::with_capacity(24 + payload.len());
+    bytes.extend_from_slice(WALK_MAGIC);
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    create_dir(dir)?;
+    crate::fsutil::write_atomic(file, &bytes, crate::fsutil::Durability::Renamed)
 }
 
 /// The key of a file: the cache format, agentspec's version, the settings' fingerprint, the

@@ -48,22 +48,72 @@ pub struct WalkError {
 }
 
 pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, Vec<WalkError>) {
+    let (found, errors, _) = discover_watched(paths, only_agent_files);
+    (found, errors)
+}
+
+/// Every path whose state decided a discovery: the folders walked (a file added, removed or
+/// renamed in one changes its modification time), the ignore files that could apply, and the
+/// files whose presence made a folder a plugin root or a settings file checked. While each is
+/// as it was (and a missing one still missing), the same paths give the same candidates.
+#[derive(Debug, Default)]
+pub struct Watched {
+    pub paths: Vec<PathBuf>,
+}
+
+/// [`discover`], with what it depended on.
+pub fn discover_watched(
+    paths: &[PathBuf],
+    only_agent_files: bool,
+) -> (Vec<Candidate>, Vec<WalkError>, Watched) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut roots = PluginRoots::default();
+    let mut watched = Watched::default();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found, &mut errors, &mut roots);
+            walk(path, &mut found, &mut errors, &mut roots, &mut watched);
         } else if only_agent_files {
             found.extend(select(path, &mut roots));
         } else {
             // Named files are always checked, even when missing (that is reported).
             found.push(candidate(path, &mut roots));
         }
+        watched.paths.push(path.clone());
     }
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
-    (found, errors)
+    watched
+        .paths
+        .extend(roots.0.into_keys().map(|dir| dir.join(PLUGIN_MANIFEST)));
+    watched.paths.extend(global_ignore_files());
+    watched.paths.sort();
+    watched.paths.dedup();
+    (found, errors, watched)
+}
+
+/// Where a plugin root keeps its manifest.
+const PLUGIN_MANIFEST: &str = ".claude-plugin/plugin.json";
+
+/// The ignore files a walk reads in each folder (the `ignore` crate's standard filters).
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// The user's global git ignore file and the git configuration that may name another one.
+fn global_ignore_files() -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|x| !x.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let mut out = Vec::new();
+    if let Some(home) = home {
+        out.push(home.join(".gitconfig"));
+    }
+    if let Some(xdg) = xdg {
+        out.push(xdg.join("git/config"));
+        out.push(xdg.join("git/ignore"));
+    }
+    out
 }
 
 fn walk(
@@ -71,6 +121,7 @@ fn walk(
     found: &mut Vec<Candidate>,
     errors: &mut Vec<WalkError>,
     roots: &mut PluginRoots,
+    watched: &mut Watched,
 ) {
     // The project's own settings files are checked even when `.gitignore` lists them, as it
     // usually lists `settings.local.json`: Claude Code reads them all the same.
@@ -79,7 +130,19 @@ fn walk(
         if path.is_file() {
             found.extend(select(&path, roots));
         }
+        watched.paths.push(path);
     }
+    // The ignore files of the folders above, and git's exclude file, apply too (the folders
+    // themselves are not watched: `/tmp` changes all the time).
+    if let Ok(absolute) = std::path::absolute(root) {
+        for dir in absolute.ancestors() {
+            for name in IGNORE_FILES {
+                watched.paths.push(dir.join(name));
+            }
+            watched.paths.push(dir.join(".git/info/exclude"));
+        }
+    }
+    let dirs = std::sync::Mutex::new(Vec::new());
     // Walked on every core: a large tree has thousands of folders, and each costs a few
     // look-ups for ignore files. The files are sorted afterwards, so the order they are found
     // in does not matter.
@@ -95,9 +158,16 @@ fn walk(
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
-                        let is_file = entry
-                            .file_type()
-                            .is_some_and(|t| t.is_file() || t.is_symlink());
+                        let kind = entry.file_type();
+                        let is_file = kind.is_some_and(|t| t.is_file() || t.is_symlink());
+                        let is_dir = kind.is_some_and(|t| t.is_dir());
+                        // A folder, and an ignore file in one (one added or removed changes
+                        // the folder; one edited changes itself).
+                        let watch = is_dir
+                            || (is_file && IGNORE_FILES.iter().any(|n| entry.file_name() == *n));
+                        if watch && let Ok(mut dirs) = dirs.lock() {
+                            dirs.push(entry.path().to_path_buf());
+                        }
                         if is_file && let Ok(mut files) = files.lock() {
                             files.push(entry.into_path());
                         }
@@ -111,6 +181,7 @@ fn walk(
                 ignore::WalkState::Continue
             })
         });
+    watched.paths.extend(dirs.into_inner().unwrap_or_default());
     let mut files = files.into_inner().unwrap_or_default();
     files.sort();
     for path in files {
@@ -349,7 +420,7 @@ impl PluginRoots {
         if let Some(known) = self.0.get(dir) {
             return *known;
         }
-        let is = dir.join(".claude-plugin").join("plugin.json").is_file();
+        let is = dir.join(PLUGIN_MANIFEST).is_file();
         self.0.insert(dir.to_path_buf(), is);
         is
     }

@@ -491,3 +491,113 @@ fn a_cache_dir_that_holds_other_files_gets_no_gitignore() {
     assert!(!dir.path().join(".claude/.gitignore").exists());
     assert!(!dir.path().join(".claude/CACHEDIR.TAG").exists());
 }
+
+/// The file paths a JSON report names.
+fn reported_files(json: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut files: Vec<String> = value["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_remembered_walk_sees_files_and_ignore_rules_that_changed() {
+    // Each scenario in a project of its own; one wait for all, so that the first runs trust
+    // the folders' signatures and remember their walks.
+    type Change = fn(&Path);
+    let scenarios: [(&str, Change, &str, bool); 6] = [
+        (
+            "a new file",
+            |d| {
+                write(
+                    d,
+                    ".claude/agents/new.md",
+                    "---\nname: new\ndescription: New\n---\nNew.\n",
+                )
+            },
+            "new.md",
+            true,
+        ),
+        (
+            "a removed file",
+            |d| fs::remove_file(d.join(".claude/agents/typo.md")).unwrap(),
+            "typo.md",
+            false,
+        ),
+        (
+            "a renamed file",
+            |d| {
+                fs::rename(
+                    d.join(".claude/agents/typo.md"),
+                    d.join(".claude/agents/renamed.md"),
+                )
+                .unwrap()
+            },
+            "renamed.md",
+            true,
+        ),
+        (
+            "an edited .gitignore",
+            |d| write(d, ".gitignore", "ignored/\n.claude/agents/typo.md\n"),
+            "typo.md",
+            false,
+        ),
+        (
+            "a new .gitignore below",
+            |d| write(d, ".claude/agents/sub/.gitignore", "two.md\n"),
+            "sub/two.md",
+            false,
+        ),
+        (
+            "a file in a new folder",
+            |d| {
+                write(
+                    d,
+                    ".claude/agents/deeper/still/three.md",
+                    "---\nname: three\ndescription: Third\n---\nThree.\n",
+                )
+            },
+            "deeper/still/three.md",
+            true,
+        ),
+    ];
+    let dirs: Vec<_> = scenarios
+        .iter()
+        .map(|_| {
+            let dir = project();
+            write(dir.path(), ".gitignore", "ignored/\n");
+            dir
+        })
+        .collect();
+    let cache = tempfile::tempdir().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    for ((what, change, file, present), dir) in scenarios.iter().zip(&dirs) {
+        let cache = cache.path().join(what.replace(' ', "-"));
+        let (first, plain) = with_and_without(dir.path(), &cache, &[]);
+        assert_eq!(first, plain, "{what}: first run");
+        let walk = fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "walk"));
+        assert!(walk.is_some(), "{what}: the settled walk was remembered");
+        let (again, plain) = with_and_without(dir.path(), &cache, &[]);
+        assert_eq!(again, plain, "{what}: the remembered walk");
+        change(dir.path());
+        let (changed, plain) = with_and_without(dir.path(), &cache, &[]);
+        assert_eq!(changed, plain, "{what}: after the change");
+        let listed = reported_files(&changed)
+            .iter()
+            .any(|p| p.ends_with(&format!(".claude/agents/{file}")));
+        assert_eq!(
+            listed,
+            *present,
+            "{what}: {file} in {:?}",
+            reported_files(&changed)
+        );
+    }
+}

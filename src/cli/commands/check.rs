@@ -57,6 +57,14 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             return Status::Failure.into();
         }
     };
+    let use_cache = !args.no_cache && args.stdin_filename.is_none();
+    let cache_dir = Cache::dir_for(args.cache_dir.as_deref(), config.path.as_deref());
+    // The pack is read beside the walk: both take a while on a large tree, and reading the
+    // pack is one thread's work.
+    let opening = use_cache.then(|| {
+        let dir = cache_dir.clone();
+        std::thread::spawn(move || Cache::open(&dir))
+    });
     let jobs = if let Some(path) = &args.stdin_filename {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
@@ -90,7 +98,11 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
             );
             return Status::Failure.into();
         }
-        let (candidates, walk_errors) = discover::discover(&paths, args.only_agent_files);
+        let (candidates, walk_errors) = if use_cache {
+            crate::cache::discover(&cache_dir, &paths, args.only_agent_files)
+        } else {
+            discover::discover(&paths, args.only_agent_files)
+        };
         // What `exclude` leaves out, unless named on the command line (and not for pre-commit).
         let candidates: Vec<discover::Candidate> = candidates
             .into_iter()
@@ -150,12 +162,7 @@ pub(crate) fn check(args: CheckArgs) -> ExitCode {
     } else {
         jobs
     };
-    let cache = (!args.no_cache && args.stdin_filename.is_none()).then(|| {
-        Cache::open(&Cache::dir_for(
-            args.cache_dir.as_deref(),
-            config.path.as_deref(),
-        ))
-    });
+    let cache = opening.map(|opening| opening.join().unwrap_or_else(|_| Cache::open(&cache_dir)));
     let format = format(&args);
     let parts = batch::check_streamed(jobs, &config, cache.as_ref(), &|report| {
         render::stream::part(&format, report)
