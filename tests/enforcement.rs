@@ -1565,6 +1565,44 @@ fn guard_in(mode: Mode) {
 }
 
 #[test]
+fn a_refusal_before_approval_never_suggests_a_gated_command() {
+    // Commands refused while the protocol waits for the user's `yes`: what each refusal says
+    // to do instead must be something the gate allows now (issue #23: a refusal suggested
+    // `git commit -m ...` as "the plain form" while commits were gated).
+    for mode in MODES {
+        let project = Project::build(&format!("suggest-{mode:?}"), true, mode);
+        project.prompt("implement the change");
+        for (i, command) in [
+            "eval \"$CMD\"",
+            "bash -c \"git commit -m $(cat msg)\"",
+            "sh -c 'git commit -m x'",
+            "git commit -m x",
+            "$GIT commit -m x",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (out, code) = project.hook(json!({
+                "hook_event_name": "PreToolUse", "tool_name": "Bash",
+                "tool_input": {"command": command}, "tool_use_id": format!("toolu_suggest_{i}"),
+            }));
+            let answer = support::hook_answer(&out, code);
+            if answer.kind == "allow" {
+                // Confined, the command runs and the sandbox stops the commit.
+                continue;
+            }
+            for gated in ["`git commit -m", "`git push", "git add -A && git commit"] {
+                assert!(
+                    !answer.reason.contains(gated),
+                    "{mode:?}: `{command}` was refused with a suggestion the gate refuses: {}",
+                    answer.reason
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn a_governed_command_may_not_leave_the_sandbox() {
     let project = Project::build("sandbox-flag-session", true, Mode::Confined);
     project.prompt("implement the change");

@@ -1232,7 +1232,7 @@ fn tool_decision(
         {
             return deny(
                 format!(
-                    "agentspec cannot read this command ({}) and it names a git operation the protocol gates; the user has not approved one yet. Run the git command on its own.",
+                    "agentspec cannot read this command ({}) and it names a git operation the protocol gates; the user has not approved one yet. Ask for the approval first; once it is given, run the git command on its own, with literal words.",
                     opaque.reason
                 ),
                 gate,
@@ -1247,7 +1247,7 @@ fn tool_decision(
         {
             return deny(
                 format!(
-                    "agentspec cannot see what this command runs ({}: `{}`), and the protocol still waits for the user's approval before a commit or push. Run the command directly, e.g. `git commit -m ...` or `npm test`, without eval, script files, code given to an interpreter, or variables as command names.",
+                    "agentspec cannot see what this command runs ({}: `{}`), and while the protocol waits for the user's approval before a commit or push it refuses what it cannot read. Write out what you meant to run (such as `npm test` or `ls src`), without eval, script files, code given to an interpreter, or variables as command names; a commit or push waits for the approval.",
                     opaque.reason, opaque.construct
                 ),
                 gate,
