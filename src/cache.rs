@@ -470,12 +470,17 @@ impl Cache {
 #[derive(Debug, Serialize, Deserialize)]
 struct WalkIndex {
     key: u128,
-    watched: Vec<(String, Option<Stat>)>,
+    watched: Vec<Watch>,
     /// Path, plugin, tree, needs a name.
     candidates: Vec<(String, bool, Option<String>, bool)>,
 }
 
+/// A watched path, its own signature, and its target's when it is a link.
+type Watch = (String, Option<Stat>, Option<Stat>);
+
 const WALK_MAGIC: &[u8; 8] = b"agentspw";
+/// Bumped whenever [`WalkIndex`] or what a discovery watches changes.
+const WALK_FORMAT: u32 = 2;
 
 /// The key of a discovery: the format, this build, the working directory, the paths given and
 /// whether only agent files are wanted.
@@ -483,6 +488,14 @@ fn walk_key(paths: &[PathBuf], only_agent_files: bool) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(WALK_MAGIC);
     h.update(&FORMAT.to_le_bytes());
+    h.update(&WALK_FORMAT.to_le_bytes());
+    // The environment that decides which global ignore files apply.
+    for var in crate::discover::IGNORE_ENVIRONMENT {
+        let value = std::env::var_os(var).unwrap_or_default();
+        let bytes = value.as_encoded_bytes();
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
     h.update(VERSION.as_bytes());
     h.update(&build_id().to_le_bytes());
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -496,19 +509,37 @@ fn walk_key(paths: &[PathBuf], only_agent_files: bool) -> u128 {
 }
 
 impl Stat {
-    /// The signature of whatever is at `path`, not following a link; `None` when nothing is.
     #[cfg(unix)]
-    fn of_entry(path: &Path) -> Option<Stat> {
+    fn from_metadata(m: &std::fs::Metadata) -> Stat {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(path).ok()?;
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Stat {
+        Stat {
             size: m.size(),
             mtime_ns: ns(m.mtime(), m.mtime_nsec()),
             ctime_ns: ns(m.ctime(), m.ctime_nsec()),
             ino: m.ino(),
             dev: m.dev(),
-        })
+        }
+    }
+
+    /// The signature of whatever is at `path` without following a link, and, when it is a
+    /// link, of what it leads to (an edit of a linked ignore file changes only that); `None`
+    /// when nothing is there.
+    #[cfg(unix)]
+    fn of_entry(path: &Path) -> (Option<Stat>, Option<Stat>) {
+        let Ok(own) = std::fs::symlink_metadata(path) else {
+            return (None, None);
+        };
+        let target = own
+            .file_type()
+            .is_symlink()
+            .then(|| {
+                std::fs::metadata(path)
+                    .ok()
+                    .map(|m| Stat::from_metadata(&m))
+            })
+            .flatten();
+        (Some(Stat::from_metadata(&own)), target)
     }
 }
 
@@ -531,7 +562,7 @@ pub fn discover(
         && index
             .watched
             .par_iter()
-            .all(|(path, stat)| Stat::of_entry(Path::new(path)) == *stat)
+            .all(|(path, own, target)| Stat::of_entry(Path::new(path)) == (*own, *target))
     {
         let candidates = index
             .candidates
@@ -549,9 +580,16 @@ pub fn discover(
     }
     let recorded_ns = now_ns();
     let (candidates, errors, watched) = crate::discover::discover_watched(paths, only_agent_files);
-    if errors.is_empty() {
-        // The cache's own folder changes with every run that writes to it: not watched.
-        let own = std::fs::canonicalize(dir).ok();
+    // The cache's own folder changes with every run that writes to it, so it is not watched;
+    // a walk of a tree inside it (or of it) is not remembered at all.
+    let own = std::fs::canonicalize(dir).ok();
+    let inside_cache = paths.iter().any(|p| {
+        std::fs::canonicalize(p)
+            .ok()
+            .zip(own.as_ref())
+            .is_some_and(|(p, own)| p.starts_with(own))
+    });
+    if errors.is_empty() && watched.complete && !inside_cache {
         let is_own = |p: &Path| {
             p.ancestors().any(|a| {
                 a.file_name().is_some() && a.file_name() == dir.file_name() && {
@@ -560,14 +598,17 @@ pub fn discover(
                 }
             })
         };
-        let watched: Option<Vec<(String, Option<Stat>)>> = watched
+        let watched: Option<Vec<Watch>> = watched
             .paths
             .par_iter()
             .filter(|p| !is_own(p))
             .map(|p| {
-                let stat = Stat::of_entry(p);
-                let trusted = stat.as_ref().is_none_or(|s| s.settled(recorded_ns));
-                Some((p.to_str()?.to_owned(), stat)).filter(|_| trusted)
+                let (stat, target) = Stat::of_entry(p);
+                let trusted = [stat, target]
+                    .iter()
+                    .flatten()
+                    .all(|s| s.settled(recorded_ns));
+                Some((p.to_str()?.to_owned(), stat, target)).filter(|_| trusted)
             })
             .collect();
         let candidates: Option<Vec<_>> = candidates

@@ -56,9 +56,21 @@ pub fn discover(paths: &[PathBuf], only_agent_files: bool) -> (Vec<Candidate>, V
 /// renamed in one changes its modification time), the ignore files that could apply, and the
 /// files whose presence made a folder a plugin root or a settings file checked. While each is
 /// as it was (and a missing one still missing), the same paths give the same candidates.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Watched {
     pub paths: Vec<PathBuf>,
+    /// False when the discovery depended on something not watched (a `.git` file: a worktree
+    /// or submodule, whose exclude file lives in another repository's folder).
+    pub complete: bool,
+}
+
+impl Default for Watched {
+    fn default() -> Self {
+        Watched {
+            paths: Vec::new(),
+            complete: true,
+        }
+    }
 }
 
 /// [`discover`], with what it depended on.
@@ -75,6 +87,9 @@ pub fn discover_watched(
             walk(path, &mut found, &mut errors, &mut roots, &mut watched);
         } else if only_agent_files {
             found.extend(select(path, &mut roots));
+            if let Some(parent) = path.parent() {
+                watch_above(parent, &mut watched);
+            }
         } else {
             // Named files are always checked, even when missing (that is reported).
             found.push(candidate(path, &mut roots));
@@ -86,6 +101,7 @@ pub fn discover_watched(
     watched
         .paths
         .extend(roots.0.into_keys().map(|dir| dir.join(PLUGIN_MANIFEST)));
+    watched.paths.extend(roots.1);
     watched.paths.extend(global_ignore_files());
     watched.paths.sort();
     watched.paths.dedup();
@@ -98,14 +114,17 @@ const PLUGIN_MANIFEST: &str = ".claude-plugin/plugin.json";
 /// The ignore files a walk reads in each folder (the `ignore` crate's standard filters).
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
-/// The user's global git ignore file and the git configuration that may name another one.
+/// The user's global git ignore file (as the `ignore` crate finds it) and every git
+/// configuration file that may name another one.
 fn global_ignore_files() -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let xdg = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|x| !x.is_empty())
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    let mut out = Vec::new();
+    let mut out: Vec<PathBuf> = ignore::gitignore::gitconfig_excludes_path()
+        .into_iter()
+        .collect();
     if let Some(home) = home {
         out.push(home.join(".gitconfig"));
     }
@@ -113,7 +132,46 @@ fn global_ignore_files() -> Vec<PathBuf> {
         out.push(xdg.join("git/config"));
         out.push(xdg.join("git/ignore"));
     }
+    for var in ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"] {
+        out.extend(
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        );
+    }
+    out.push(PathBuf::from("/etc/gitconfig"));
     out
+}
+
+/// The environment that decides which global ignore files apply: part of a remembered walk's
+/// key.
+pub const IGNORE_ENVIRONMENT: [&str; 5] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG_NOSYSTEM",
+];
+
+/// The ignore files above `root` that apply to it (read through a link to the root as well),
+/// and the `SKILL.md` files above it that decide whether its files belong to a skill.
+fn watch_above(root: &Path, watched: &mut Watched) {
+    let mut tops: Vec<PathBuf> = std::path::absolute(root).into_iter().collect();
+    tops.extend(std::fs::canonicalize(root));
+    for top in tops {
+        for dir in top.ancestors() {
+            for name in IGNORE_FILES {
+                watched.paths.push(dir.join(name));
+            }
+            watched.paths.push(dir.join(SKILL_FILE));
+            let git = dir.join(".git");
+            if git.is_file() {
+                // A worktree or a submodule: its exclude file is elsewhere.
+                watched.complete = false;
+            }
+            watched.paths.push(git.join("info/exclude"));
+        }
+    }
 }
 
 fn walk(
@@ -134,15 +192,11 @@ fn walk(
     }
     // The ignore files of the folders above, and git's exclude file, apply too (the folders
     // themselves are not watched: `/tmp` changes all the time).
-    if let Ok(absolute) = std::path::absolute(root) {
-        for dir in absolute.ancestors() {
-            for name in IGNORE_FILES {
-                watched.paths.push(dir.join(name));
-            }
-            watched.paths.push(dir.join(".git/info/exclude"));
-        }
-    }
+    watch_above(root, watched);
     let dirs = std::sync::Mutex::new(Vec::new());
+    // Repositories inside the tree: their exclude files apply below them.
+    let repos = std::sync::Arc::new(std::sync::Mutex::new((Vec::new(), true)));
+    let seen_repos = repos.clone();
     // Walked on every core: a large tree has thousands of folders, and each costs a few
     // look-ups for ignore files. The files are sorted afterwards, so the order they are found
     // in does not matter.
@@ -152,7 +206,18 @@ fn walk(
         .hidden(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+        .filter_entry(move |e| {
+            if e.file_name() == ".git"
+                && let Ok(mut repos) = seen_repos.lock()
+            {
+                if e.file_type().is_some_and(|t| t.is_dir()) {
+                    repos.0.push(e.path().join("info/exclude"));
+                } else {
+                    repos.1 = false;
+                }
+            }
+            e.file_name() != ".git" && e.file_name() != "node_modules"
+        })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
@@ -182,6 +247,12 @@ fn walk(
             })
         });
     watched.paths.extend(dirs.into_inner().unwrap_or_default());
+    let (excludes, complete) = repos
+        .lock()
+        .map(|mut r| (std::mem::take(&mut r.0), r.1))
+        .unwrap_or_default();
+    watched.paths.extend(excludes);
+    watched.complete &= complete;
     let mut files = files.into_inner().unwrap_or_default();
     files.sort();
     for path in files {
@@ -234,11 +305,11 @@ pub fn keeps(path: &Path, content: &[u8]) -> bool {
 
 /// The skill folder a file of a `skills` tree belongs to: the nearest folder between the file
 /// and `skills` that holds a `SKILL.md`.
-fn skill_folder<'p>(path: &'p Path, skills: &Path) -> Option<&'p Path> {
+fn skill_folder<'p>(path: &'p Path, skills: &Path, roots: &mut PluginRoots) -> Option<&'p Path> {
     path.parent()?
         .ancestors()
         .take_while(|a| *a != skills)
-        .find(|a| a.join(SKILL_FILE).is_file())
+        .find(|a| roots.has_skill_file(a))
 }
 
 /// What discovery does with a Markdown file, by the folder it is in:
@@ -291,10 +362,10 @@ fn select(path: &Path, roots: &mut PluginRoots) -> Option<Candidate> {
                 // of that skill's files.
                 let inner = path
                     .parent()
-                    .is_some_and(|dir| skill_folder(dir, skills).is_some());
+                    .is_some_and(|dir| skill_folder(dir, skills, roots).is_some());
                 return (!inner).then(|| tree_candidate(path, skills, false));
             }
-            if skill_folder(path, skills).is_some() || is_documentation(path) {
+            if skill_folder(path, skills, roots).is_some() || is_documentation(path) {
                 return None;
             }
             Some(tree_candidate(path, skills, true))
@@ -413,9 +484,21 @@ fn under_skill_or_command(dir: &Path) -> bool {
 /// Which folders are plugin roots (hold `.claude-plugin/plugin.json`), asked once per folder
 /// in one discovery, as every agent file of an agents folder asks about the same folder.
 #[derive(Default)]
-struct PluginRoots(std::collections::HashMap<PathBuf, bool>);
+struct PluginRoots(
+    std::collections::HashMap<PathBuf, bool>,
+    /// Every `SKILL.md` looked for (what made a file part of a skill), for [`Watched`].
+    Vec<PathBuf>,
+);
 
 impl PluginRoots {
+    /// Whether `dir` holds a `SKILL.md` (remembered as looked for).
+    fn has_skill_file(&mut self, dir: &Path) -> bool {
+        let file = dir.join(SKILL_FILE);
+        let is = file.is_file();
+        self.1.push(file);
+        is
+    }
+
     fn is_plugin_root(&mut self, dir: &Path) -> bool {
         if let Some(known) = self.0.get(dir) {
             return *known;

@@ -166,7 +166,7 @@ pub const LEGACY_TOOLS: &[(&str, &str)] = &[
 ];
 
 /// Legacy names the runtime still resolves to a tool, measured granted as that tool (`Agent`,
-/// `TaskStop`, `ListAgents`). The program's alias table also maps `ListMcpResources` and `ReadMcpResource` to
+/// `TaskStop`, `ListAgents`; `fixtures/tool-grants`). The program's alias table also maps `ListMcpResources` and `ReadMcpResource` to
 /// the MCP resource tools, which were not granted in the measured session (no MCP server): they
 /// stay legacy names without a safe fix until measured.
 pub const LEGACY_ALIASES: &[&str] = &["Task", "KillShell", "KillBash", "ListPeers"];

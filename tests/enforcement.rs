@@ -1599,6 +1599,24 @@ fn a_refusal_before_approval_never_suggests_a_gated_command() {
                 );
             }
         }
+        // Approved, the commit not made yet: only the push is held back, and the refusal of
+        // what agentspec cannot read says so (not that an approval is still awaited).
+        std::fs::write(project.dir.join("src/a.txt"), "three\n").unwrap();
+        project.stop(ASKS);
+        project.prompt("yes");
+        let (out, code) = project.hook(json!({
+            "hook_event_name": "PreToolUse", "tool_name": "Bash",
+            "tool_input": {"command": "bash -c \"git push origin $(cat branch)\""},
+            "tool_use_id": "toolu_suggest_after",
+        }));
+        let answer = support::hook_answer(&out, code);
+        if answer.kind != "allow" {
+            assert!(
+                answer.reason.contains("does not allow a push yet"),
+                "{mode:?}: {}",
+                answer.reason
+            );
+        }
     }
 }
 

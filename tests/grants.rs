@@ -100,33 +100,32 @@ fn inspect_says_what_the_real_cli_granted() {
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
 
-#[test]
-fn the_allowlist_keeps_only_tools_some_seat_grants() {
+/// The allowlist a bundle built from `tools` (with `config` as `agentspec.toml`) holds.
+fn allowlist(tools: &str, config: Option<&str>) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path();
     support::write(
         project,
         ".claude/agents/searcher.md",
-        "---\nname: searcher\ndescription: Searches\ntools: Read, Bash(git *), Grep, Glob, TodoWrite, AskUserQuestion, PowerShell, mcp__github__get_issue\n---\nSearch.\n",
+        format!("---\nname: searcher\ndescription: Searches\ntools: {tools}\n---\nSearch.\n"),
     );
-    agentspec()
-        .current_dir(project)
-        .args([
-            "build",
-            "--isolated",
-            "--claude-code",
-            "2.1.332",
-            "-o",
-            "bundle",
-            ".claude/agents",
-        ])
-        .assert()
-        .success();
+    let mut build = agentspec();
+    build.current_dir(project);
+    build.args(["build", "--claude-code", "2.1.332", "-o", "bundle"]);
+    match config {
+        Some(text) => {
+            support::write(project, "agentspec.toml", text);
+        }
+        None => {
+            build.arg("--isolated");
+        }
+    }
+    build.arg(".claude/agents").assert().success();
     let policy: Value = serde_json::from_str(
         &std::fs::read_to_string(project.join("bundle/agents/searcher.json")).unwrap(),
     )
     .unwrap();
-    let allow: Vec<String> = policy["tools"]["allow"]
+    policy["tools"]["allow"]
         .as_array()
         .unwrap()
         .iter()
@@ -134,18 +133,37 @@ fn the_allowlist_keeps_only_tools_some_seat_grants() {
             Some(s) => format!("{}({s})", r["tool"].as_str().unwrap()),
             None => r["tool"].as_str().unwrap().to_owned(),
         })
-        .collect();
-    // `Grep` and `Glob` are never granted next to `Bash`, `TodoWrite` in no seat; the
-    // interactive main session gets `AskUserQuestion`; `PowerShell` (Windows) and MCP tools
-    // depend on the machine and stay.
+        .collect()
+}
+
+#[test]
+fn the_allowlist_leaves_out_only_tools_no_seat_is_offered() {
+    // `TodoWrite` is offered in no seat of any release: left out. The rest stays, though some
+    // seats do not get it: `Grep` and `Glob` next to `Bash` (granted on other platforms),
+    // `AskUserQuestion` (the interactive session's agent), `ToolSearch` (loads MCP tools),
+    // `PowerShell` (Windows), MCP tools (their server).
     assert_eq!(
-        allow,
+        allowlist(
+            "Read, Bash(git *), Grep, Glob, TodoWrite, AskUserQuestion, ToolSearch, PowerShell, mcp__github__get_issue",
+            None
+        ),
         [
             "Read",
             "Bash(git *)",
+            "Grep",
+            "Glob",
             "AskUserQuestion",
+            "ToolSearch",
             "PowerShell",
             "mcp__github__get_issue"
         ]
+    );
+    // A tool the configuration declares is the project's own: kept.
+    assert_eq!(
+        allowlist(
+            "Read, TodoWrite",
+            Some("[known]\ntools = [\"TodoWrite\"]\n")
+        ),
+        ["Read", "TodoWrite"]
     );
 }

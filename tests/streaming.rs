@@ -601,3 +601,79 @@ fn a_remembered_walk_sees_files_and_ignore_rules_that_changed() {
         );
     }
 }
+
+#[test]
+fn a_remembered_walk_sees_what_decides_it_from_outside_the_folders_walked() {
+    // Checked: a folder below the project root, or a project with a repository inside.
+    type Change = fn(&Path);
+    let scenarios: [(&str, &str, Change, &str, bool); 3] = [
+        // A `SKILL.md` above the folder checked makes its files a skill's.
+        (
+            "skill above",
+            "skills/foo/sub",
+            |d| {
+                write(
+                    d,
+                    "skills/foo/SKILL.md",
+                    "---\nname: foo\ndescription: Foo\n---\nFoo.\n",
+                )
+            },
+            "skills/foo/sub/x.md",
+            false,
+        ),
+        // A nested repository's exclude file, edited in place.
+        (
+            "nested exclude",
+            ".",
+            |d| write(d, "inner/.git/info/exclude", "agents/y.md\n"),
+            "inner/agents/y.md",
+            false,
+        ),
+        // An ignore file reached through a link, edited where it lives.
+        (
+            "linked ignore",
+            ".",
+            |d| write(d, "dotfiles/ignore", "inner/\n"),
+            "inner/agents/y.md",
+            false,
+        ),
+    ];
+    let dirs: Vec<_> = scenarios
+        .iter()
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            write(
+                d,
+                "skills/foo/sub/x.md",
+                "---\nname: x\ndescription: X\n---\nX.\n",
+            );
+            write(
+                d,
+                "inner/agents/y.md",
+                "---\nname: y\ndescription: Y\n---\nY.\n",
+            );
+            write(d, "inner/.git/info/exclude", "# nothing\n");
+            write(d, "dotfiles/ignore", "# nothing\n");
+            std::os::unix::fs::symlink(d.join("dotfiles/ignore"), d.join(".ignore")).unwrap();
+            dir
+        })
+        .collect();
+    let cache = tempfile::tempdir().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    for ((what, root, change, file, present), dir) in scenarios.iter().zip(&dirs) {
+        let cache = cache.path().join(what.replace(' ', "-"));
+        let (first, plain) = with_and_without(dir.path(), &cache, &[root]);
+        assert_eq!(first, plain, "{what}: first run");
+        let (again, plain) = with_and_without(dir.path(), &cache, &[root]);
+        assert_eq!(again, plain, "{what}: the remembered walk");
+        change(dir.path());
+        let (changed, plain) = with_and_without(dir.path(), &cache, &[root]);
+        assert_eq!(changed, plain, "{what}: after the change");
+        let files = serde_json::from_str::<serde_json::Value>(&changed)
+            .map(|_| reported_files(&changed))
+            .unwrap_or_default();
+        let listed = files.iter().any(|p| p.ends_with(file));
+        assert_eq!(listed, *present, "{what}: {file} in {files:?}");
+    }
+}

@@ -113,8 +113,10 @@ pub struct Options {
     /// The bundle directory as the hooks should name it.
     pub bundle_dir: String,
     /// The Claude Code releases the bundle is for (the newest measured when empty): the
-    /// allowlist keeps the tools one of them grants the agent in some seat.
+    /// allowlist leaves out the built-in tools none of them offers in any seat.
     pub releases: Vec<&'static crate::release::Release>,
+    /// Tools the configuration declares (`[known] tools`): kept in the allowlist.
+    pub known_tools: Vec<String>,
 }
 
 /// A bundle in memory: relative path → file content.
@@ -191,35 +193,30 @@ pub fn compile_markdown(path: &str, text: &str) -> AgentPolicy {
     )
 }
 
-/// The allowed rules whose tool some release grants the agent in some seat, as measured: MCP
-/// tools (granted when their server is connected) and tools offered only where their platform
-/// or feature is on are kept; a tool no session offers (`TodoWrite`), or that no seat grants
-/// next to the rest of the list (`Grep` next to `Bash`), is left out.
+/// The allowed rules, less those naming a built-in tool that no target release offers an agent
+/// in any seat (`TodoWrite`, measured), unless `[known] tools` declares it. The allowlist is a
+/// ceiling: a tool a seat does not get (`Grep` next to `Bash` on Linux, `AskUserQuestion` in a
+/// subagent, `PowerShell` off Windows) stays, as another seat or platform grants it, and a
+/// refusal of it there would be false.
 fn granted_rules<'a>(
     tools: &'a crate::model::inspect::EffectiveTools,
-    releases: &[&'static crate::release::Release],
+    options: &Options,
 ) -> Vec<&'a str> {
     let newest = [crate::release::newest()];
-    let releases = if releases.is_empty() {
+    let releases = if options.releases.is_empty() {
         &newest[..]
     } else {
-        releases
+        &options.releases[..]
     };
-    let granted: Vec<Vec<String>> = releases
-        .iter()
-        .map(|r| crate::model::grants::granted_anywhere(tools, r))
-        .collect();
     tools
         .allowed
         .iter()
         .map(String::as_str)
         .filter(|rule| {
             let tool = rule.split_once('(').map_or(*rule, |(t, _)| t);
-            tool.starts_with("mcp__")
-                || releases.iter().zip(&granted).any(|(r, g)| {
-                    r.offered(tool) == Some(crate::release::Offered::Feature)
-                        || g.iter().any(|t| t == tool)
-                })
+            !crate::vocab::is_tool(tool)
+                || options.known_tools.iter().any(|k| k == tool)
+                || releases.iter().any(|r| r.offered(tool).is_some())
         })
         .collect()
 }
@@ -229,7 +226,7 @@ pub fn compile_agent(unit: &Unit, options: &Options) -> AgentPolicy {
     let text = &unit.source.text;
     let index = LineIndex::new(text);
     let tools = effective_tools(spec);
-    let allow = granted_rules(&tools, &options.releases)
+    let allow = granted_rules(&tools, options)
         .into_iter()
         .map(|rule| PermissionRule::parse(rule).unwrap_or_else(|_| PermissionRule::tool(rule)))
         .collect();

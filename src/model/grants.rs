@@ -169,7 +169,7 @@ fn notes(tools: &EffectiveTools, release: &Release) -> Vec<GrantNote> {
             Some(Offered::Main) => "offered only to the session's own agent (`claude --agent NAME`), not to a subagent".to_owned(),
             Some(Offered::InteractiveMain) => "offered only to the session's own agent in an interactive session (`claude --agent NAME`), not headless (`-p`) nor to a subagent".to_owned(),
             Some(Offered::Foreground) => "not offered to a subagent of an interactive session (those run in the background)".to_owned(),
-            Some(Offered::NamedWithoutBash) if bash => "never next to `Bash`: Claude Code searches through `Bash` instead".to_owned(),
+            Some(Offered::NamedWithoutBash) if bash => "not next to `Bash` (measured on Linux; Claude Code then searches through `Bash`); a bundle still allows it, as other platforms grant it".to_owned(),
             Some(_) if release.removed_with_bash().contains(&tool) && bash_removed => "removed with `Bash` by `disallowedTools`".to_owned(),
             Some(_) if tool == "ToolSearch" && !granted_anywhere(tools, release).iter().any(|t| release.deferred(t)) => "granted only with a tool it loads (`WebFetch`, `WebSearch`, `NotebookEdit`, ...)".to_owned(),
             Some(_) => continue,

@@ -1054,6 +1054,17 @@ fn request_if_asked(
 
 /// Why a gated operation is not open now, or `None` when an approval opens it; with the
 /// approval that does.
+/// Whether the user has given `gate` an approval not used yet.
+fn awaits_no_approval(gate: &Gate, state: &SessionState) -> bool {
+    state.approvals.iter().any(|a| {
+        a.used.is_none()
+            && gate
+                .token
+                .as_deref()
+                .is_none_or(|t| a.token.eq_ignore_ascii_case(t))
+    })
+}
+
 fn gate_open(
     gate: &Gate,
     operation: GateKind,
@@ -1188,7 +1199,9 @@ fn tool_decision(
             .iter()
             .filter(|o| **o == GitOperation::Commit)
             .count();
-        let mut any_closed = false;
+        // Which gated operations are still closed, and the first closed gate.
+        let (mut commit_closed, mut push_closed) = (false, false);
+        let mut first_closed = None;
         for gate in &gates {
             let GateAction::Git { operation } = &gate.action else {
                 continue;
@@ -1199,7 +1212,12 @@ fn tool_decision(
             };
             let open = gate_open(gate, kind, state, work);
             if open.is_err() {
-                any_closed = true;
+                first_closed = first_closed.or(Some(gate));
+                match kind {
+                    // Closed for want of an approval, not for work the hook did not look at.
+                    GateKind::Commit => commit_closed |= !awaits_no_approval(gate, state),
+                    GateKind::Push => push_closed = true,
+                }
             }
             if operations.contains(operation) {
                 if kind == GateKind::Commit && commits > 1 {
@@ -1221,33 +1239,36 @@ fn tool_decision(
         // but text too large or too deep to read at all that names a gated git operation is
         // refused while a gate is closed, so that the gate never rests on the sandbox alone
         // for a command written as a commit.
-        if any_closed
-            && confined
+        // What the protocol still holds back, named as it is now: before the approval a commit
+        // (and the push after it), after it only the push until the approved commit is made.
+        let held = match (commit_closed, push_closed) {
+            (true, true) => "a commit or a push",
+            (true, false) => "a commit",
+            (false, true) => "a push",
+            // Approved, but the work changed since.
+            (false, false) => "a commit of other work than the user approved",
+        };
+        if confined
+            && let Some(gate) = first_closed
             && let Action::Shell { command } = action
             && let Some(opaque) = analysis.opaque.iter().find(|o| shell::unread(o))
             && shell::names_gated_git(command)
-            && let Some(gate) = gates
-                .iter()
-                .find(|g| matches!(g.action, GateAction::Git { .. }))
         {
             return deny(
                 format!(
-                    "agentspec cannot read this command ({}) and it names a git operation the protocol gates; the user has not approved one yet. Ask for the approval first; once it is given, run the git command on its own, with literal words.",
+                    "agentspec cannot read this command ({}) and it names a git operation, while the protocol does not allow {held} yet. Run the git command on its own, with literal words, when the protocol allows it.",
                     opaque.reason
                 ),
                 gate,
             );
         }
-        if any_closed
-            && !confined
+        if !confined
+            && let Some(gate) = first_closed
             && let Some(opaque) = analysis.opaque.first()
-            && let Some(gate) = gates
-                .iter()
-                .find(|g| matches!(g.action, GateAction::Git { .. }))
         {
             return deny(
                 format!(
-                    "agentspec cannot see what this command runs ({}: `{}`), and while the protocol waits for the user's approval before a commit or push it refuses what it cannot read. Write out what you meant to run (such as `npm test` or `ls src`), without eval, script files, code given to an interpreter, or variables as command names; a commit or push waits for the approval.",
+                    "agentspec cannot see what this command runs ({}: `{}`), and while the protocol does not allow {held} yet it refuses what it cannot read. Write out what you meant to run (such as `npm test` or `ls src`), without eval, script files, code given to an interpreter, or variables as command names.",
                     opaque.reason, opaque.construct
                 ),
                 gate,

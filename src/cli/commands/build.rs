@@ -27,6 +27,7 @@ pub(crate) fn build_options(config: &Config, bundle_dir: String) -> crate::compi
         },
         bundle_dir,
         releases: config.claude_code.releases().to_vec(),
+        known_tools: config.options.known.tools.clone(),
     }
 }
 

@@ -5,13 +5,13 @@ use crate::rules::FileContext;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `tools` list none of whose entries names a tool Claude Code grants a
-    /// subagent: every entry unknown, malformed, a removed legacy name such as `LS` or
-    /// `MultiEdit`, or a tool offered to no subagent (`TodoWrite`, and `AskUserQuestion`,
-    /// `EnterPlanMode`, `ExitPlanMode`, `ScheduleWakeup`, `Workflow`, which only the session's
-    /// own agent gets). MCP names, tools offered only where their platform or feature is on
-    /// (`PowerShell`, `LSP`, the task tools) and tools declared under `[known] tools` count as
-    /// granted.
+    /// Reports a `tools` list none of whose entries names a tool Claude Code grants: every
+    /// entry unknown, malformed, a removed legacy name such as `LS` or `MultiEdit`, or a tool
+    /// offered in no session (`TodoWrite`). MCP names, tools offered only where their platform
+    /// or feature is on (`PowerShell`, `LSP`, the task tools), tools only the session's own
+    /// agent gets (`AskUserQuestion`, `ScheduleWakeup`: such an agent is not started as a
+    /// subagent, but runs with `claude --agent`; `agentspec inspect` shows it) and tools
+    /// declared under `[known] tools` count as granted.
     ///
     /// ## Why is this bad?
     /// Claude Code lists the agent, but refuses every delegation to it: "Agent 'x' would be
@@ -42,8 +42,9 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
     let Some(tools) = &cx.spec.tools else {
         return;
     };
-    // A tool some target release offers a subagent (one offered only where its platform or
-    // feature is on counts: agentspec cannot tell whether it is).
+    // A tool some target release offers in some seat (one offered only where its platform or
+    // feature is on counts: agentspec cannot tell whether it is; one offered only to the
+    // session's own agent counts too: the agent may be meant for `claude --agent`).
     let offered = |name: &str| {
         cx.settings.claude_code.releases().iter().any(|r| {
             matches!(
@@ -53,6 +54,8 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
                         | Offered::Foreground
                         | Offered::NamedWithoutBash
                         | Offered::Feature
+                        | Offered::Main
+                        | Offered::InteractiveMain
                 )
             )
         })
@@ -80,7 +83,7 @@ pub fn check(cx: &FileContext, out: &mut Vec<Diagnostic>) {
         .collect::<Vec<_>>()
         .join(", ");
     out.push(
-        RULE.diag(tools.span, format!("no entry of `tools` names a tool Claude Code grants a subagent ({names})"))
+        RULE.diag(tools.span, format!("no entry of `tools` names a tool Claude Code grants ({names})"))
             .with_help("Claude Code refuses to start it as a subagent (\"would be spawned with zero tools\"); list tools it grants (`agentspec inspect` shows them), or omit `tools` to inherit every tool"),
     );
 }

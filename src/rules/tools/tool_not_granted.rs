@@ -5,8 +5,8 @@ use crate::vocab;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `tools` entry naming a tool Claude Code knows, but offers an agent in no
-    /// session: `TodoWrite`, measured in every release from 2.1.328 to 2.1.332 (headless and
+    /// Reports a `tools` entry naming a tool Claude Code once had or documents, but offers an
+    /// agent in no session (it answers "unrecognized" for it): `TodoWrite`, measured in every release from 2.1.328 to 2.1.332 (headless and
     /// interactive, as the session's own agent and as a subagent; also with
     /// `CLAUDE_CODE_ENABLE_TODO_TOOLS=1`, which brings `TaskCreate`, `TaskList`, `TaskGet` and
     /// `TaskUpdate` instead). Tools offered only where their platform or feature is on
