@@ -111,19 +111,8 @@ impl Stat {
     /// The signature of the regular file at `path` (following links), or `None`.
     #[cfg(unix)]
     pub(crate) fn of(path: &Path) -> Option<Stat> {
-        use std::os::unix::fs::MetadataExt;
         let m = std::fs::metadata(path).ok()?;
-        if !m.is_file() {
-            return None;
-        }
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Stat {
-            size: m.size(),
-            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
-            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
-            ino: m.ino(),
-            dev: m.dev(),
-        })
+        m.is_file().then(|| Stat::from_metadata(&m))
     }
 
     /// Without a change time to rely on, files are always read.

@@ -150,7 +150,9 @@ pub fn granted_anywhere(tools: &EffectiveTools, release: &Release) -> Vec<String
 
 fn notes(tools: &EffectiveTools, release: &Release) -> Vec<GrantNote> {
     let version = release.version;
-    let bash = granted_anywhere(tools, release).iter().any(|t| t == "Bash");
+    let anywhere = granted_anywhere(tools, release);
+    let bash = anywhere.iter().any(|t| t == "Bash");
+    let loads_some = anywhere.iter().any(|t| release.deferred(t));
     let bash_removed = tools.removed.iter().any(|r| r == "Bash");
     let mut notes = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
@@ -171,7 +173,7 @@ fn notes(tools: &EffectiveTools, release: &Release) -> Vec<GrantNote> {
             Some(Offered::Foreground) => "not offered to a subagent of an interactive session (those run in the background)".to_owned(),
             Some(Offered::NamedWithoutBash) if bash => "not next to `Bash` (measured on Linux; Claude Code then searches through `Bash`); a bundle still allows it, as other platforms grant it".to_owned(),
             Some(_) if release.removed_with_bash().contains(&tool) && bash_removed => "removed with `Bash` by `disallowedTools`".to_owned(),
-            Some(_) if tool == "ToolSearch" && !granted_anywhere(tools, release).iter().any(|t| release.deferred(t)) => "granted only with a tool it loads (`WebFetch`, `WebSearch`, `NotebookEdit`, ...)".to_owned(),
+            Some(_) if tool == "ToolSearch" && !loads_some => "granted only with a tool it loads (`WebFetch`, `WebSearch`, `NotebookEdit`, ...)".to_owned(),
             Some(_) => continue,
         };
         notes.push(GrantNote {
